@@ -1,0 +1,51 @@
+#pragma once
+// The parser's entry point: statement text in, AST or syntax error out (SPEC §2, §3).
+//
+// parse() never throws and never crashes, whatever the bytes: binary garbage, unbalanced or
+// 100,000-deep nesting (refused past kMaxNesting levels with a syntax error), huge inputs.
+// Thread-safety: reentrant; no shared state.
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "parser/ast.hpp"
+
+namespace strata::parser {
+
+// Deepest nesting of ( [ { the parser accepts inside one statement.
+inline constexpr int kMaxNesting = 200;
+
+struct SyntaxError {
+  uint32_t line = 1;     // 1-based
+  uint32_t column = 1;   // 1-based, in bytes
+  std::string expected;  // e.g. "a bundle name (a double-quoted string)"
+  std::string found;     // the text at the error, e.g. "'FORM'" or "end of input"
+  std::string message;   // "expected <expected>, found <found>" or a specific message
+  bool operator==(const SyntaxError&) const = default;
+};
+
+class ParseResult {
+ public:
+  ParseResult(ast::Script script) : v_(std::move(script)) {}
+  ParseResult(SyntaxError error) : v_(std::move(error)) {}
+  bool ok() const { return std::holds_alternative<ast::Script>(v_); }
+  const ast::Script& script() const { return std::get<ast::Script>(v_); }
+  ast::Script& script() { return std::get<ast::Script>(v_); }
+  const SyntaxError& error() const { return std::get<SyntaxError>(v_); }
+
+ private:
+  std::variant<ast::Script, SyntaxError> v_;
+};
+
+// Parses a script: zero or more statements separated by ';' (SPEC §2). An empty or
+// whitespace/comment-only text is an empty script. `line_offset` / `column_offset` shift the
+// reported positions, for text cut out of a larger stream (the first line gets the column
+// offset added).
+ParseResult parse(std::string_view text, uint32_t line_offset = 0, uint32_t column_offset = 0);
+
+// Converts a syntax error into a SYNTAX_ERROR status whose details carry line, column,
+// expected and found.
+Status to_status(const SyntaxError& error);
+
+}  // namespace strata::parser

@@ -1,0 +1,43 @@
+#pragma once
+// The checks of validation phase 1 (SPEC §4.4) that need no database, shared by
+// `strata check`, direct execution and VALIDATE MIGRATION:
+//   - type names are known (STRING TEXT INT INTEGER FLOAT DOUBLE BOOLEAN BOOL DATETIME JSON);
+//   - no duplicate field names in one CREATE BUNDLE;
+//   - a migration description is at most 500 characters (Unicode code points);
+//   - values are well-formed: a default matches its field's type, DATETIME strings are
+//     RFC 3339, INT values fit int64, ADD DOCUMENT values are an object;
+//   - a START MIGRATION has at least one command.
+// Thread-safety: pure functions.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parser/ast.hpp"
+
+namespace strata::parser {
+
+enum class FieldType { kString, kText, kInt, kFloat, kBoolean, kDateTime, kJson };
+
+// Resolves a type name (any case, aliases included); nullopt when unknown.
+std::optional<FieldType> resolve_type(std::string_view name);
+// The canonical name of a type: "STRING", "INT", "FLOAT", "BOOLEAN", ...
+const char* type_name(FieldType type);
+// True if `value` (non-null) is acceptable for `type` per SPEC §1.
+bool value_matches(FieldType type, const Json& value);
+// True for "2024-01-10T10:00:00Z"-style RFC 3339 date-times.
+bool is_rfc3339(std::string_view s);
+
+struct SyntaxIssue {
+  Code code;            // kUnknownType, kFieldExists, kDescriptionTooLong, kEmptyMigration, ...
+  std::string message;  // e.g. "Unknown type 'VARCHAR' for field 'name'"
+  ast::Pos pos;         // where in the text
+  size_t command = 0;   // 1-based command index inside a migration; 0 for a plain statement
+};
+
+// Every phase-1 problem of one statement (for a StartMigration: of each of its commands, with
+// `command` set). Empty when clean.
+std::vector<SyntaxIssue> syntax_check(const ast::Statement& statement);
+
+}  // namespace strata::parser
