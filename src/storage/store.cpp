@@ -79,13 +79,11 @@ std::unique_ptr<Iterator> Store::scan(Space space, std::string_view begin, std::
   std::shared_ptr<DbHandle> h = impl_->handle;
   rocksdb::DB* db = h->db;
   rocksdb::ColumnFamilyHandle* cf = h->cf(space);
-  // The caller keeps `snapshot` alive for the scan; the iterator holds the DB.
-  rocksdb::ReadOptions base = read_options(snapshot);
-  return std::make_unique<RangeIterator>(std::move(h), nullptr, begin, end,
-                                         [&](rocksdb::ReadOptions& ro) {
-                                           ro.snapshot = base.snapshot;
-                                           return db->NewIterator(ro, cf);
-                                         });
+  // The iterator holds the DB and the snapshot (always made by make_shared) alive.
+  std::shared_ptr<const Snapshot> snap = snapshot ? snapshot->shared_from_this() : nullptr;
+  return std::make_unique<RangeIterator>(
+      std::move(h), std::move(snap), begin, end,
+      [&](rocksdb::ReadOptions& ro) { return db->NewIterator(ro, cf); });
 }
 
 std::unique_ptr<Iterator> Store::scan_prefix(Space space, std::string_view prefix,

@@ -43,7 +43,7 @@ Status storage_error(const DbHandle& handle, const rocksdb::Status& s);
 Status storage_error(const std::string& path, const rocksdb::Status& s);
 
 // A consistent read view of the whole store (all Spaces). Released on destruction.
-class Snapshot {
+class Snapshot : public std::enable_shared_from_this<Snapshot> {
  public:
   Snapshot(std::shared_ptr<DbHandle> handle, const rocksdb::Snapshot* raw)
       : handle_(std::move(handle)), raw_(raw) {}
