@@ -31,13 +31,16 @@ rocksdb::DBOptions db_options(const Options& options) {
   o.IncreaseParallelism(2);  // sized for a 2-core host: one flush and one compaction thread
   o.max_background_jobs = 2;
   o.paranoid_checks = true;
-  o.max_open_files = 1000;
+  o.max_open_files = 512;  // well under the usual 1024 descriptors, leaving room for sockets
   o.keep_log_file_num = 4;
   o.max_log_file_size = 16u << 20;
   o.db_write_buffer_size = options.write_buffer_bytes;  // memtables of all Spaces together
   o.max_total_wal_size = 4 * static_cast<uint64_t>(options.write_buffer_bytes);
   o.bytes_per_sync = 1u << 20;
   o.enable_pipelined_write = true;
+  // After a crash, recover the WAL up to the first damaged record: a consistent prefix of
+  // the committed batches (each batch is one WAL record, so it is whole or absent).
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   return o;
 }
 

@@ -138,6 +138,8 @@ TEST_CASE("store format: a store in use by another Store is refused") {
   auto second = open_at(dir.sub("db"));
   REQUIRE_FALSE(second.ok());
   CHECK(second.status().code() == Code::kStorageError);
+  INFO(second.status().message());
+  CHECK(second.status().message().find("store at " + dir.sub("db") + " is in use") == 0);
 }
 
 TEST_CASE("store format: garbage in CURRENT or MANIFEST fails cleanly") {

@@ -146,6 +146,8 @@ TEST_CASE("store: a txn reads its own writes merged with the store") {
           {"k0", "txn-k0"}, {"k1", "db-k1"}, {"k2", "txn-k2"}, {"k4", "txn-k4"}, {"k5", "db-k5"}});
   CHECK(keys(txn->scan(Space::kDocs, "k1", "k5")) == std::vector<std::string>{"k1", "k2", "k4"});
   CHECK(keys(txn->scan(Space::kDocs, "k3", "k4")).empty());
+  CHECK(keys(txn->scan(Space::kDocs, "k5", "k1")).empty());
+  CHECK(keys(txn->scan(Space::kDocs, "k2", "k2")).empty());
   CHECK(keys(txn->scan(Space::kCatalog, "", "")) == std::vector<std::string>{"k1"});
   // Nothing is visible outside before commit.
   CHECK(get(*store, Space::kDocs, "k2") == "db-k2");
