@@ -36,12 +36,12 @@ namespace strata::storage {
 
 // The column families. Their key layouts are defined in keys.hpp.
 enum class Space : int {
-  kMeta = 0,  // "default": format version, id counters
-  kCatalog,   // database / bundle / index / relationship definitions, settings
-  kDocs,      // documents
-  kIndex,     // secondary index entries (hash and btree)
-  kLedger,    // migrations, their events and undo snapshots
-  kSystem,    // users and server-wide records
+  kMeta = 0,   // "default": format version, id counters
+  kCatalog,    // database / bundle / index / relationship definitions, settings
+  kDocs,       // documents
+  kIndex,      // secondary index entries (hash and btree)
+  kLedger,     // migrations, their events and undo snapshots
+  kSystem,     // users and server-wide records
 };
 inline constexpr int kSpaceCount = 6;
 const char* space_name(Space s);
