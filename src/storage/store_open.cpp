@@ -65,6 +65,19 @@ rocksdb::ColumnFamilyOptions space_options(Space s, const Options& options,
   return o;
 }
 
+// True when `dir` holds files only RocksDB writes (a store that lost its CURRENT file).
+bool looks_like_rocksdb(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name == "IDENTITY" || name.rfind("MANIFEST-", 0) == 0 || name.rfind("OPTIONS-", 0) == 0 ||
+        entry.path().extension() == ".sst") {
+      return true;
+    }
+  }
+  return false;
+}
+
 int space_of(const std::string& cf_name) {
   for (int i = 0; i < kSpaceCount; ++i) {
     if (cf_name == space_name(static_cast<Space>(i))) return i;
@@ -204,6 +217,10 @@ Result<std::shared_ptr<DbHandle>> open_store(const Options& options) {
       if (!options.create_if_missing) return open_error(path, "no store there");
       fresh = true;
     } else if (!fs::exists(fs::path(path) / "CURRENT", ec)) {
+      if (looks_like_rocksdb(path)) {
+        return Status(Code::kStorageError,
+                      "store at " + path + " is corrupted: its CURRENT file is missing");
+      }
       return not_strata(path, "it holds files but no RocksDB CURRENT file");
     }
   }

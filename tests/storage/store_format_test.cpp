@@ -164,6 +164,16 @@ TEST_CASE("store format: garbage in CURRENT or MANIFEST fails cleanly") {
   }
 }
 
+TEST_CASE("store format: a store without its CURRENT file is reported as corrupted") {
+  TempDir dir;
+  std::string path = dir.sub("db");
+  must_open(path).reset();
+  fs::remove(fs::path(path) / "CURRENT");
+  auto r = open_at(path);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "store at " + path + " is corrupted: its CURRENT file is missing");
+}
+
 TEST_CASE("store format: garbage in a table file fails cleanly") {
   TempDir dir;
   std::string path = dir.sub("db");
