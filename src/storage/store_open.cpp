@@ -28,7 +28,7 @@ Status not_strata(const std::string& path, std::string_view why) {
 
 rocksdb::DBOptions db_options(const Options& options) {
   rocksdb::DBOptions o;
-  o.IncreaseParallelism(2);  // sized for a 2-core host: one flush and one compaction thread
+  o.IncreaseParallelism(2);  // background flushes and compactions sized for a 2-core host
   o.max_background_jobs = 2;
   o.paranoid_checks = true;
   o.max_open_files = 512;  // well under the usual 1024 descriptors, leaving room for sockets
