@@ -175,6 +175,7 @@ void ParseState::reset_statement() {
   strings_.clear();
   values_.clear();
   conditions_.clear();
+  condition_depths_.clear();
   condition_marks_.clear();
   not_counts_.clear();
   op_ = ast::CompareOp::kEq;

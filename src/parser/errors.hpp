@@ -4,7 +4,6 @@
 // "a bundle name (a double-quoted string)". Keywords and punctuation get their text
 // ("BUNDLE", "'('") from partial specializations. `control` raises a parse_error carrying the
 // message only from must<> (never on a plain failure), so alternatives backtrack normally.
-// A rule without an entry would report its C++ name; tests check that none does.
 // Thread-safety: constants only.
 
 #include <tao/pegtl.hpp>
@@ -100,6 +99,7 @@ STRATA_ERROR(and_condition, "a condition (field op value, NOT, or '(')");
 STRATA_ERROR(not_condition, "a condition (field op value, NOT, or '(')");
 STRATA_ERROR(group_close, "')' closing the condition group");
 STRATA_ERROR(document_member, "a document field (\"f\": value or \"f\" = value)");
+STRATA_ERROR(member_separator, "':' or '='");
 STRATA_ERROR(document_object, "'{' starting a document");
 STRATA_ERROR(document_values, "'(' starting the document values");
 STRATA_ERROR(document_values_close, "',' or ')'");
@@ -144,15 +144,26 @@ STRATA_ERROR(end_of_input, "a statement");
 
 #undef STRATA_ERROR
 
-// The message lookup of must_if: error_message, and no raising on plain failures.
-struct error {
-  template <typename Rule>
-  static constexpr const char* message = error_message<Rule>;
-  template <typename Rule>
-  static constexpr bool raise_on_failure = false;
-};
+// What was expected where `Rule` failed under must<>. Rules without an entry (an opt<> or
+// star<> under if_must<>, which cannot fail) fall back to a neutral text; tests check that
+// no reachable error uses it.
+inline constexpr const char* kFallbackExpected = "valid syntax";
 
 template <typename Rule>
-using control = tao::pegtl::must_if<error, tao::pegtl::normal, false>::template control<Rule>;
+const char* expected_text() {
+  const char* text = error_message<Rule>;
+  return text != nullptr ? text : kFallbackExpected;
+}
+
+// The control class of the parse (like must_if<> of json_errors.hpp, with the table looked
+// up when raising): must<Rule> failing throws a parse_error whose message is the expected
+// text; plain failures only backtrack.
+template <typename Rule>
+struct control : tao::pegtl::normal<Rule> {
+  template <typename Input, typename... States>
+  [[noreturn]] static void raise(const Input& in, States&&... /*unused*/) {
+    throw tao::pegtl::parse_error(expected_text<Rule>(), in);
+  }
+};
 
 }  // namespace strata::parser

@@ -92,6 +92,7 @@ const std::vector<ErrorCase> kCases = {
      "HASH, BTREE or B-TREE"},
     {R"(CREATE INDEX HASH ON BUNDLE "B" WITH FIELDS ())", 1, 46, "an index field", "')'",
      "index field"},
+    {R"(ADD DOCUMENT TO BUNDLE "B" WITH ({"a" 1}))", 1, 39, "':' or '='", "'1'", "found '1'"},
     {"SET x", 1, 6, "'='", "end of input", "expected '='"},
     {R"(ALTER USER "u" SET NAME "x")", 1, 20, "PASSWORD", "'NAME'", "ROLE"},
     {R"(DROP "x")", 1, 6, "DATABASE, BUNDLE, INDEX, USER or MIGRATION", "'\"x\"'", "found"},
@@ -119,7 +120,7 @@ TEST_CASE("errors: malformed statements report line, column, expected and found"
     if (!c.found.empty()) CHECK(e.found == c.found);
     CHECK(e.message.find(c.message) != std::string::npos);
     CHECK(e.expected.find("::") == std::string::npos);  // never a C++ rule name
-    CHECK(e.expected.find("tao") == std::string::npos);
+    CHECK(e.expected.find("valid syntax") == std::string::npos);  // every must<> has a message
   }
 }
 

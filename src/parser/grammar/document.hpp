@@ -54,8 +54,10 @@ struct where_clause : if_must<kw_where, condition> {};
 
 // ---- ADD DOCUMENT
 
-// document_member <- object_key (':' / '=') member_value
-struct document_member : if_must<object_key, sor<tok<':'>, tok<'='>>, member_value> {};
+// member_separator <- ':' / '='
+struct member_separator : sor<tok<':'>, tok<'='>> {};
+// document_member <- object_key member_separator member_value
+struct document_member : if_must<object_key, member_separator, member_value> {};
 // document_object <- '{' (document_member (',' document_member)*)? object_close
 struct document_object
     : if_must<tok<'{'>, opt<document_member, star<tok<','>, must<document_member>>>,
