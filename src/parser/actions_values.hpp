@@ -117,10 +117,18 @@ struct action<g::compare_op> {
     const char* p = in.begin();
     const bool eq_next = in.size() > 1 && p[1] == '=';
     switch (p[0]) {
-      case '!': st.op_ = ast::CompareOp::kNe; break;
-      case '<': st.op_ = eq_next ? ast::CompareOp::kLe : ast::CompareOp::kLt; break;
-      case '>': st.op_ = eq_next ? ast::CompareOp::kGe : ast::CompareOp::kGt; break;
-      default: st.op_ = ast::CompareOp::kEq; break;
+      case '!':
+        st.op_ = ast::CompareOp::kNe;
+        break;
+      case '<':
+        st.op_ = eq_next ? ast::CompareOp::kLe : ast::CompareOp::kLt;
+        break;
+      case '>':
+        st.op_ = eq_next ? ast::CompareOp::kGe : ast::CompareOp::kGt;
+        break;
+      default:
+        st.op_ = ast::CompareOp::kEq;
+        break;
     }
   }
 };

@@ -68,7 +68,8 @@ STRATA_ERROR(field_def, "a field definition ({\"name\", TYPE, required, unique [
 STRATA_ERROR(field_list, "'(' starting the field list");
 STRATA_ERROR(field_list_close, "',' or ')'");
 STRATA_ERROR(set_target, "NAME = \"new name\" or '(' starting a list of field changes");
-STRATA_ERROR(syndr_change, "a field change ({ADD|MODIFY|REMOVE \"f\" = \"f\", TYPE, req, uniq, default})");
+STRATA_ERROR(syndr_change,
+             "a field change ({ADD|MODIFY|REMOVE \"f\" = \"f\", TYPE, req, uniq, default})");
 STRATA_ERROR(syndr_change_kind, "ADD, MODIFY or REMOVE");
 STRATA_ERROR(syndr_new_name, "a field name (a double-quoted string)");
 STRATA_ERROR(add_target, "FIELD or RELATIONSHIP");
@@ -79,7 +80,8 @@ STRATA_ERROR(rel_from_field, "a field name (a double-quoted string)");
 STRATA_ERROR(rel_to_field, "a field name (a double-quoted string)");
 STRATA_ERROR(rel_cardinality, "a cardinality (\"1to1\", \"1toMany\" or \"ManyToMany\")");
 STRATA_ERROR(relationship_def, "a relationship name (a double-quoted string) or '('");
-STRATA_ERROR(relationship_entry, "a relationship (\"name\" {\"cardinality\", \"A\", \"id\", \"B\", \"a_id\"})");
+STRATA_ERROR(relationship_entry,
+             "a relationship (\"name\" {\"cardinality\", \"A\", \"id\", \"B\", \"a_id\"})");
 STRATA_ERROR(bundle_change, "a bundle change (SET, ADD, REMOVE, RENAME or MODIFY)");
 STRATA_ERROR(index_kind, "an index kind (HASH, BTREE or B-TREE)");
 STRATA_ERROR(index_definition, "an index kind (HASH, BTREE or B-TREE) or an index name");
@@ -133,8 +135,7 @@ STRATA_ERROR(command_end, "';', DOWN or COMMIT");
 STRATA_ERROR(migration_begin, "START MIGRATION");
 STRATA_ERROR(create_target, "DATABASE, BUNDLE, INDEX, UNIQUE INDEX, HASH INDEX, B-INDEX or USER");
 STRATA_ERROR(drop_target, "DATABASE, BUNDLE, INDEX, USER or MIGRATION");
-STRATA_ERROR(show_target,
-             "DATABASES, BUNDLES, INDEXES, SETTINGS, USERS, MIGRATIONS or MIGRATION");
+STRATA_ERROR(show_target, "DATABASES, BUNDLES, INDEXES, SETTINGS, USERS, MIGRATIONS or MIGRATION");
 STRATA_ERROR(update_target, "BUNDLE or DOCUMENTS");
 STRATA_ERROR(restore_target, "DATABASE");
 STRATA_ERROR(validate_target, "MIGRATION or ROLLBACK");

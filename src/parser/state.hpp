@@ -16,10 +16,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tao/pegtl/nothing.hpp>
 #include <utility>
 #include <vector>
-
-#include <tao/pegtl/nothing.hpp>
 
 #include "parser/ast.hpp"
 

@@ -2,10 +2,9 @@
 // mutated statements, nesting far beyond kMaxNesting, long NOT chains, and tens of
 // megabytes of input in linear time. Every error it reports comes from the message table.
 
-#include <catch2/catch.hpp>
-
 #include <pthread.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <random>
 #include <string>
@@ -64,10 +63,18 @@ TEST_CASE("robustness: mutated statements never crash; errors come from the tabl
     for (int m = 0; m < mutations && !s.empty(); ++m) {
       const size_t p = rng() % s.size();
       switch (rng() % 4) {
-        case 0: s.erase(p, 1 + rng() % 8); break;
-        case 1: s.insert(p, 1, alphabet[rng() % alphabet.size()]); break;
-        case 2: s[p] = static_cast<char>(rng() % 256); break;
-        default: s.insert(p, s.substr(rng() % s.size(), rng() % 30)); break;
+        case 0:
+          s.erase(p, 1 + rng() % 8);
+          break;
+        case 1:
+          s.insert(p, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        case 2:
+          s[p] = static_cast<char>(rng() % 256);
+          break;
+        default:
+          s.insert(p, s.substr(rng() % s.size(), rng() % 30));
+          break;
       }
     }
     const auto r = parse(s);
@@ -96,8 +103,7 @@ TEST_CASE("robustness: nesting is refused beyond kMaxNesting, at the offending b
   const std::string too_deep = "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"a\": " +
                                nested(kMaxNesting - 1, '[', ']', "1") + "})";
   CHECK_FALSE(parse(too_deep).ok());
-  const std::string groups =
-      "SELECT * FROM \"B\" WHERE " + nested(kMaxNesting, '(', ')', "a == 1");
+  const std::string groups = "SELECT * FROM \"B\" WHERE " + nested(kMaxNesting, '(', ')', "a == 1");
   CHECK(parse(groups).ok());
 }
 
@@ -132,9 +138,8 @@ TEST_CASE("robustness: the deepest accepted nesting fits a 256 KiB stack", "[par
   std::string where = "SELECT * FROM \"B\" WHERE ";
   for (int i = 0; i < kMaxNesting / 2 - 1; ++i) where += "(a == 1 AND NOT ";
   where += "b == 2" + std::string(kMaxNesting / 2 - 1, ')');
-  for (const std::string& text :
-       {where, "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"a\": " +
-                   nested(kMaxNesting - 3, '[', ']', "{}") + "})"}) {
+  for (const std::string& text : {where, "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"a\": " +
+                                             nested(kMaxNesting - 3, '[', ']', "{}") + "})"}) {
     ThreadJob job{text};
     pthread_attr_t attr;
     pthread_attr_init(&attr);

@@ -42,7 +42,8 @@ struct tok : seq<one<C>, skip> {};
 struct bare_word : identifier {};
 
 // escape_code <- ["\\/bfnrt] / 'u' [0-9a-fA-F]{4}
-struct escape_code : sor<one<'"', '\\', '/', 'b', 'f', 'n', 'r', 't'>, seq<one<'u'>, rep<4, xdigit>>> {};
+struct escape_code
+    : sor<one<'"', '\\', '/', 'b', 'f', 'n', 'r', 't'>, seq<one<'u'>, rep<4, xdigit>>> {};
 
 // escape <- '\\' escape_code
 struct escape : if_must<one<'\\'>, escape_code> {};
@@ -93,9 +94,8 @@ struct fraction : if_must<one<'.'>, digits> {};
 struct exponent : seq<one<'e', 'E'>, opt<one<'+', '-'>>, must<digits>> {};
 
 // number_text <- '-'? ('0' / [1-9] [0-9]*) fraction? exponent?
-struct number_text
-    : seq<opt<one<'-'>>, sor<one<'0'>, seq<range<'1', '9'>, star<digit>>>, opt<fraction>,
-          opt<exponent>> {};
+struct number_text : seq<opt<one<'-'>>, sor<one<'0'>, seq<range<'1', '9'>, star<digit>>>,
+                         opt<fraction>, opt<exponent>> {};
 
 // number <- number_text skip
 struct number : seq<number_text, skip> {};
@@ -123,8 +123,7 @@ struct array_element : seq<value> {};
 struct array_close : tok<']'> {};
 // array <- array_open (array_element (',' array_element)*)? array_close
 struct array
-    : if_must<array_open, opt<array_element, star<tok<','>, must<array_element>>>, array_close> {
-};
+    : if_must<array_open, opt<array_element, star<tok<','>, must<array_element>>>, array_close> {};
 
 // object_open <- '{'
 struct object_open : tok<'{'> {};
@@ -142,8 +141,8 @@ struct object
 };
 
 // value <- object / array / json_string / number / true_literal / false_literal / null_literal
-struct value
-    : sor<object, array, json_string, number, true_literal, false_literal, null_literal> {};
+struct value : sor<object, array, json_string, number, true_literal, false_literal, null_literal> {
+};
 
 // literal <- value
 struct literal : seq<value> {};
@@ -184,10 +183,9 @@ using kw_where = kw<TAO_PEGTL_ISTRING("WHERE")>;
 using kw_with = kw<TAO_PEGTL_ISTRING("WITH")>;
 
 // compare_op <- ('==' / '!=' / '<=' / '>=' / '<' / '>' / '=') skip
-struct compare_op
-    : seq<sor<two<'='>, string<'!', '='>, string<'<', '='>, string<'>', '='>, one<'<'>, one<'>'>,
-              one<'='>>,
-          skip> {};
+struct compare_op : seq<sor<two<'='>, string<'!', '='>, string<'<', '='>, string<'>', '='>,
+                            one<'<'>, one<'>'>, one<'='>>,
+                        skip> {};
 
 // field_ref <- quoted / bare_word skip      (a field in WHERE / ORDER BY: "f" or f)
 struct field_ref : sor<quoted, seq<bare_word, skip>> {};
