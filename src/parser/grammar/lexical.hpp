@@ -41,7 +41,7 @@ struct tok : seq<one<C>, skip> {};
 // bare_word <- [a-zA-Z_] [a-zA-Z0-9_]*
 struct bare_word : identifier {};
 
-// escape_code <- ["\\/bfnrt] / 'u' [0-9a-fA-F]{4}
+// escape_code <- ["\\/bfnrt] / 'u' [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F]
 struct escape_code
     : sor<one<'"', '\\', '/', 'b', 'f', 'n', 'r', 't'>, seq<one<'u'>, rep<4, xdigit>>> {};
 
@@ -51,7 +51,7 @@ struct escape : if_must<one<'\\'>, escape_code> {};
 // plain_chars <- [^"\\\x00-\x1f\x80-\xff]+
 struct plain_chars : plus<ranges<0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f>> {};
 
-// utf8_char <- a well-formed UTF-8 sequence of a code point >= U+0080
+// utf8_char <- <a well-formed UTF-8 sequence of a code point from U+0080 to U+10FFFF>
 struct utf8_char : utf8::range<0x80, 0x10FFFF> {};
 
 // string_body <- (plain_chars / escape / utf8_char)*
@@ -115,17 +115,17 @@ struct json_string : seq<quoted> {};
 
 struct value;
 
-// array_open <- '['
+// array_open <- '[' skip
 struct array_open : tok<'['> {};
 // array_element <- value
 struct array_element : seq<value> {};
-// array_close <- ']'
+// array_close <- ']' skip
 struct array_close : tok<']'> {};
 // array <- array_open (array_element (',' array_element)*)? array_close
 struct array
     : if_must<array_open, opt<array_element, star<tok<','>, must<array_element>>>, array_close> {};
 
-// object_open <- '{'
+// object_open <- '{' skip
 struct object_open : tok<'{'> {};
 // object_key <- quoted
 struct object_key : seq<quoted> {};
@@ -133,7 +133,7 @@ struct object_key : seq<quoted> {};
 struct member_value : seq<value> {};
 // object_member <- object_key ':' member_value
 struct object_member : if_must<object_key, tok<':'>, member_value> {};
-// object_close <- '}'
+// object_close <- '}' skip
 struct object_close : tok<'}'> {};
 // object <- object_open (object_member (',' object_member)*)? object_close
 struct object
