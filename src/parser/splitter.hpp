@@ -3,12 +3,18 @@
 // arrive, it yields each complete statement's text.
 //
 // Rules: ';' ends a statement, except inside a string, a comment (-- to end of line, /* */)
-// or a START MIGRATION ... COMMIT block (a ';' directly after COMMIT ends the block's
-// statement; so does the COMMIT keyword followed by EOT or end of input). The byte EOT (0x04)
-// also ends the statement before it. A statement that is only whitespace, comments or EOT
-// vanishes. A statement longer than `max_statement_bytes` is reported once as oversized and
-// its bytes are discarded, never buffered, up to its end.
+// or a START MIGRATION ... COMMIT block. A statement is such a block when its first two words
+// (outside strings and comments) are START MIGRATION; the word COMMIT (outside strings and
+// comments) then ends it, so the ';' after COMMIT is optional (a following ';' ends an empty
+// statement, which vanishes). The byte EOT (0x04) ends the statement before it whatever the
+// lexical state (an unterminated string or block stops there). A statement that is only
+// whitespace, comments or EOT vanishes. A statement longer than `max_statement_bytes` is
+// reported once as oversized, by the feed() call that passes the limit, and its bytes are
+// discarded, never buffered, up to its end.
 //
+// A statement's text runs from its first non-whitespace byte (possibly a comment) to the byte
+// before its terminator, trailing whitespace removed; `line`/`column` are the position of that
+// first byte in the stream, so parse(text, line - 1, column - 1) reports stream positions.
 // The splitter knows strings, comments and the START/COMMIT keywords and nothing else.
 // Feeding the same bytes in any chunking yields the same statements.
 // Thread-safety: one instance per stream; not shared.
