@@ -15,8 +15,11 @@ bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 
 // Length of the valid UTF-8 sequence starting at text[i], or 0 when the bytes are not one.
 size_t utf8_length(std::string_view text, size_t i) {
   const unsigned char c = static_cast<unsigned char>(text[i]);
-  size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-           : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  size_t n = c < 0x80                 ? 1
+             : c >= 0xC2 && c <= 0xDF ? 2
+             : c >= 0xE0 && c <= 0xEF ? 3
+             : c >= 0xF0 && c <= 0xF4 ? 4
+                                      : 0;
   if (n == 0 || i + n > text.size()) return 0;
   for (size_t k = 1; k < n; ++k) {
     if (!is_continuation(text[i + k])) return 0;

@@ -12,9 +12,9 @@ namespace {
 constexpr char kEot = 0x04;
 
 enum CharClass : uint8_t {
-  kPlain = 0,       // nothing special anywhere
-  kSpace = 1 << 0,  // whitespace
-  kWord = 1 << 1,   // [A-Za-z0-9_]
+  kPlain = 0,             // nothing special anywhere
+  kSpace = 1 << 0,        // whitespace
+  kWord = 1 << 1,         // [A-Za-z0-9_]
   kStringStop = 1 << 2,   // ends a run inside a string: " \ newline EOT
   kCommentStop = 1 << 3,  // ends a run inside a block comment: * newline EOT
 };
@@ -32,7 +32,9 @@ constexpr std::array<uint8_t, 256> make_classes() {
 }
 constexpr std::array<uint8_t, 256> kClasses = make_classes();
 
-inline bool has(char c, uint8_t cls) { return (kClasses[static_cast<unsigned char>(c)] & cls) != 0; }
+inline bool has(char c, uint8_t cls) {
+  return (kClasses[static_cast<unsigned char>(c)] & cls) != 0;
+}
 
 char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
@@ -173,8 +175,10 @@ size_t StatementSplitter::step(size_t i, size_t n) {
       }
       return i;
     case Lex::kBlockStar:
-      if (c == '/') lex_ = Lex::kNormal;
-      else if (c != '*') lex_ = Lex::kBlockComment;
+      if (c == '/')
+        lex_ = Lex::kNormal;
+      else if (c != '*')
+        lex_ = Lex::kBlockComment;
       return i;
     case Lex::kDash:
       if (c == '-') {

@@ -29,8 +29,8 @@
 namespace strata::parser {
 
 struct SplitStatement {
-  std::string text;        // the statement, without its terminating ';' or EOT
-  uint32_t line = 1;       // where its text starts in the stream (1-based)
+  std::string text;   // the statement, without its terminating ';' or EOT
+  uint32_t line = 1;  // where its text starts in the stream (1-based)
   uint32_t column = 1;
   bool oversized = false;  // true: text is empty, the statement exceeded the limit
 };
@@ -72,27 +72,25 @@ class StatementSplitter {
   // Ends the current statement just before chunk index `end`: queues it when it has content.
   void end_statement(size_t end);
   void report_oversized();
-  uint32_t column_at(size_t i) const {
-    return static_cast<uint32_t>(base_ + i - line_begin_ + 1);
-  }
+  uint32_t column_at(size_t i) const { return static_cast<uint32_t>(base_ + i - line_begin_ + 1); }
 
   size_t max_;
   std::deque<SplitStatement> ready_;
-  std::string current_;       // the statement's bytes from chunks before the current one
+  std::string current_;          // the statement's bytes from chunks before the current one
   const char* chunk_ = nullptr;  // the bytes being fed
-  size_t seg_ = 0;            // chunk index where the statement's unbuffered bytes begin
-  bool started_ = false;      // the current statement has had a non-space byte
-  bool has_content_ = false;  // ... and something besides comments
-  bool oversized_ = false;    // the current statement was reported as oversized
+  size_t seg_ = 0;               // chunk index where the statement's unbuffered bytes begin
+  bool started_ = false;         // the current statement has had a non-space byte
+  bool has_content_ = false;     // ... and something besides comments
+  bool oversized_ = false;       // the current statement was reported as oversized
   Lex lex_ = Lex::kNormal;
-  char word_[10] = {};        // the first bytes of the word being read, upper-cased
-  uint32_t word_len_ = 0;     // length of the word being read (0: not in a word)
-  int words_seen_ = 0;        // completed words of the current statement (counted up to 2)
+  char word_[10] = {};     // the first bytes of the word being read, upper-cased
+  uint32_t word_len_ = 0;  // length of the word being read (0: not in a word)
+  int words_seen_ = 0;     // completed words of the current statement (counted up to 2)
   bool first_is_start_ = false;
-  bool in_migration_ = false;  // inside START MIGRATION ... COMMIT
-  uint64_t base_ = 0;          // stream offset of the chunk's first byte
-  uint64_t line_begin_ = 0;    // stream offset of the current line's first byte
-  uint32_t line_ = 1;          // line of the next byte
+  bool in_migration_ = false;                   // inside START MIGRATION ... COMMIT
+  uint64_t base_ = 0;                           // stream offset of the chunk's first byte
+  uint64_t line_begin_ = 0;                     // stream offset of the current line's first byte
+  uint32_t line_ = 1;                           // line of the next byte
   uint32_t start_line_ = 1, start_column_ = 1;  // position of the current statement
 };
 

@@ -1,13 +1,13 @@
 // `strata check` and the command line, driven as a real process (STRATA_BINARY): exit codes,
 // diagnostics with positions and carets, and robustness on binary garbage, 100,000-deep
 // nesting, a 50 MB file and standard input.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -114,34 +114,38 @@ TEST_CASE("check: every example is clean", "[cli][check]") {
 }
 
 TEST_CASE("check: a malformed file gets file:line:col diagnostics with carets", "[cli][check]") {
-  const fs::path p = write_file("bad.sql",
-                                "USE \"x\";\n"
-                                "CREATE BUNDLE \"A\" WITH FIELDS (\n"
-                                "  {\"id\", VARCHAR, true, true}\n"
-                                ");\n"
-                                "PING; SELECT DOCUMENTS FORM \"A\";\n"
-                                "START MIGRATION\n"
-                                "\tDROP INDEX \"i\";\n"
-                                "\tCREATE BUNDLE \"Q\" WITH FIELDS ({\"a\", INT, true, false, 1.5});\n"
-                                "COMMIT\n"
-                                "START MIGRATION COMMIT\n");
+  const fs::path p =
+      write_file("bad.sql",
+                 "USE \"x\";\n"
+                 "CREATE BUNDLE \"A\" WITH FIELDS (\n"
+                 "  {\"id\", VARCHAR, true, true}\n"
+                 ");\n"
+                 "PING; SELECT DOCUMENTS FORM \"A\";\n"
+                 "START MIGRATION\n"
+                 "\tDROP INDEX \"i\";\n"
+                 "\tCREATE BUNDLE \"Q\" WITH FIELDS ({\"a\", INT, true, false, 1.5});\n"
+                 "COMMIT\n"
+                 "START MIGRATION COMMIT\n");
   const RunResult r = run({"check", p.string()});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
   const std::string f = p.string();
-  CHECK(r.out ==
-        f + ":3:3: error: Unknown type 'VARCHAR' for field 'id'\n"
-            "  {\"id\", VARCHAR, true, true}\n"
-            "  ^\n" +
-        f + ":5:24: error: expected FROM, found 'FORM'\n"
-            "PING; SELECT DOCUMENTS FORM \"A\";\n"
-            "                       ^\n" +
-        f + ":8:33: error: Default value 1.5 of field 'a' is not a valid INT (command 2)\n"
-            "\tCREATE BUNDLE \"Q\" WITH FIELDS ({\"a\", INT, true, false, 1.5});\n"
-            "\t                               ^\n" +
-        f + ":10:1: error: migration must contain at least one command\n"
-            "START MIGRATION COMMIT\n"
-            "^\n");
+  CHECK(r.out == f +
+                     ":3:3: error: Unknown type 'VARCHAR' for field 'id'\n"
+                     "  {\"id\", VARCHAR, true, true}\n"
+                     "  ^\n" +
+                     f +
+                     ":5:24: error: expected FROM, found 'FORM'\n"
+                     "PING; SELECT DOCUMENTS FORM \"A\";\n"
+                     "                       ^\n" +
+                     f +
+                     ":8:33: error: Default value 1.5 of field 'a' is not a valid INT (command 2)\n"
+                     "\tCREATE BUNDLE \"Q\" WITH FIELDS ({\"a\", INT, true, false, 1.5});\n"
+                     "\t                               ^\n" +
+                     f +
+                     ":10:1: error: migration must contain at least one command\n"
+                     "START MIGRATION COMMIT\n"
+                     "^\n");
 }
 
 TEST_CASE("check: several files, an unreadable one, standard input", "[cli][check]") {
@@ -178,8 +182,9 @@ TEST_CASE("check: binary garbage fails cleanly", "[cli][check]") {
 TEST_CASE("check: 100,000-deep nesting is refused, not a crash", "[cli][check]") {
   const std::string parens = "SELECT DOCUMENTS FROM \"B\" WHERE " + std::string(100000, '(') +
                              "a == 1" + std::string(100000, ')') + ";\n";
-  const std::string arrays = "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"a\": " +
-                             std::string(100000, '[') + std::string(100000, ']') + "});\n";
+  const std::string arrays =
+      "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"a\": " + std::string(100000, '[') +
+      std::string(100000, ']') + "});\n";
   const std::string objects = "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES (";
   std::string deep_objects = objects;
   for (int i = 0; i < 100000; ++i) deep_objects += "{\"a\":";

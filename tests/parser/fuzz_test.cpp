@@ -38,9 +38,35 @@ struct Rng {  // splitmix64
 const std::string kInteresting = std::string("\";\\(){}[],:=<>!-/*\n\t .0123456789eE+\x04", 37) +
                                  std::string("\0\xff\x80\xc3", 4) + "STARTMIGRATIONCOMMITDOWN";
 const std::vector<std::string> kTokens = {
-    "START MIGRATION ", " COMMIT", " DOWN ", ";", "\"", "--", "/*", "*/", "(", ")", "{", "}",
-    "[", "]", " AND ", " OR ", " NOT ", "WHERE ", "1e999", "-0", "1.0", "9223372036854775808",
-    "\\u00", "\\\"", "null", "true", "\x04", "((((((((((", "{\"a\":{\"b\":[[[[",
+    "START MIGRATION ",
+    " COMMIT",
+    " DOWN ",
+    ";",
+    "\"",
+    "--",
+    "/*",
+    "*/",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    " AND ",
+    " OR ",
+    " NOT ",
+    "WHERE ",
+    "1e999",
+    "-0",
+    "1.0",
+    "9223372036854775808",
+    "\\u00",
+    "\\\"",
+    "null",
+    "true",
+    "\x04",
+    "((((((((((",
+    "{\"a\":{\"b\":[[[[",
 };
 
 std::string read_file(const std::filesystem::path& p) {

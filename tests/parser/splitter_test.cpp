@@ -130,8 +130,7 @@ TEST_CASE("splitter: table of streams and statements", "[splitter]") {
       {"START MIGRATION -- COMMIT;\n DROP INDEX \"i\"; COMMITTED; COMMIT;",
        {{"START MIGRATION -- COMMIT;\n DROP INDEX \"i\"; COMMITTED; COMMIT", 1, 1, false}}},
       {"START /* x */ MIGRATION DROP INDEX \"i\"; COMMIT\x04PING",
-       {{"START /* x */ MIGRATION DROP INDEX \"i\"; COMMIT", 1, 1, false},
-        {"PING", 1, 48, false}}},
+       {{"START /* x */ MIGRATION DROP INDEX \"i\"; COMMIT", 1, 1, false}, {"PING", 1, 48, false}}},
       {"START MIGRATION DROP INDEX \"i\";\x04PING",
        {{"START MIGRATION DROP INDEX \"i\";", 1, 1, false}, {"PING", 1, 33, false}}},
       {"START X MIGRATION; PING", {{"START X MIGRATION", 1, 1, false}, {"PING", 1, 20, false}}},
@@ -149,8 +148,8 @@ TEST_CASE("splitter: table of streams and statements", "[splitter]") {
 TEST_CASE("splitter: oversize is reported once and never buffered", "[splitter]") {
   const std::string big = "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"x\": \"" +
                           std::string(1000, 'a') + ";\"});\n PING";
-  for (const auto& pieces : {split_whole(big, 100), split_bytewise(big, 100),
-                             split_chunks(big, 7, 100)}) {
+  for (const auto& pieces :
+       {split_whole(big, 100), split_bytewise(big, 100), split_chunks(big, 7, 100)}) {
     REQUIRE(pieces.size() == 2);
     CHECK(pieces[0] == Piece{"", 1, 1, true});
     CHECK(pieces[1] == Piece{"PING", 2, 2, false});
@@ -196,8 +195,7 @@ TEST_CASE("splitter: has_partial", "[splitter]") {
   CHECK(drain(s).size() == 3);
 }
 
-TEST_CASE("splitter: one byte at a time equals the whole buffer for every example",
-          "[splitter]") {
+TEST_CASE("splitter: one byte at a time equals the whole buffer for every example", "[splitter]") {
   const auto files = example_files();
   REQUIRE(files.size() >= 10);
   for (const auto& path : files) {

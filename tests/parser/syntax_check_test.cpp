@@ -80,14 +80,28 @@ TEST_CASE("syntax_check: is_rfc3339 is strict", "[syntax_check]") {
     INFO(good);
     CHECK(is_rfc3339(good));
   }
-  for (const char* bad :
-       {"", "2024-01-10", "2024-01-10T10:00:00", "2024-01-10 10:00:00Z", "2023-02-29T00:00:00Z",
-        "1900-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-00-01T00:00:00Z",
-        "2024-04-31T00:00:00Z", "2024-01-10T24:00:00Z", "2024-01-10T10:60:00Z",
-        "2024-01-10T10:00:61Z", "2024-01-10T10:00:00.Z", "2024-01-10T10:00:00+1:00",
-        "2024-01-10T10:00:00+24:00", "2024-01-10T10:00:00+01:60", "2024-01-10T10:00:00Zx",
-        "2024-01-10T10:00:00+01:00x", "24-01-10T10:00:00Z", "2024/01/10T10:00:00Z",
-        "2024-1-10T10:00:00Z", "２024-01-10T10:00:00Z"}) {
+  for (const char* bad : {"",
+                          "2024-01-10",
+                          "2024-01-10T10:00:00",
+                          "2024-01-10 10:00:00Z",
+                          "2023-02-29T00:00:00Z",
+                          "1900-02-29T00:00:00Z",
+                          "2024-13-01T00:00:00Z",
+                          "2024-00-01T00:00:00Z",
+                          "2024-04-31T00:00:00Z",
+                          "2024-01-10T24:00:00Z",
+                          "2024-01-10T10:60:00Z",
+                          "2024-01-10T10:00:61Z",
+                          "2024-01-10T10:00:00.Z",
+                          "2024-01-10T10:00:00+1:00",
+                          "2024-01-10T10:00:00+24:00",
+                          "2024-01-10T10:00:00+01:60",
+                          "2024-01-10T10:00:00Zx",
+                          "2024-01-10T10:00:00+01:00x",
+                          "24-01-10T10:00:00Z",
+                          "2024/01/10T10:00:00Z",
+                          "2024-1-10T10:00:00Z",
+                          "２024-01-10T10:00:00Z"}) {
     INFO(bad);
     CHECK_FALSE(is_rfc3339(bad));
   }
@@ -186,7 +200,8 @@ TEST_CASE("syntax_check: migrations: empty, description length, command indexes"
   m.up.push_back(bad_doc);
   m.has_down = true;
   m.down.push_back(ast::DropIndex{"i"});
-  m.down.push_back(bundle("C", {field("y", "INT", nullptr, 15, 5), field("y", "INT", nullptr, 16, 5)}));
+  m.down.push_back(
+      bundle("C", {field("y", "INT", nullptr, 15, 5), field("y", "INT", nullptr, 16, 5)}));
   const auto issues = syntax_check(m);
   REQUIRE(issues.size() == 3);
   CHECK(issues[0].code == Code::kUnknownType);
@@ -212,7 +227,8 @@ TEST_CASE("syntax_check: positions of parsed text are stream positions", "[synta
       "    ADD FIELD {\"test\", STRNG, false, false};\n"
       "DOWN\n"
       "    UPDATE BUNDLE \"Users\" REMOVE FIELD \"rating\";\n"
-      "    CREATE BUNDLE \"X\" WITH FIELDS ({\"a\", INT, false, false}, {\"a\", INT, false, false});\n"
+      "    CREATE BUNDLE \"X\" WITH FIELDS ({\"a\", INT, false, false}, {\"a\", INT, false, "
+      "false});\n"
       "COMMIT\n";
   StatementSplitter splitter;
   splitter.feed(stream);
