@@ -165,6 +165,16 @@ TEST_CASE("check: several files, an unreadable one, standard input", "[cli][chec
   CHECK(run({"check", "-"}, "").exit_code == 0);
 }
 
+TEST_CASE("check: an oversized statement is one error, and checking goes on", "[cli][check]") {
+  const RunResult r = run({"check", "--max-statement-bytes", "16", "-"},
+                          "PING;\nSHOW DATABASES; ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({});\n"
+                          "SHOW BUNDLES FOR;\n");
+  INFO(r.out);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.rfind("<stdin>:2:17: error: statement exceeds 16 bytes\n", 0) == 0);
+  CHECK(r.out.find("<stdin>:3:17: error: ") != std::string::npos);
+}
+
 TEST_CASE("check: binary garbage fails cleanly", "[cli][check]") {
   std::string garbage;
   uint64_t x = 0x9E3779B97F4A7C15ull;
