@@ -132,6 +132,33 @@ void mutate(std::string& s, Rng& rng) {
   }
 }
 
+// The splitter's statements for `input` fed in pieces of random sizes (0: all at once), with a
+// small limit so that oversize reports are exercised too.
+std::vector<SplitStatement> split(const std::string& input, Rng* rng, size_t max) {
+  StatementSplitter splitter(max);
+  std::vector<SplitStatement> out;
+  for (size_t at = 0; at < input.size();) {
+    const size_t n = rng == nullptr ? input.size() : 1 + rng->below(16);
+    splitter.feed(std::string_view(input).substr(at, n));
+    at += n;
+    while (auto s = splitter.next()) out.push_back(std::move(*s));
+  }
+  splitter.finish();
+  while (auto s = splitter.next()) out.push_back(std::move(*s));
+  return out;
+}
+
+bool same(const std::vector<SplitStatement>& a, const std::vector<SplitStatement>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].text != b[i].text || a[i].line != b[i].line || a[i].column != b[i].column ||
+        a[i].oversized != b[i].oversized) {
+      return false;
+    }
+  }
+  return true;
+}
+
 struct Tally {
   size_t inputs = 0, statements = 0, parsed = 0, round_trips = 0;
 };
@@ -182,7 +209,13 @@ void run_chunk(int chunk) {
     for (size_t m = 0; m < mutations; ++m) mutate(input, rng);
     ++tally.inputs;
     std::string problem;
-    if (!exercise(input, tally, &problem)) {
+    if (i % 8 == 0) {  // chunking invariance of the splitter on mutated input
+      const size_t max = 1 + rng.below(512);
+      if (!same(split(input, nullptr, max), split(input, &rng, max))) {
+        problem = "splitter chunking changed the statements of: " + input;
+      }
+    }
+    if (!problem.empty() || !exercise(input, tally, &problem)) {
       if (++failures <= 3) {
         INFO("chunk " << chunk << " input " << i << ": " << problem);
         CHECK(false);
