@@ -107,6 +107,7 @@ void StatementSplitter::end_word(size_t end) {
   if (!in_migration_) {
     if (words_seen_ == 0) {
       first_is_start_ = word_is(word_, len, "START");
+      first_is_syndrdb_ = word_is(word_, len, "SYNDRDB");
     } else if (words_seen_ == 1 && first_is_start_ && word_is(word_, len, "MIGRATION")) {
       in_migration_ = true;
     }
@@ -135,6 +136,7 @@ void StatementSplitter::end_statement(size_t end) {
   word_len_ = 0;
   words_seen_ = 0;
   first_is_start_ = false;
+  first_is_syndrdb_ = false;
   in_migration_ = false;
 }
 
@@ -196,6 +198,16 @@ size_t StatementSplitter::step(size_t i, size_t n) {
       has_content_ = true;
       lex_ = Lex::kNormal;
       break;
+    case Lex::kConnection:
+      if (c == ';') {
+        end_statement(i);
+      } else if (c != '\n') {
+        while (i + 1 < n && chunk_[i + 1] != ';' && chunk_[i + 1] != '\n' &&
+               chunk_[i + 1] != kEot) {
+          ++i;
+        }
+      }
+      return i;
     case Lex::kNormal:
       break;
   }
@@ -210,8 +222,14 @@ size_t StatementSplitter::step(size_t i, size_t n) {
       ++i;
     }
   }
+  const bool after_first_word = word_len_ > 0 && words_seen_ == 0;
   end_word(i);  // may end a START MIGRATION ... COMMIT statement; c then starts afresh
   if (has(c, kSpace)) return i;
+  if (c == ':' && after_first_word && first_is_syndrdb_) {
+    lex_ = Lex::kConnection;
+    has_content_ = true;
+    return i;
+  }
   switch (c) {
     case ';':
       if (!in_migration_) {

@@ -15,6 +15,9 @@
 // A statement's text runs from its first non-whitespace byte (possibly a comment) to the byte
 // before its terminator, trailing whitespace removed; `line`/`column` are the position of that
 // first byte in the stream, so parse(text, line - 1, column - 1) reports stream positions.
+// A statement that starts with the word syndrdb followed by ':' is a driver's connection string
+// (SPEC §6, `syndrdb://HOST:PORT:DATABASE:USER:PASSWORD;`): it is taken verbatim up to ';' or
+// EOT, so a password may hold quotes, "--" or "/*".
 // The splitter knows strings, comments and the START/COMMIT keywords and nothing else.
 // Feeding the same bytes in any chunking yields the same statements.
 // Thread-safety: one instance per stream; not shared.
@@ -59,6 +62,7 @@ class StatementSplitter {
     kLineComment,   // inside -- ... end of line
     kBlockComment,  // inside /* ... */
     kBlockStar,     // a '*' inside a block comment that may close it
+    kConnection,    // inside a connection string syndrdb://...: only ';' and EOT matter
   };
 
   // Processes the byte at chunk index i (and, for runs of ordinary bytes, those after it);
@@ -87,6 +91,7 @@ class StatementSplitter {
   uint32_t word_len_ = 0;  // length of the word being read (0: not in a word)
   int words_seen_ = 0;     // completed words of the current statement (counted up to 2)
   bool first_is_start_ = false;
+  bool first_is_syndrdb_ = false;
   bool in_migration_ = false;                   // inside START MIGRATION ... COMMIT
   uint64_t base_ = 0;                           // stream offset of the chunk's first byte
   uint64_t line_begin_ = 0;                     // stream offset of the current line's first byte

@@ -135,6 +135,12 @@ TEST_CASE("splitter: table of streams and statements", "[splitter]") {
        {{"START MIGRATION DROP INDEX \"i\";", 1, 1, false}, {"PING", 1, 33, false}}},
       {"START X MIGRATION; PING", {{"START X MIGRATION", 1, 1, false}, {"PING", 1, 20, false}}},
       {"COMMIT; PING", {{"COMMIT", 1, 1, false}, {"PING", 1, 9, false}}},
+      {"syndrdb://127.0.0.1:1776:main:admin:p\"a--s/*s;PING",
+       {{"syndrdb://127.0.0.1:1776:main:admin:p\"a--s/*s", 1, 1, false}, {"PING", 1, 47, false}}},
+      {"  SyndrDB://h:1:db:u:pw\x04PROTOCOL_VERSION 2\x04",
+       {{"SyndrDB://h:1:db:u:pw", 1, 3, false}, {"PROTOCOL_VERSION 2", 1, 25, false}}},
+      {"syndrdb://h:1:db:u:a\nb", {{"syndrdb://h:1:db:u:a\nb", 1, 1, false}}},
+      {"syndrdb \"x;\"; x:\"y;\"", {{"syndrdb \"x;\"", 1, 1, false}, {"x:\"y;\"", 1, 15, false}}},
       {"SELECT * FROM \"B\" WHERE s == \"it's\" -- c\n;",
        {{"SELECT * FROM \"B\" WHERE s == \"it's\" -- c", 1, 1, false}}},
   };
@@ -226,6 +232,7 @@ TEST_CASE("splitter: adversarial streams split the same in any chunking", "[spli
       "-- comment then EOT\x04PING\x04\x04",
       "START MIGRATION /* COMMIT */ -- COMMIT\n DROP INDEX \"COMMIT\"; COMMIT",
       "x-y/z*w--;\n;a/*/;*/;b",
+      "syndrdb://h:1:d:u:p--;\n/*;*/syndrdb:\"\x04syndrdb\n:x;y",
       std::string("\0\x01\x02;\xff\xfe;\"\x80\";", 11),
   };
   for (const std::string& s : streams) {
