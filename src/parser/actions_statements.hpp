@@ -45,11 +45,16 @@ struct emit_version {
 
 // ---- §3.1 sessions and databases
 
-template <> struct action<g::create_database> : emit_named<ast::CreateDatabase, &ast::CreateDatabase::name> {};
-template <> struct action<g::drop_database> : emit_named<ast::DropDatabase, &ast::DropDatabase::name> {};
-template <> struct action<g::use_database> : emit_named<ast::UseDatabase, &ast::UseDatabase::name> {};
-template <> struct action<g::show_databases> : emit_plain<ast::ShowDatabases> {};
-template <> struct action<g::ping> : emit_plain<ast::Ping> {};
+template <>
+struct action<g::create_database> : emit_named<ast::CreateDatabase, &ast::CreateDatabase::name> {};
+template <>
+struct action<g::drop_database> : emit_named<ast::DropDatabase, &ast::DropDatabase::name> {};
+template <>
+struct action<g::use_database> : emit_named<ast::UseDatabase, &ast::UseDatabase::name> {};
+template <>
+struct action<g::show_databases> : emit_plain<ast::ShowDatabases> {};
+template <>
+struct action<g::ping> : emit_plain<ast::Ping> {};
 template <>
 struct action<g::auth> {
   static void apply0(ParseState& st) {
@@ -171,7 +176,9 @@ struct action<g::show_bundles> {
     st.emit(std::move(s));
   }
 };
-template <> struct action<g::describe_bundle> : emit_named<ast::DescribeBundle, &ast::DescribeBundle::bundle> {};
+template <>
+struct action<g::describe_bundle> : emit_named<ast::DescribeBundle, &ast::DescribeBundle::bundle> {
+};
 template <>
 struct action<g::show_indexes> {
   static void apply0(ParseState& st) {
@@ -181,7 +188,8 @@ struct action<g::show_indexes> {
     st.emit(std::move(s));
   }
 };
-template <> struct action<g::show_settings> : emit_plain<ast::ShowSettings> {};
+template <>
+struct action<g::show_settings> : emit_plain<ast::ShowSettings> {};
 template <>
 struct action<g::set_setting> {
   static void apply0(ParseState& st) {
@@ -254,8 +262,10 @@ struct action<g::alter_user> {
     }
   }
 };
-template <> struct action<g::drop_user> : emit_named<ast::DropUser, &ast::DropUser::user> {};
-template <> struct action<g::show_users> : emit_plain<ast::ShowUsers> {};
+template <>
+struct action<g::drop_user> : emit_named<ast::DropUser, &ast::DropUser::user> {};
+template <>
+struct action<g::show_users> : emit_plain<ast::ShowUsers> {};
 
 // ---- §3.5 migrations
 
@@ -268,9 +278,9 @@ struct action<g::migration_filter> {
     f.field = st.pop_string();
     f.op = st.op_;
     std::string lower;
-    for (char c : f.field) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower != "status" && lower != "version" && lower != "description" &&
-        lower != "createdby") {
+    for (char c : f.field)
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (lower != "status" && lower != "version" && lower != "description" && lower != "createdby") {
       throw ActionError{ParseState::text_pos(in),
                         "a migration field (Status, Version, Description or CreatedBy)",
                         "unknown migration field '" + f.field +
@@ -289,8 +299,10 @@ struct action<g::show_migrations> {
     st.emit(std::move(s));
   }
 };
-template <> struct action<g::show_migration> : emit_version<ast::ShowMigration> {};
-template <> struct action<g::validate_migration> : emit_version<ast::ValidateMigration> {};
+template <>
+struct action<g::show_migration> : emit_version<ast::ShowMigration> {};
+template <>
+struct action<g::validate_migration> : emit_version<ast::ValidateMigration> {};
 template <>
 struct action<g::apply_force> {
   static void apply0(ParseState& st) { st.force_ = true; }
@@ -305,11 +317,16 @@ struct action<g::apply_migration> {
     st.emit(std::move(s));
   }
 };
-template <> struct action<g::validate_rollback> : emit_version<ast::ValidateRollback> {};
-template <> struct action<g::apply_rollback> : emit_version<ast::ApplyRollback> {};
-template <> struct action<g::reset_migration> : emit_version<ast::ResetMigration> {};
-template <> struct action<g::drop_migration> : emit_version<ast::DropMigration> {};
-template <> struct action<g::verify_migrations> : emit_plain<ast::VerifyMigrations> {};
+template <>
+struct action<g::validate_rollback> : emit_version<ast::ValidateRollback> {};
+template <>
+struct action<g::apply_rollback> : emit_version<ast::ApplyRollback> {};
+template <>
+struct action<g::reset_migration> : emit_version<ast::ResetMigration> {};
+template <>
+struct action<g::drop_migration> : emit_version<ast::DropMigration> {};
+template <>
+struct action<g::verify_migrations> : emit_plain<ast::VerifyMigrations> {};
 
 template <>
 struct action<g::migration_begin> {

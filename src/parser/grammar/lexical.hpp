@@ -41,8 +41,9 @@ struct tok : seq<one<C>, skip> {};
 // bare_word <- [a-zA-Z_] [a-zA-Z0-9_]*
 struct bare_word : identifier {};
 
-// escape_code <- ["\\/bfnrt] / 'u' [0-9a-fA-F]{4}
-struct escape_code : sor<one<'"', '\\', '/', 'b', 'f', 'n', 'r', 't'>, seq<one<'u'>, rep<4, xdigit>>> {};
+// escape_code <- ["\\/bfnrt] / 'u' [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F]
+struct escape_code
+    : sor<one<'"', '\\', '/', 'b', 'f', 'n', 'r', 't'>, seq<one<'u'>, rep<4, xdigit>>> {};
 
 // escape <- '\\' escape_code
 struct escape : if_must<one<'\\'>, escape_code> {};
@@ -50,7 +51,7 @@ struct escape : if_must<one<'\\'>, escape_code> {};
 // plain_chars <- [^"\\\x00-\x1f\x80-\xff]+
 struct plain_chars : plus<ranges<0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f>> {};
 
-// utf8_char <- a well-formed UTF-8 sequence of a code point >= U+0080
+// utf8_char <- <a well-formed UTF-8 sequence of a code point from U+0080 to U+10FFFF>
 struct utf8_char : utf8::range<0x80, 0x10FFFF> {};
 
 // string_body <- (plain_chars / escape / utf8_char)*
@@ -93,9 +94,8 @@ struct fraction : if_must<one<'.'>, digits> {};
 struct exponent : seq<one<'e', 'E'>, opt<one<'+', '-'>>, must<digits>> {};
 
 // number_text <- '-'? ('0' / [1-9] [0-9]*) fraction? exponent?
-struct number_text
-    : seq<opt<one<'-'>>, sor<one<'0'>, seq<range<'1', '9'>, star<digit>>>, opt<fraction>,
-          opt<exponent>> {};
+struct number_text : seq<opt<one<'-'>>, sor<one<'0'>, seq<range<'1', '9'>, star<digit>>>,
+                         opt<fraction>, opt<exponent>> {};
 
 // number <- number_text skip
 struct number : seq<number_text, skip> {};
@@ -115,18 +115,17 @@ struct json_string : seq<quoted> {};
 
 struct value;
 
-// array_open <- '['
+// array_open <- '[' skip
 struct array_open : tok<'['> {};
 // array_element <- value
 struct array_element : seq<value> {};
-// array_close <- ']'
+// array_close <- ']' skip
 struct array_close : tok<']'> {};
 // array <- array_open (array_element (',' array_element)*)? array_close
 struct array
-    : if_must<array_open, opt<array_element, star<tok<','>, must<array_element>>>, array_close> {
-};
+    : if_must<array_open, opt<array_element, star<tok<','>, must<array_element>>>, array_close> {};
 
-// object_open <- '{'
+// object_open <- '{' skip
 struct object_open : tok<'{'> {};
 // object_key <- quoted
 struct object_key : seq<quoted> {};
@@ -134,7 +133,7 @@ struct object_key : seq<quoted> {};
 struct member_value : seq<value> {};
 // object_member <- object_key ':' member_value
 struct object_member : if_must<object_key, tok<':'>, member_value> {};
-// object_close <- '}'
+// object_close <- '}' skip
 struct object_close : tok<'}'> {};
 // object <- object_open (object_member (',' object_member)*)? object_close
 struct object
@@ -142,8 +141,8 @@ struct object
 };
 
 // value <- object / array / json_string / number / true_literal / false_literal / null_literal
-struct value
-    : sor<object, array, json_string, number, true_literal, false_literal, null_literal> {};
+struct value : sor<object, array, json_string, number, true_literal, false_literal, null_literal> {
+};
 
 // literal <- value
 struct literal : seq<value> {};
@@ -184,10 +183,9 @@ using kw_where = kw<TAO_PEGTL_ISTRING("WHERE")>;
 using kw_with = kw<TAO_PEGTL_ISTRING("WITH")>;
 
 // compare_op <- ('==' / '!=' / '<=' / '>=' / '<' / '>' / '=') skip
-struct compare_op
-    : seq<sor<two<'='>, string<'!', '='>, string<'<', '='>, string<'>', '='>, one<'<'>, one<'>'>,
-              one<'='>>,
-          skip> {};
+struct compare_op : seq<sor<two<'='>, string<'!', '='>, string<'<', '='>, string<'>', '='>,
+                            one<'<'>, one<'>'>, one<'='>>,
+                        skip> {};
 
 // field_ref <- quoted / bare_word skip      (a field in WHERE / ORDER BY: "f" or f)
 struct field_ref : sor<quoted, seq<bare_word, skip>> {};
