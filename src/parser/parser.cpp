@@ -89,6 +89,8 @@ std::string found_at(std::string_view text, size_t byte) {
     }
   } else if (is_word_byte(*p)) {
     while (p + n < end && n < kMaxFoundBytes && is_word_byte(p[n])) ++n;
+  } else if (*p == '=' || *p == '!' || *p == '<' || *p == '>') {
+    while (p + n < end && n < 2 && (p[n] == '=' || p[n] == '<' || p[n] == '>')) ++n;
   } else if (*p >= 0x80) {
     n = std::max<size_t>(1, utf8_length(p, end));
   }
