@@ -206,7 +206,7 @@ void ParseState::reset_statement() {
   index_kind_ = ast::IndexKind::kHash;
   index_name_.reset();
   index_fields_.clear();
-  document_ = Json::object();
+  document_ = nullptr;
   assignments_.clear();
   where_.reset();
   descending_ = false;

@@ -79,11 +79,9 @@ struct action<g::document_member> {
 template <>
 struct action<g::add_document> {
   static void apply0(ParseState& st) {
-    ast::AddDocument s;
-    s.bundle = st.pop_string();
-    s.values = std::move(st.document_);
-    s.pos = st.statement_pos();
-    st.emit(std::move(s));
+    Json values = st.document_.is_null() ? Json::object() : std::move(st.document_);
+    // Aggregate initialization: no default Json::object() allocated only to be overwritten.
+    st.emit(ast::AddDocument{st.pop_string(), std::move(values), st.statement_pos()});
   }
 };
 template <>

@@ -136,7 +136,7 @@ class ParseState {
   ast::IndexKind index_kind_ = ast::IndexKind::kHash;
   std::optional<std::string> index_name_;
   std::vector<std::string> index_fields_;
-  Json document_ = Json::object();
+  Json document_;  // null until the first member (operator[] makes it an object)
   std::vector<ast::Assignment> assignments_;
   std::optional<ast::Condition> where_;
   bool descending_ = false;

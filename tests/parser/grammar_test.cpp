@@ -50,7 +50,7 @@ TEST_CASE("grammar: every .peg rule has a PEGTL struct of the same name", "[gram
       if (!std::regex_search(line, m, rule_line)) continue;
       ++rules;
       const std::string name = m[1];
-      const std::regex decl("struct " + name + R"(\s*:)");
+      const std::regex decl("struct " + name + R"(\s*[:{])");
       INFO(entry.path().filename().string() << ": rule " << name);
       CHECK(std::regex_search(headers, decl));
     }

@@ -8,7 +8,10 @@
 // one punctuation character. Rules that build the AST carry actions (actions.hpp); the
 // messages of `must<>` failures live in errors.hpp. Thread-safety: types only.
 
+#include <cstddef>
+
 #include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/analyze_traits.hpp>
 
 namespace strata::parser::grammar {
 
@@ -24,7 +27,24 @@ struct block_comment_end : until<string<'*', '/'>> {};
 struct block_comment : if_must<string<'/', '*'>, block_comment_end> {};
 
 // whitespace <- [ \t\r\n\v\f]+
-struct whitespace : plus<space> {};
+//   Hand-written for speed (it runs after every token): one scan, then one bump.
+struct whitespace {
+  using rule_t = whitespace;
+  using subs_t = empty_list;
+  static constexpr bool is_space(char c) {
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+  }
+  template <typename Input>
+  static bool match(Input& in) {
+    const char* begin = in.current();
+    const char* p = begin;
+    const char* end = in.end();
+    while (p != end && is_space(*p)) ++p;
+    if (p == begin) return false;
+    in.bump(static_cast<std::size_t>(p - begin));
+    return true;
+  }
+};
 
 // skip <- (whitespace / line_comment / block_comment)*
 struct skip : star<sor<whitespace, line_comment, block_comment>> {};
@@ -49,7 +69,25 @@ struct escape_code
 struct escape : if_must<one<'\\'>, escape_code> {};
 
 // plain_chars <- [^"\\\x00-\x1f\x80-\xff]+
-struct plain_chars : plus<ranges<0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f>> {};
+//   Hand-written for speed: one scan, then one bump (no line break can occur in the run).
+struct plain_chars {
+  using rule_t = plain_chars;
+  using subs_t = empty_list;
+  static constexpr bool is_plain(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+  }
+  template <typename Input>
+  static bool match(Input& in) {
+    const char* begin = in.current();
+    const char* p = begin;
+    const char* end = in.end();
+    while (p != end && is_plain(*p)) ++p;
+    if (p == begin) return false;
+    in.bump_in_this_line(static_cast<std::size_t>(p - begin));
+    return true;
+  }
+};
 
 // utf8_char <- <a well-formed UTF-8 sequence of a code point from U+0080 to U+10FFFF>
 struct utf8_char : utf8::range<0x80, 0x10FFFF> {};
@@ -191,3 +229,11 @@ struct compare_op : seq<sor<two<'='>, string<'!', '='>, string<'<', '='>, string
 struct field_ref : sor<quoted, seq<bare_word, skip>> {};
 
 }  // namespace strata::parser::grammar
+
+// PEGTL's analyze() sees the hand-written rules as rules that consume input when they match.
+template <typename Name>
+struct tao::pegtl::analyze_traits<Name, strata::parser::grammar::whitespace>
+    : tao::pegtl::analyze_any_traits<> {};
+template <typename Name>
+struct tao::pegtl::analyze_traits<Name, strata::parser::grammar::plain_chars>
+    : tao::pegtl::analyze_any_traits<> {};
