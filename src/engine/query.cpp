@@ -45,8 +45,7 @@ void conjuncts(const ast::Condition& c, std::vector<const ast::Comparison*>* out
 
 Json type_minimum(const Json& v) {
   if (v.is_number()) return -std::numeric_limits<double>::infinity();
-  if (v.is_string()) return "";
-  return false;
+  return "";
 }
 
 }  // namespace
@@ -148,7 +147,7 @@ QueryPlan plan_query(const DatabaseSchema& schema, const Bundle& bundle,
     for (const auto* c : conj) {
       if (!is_range(c->op) || c->field != idx->fields[0]) continue;
       int tc = type_class(c->value);
-      if (tc < 1 || tc > 3) continue;
+      if (tc < 1 || tc > 2) continue;  // numbers and strings: one codec tag each
       plan.kind = QueryPlan::Kind::kIndexRange;
       plan.index = idx;
       for (const auto* d : conj) {
