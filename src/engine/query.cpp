@@ -297,7 +297,10 @@ Status run_query(const Reader& reader, const DatabaseSchema& schema, const Bundl
   STRATA_RETURN_IF_ERROR(candidates(reader, schema, bundle, plan, false, false,
                                     [&](uint64_t seq, Json& doc) -> Result<bool> {
     if (where && !matches(*where, doc, seq)) return true;
-    rows.push_back({key_value(field_value(doc, seq, order->field)), seq, std::move(doc)});
+    // DocumentID orders by sequence (numerically), every other field by its value.
+    std::string key = order->field == "DocumentID" ? keys::u64_value(seq)
+                                                   : key_value(field_value(doc, seq, order->field));
+    rows.push_back({std::move(key), seq, std::move(doc)});
     trim();
     return true;
   }));
