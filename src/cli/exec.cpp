@@ -1,8 +1,6 @@
 // strata exec (SPEC §7): scripts against an embedded store, no server. Streams each input
 // through engine::run_script; exit 0 when every statement succeeded, 1 at the first failed
 // statement (after all of them with --continue), 2 when the store or a file cannot be opened.
-#include "cli/commands.hpp"
-
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/commands.hpp"
 #include "engine/engine.hpp"
 #include "engine/script_runner.hpp"
 

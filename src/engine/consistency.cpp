@@ -54,13 +54,15 @@ Result<Json> Engine::check_consistency(const std::string& db) const {
       auto prepared = prepare_document(*b, *doc);
       if (!prepared.ok() || *prepared != *doc) {
         problem("document " + keys::document_id(seq) + " of bundle '" + b->name +
-                "' does not fit its schema" + (prepared.ok() ? "" : ": " + prepared.status().message()));
+                "' does not fit its schema" +
+                (prepared.ok() ? "" : ": " + prepared.status().message()));
       }
       for (const auto* idx : schema.indexes_of(bundle_id)) {
         auto got = reader.get(storage::Space::kIndex, index_entry_key(schema.id, *idx, *doc, seq));
         if (!got.ok()) return got.status();
         if (!got->has_value()) {
-          problem("index '" + idx->name + "' lacks the entry of document " + keys::document_id(seq));
+          problem("index '" + idx->name + "' lacks the entry of document " +
+                  keys::document_id(seq));
         }
       }
     }
@@ -91,7 +93,8 @@ Result<Json> Engine::check_consistency(const std::string& db) const {
         continue;
       }
       if (index_entry_key(schema.id, idx, **doc, seq) != k) {
-        problem("index '" + idx.name + "' holds a stale entry for document " + keys::document_id(seq));
+        problem("index '" + idx.name + "' holds a stale entry for document " +
+                keys::document_id(seq));
         continue;
       }
       if (idx.unique) {
@@ -110,9 +113,12 @@ Result<Json> Engine::check_consistency(const std::string& db) const {
   }
   {
     std::lock_guard writer(state->writer);
-    if (docs > 0 && state->next_doc_seq <= max_seq) problem("document counter is behind the documents");
+    if (docs > 0 && state->next_doc_seq <= max_seq)
+      problem("document counter is behind the documents");
   }
-  return Json{{"ok", problems.empty()}, {"documents", docs}, {"indexEntries", entries},
+  return Json{{"ok", problems.empty()},
+              {"documents", docs},
+              {"indexEntries", entries},
               {"problems", problems}};
 }
 

@@ -86,8 +86,8 @@ Result<std::vector<uint64_t>> find_equal(const Reader& reader, uint32_t db, cons
     if (!doc->has_value()) continue;
     bool equal = true;
     for (size_t i = 0; i < idx.fields.size() && equal; ++i) {
-      equal = compare_values(field_value(**doc, seq, idx.fields[i]), ast::CompareOp::kEq,
-                             values[i]);
+      equal =
+          compare_values(field_value(**doc, seq, idx.fields[i]), ast::CompareOp::kEq, values[i]);
     }
     if (equal) out.push_back(seq);
   }
@@ -129,10 +129,9 @@ Status check_unique(const Reader& reader, const DatabaseSchema& schema, const Bu
     if (!clash.ok()) return clash.status();
     if (!clash->empty()) {
       return Status(Code::kConstraintViolation,
-                    "Unique constraint violated: " + describe_values(idx, values) +
-                        " in bundle '" + bundle.name + "' already has value " +
-                        value_text(values) + " (DocumentID " +
-                        keys::document_id(clash->front()) + ")",
+                    "Unique constraint violated: " + describe_values(idx, values) + " in bundle '" +
+                        bundle.name + "' already has value " + value_text(values) +
+                        " (DocumentID " + keys::document_id(clash->front()) + ")",
                     Json{{"index", idx.name}});
     }
   }
@@ -144,19 +143,19 @@ Status build_index(WriteContext& ctx, const IndexDef& idx) {
   if (!bundle) return bundle_not_found("#" + std::to_string(idx.bundle_id));
   std::set<uint64_t> clashing;
   std::vector<Json> values;
-  Status st = for_each_document(ctx.reader(), ctx.db_id(), idx.bundle_id,
-                                [&](uint64_t seq, Json& doc) -> Status {
-    if (idx.unique && unique_values(idx, doc, seq, &values)) {
-      auto clash = find_equal(ctx.reader(), ctx.db_id(), idx, values, seq, 5);
-      if (!clash.ok()) return clash.status();
-      if (!clash->empty()) {
-        clashing.insert(seq);
-        clashing.insert(clash->begin(), clash->end());
-      }
-    }
-    ctx.txn().put(storage::Space::kIndex, index_entry_key(ctx.db_id(), idx, doc, seq), "");
-    return Status::Ok();
-  });
+  Status st = for_each_document(
+      ctx.reader(), ctx.db_id(), idx.bundle_id, [&](uint64_t seq, Json& doc) -> Status {
+        if (idx.unique && unique_values(idx, doc, seq, &values)) {
+          auto clash = find_equal(ctx.reader(), ctx.db_id(), idx, values, seq, 5);
+          if (!clash.ok()) return clash.status();
+          if (!clash->empty()) {
+            clashing.insert(seq);
+            clashing.insert(clash->begin(), clash->end());
+          }
+        }
+        ctx.txn().put(storage::Space::kIndex, index_entry_key(ctx.db_id(), idx, doc, seq), "");
+        return Status::Ok();
+      });
   STRATA_RETURN_IF_ERROR(st);
   if (!clashing.empty()) {
     std::vector<uint64_t> ids(clashing.begin(), clashing.end());

@@ -25,12 +25,18 @@ int type_class(const Json& v) {
 
 bool ordering_holds(int cmp, CompareOp op) {
   switch (op) {
-    case CompareOp::kEq: return cmp == 0;
-    case CompareOp::kNe: return cmp != 0;
-    case CompareOp::kLt: return cmp < 0;
-    case CompareOp::kLe: return cmp <= 0;
-    case CompareOp::kGt: return cmp > 0;
-    case CompareOp::kGe: return cmp >= 0;
+    case CompareOp::kEq:
+      return cmp == 0;
+    case CompareOp::kNe:
+      return cmp != 0;
+    case CompareOp::kLt:
+      return cmp < 0;
+    case CompareOp::kLe:
+      return cmp <= 0;
+    case CompareOp::kGt:
+      return cmp > 0;
+    case CompareOp::kGe:
+      return cmp >= 0;
   }
   return false;
 }
@@ -59,13 +65,15 @@ bool compare_values(const Json& a, CompareOp op, const Json& b) {
   int ta = type_class(a), tb = type_class(b);
   if (ta != tb) return op == CompareOp::kNe;
   switch (ta) {
-    case 1: return ordering_holds(a < b ? -1 : (b < a ? 1 : 0), op);
+    case 1:
+      return ordering_holds(a < b ? -1 : (b < a ? 1 : 0), op);
     case 2: {
       const auto& sa = a.get_ref<const std::string&>();
       const auto& sb = b.get_ref<const std::string&>();
       return ordering_holds(sa.compare(sb), op);
     }
-    case 3: return ordering_holds(static_cast<int>(a.get<bool>()) - static_cast<int>(b.get<bool>()), op);
+    case 3:
+      return ordering_holds(static_cast<int>(a.get<bool>()) - static_cast<int>(b.get<bool>()), op);
     default:
       if (op == CompareOp::kEq) return a == b;
       if (op == CompareOp::kNe) return a != b;
@@ -97,17 +105,23 @@ Status check_condition_fields(const Bundle& bundle, const ast::Condition& c) {
       return field_not_found(c.compare.field, bundle.name);
     return Status::Ok();
   }
-  for (const auto& child : c.children) STRATA_RETURN_IF_ERROR(check_condition_fields(bundle, child));
+  for (const auto& child : c.children)
+    STRATA_RETURN_IF_ERROR(check_condition_fields(bundle, child));
   return Status::Ok();
 }
 
 std::string QueryPlan::describe() const {
   switch (kind) {
-    case Kind::kScan: return "scan";
-    case Kind::kDocumentId: return "DocumentID";
-    case Kind::kIndexEquality: return "index " + index->name + " (equality)";
-    case Kind::kIndexRange: return "index " + index->name + " (range)";
-    case Kind::kIndexOrder: return "index " + index->name + " (order)";
+    case Kind::kScan:
+      return "scan";
+    case Kind::kDocumentId:
+      return "DocumentID";
+    case Kind::kIndexEquality:
+      return "index " + index->name + " (equality)";
+    case Kind::kIndexRange:
+      return "index " + index->name + " (range)";
+    case Kind::kIndexOrder:
+      return "index " + index->name + " (order)";
   }
   return "scan";
 }
@@ -294,16 +308,17 @@ Status run_query(const Reader& reader, const DatabaseSchema& schema, const Bundl
       rows.resize(*limit);
     }
   };
-  STRATA_RETURN_IF_ERROR(candidates(reader, schema, bundle, plan, false, false,
-                                    [&](uint64_t seq, Json& doc) -> Result<bool> {
-    if (where && !matches(*where, doc, seq)) return true;
-    // DocumentID orders by sequence (numerically), every other field by its value.
-    std::string key = order->field == "DocumentID" ? keys::u64_value(seq)
-                                                   : key_value(field_value(doc, seq, order->field));
-    rows.push_back({std::move(key), seq, std::move(doc)});
-    trim();
-    return true;
-  }));
+  STRATA_RETURN_IF_ERROR(candidates(
+      reader, schema, bundle, plan, false, false, [&](uint64_t seq, Json& doc) -> Result<bool> {
+        if (where && !matches(*where, doc, seq)) return true;
+        // DocumentID orders by sequence (numerically), every other field by its value.
+        std::string key = order->field == "DocumentID"
+                              ? keys::u64_value(seq)
+                              : key_value(field_value(doc, seq, order->field));
+        rows.push_back({std::move(key), seq, std::move(doc)});
+        trim();
+        return true;
+      }));
   std::sort(rows.begin(), rows.end(), less);
   if (limit && rows.size() > *limit) rows.resize(*limit);
   for (auto& r : rows) {
@@ -314,10 +329,8 @@ Status run_query(const Reader& reader, const DatabaseSchema& schema, const Bundl
   return Status::Ok();
 }
 
-Result<std::vector<uint64_t>> matching_documents(const Reader& reader,
-                                                 const DatabaseSchema& schema,
-                                                 const Bundle& bundle,
-                                                 const ast::Condition* where,
+Result<std::vector<uint64_t>> matching_documents(const Reader& reader, const DatabaseSchema& schema,
+                                                 const Bundle& bundle, const ast::Condition* where,
                                                  const QueryOptions& options) {
   std::vector<uint64_t> out;
   Status st = run_query(reader, schema, bundle, where, std::nullopt, std::nullopt, options,

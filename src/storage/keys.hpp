@@ -40,10 +40,12 @@ inline constexpr Space kDatabaseSpaces[] = {Space::kCatalog, Space::kDocs, Space
                                             Space::kLedger};
 
 inline void put_u32(std::string* out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>((v >> shift) & 0xff));
 }
 inline void put_u64(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>((v >> shift) & 0xff));
 }
 inline uint32_t get_u32(std::string_view in) {
   uint32_t v = 0;

@@ -19,11 +19,13 @@ using nlohmann::json;
 void seed(engine::Engine& e, engine::Session& s) {
   must(e, s, "CREATE DATABASE \"db\"");
   must(e, s, "USE \"db\"");
-  must(e, s, "CREATE BUNDLE \"B\" WITH FIELDS ({\"k\", STRING, true, true}, {\"n\", INT, false, false})");
+  must(e, s,
+       "CREATE BUNDLE \"B\" WITH FIELDS ({\"k\", STRING, true, true}, {\"n\", INT, false, false})");
   must(e, s, "CREATE INDEX BTREE ON BUNDLE \"B\" WITH FIELD \"n\"");
   for (int i = 0; i < 50; ++i) {
-    must(e, s, "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"k\":\"k" + std::to_string(i) +
-                   "\",\"n\":" + std::to_string(i % 7) + "})");
+    must(e, s,
+         "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"k\":\"k" + std::to_string(i) +
+             "\",\"n\":" + std::to_string(i % 7) + "})");
   }
 }
 
