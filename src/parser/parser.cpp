@@ -9,7 +9,6 @@
 #include <exception>
 #include <new>
 #include <string>
-
 #include <tao/pegtl.hpp>
 
 #include "parser/actions_statements.hpp"
@@ -106,8 +105,8 @@ SyntaxError make_error(std::string_view text, size_t byte, size_t line, size_t c
   e.column = static_cast<uint32_t>(column) + (line == 1 ? column_offset : 0);
   e.expected = std::move(expected);
   e.found = found_at(text, byte);
-  e.message = message.empty() ? "expected " + e.expected + ", found " + e.found
-                              : std::move(message);
+  e.message =
+      message.empty() ? "expected " + e.expected + ", found " + e.found : std::move(message);
   return e;
 }
 
