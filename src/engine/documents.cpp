@@ -112,7 +112,7 @@ Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, c
     std::string new_key = index_entry_key(ctx.db_id(), idx, new_doc, seq);
     if (old_key == new_key) continue;
     ctx.txn().del(storage::Space::kIndex, old_key);
-    ctx.txn().put(storage::Space::kIndex, new_key, "");
+    ctx.txn().put(storage::Space::kIndex, new_key, keys::u64_value(seq));
   }
   return Status::Ok();
 }

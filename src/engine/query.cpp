@@ -214,7 +214,8 @@ Status scan_index(const Reader& reader, uint32_t db, const QueryPlan& plan, cons
   for (; it->valid(); it->next()) {
     std::string_view key = it->key();
     if (!region.empty() && key.size() > prefix.size() && key[prefix.size()] != region[0]) break;
-    auto more = fn(keys::index_key_seq(key));
+    if (it->value().size() != 8) return Status(Code::kStorageError, "malformed index entry");
+    auto more = fn(keys::index_entry_seq(it->value()));
     if (!more.ok()) return more.status();
     if (!*more) break;
   }

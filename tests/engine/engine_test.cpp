@@ -225,3 +225,34 @@ TEST_CASE("run_script streams statements and stops at the first error", "[engine
 
 }  // namespace
 }  // namespace strata::testing
+
+namespace strata::testing {
+namespace {
+
+TEST_CASE("check_consistency detects missing and stale index entries", "[engine]") {
+  TempDir dir;
+  auto e = open_engine(dir.path());
+  auto s = e->open_embedded_session();
+  seed(*e, s);
+  auto report = e->check_consistency("db");
+  REQUIRE(report.ok());
+  REQUIRE((*report)["ok"].get<bool>());
+  // Remove one index entry behind the engine's back.
+  auto txn = e->store().begin();
+  std::string victim;
+  {
+    auto it = e->store().scan(storage::Space::kIndex, "", "");
+    REQUIRE(it->valid());
+    victim = std::string(it->key());
+  }
+  txn->del(storage::Space::kIndex, victim);
+  txn->put(storage::Space::kIndex, victim + "x", std::string(8, '\0'));
+  REQUIRE(e->store().commit(*txn, true).ok());
+  report = e->check_consistency("db");
+  REQUIRE(report.ok());
+  CHECK_FALSE((*report)["ok"].get<bool>());
+  CHECK((*report)["problems"].size() >= 2);
+}
+
+}  // namespace
+}  // namespace strata::testing
