@@ -197,6 +197,16 @@ Status scan_index(const Reader& reader, uint32_t db, const QueryPlan& plan, cons
   const std::string prefix = index_entries_prefix(db, *plan.index);
   std::string begin, end;
   std::string region;  // the encoded bound whose first (type) byte bounds an open range
+  if (plan.kind == QueryPlan::Kind::kIndexEquality && plan.index->unique &&
+      plan.index->fields.size() == 1 && !plan.equal_value.is_null()) {
+    // A unique entry with a non-null value is keyed by the value alone: one point read.
+    auto got = reader.get(storage::Space::kIndex, prefix + key_value(plan.equal_value));
+    if (!got.ok()) return got.status();
+    if (!got->has_value()) return Status::Ok();
+    if ((*got)->size() != 8) return Status(Code::kStorageError, "malformed index entry");
+    auto more = fn(keys::index_entry_seq(**got));
+    return more.ok() ? Status::Ok() : more.status();
+  }
   if (plan.kind == QueryPlan::Kind::kIndexEquality) {
     begin = index_values_prefix(db, *plan.index, {plan.equal_value});
     end = storage::prefix_end(begin);
@@ -263,6 +273,24 @@ Status candidates(const Reader& reader, const DatabaseSchema& schema, const Bund
   }));
   if (seq_order) std::sort(seqs.begin(), seqs.end());
   if (reverse) std::reverse(seqs.begin(), seqs.end());
+  if (seq_order && !seqs.empty() && seqs.back() - seqs.front() < 4 * seqs.size() + 64) {
+    // Dense ids: one scan over their key range beats a point read per document.
+    const std::string from = keys::doc_key(db, bundle.id, seqs.front());
+    const std::string to = keys::doc_key(db, bundle.id, seqs.back() + 1);
+    auto it = reader.scan(storage::Space::kDocs, from, to);
+    size_t next = 0;
+    for (; it->valid() && next < seqs.size(); it->next()) {
+      uint64_t seq = keys::doc_key_seq(it->key());
+      while (next < seqs.size() && seqs[next] < seq) ++next;
+      if (next == seqs.size() || seqs[next] != seq) continue;
+      auto doc = parse_document(it->value());
+      if (!doc.ok()) return doc.status();
+      auto more = fn(seq, *doc);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+    }
+    return it->status();
+  }
   for (uint64_t s : seqs) {
     auto more = fetch(s);
     if (!more.ok()) return more.status();
