@@ -300,3 +300,30 @@ TEST_CASE("a backup carries the ledger keyspace and every other key of the datab
 
 }  // namespace
 }  // namespace strata::testing
+
+namespace strata::testing {
+namespace {
+
+TEST_CASE("server-wide setting defaults show as source server", "[engine][settings]") {
+  TempDir dir;
+  engine::EngineOptions o;
+  o.settings.max_migration_commands = 50;
+  o.settings.allow_direct_schema_changes = false;
+  auto e = open_engine(dir.path(), o);
+  auto s = e->open_embedded_session();
+  must(*e, s, "CREATE DATABASE \"db\"");
+  must(*e, s, "USE \"db\"");
+  json r = must(*e, s, "SHOW SETTINGS");
+  CHECK(r["settings"]["MaxMigrationCommands"] == json({{"value", 50}, {"source", "server"}}));
+  CHECK(r["settings"]["MigrationTimeoutSeconds"]["source"] == "default");
+  json refused = e->execute_text(s, "CREATE BUNDLE \"B\" WITH FIELDS ({\"a\", INT, false, false})");
+  CHECK(refused["error"]["code"] == "DIRECT_SCHEMA_CHANGES_DISABLED");
+  must(*e, s, "SET AllowDirectSchemaChanges = true");
+  r = must(*e, s, "SHOW SETTINGS");
+  CHECK(r["settings"]["AllowDirectSchemaChanges"] ==
+        json({{"value", true}, {"source", "database"}}));
+  must(*e, s, "CREATE BUNDLE \"B\" WITH FIELDS ({\"a\", INT, false, false})");
+}
+
+}  // namespace
+}  // namespace strata::testing
