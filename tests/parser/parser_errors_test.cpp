@@ -91,6 +91,7 @@ const std::vector<ErrorCase> kCases = {
     {R"(CREATE INDEX HASH ON BUNDLE "B" WITH FIELDS ())", 1, 46, "an index field", "')'",
      "index field"},
     {R"(ADD DOCUMENT TO BUNDLE "B" WITH ({"a" 1}))", 1, 39, "':' or '='", "'1'", "found '1'"},
+    {R"(SELECT * FROM "B" WHERE a == == 1)", 1, 30, "a value", "'=='", "found '=='"},
     {"SET x", 1, 6, "'='", "end of input", "expected '='"},
     {R"(ALTER USER "u" SET NAME "x")", 1, 20, "PASSWORD", "'NAME'", "ROLE"},
     {R"(DROP "x")", 1, 6, "DATABASE, BUNDLE, INDEX, USER or MIGRATION", "'\"x\"'", "found"},
