@@ -45,6 +45,13 @@ class FdStreambuf : public std::streambuf {
 }  // namespace
 
 int run_exec(const ExecOptions& o) {
+  std::vector<std::string> files = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
+  for (const auto& file : files) {  // refuse unreadable files before touching the store
+    if (file != "-" && !std::ifstream(file, std::ios::binary)) {
+      std::cerr << "strata exec: cannot read " << file << "\n";
+      return kExitUsage;
+    }
+  }
   engine::EngineOptions options;
   options.data_dir = o.data;
   auto engine = engine::Engine::Open(options);
@@ -53,7 +60,6 @@ int run_exec(const ExecOptions& o) {
     return kExitUsage;
   }
   engine::Session session = (*engine)->open_embedded_session();
-  std::vector<std::string> files = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
   int rc = 0;
   for (const auto& file : files) {
     int r;
