@@ -255,8 +255,7 @@ TEST_CASE("command line: usage, help, version, commands not in this build", "[cl
       {"serve", "--data", "d", "--host", "127.0.0.1", "--port", "1777", "--auth", "off",
        "--init-db", "main", "--threads", "2"},
       {"shell", "--db", "main", "--json"},
-      {"run", "x.sql", "--continue"},
-      {"exec", "--data", "d", "x.sql", "-", "--continue"}};
+      {"run", "x.sql", "--continue"}};
   for (const auto& args : later) {
     const RunResult r = run(args);
     INFO(args[0]);
