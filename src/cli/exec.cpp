@@ -1,4 +1,7 @@
-#include "cli/exec.hpp"
+// strata exec (SPEC §7): scripts against an embedded store, no server. Streams each input
+// through engine::run_script; exit 0 when every statement succeeded, 1 at the first failed
+// statement (after all of them with --continue), 2 when the store or a file cannot be opened.
+#include "cli/commands.hpp"
 
 #include <unistd.h>
 
@@ -40,23 +43,15 @@ class FdStreambuf : public std::streambuf {
   std::vector<char> buf_;
 };
 
-struct ExecOptions {
-  std::string data_dir = "./data";
-  std::string backup_dir;
-  bool continue_on_error = false;
-  bool sync = false;
-  std::vector<std::string> files;
-};
+}  // namespace
 
 int run_exec(const ExecOptions& o) {
   engine::EngineOptions options;
-  options.data_dir = o.data_dir;
-  options.backup_dir = o.backup_dir;
-  options.sync_data_writes = o.sync;
+  options.data_dir = o.data;
   auto engine = engine::Engine::Open(options);
   if (!engine.ok()) {
     std::cerr << "strata exec: cannot open store: " << engine.status().message() << "\n";
-    return 2;
+    return kExitUsage;
   }
   engine::Session session = (*engine)->open_embedded_session();
   std::vector<std::string> files = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
@@ -66,18 +61,18 @@ int run_exec(const ExecOptions& o) {
     if (file == "-") {
       FdStreambuf sb(0);
       std::istream in(&sb);
-      r = engine::run_script(**engine, session, in, std::cout, o.continue_on_error);
+      r = engine::run_script(**engine, session, in, std::cout, o.keep_going);
     } else {
       std::ifstream in(file, std::ios::binary);
       if (!in) {
         std::cerr << "strata exec: cannot read " << file << "\n";
-        return 2;
+        return kExitUsage;
       }
-      r = engine::run_script(**engine, session, in, std::cout, o.continue_on_error);
+      r = engine::run_script(**engine, session, in, std::cout, o.keep_going);
     }
     if (r != 0) {
       rc = r;
-      if (!o.continue_on_error) break;
+      if (!o.keep_going) break;
     }
   }
   (*engine)->close_session(session);
@@ -85,17 +80,13 @@ int run_exec(const ExecOptions& o) {
   return rc;
 }
 
-}  // namespace
-
-void add_exec_command(CLI::App& app) {
-  auto opts = std::make_shared<ExecOptions>();
-  CLI::App* cmd = app.add_subcommand("exec", "Run statement scripts against an embedded store");
-  cmd->add_option("--data", opts->data_dir, "data directory")->capture_default_str();
-  cmd->add_option("--backup-dir", opts->backup_dir, "backup directory (default DATA/backups)");
-  cmd->add_flag("--continue", opts->continue_on_error, "keep going after an error");
-  cmd->add_flag("--sync", opts->sync, "fsync every data statement too");
-  cmd->add_option("files", opts->files, "script files, or - for stdin");
-  cmd->callback([opts] { throw CLI::RuntimeError(run_exec(*opts)); });
+CLI::App* add_exec_command(CLI::App& app, ExecOptions& o) {
+  CLI::App* cmd =
+      app.add_subcommand("exec", "Run scripts against an embedded store, without a server");
+  cmd->add_option("files", o.files, "Script files, or - for standard input")->required();
+  cmd->add_option("--data", o.data, "Data directory")->capture_default_str();
+  cmd->add_flag("--continue", o.keep_going, "Keep going after a failed statement");
+  return cmd;
 }
 
 }  // namespace strata::cli

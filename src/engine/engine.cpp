@@ -77,12 +77,6 @@ bool is_schema_statement(const ast::Statement& st) {
          std::holds_alternative<ast::CreateIndex>(st) || std::holds_alternative<ast::DropIndex>(st);
 }
 
-bool is_data_write(const ast::Statement& st) {
-  return std::holds_alternative<ast::AddDocument>(st) ||
-         std::holds_alternative<ast::UpdateDocuments>(st) ||
-         std::holds_alternative<ast::DeleteDocuments>(st);
-}
-
 Status unsupported(const ast::Statement& st) {
   return Status(Code::kUnsupported,
                 std::string(ast::statement_name(st)) + " is not available in this build");

@@ -17,24 +17,9 @@ Json field_value(const Json& doc, uint64_t seq, const std::string& field) {
   return it == doc.end() ? Json() : *it;
 }
 
-Json normalize_for_key(const Json& v) {
-  if (v.is_number()) return Json(v.get<double>());
-  if (v.is_array()) {
-    Json out = Json::array();
-    for (const auto& e : v) out.push_back(normalize_for_key(e));
-    return out;
-  }
-  if (v.is_object()) {
-    Json out = Json::object();
-    for (auto& [k, e] : v.items()) out[k] = normalize_for_key(e);
-    return out;
-  }
-  return v;
-}
-
 std::string key_value(const Json& value) {
   std::string out;
-  storage::encode_ordered(&out, normalize_for_key(value));
+  storage::encode_ordered(&out, value);
   return out;
 }
 

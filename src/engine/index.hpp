@@ -4,9 +4,8 @@
 // stored ordered; the kind only matters to the planner (query.hpp). Every document has one
 // entry per index; a missing value is encoded as null, so `f == null` can use an index.
 //
-// Values are key-normalized before encoding (every number becomes a double), so 3 and 3.0
-// share a key and numeric order is kept across INT and FLOAT. An index is therefore a
-// superset access path: callers re-check the exact predicate on the document.
+// The codec encodes equal numbers (3 and 3.0) to equal bytes and keeps numeric order across
+// INT and FLOAT. Callers still re-check the exact predicate on each document.
 //
 // Unique indexes: two documents may not have equal values in every field when all of them
 // are non-null. Detected by a prefix probe on the encoded values, confirmed on the documents.
@@ -24,9 +23,7 @@ namespace strata::engine {
 
 // The value of `field` in a stored document; DocumentID gives the id string; missing -> null.
 Json field_value(const Json& doc, uint64_t seq, const std::string& field);
-// Key normalization: numbers -> double, recursively.
-Json normalize_for_key(const Json& value);
-// The order-preserving key bytes of a value (normalized first). Also the sort key of
+// The order-preserving key bytes of a value (storage::encode_ordered). Also the sort key of
 // ORDER BY, so sorted scans and index scans agree exactly.
 std::string key_value(const Json& value);
 

@@ -45,8 +45,7 @@ void conjuncts(const ast::Condition& c, std::vector<const ast::Comparison*>* out
 
 Json type_minimum(const Json& v) {
   if (v.is_number()) return -std::numeric_limits<double>::infinity();
-  if (v.is_string()) return "";
-  return false;
+  return "";
 }
 
 }  // namespace
@@ -148,7 +147,7 @@ QueryPlan plan_query(const DatabaseSchema& schema, const Bundle& bundle,
     for (const auto* c : conj) {
       if (!is_range(c->op) || c->field != idx->fields[0]) continue;
       int tc = type_class(c->value);
-      if (tc < 1 || tc > 3) continue;
+      if (tc < 1 || tc > 2) continue;  // numbers and strings: one codec tag each
       plan.kind = QueryPlan::Kind::kIndexRange;
       plan.index = idx;
       for (const auto* d : conj) {
@@ -298,7 +297,10 @@ Status run_query(const Reader& reader, const DatabaseSchema& schema, const Bundl
   STRATA_RETURN_IF_ERROR(candidates(reader, schema, bundle, plan, false, false,
                                     [&](uint64_t seq, Json& doc) -> Result<bool> {
     if (where && !matches(*where, doc, seq)) return true;
-    rows.push_back({key_value(field_value(doc, seq, order->field)), seq, std::move(doc)});
+    // DocumentID orders by sequence (numerically), every other field by its value.
+    std::string key = order->field == "DocumentID" ? keys::u64_value(seq)
+                                                   : key_value(field_value(doc, seq, order->field));
+    rows.push_back({std::move(key), seq, std::move(doc)});
     trim();
     return true;
   }));

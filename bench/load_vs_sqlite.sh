@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# W1-style load benchmark (issue 3): N ADD DOCUMENT statements through `strata exec` vs the same
+# rows through the sqlite3 CLI in one transaction. Runs interleaved rounds (the VM is noisy),
+# prints each time, the medians and the ratio strata/sqlite3.
+#   usage: bench/load_vs_sqlite.sh [N=100000] [ROUNDS=3]
+# Needs build/strata (scripts/build) and sqlite3.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+n="${1:-100000}"
+rounds="${2:-3}"
+strata="$root/build/strata"
+work="$(mktemp -d /tmp/strata_bench_XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+python3 "$root/bench/gen_w1.py" "$n" "$work"
+
+now() { date +%s.%N; }
+strata_times=()
+sqlite_times=()
+for r in $(seq 1 "$rounds"); do
+  rm -rf "$work/data" "$work/w1.db"
+  t0=$(now); "$strata" exec --data "$work/data" "$work/w1.strata" > "$work/strata.out"; t1=$(now)
+  strata_times+=("$(echo "$t1 - $t0" | bc)")
+  t0=$(now); sqlite3 "$work/w1.db" < "$work/w1.sql"; t1=$(now)
+  sqlite_times+=("$(echo "$t1 - $t0" | bc)")
+  echo "round $r: strata ${strata_times[-1]} s, sqlite3 ${sqlite_times[-1]} s"
+done
+docs=$(grep -c '"DocumentID"' "$work/strata.out")
+rows=$(sqlite3 "$work/w1.db" "SELECT COUNT(*) FROM users")
+[ "$docs" = "$n" ] && [ "$rows" = "$n" ] || { echo "row counts differ: $docs vs $rows" >&2; exit 1; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+ms=$(median "${strata_times[@]}")
+mq=$(median "${sqlite_times[@]}")
+echo "N=$n  strata exec median ${ms} s  sqlite3 median ${mq} s  ratio strata/sqlite3 $(echo "scale=2; $ms / $mq" | bc)"
