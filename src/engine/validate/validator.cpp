@@ -2,6 +2,7 @@
 
 #include "engine/executors.hpp"
 #include "engine/validate/phases.hpp"
+#include "engine/validate/simulated_adds.hpp"
 #include "parser/canonical.hpp"
 
 namespace strata::engine::validate {
@@ -67,6 +68,29 @@ Touch whole_bundle_touch(const DatabaseSchema& s, const ast::Statement& st) {
   return t;
 }
 
+// The bundle a command names first (its target), or "".
+std::string target_bundle(const ast::Statement& st) {
+  return std::visit(
+      [](const auto& c) -> std::string {
+        if constexpr (requires { c.bundle; }) {
+          if constexpr (std::is_convertible_v<decltype(c.bundle), std::string>) return c.bundle;
+        }
+        return "";
+      },
+      st);
+}
+
+// Replays the recorded ADD DOCUMENT commands of a simulated bundle on the scratch context.
+void materialize(SimulatedAdds* adds, uint32_t bundle_id, const MigrationCommands& commands,
+                 WriteContext& ctx) {
+  for (size_t index : adds->take(bundle_id)) {
+    std::optional<ast::Statement> parsed;
+    if (!check_syntax(commands.up[index - 1], index, &parsed).empty() || !parsed) continue;
+    Json ignored;
+    (void)exec_command(ctx, *parsed, &ignored);
+  }
+}
+
 void simulate_pending(const PendingMigration& m, DatabaseSchema* overlay, WriteContext& ctx) {
   for (size_t i = 0; i < m.commands.up.size(); ++i) {
     std::optional<ast::Statement> parsed;
@@ -96,6 +120,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
   rev.explicit_down_count = req.commands->down.size();
   rev.require_explicit = req.settings.require_explicit_down_commands;
   bool desynced = false;  // an executed command failed: the context no longer follows the overlay
+  SimulatedAdds adds;     // VALIDATE only: documents added to bundles the simulation created
 
   for (size_t i = 1; i <= req.commands->up.size(); ++i) {
     std::optional<ast::Statement> parsed;
@@ -109,6 +134,19 @@ Outcome run(const Request& req, WriteContext& ctx) {
     c.add_all(1, "error", semantic);
     if (!semantic.empty() || !syntax.empty()) continue;
 
+    if (!req.apply) {
+      const Bundle* target = ctx.schema().bundle(target_bundle(*parsed));
+      if (target && adds.tracks(target->id)) {
+        if (auto* a = std::get_if<ast::AddDocument>(&*parsed)) {
+          Status st = adds.add(ctx.schema(), *target, *a, i);
+          if (auto f = constraint_finding(st, i)) c.add(2, "error", *f);
+          else if (!st.ok()) c.add(1, "error", Finding{st.message(), i});
+          cost.documents_touched += 1;
+          continue;
+        }
+        materialize(&adds, target->id, *req.commands, ctx);
+      }
+    }
     Touch touch = whole_bundle_touch(ctx.schema(), *parsed);
     uint64_t touched = 0;
     if (touch.bundle) {
@@ -132,6 +170,8 @@ Outcome run(const Request& req, WriteContext& ctx) {
         c.add(1, "error", Finding{st.message(), i});
       }
       desynced = true;
+    } else if (auto* cb = std::get_if<ast::CreateBundle>(&*parsed); cb && !req.apply) {
+      if (const Bundle* b = ctx.schema().bundle(cb->bundle)) adds.created(b->id);
     } else if (touch.index) {
       ++cost.index_builds;
       cost.index_build_documents += touched;
