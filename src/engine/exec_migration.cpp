@@ -204,10 +204,12 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
     std::vector<std::string> down;
     const SettingValues settings = settings_of(e, ctx.schema());
     // Lower PENDING migrations run first: their schema effects are part of "this moment".
-    DatabaseSchema overlay = ctx.schema();
     auto pending_list = pending_above_current(ctx.reader(), db);
     if (!pending_list.ok()) return pending_list.status();
+    std::optional<DatabaseSchema> with_pending;  // copied only when there are any
+    if (!pending_list->empty()) with_pending = ctx.schema();
     for (const auto& pending : *pending_list) {
+      DatabaseSchema& overlay = *with_pending;
       auto cmds = load_commands(ctx.reader(), db, pending.version);
       if (!cmds.ok()) return cmds.status();
       for (const auto& text : cmds->up) {
@@ -217,7 +219,8 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
         }
       }
     }
-    const DatabaseSchema base = overlay;
+    const DatabaseSchema& base = with_pending ? *with_pending : ctx.schema();
+    DatabaseSchema overlay = base;
     DownBuilder builder(r.version, base);
     uint64_t next_seq = ctx.next_doc_seq();
     for (const auto& c : x.up) {

@@ -107,7 +107,9 @@ Outcome run(const Request& req, WriteContext& ctx) {
   Outcome out;
   Collector c{*req.commands};
   DatabaseSchema overlay = ctx.schema();
-  const DatabaseSchema live = ctx.schema();  // bundles holding existing documents
+  std::optional<DatabaseSchema> live_copy;  // bundles holding existing documents
+  if (!req.live) live_copy = ctx.schema();
+  const DatabaseSchema& live = req.live ? *req.live : *live_copy;
   for (const auto& m : req.lower_pending) simulate_pending(m, &overlay, ctx);
 
   c.add_all(0, "error", check_checksum(req.record->checksum,

@@ -40,6 +40,9 @@ struct Request {
   bool apply = false;
   std::optional<std::chrono::steady_clock::time_point> deadline;
   DownBuilder* down = nullptr;  // fed every executed command (APPLY's final DOWN list)
+  // The schema before the simulation (its bundles hold the existing documents); nullptr: the
+  // context's schema at the start.
+  const DatabaseSchema* live = nullptr;
 };
 
 struct Outcome {
