@@ -1,14 +1,16 @@
 // Validation phase 4 (SPEC §4.4): estimated duration from a cost model, command count, index
 // builds over existing documents. Never blocking.
 //
-// The model: seconds = commands * kPerCommand + documents_touched * kPerDocument
-//                      + index_build_documents * kPerIndexedDocument + kPerApply.
-// Coefficients measured by bench/migration_cost_bench (Release build) on the project machine
-// (2 vCPU VM, RocksDB 7.8.3, fsync on commit), 2026-11-21, median of 5 runs:
-//   APPLY of 100,000 ADD DOCUMENT into a bundle with 2 indexes ........ 9.1 us / command
-//   ADD FIELD with a default over 100,000 documents ................... 2.4 us / document
-//   CREATE INDEX over 100,000 documents ............................... 1.9 us / document
-//   one APPLY's fixed cost (ledger, DOWN list, synced commit) ......... 1.2 ms
+// The model: seconds = kPerApply + commands * kPerCommand + documents_touched * kPerDocument
+//                      + index_build_documents * kPerIndexedDocument.
+// Coefficients measured by `bench/migration_phases_bench cost 50000` (Release build) on the
+// project machine (2 vCPU KVM guest, shared with other builds; RocksDB 7.8.3, synced commit)
+// on 2026-11-21, median of 3 runs (spread in brackets):
+//   APPLY of 50,000 ADD DOCUMENT into a bundle with 2 indexes ... 19.4 us / command [17.1-21.0]
+//   ADD FIELD with a default over 50,000 documents ............... 9.8 us / document [8.9-10.8]
+//   CREATE INDEX over 50,000 documents ........................... 3.4 us / document [2.1-4.2]
+//   an APPLY of one command (ledger, DOWN list, synced commit) .... 3.5 ms [3.1-4.0]
+// so kPerCommand = 19.4 - 9.8 us (an ADD DOCUMENT counts one document touched).
 #include <cstdio>
 
 #include "engine/validate/phases.hpp"
@@ -16,10 +18,10 @@
 namespace strata::engine::validate {
 
 namespace {
-constexpr double kPerCommand = 9.1e-6;
-constexpr double kPerDocument = 2.4e-6;
-constexpr double kPerIndexedDocument = 1.9e-6;
-constexpr double kPerApply = 1.2e-3;
+constexpr double kPerCommand = 9.6e-6;
+constexpr double kPerDocument = 9.8e-6;
+constexpr double kPerIndexedDocument = 3.4e-6;
+constexpr double kPerApply = 3.5e-3;
 }  // namespace
 
 std::string format_seconds(double seconds) {
@@ -37,8 +39,9 @@ CostReport estimate_cost(const CostInput& in, const SettingValues& settings) {
                 {"documentsTouched", in.documents_touched},
                 {"indexBuilds", in.index_builds},
                 {"indexedDocuments", in.index_build_documents},
-                {"model", "commands*9.1us + documentsTouched*2.4us + indexedDocuments*1.9us "
-                          "+ 1.2ms (bench/migration_cost_bench, 2026-11-21)"}};
+                {"model", "3.5ms + commands*9.6us + documentsTouched*9.8us + "
+                          "indexedDocuments*3.4us (bench/migration_phases_bench cost, "
+                          "2026-11-21)"}};
   if (static_cast<int64_t>(in.commands) > settings.max_migration_commands) {
     r.warnings.push_back({"Migration contains " + std::to_string(in.commands) +
                               " commands, exceeds threshold of " +

@@ -6,7 +6,7 @@
 //                              applies each command's schema effect to the catalog overlay
 //   phase_constraint.cpp     3 classifies what the dry run of a command on the real documents
 //                              (plus those the simulation added) refused
-//   phase_performance.cpp    4 cost model (coefficients measured by bench/migration_cost_bench)
+//   phase_performance.cpp    4 cost model (coefficients measured by bench/migration_phases_bench cost)
 //   phase_reversibility.cpp  5 DOWN commands exist or can be generated
 // validator.cpp runs them command by command and assembles the report.
 //
