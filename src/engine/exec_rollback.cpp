@@ -145,9 +145,17 @@ Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact,
       Json response = Json::object();
       Status st;
       if (auto* r = std::get_if<ast::RestoreDocuments>(&cmd)) {
-        const MigrationRecord* owner = &rec;
+        // The undo snapshot named by the step: usually this migration's, but an explicit
+        // DOWN section may name any migration's.
+        std::optional<MigrationRecord> owner;
         for (const auto& other : plan.reverse)
-          if (other.version == r->migration) owner = &other;
+          if (other.version == r->migration) owner = other;
+        if (!owner) {
+          auto loaded = load_record(ctx.reader(), ctx.db_id(), r->migration);
+          if (!loaded.ok()) return fail(loaded.status());
+          if (!*loaded) return fail(migration_not_found());
+          owner = std::move(**loaded);
+        }
         uint64_t restored = 0;
         st = restore_documents(ctx, *r, *owner, &restored);
         if (impact) impact->documents_restored += restored;
