@@ -38,12 +38,12 @@ for r in $(seq 1 "$rounds"); do
   echo "round $r"
   rm -rf "$work/d1" "$work/w1.db"
   run strataW1 "$strata" exec --data "$work/d1" "$work/strata/w1.sql"
-  grep -q '"applied successfully' "$work/out" || grep -q 'applied successfully' "$work/out"
-  (cd "$work" && run sqliteW1 sh -c "sqlite3 w1.db < p1/sqlite/w1.sql")
+  grep -q 'applied successfully' "$work/out"
+  run sqliteW1 sh -c "cd '$work' && sqlite3 w1.db < p1/sqlite/w1.sql"
   rm -rf "$work/d2" "$work/w2.db"
   run strataW2 "$strata" exec --data "$work/d2" "$work/strata/w2.sql"
   run strataW3 "$strata" exec --data "$work/d2" "$work/strata/w3.sql"
-  (cd "$work" && run sqliteW2 sh -c "sqlite3 w2.db < p2/sqlite/up_autocommit.sql")
+  run sqliteW2 sh -c "cd '$work' && sqlite3 w2.db < p2/sqlite/up_autocommit.sql"
 done
 echo
 for k in strataW1 sqliteW1 strataW2 sqliteW2 strataW3; do

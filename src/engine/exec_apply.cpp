@@ -133,6 +133,7 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
     r.failure_reason.clear();
     r.last_validation = report;
     r.irreversible = down.irreversible();
+    r.down_generated = generate;
     r.start_seq = start_seq;
     r.undo_bundles = undo.undo_bundles();
     store_record(ctx.txn(), db, r);

@@ -45,7 +45,8 @@ Result<Plan> plan_rollback(const Reader& reader, uint32_t db, uint64_t target) {
     if (!r.has_explicit_down && !r.irreversible.empty()) {
       plan.errors.push_back("Cannot auto-generate DOWN for irreversible operation: " +
                             r.irreversible);
-    } else if (down->empty()) {
+    } else if (r.has_explicit_down ? down->empty() : !r.down_generated) {
+      // A generated list may be empty (the migration changed nothing); a missing one is not.
       plan.errors.push_back("Migration version " + std::to_string(v) +
                             " is missing DOWN commands");
     }

@@ -40,6 +40,7 @@ Json record_json(const MigrationRecord& r) {
             {"LastValidation", r.last_validation},
             {"Events", r.events},
             {"HasExplicitDown", r.has_explicit_down},
+            {"DownGenerated", r.down_generated},
             {"Irreversible", r.irreversible},
             {"StartSeq", r.start_seq},
             {"UndoBundles", r.undo_bundles}};
@@ -69,6 +70,7 @@ Result<MigrationRecord> parse_record(std::string_view bytes) {
   r.last_validation = j.value("LastValidation", Json());
   r.events = j.value("Events", Json::array());
   r.has_explicit_down = j.value("HasExplicitDown", false);
+  r.down_generated = j.value("DownGenerated", false);
   r.irreversible = get_string(j, "Irreversible");
   r.start_seq = j.value("StartSeq", uint64_t{0});
   r.undo_bundles = j.value("UndoBundles", Json::object());
@@ -294,7 +296,8 @@ Json summary_json(const MigrationRecord& r) {
 Json full_json(const MigrationRecord& r, const MigrationCommands& commands,
                const std::vector<std::string>& down) {
   Json j = record_json(r);
-  for (const char* internal : {"HasExplicitDown", "Irreversible", "StartSeq", "UndoBundles"}) {
+  for (const char* internal : {"HasExplicitDown", "DownGenerated", "Irreversible", "StartSeq",
+                               "UndoBundles"}) {
     j.erase(internal);
   }
   j["Commands"] = commands.up;

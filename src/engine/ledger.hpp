@@ -46,6 +46,7 @@ struct MigrationRecord {
   Json last_validation;            // null until the first VALIDATE
   Json events = Json::array();     // [{"At","By","Statement","From","To"}]
   bool has_explicit_down = false;
+  bool down_generated = false;  // APPLY generated the DOWN list (which may be empty)
   std::string irreversible;  // canonical text of the first irreversible UP command, or ""
   uint64_t start_seq = 0;    // first document sequence of the last APPLY
   Json undo_bundles = Json::object();  // pre-migration bundle name -> its id (undo snapshot)

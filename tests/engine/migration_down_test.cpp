@@ -250,3 +250,12 @@ TEST_CASE("missing DOWN commands refuse the rollback (SPEC 4.8)") {
   CHECK(h.ok("VALIDATE ROLLBACK TO VERSION 1")["report"]["errors"][0] ==
         "Migration version 2 is missing DOWN commands");
 }
+
+TEST_CASE("a migration that changed nothing has an empty generated DOWN and rolls back") {
+  MigrationHarness h;
+  setup(h);
+  h.ok("START MIGRATION UPDATE DOCUMENTS IN BUNDLE \"Users\" (\"age\" = 1) WHERE age > 1000 COMMIT");
+  h.ok("APPLY MIGRATION WITH VERSION 2");
+  CHECK(h.ok("SHOW MIGRATION 2")["migration"]["DownCommands"].empty());
+  CHECK(h.ok("APPLY ROLLBACK TO VERSION 1")["rolledBackVersions"] == Json::array({2}));
+}
