@@ -194,10 +194,31 @@ void store_record(storage::Txn& txn, uint32_t db, const MigrationRecord& record)
 
 void store_commands(storage::Txn& txn, uint32_t db, uint64_t version,
                     const MigrationCommands& commands) {
-  Json pos = Json::array();
-  for (const auto& p : commands.positions) pos.push_back({p.line, p.column});
-  Json j = {{"up", commands.up}, {"pos", pos}, {"down", commands.down}};
-  txn.put(Space::kLedger, lk::commands_key(db, version), j.dump());
+  // Written by hand, not through a Json tree: a migration may hold 100,000+ commands.
+  std::string out;
+  size_t bytes = 64;
+  for (const auto& c : commands.up) bytes += c.size() + 8;
+  out.reserve(bytes + commands.positions.size() * 12);
+  auto strings = [&](const std::vector<std::string>& list) {
+    out += '[';
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (i) out += ',';
+      out += Json(list[i]).dump();
+    }
+    out += ']';
+  };
+  out += "{\"up\":";
+  strings(commands.up);
+  out += ",\"pos\":[";
+  for (size_t i = 0; i < commands.positions.size(); ++i) {
+    if (i) out += ',';
+    out += '[' + std::to_string(commands.positions[i].line) + ',' +
+           std::to_string(commands.positions[i].column) + ']';
+  }
+  out += "],\"down\":";
+  strings(commands.down);
+  out += '}';
+  txn.put(Space::kLedger, lk::commands_key(db, version), out);
 }
 
 void store_generated_down(storage::Txn& txn, uint32_t db, uint64_t version,
