@@ -29,7 +29,9 @@ std::string bench_dir() {
 ast::AddDocument add_for(const std::string& bundle, int i) {
   ast::AddDocument a;
   a.bundle = bundle;
-  a.values = {{"id", "u" + std::to_string(i)}, {"n", i}, {"city", "city" + std::to_string(i % 97)},
+  a.values = {{"id", "u" + std::to_string(i)},
+              {"n", i},
+              {"city", "city" + std::to_string(i % 97)},
               {"payload", "some text of a document number " + std::to_string(i)}};
   return a;
 }
@@ -63,9 +65,10 @@ Engine& engine() {
       auto t0 = std::chrono::steady_clock::now();
       eng->execute_text(s, "CREATE DATABASE \"bench\"");
       eng->execute_text(s, "USE \"bench\"");
-      eng->execute_text(s, "CREATE BUNDLE \"D\" WITH FIELDS ({\"id\", STRING, true, true}, "
-                           "{\"n\", INT, false, false}, {\"city\", STRING, false, false}, "
-                           "{\"payload\", STRING, false, false})");
+      eng->execute_text(s,
+                        "CREATE BUNDLE \"D\" WITH FIELDS ({\"id\", STRING, true, true}, "
+                        "{\"n\", INT, false, false}, {\"city\", STRING, false, false}, "
+                        "{\"payload\", STRING, false, false})");
       eng->execute_text(s, "CREATE INDEX BTREE ON BUNDLE \"D\" WITH FIELD \"n\"");
       Status st = load(*eng, s, "D", kDocs, 20000);
       if (!st.ok()) {
@@ -128,9 +131,10 @@ void BM_Load100k_OneWrite(benchmark::State& state) {
   int round = 0;
   for (auto _ : state) {
     std::string b = "W" + std::to_string(round++) + "_" + std::to_string(std::rand());
-    e.execute_text(s, "CREATE BUNDLE \"" + b + "\" WITH FIELDS ({\"id\", STRING, true, true}, "
-                      "{\"n\", INT, false, true}, {\"city\", STRING, false, false}, "
-                      "{\"payload\", STRING, false, false})");
+    e.execute_text(s, "CREATE BUNDLE \"" + b +
+                          "\" WITH FIELDS ({\"id\", STRING, true, true}, "
+                          "{\"n\", INT, false, true}, {\"city\", STRING, false, false}, "
+                          "{\"payload\", STRING, false, false})");
     e.execute_text(s, "CREATE INDEX BTREE ON BUNDLE \"" + b + "\" WITH FIELD \"city\"");
     e.execute_text(s, "CREATE INDEX BTREE ON BUNDLE \"" + b + "\" WITH FIELD \"payload\"");
     Status st = e.write(s, "bench", true, nullptr, [&](WriteContext& ctx) {
@@ -156,9 +160,10 @@ void run_add_statement(benchmark::State& state, bool sync) {
   Session s = e.open_embedded_session();
   e.execute_text(s, "USE \"bench\"");
   std::string b = std::string("S") + (sync ? "sync" : "nosync") + std::to_string(std::rand());
-  e.execute_text(s, "CREATE BUNDLE \"" + b + "\" WITH FIELDS ({\"id\", STRING, true, true}, "
-                    "{\"n\", INT, false, false}, {\"city\", STRING, false, false}, "
-                    "{\"payload\", STRING, false, false})");
+  e.execute_text(s, "CREATE BUNDLE \"" + b +
+                        "\" WITH FIELDS ({\"id\", STRING, true, true}, "
+                        "{\"n\", INT, false, false}, {\"city\", STRING, false, false}, "
+                        "{\"payload\", STRING, false, false})");
   int i = 0;
   for (auto _ : state) {
     Status st = e.write(s, "bench", sync, nullptr, [&](WriteContext& ctx) {

@@ -20,11 +20,15 @@ TEST_CASE("parallel writers and snapshot readers", "[engine][concurrency]") {
     for (const char* db : {"one", "two"}) {
       must(*e, s, std::string("CREATE DATABASE \"") + db + "\"");
       must(*e, s, std::string("USE \"") + db + "\"");
-      must(*e, s, "CREATE BUNDLE \"G\" WITH FIELDS ({\"g\", INT, true, false}, {\"v\", INT, true, false})");
+      must(
+          *e, s,
+          "CREATE BUNDLE \"G\" WITH FIELDS ({\"g\", INT, true, false}, {\"v\", INT, true, false})");
       must(*e, s, "CREATE INDEX BTREE ON BUNDLE \"G\" WITH FIELD \"v\"");
       for (int g = 0; g < 10; ++g)
         for (int i = 0; i < 4; ++i)
-          must(*e, s, "ADD DOCUMENT TO BUNDLE \"G\" WITH VALUES ({\"g\": " + std::to_string(g) + ", \"v\": 0})");
+          must(*e, s,
+               "ADD DOCUMENT TO BUNDLE \"G\" WITH VALUES ({\"g\": " + std::to_string(g) +
+                   ", \"v\": 0})");
     }
     e->close_session(s);
   }
@@ -38,7 +42,8 @@ TEST_CASE("parallel writers and snapshot readers", "[engine][concurrency]") {
                                       ") WHERE g == " + std::to_string(i % 10));
       if (!r.value("success", false)) ++failures;
       if (i % 50 == 0) {
-        r = e->execute_text(s, "UPDATE BUNDLE \"G\" ADD FIELD {\"f" + std::to_string(i) + "\", INT, false, false}");
+        r = e->execute_text(
+            s, "UPDATE BUNDLE \"G\" ADD FIELD {\"f" + std::to_string(i) + "\", INT, false, false}");
         if (!r.value("success", false)) ++failures;
       }
     }
