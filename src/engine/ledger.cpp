@@ -1,6 +1,7 @@
 #include "engine/ledger.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <algorithm>
 
@@ -128,16 +129,46 @@ Result<std::vector<MigrationRecord>> load_records(const Reader& reader, uint32_t
   return out;
 }
 
+// The commands record: "C1 <up> <down>\n", then each UP command and each DOWN command on a
+// line of its own (canonical text never holds a raw newline), then one line of positions
+// "l,c l,c ...". No JSON on the way: a migration may hold 100,000+ commands.
 Result<MigrationCommands> load_commands(const Reader& reader, uint32_t db, uint64_t version) {
-  auto j = load_json(reader, lk::commands_key(db, version));
-  if (!j.ok()) return j.status();
+  auto v = reader.get(Space::kLedger, lk::commands_key(db, version));
+  if (!v.ok()) return v.status();
   MigrationCommands c;
-  if (!j->is_object()) return c;
-  for (const auto& s : (*j)["up"]) c.up.push_back(s.get<std::string>());
-  for (const auto& p : (*j)["pos"]) {
-    c.positions.push_back(ast::Pos{p[0].get<uint32_t>(), p[1].get<uint32_t>()});
+  if (!v->has_value()) return c;
+  const std::string& text = **v;
+  const Status bad(Code::kStorageError, "unreadable commands record of migration " +
+                                            std::to_string(version) + " in the ledger");
+  size_t up = 0, down = 0;
+  size_t pos = text.find('\n');
+  if (pos == std::string::npos || std::sscanf(text.c_str(), "C1 %zu %zu", &up, &down) != 2) {
+    return bad;
   }
-  for (const auto& s : (*j)["down"]) c.down.push_back(s.get<std::string>());
+  ++pos;
+  auto next_line = [&](std::string* out) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) return false;
+    out->assign(text, pos, end - pos);
+    pos = end + 1;
+    return true;
+  };
+  c.up.resize(up);
+  c.down.resize(down);
+  for (auto& line : c.up)
+    if (!next_line(&line)) return bad;
+  for (auto& line : c.down)
+    if (!next_line(&line)) return bad;
+  c.positions.reserve(up);
+  const char* p = text.c_str() + pos;
+  for (size_t i = 0; i < up; ++i) {
+    unsigned line = 0, column = 0;
+    int used = 0;
+    if (std::sscanf(p, "%u,%u%n", &line, &column, &used) != 2) return bad;
+    c.positions.push_back(ast::Pos{line, column});
+    p += used;
+    while (*p == ' ') ++p;
+  }
   return c;
 }
 
@@ -194,30 +225,25 @@ void store_record(storage::Txn& txn, uint32_t db, const MigrationRecord& record)
 
 void store_commands(storage::Txn& txn, uint32_t db, uint64_t version,
                     const MigrationCommands& commands) {
-  // Written by hand, not through a Json tree: a migration may hold 100,000+ commands.
-  std::string out;
-  size_t bytes = 64;
-  for (const auto& c : commands.up) bytes += c.size() + 8;
-  out.reserve(bytes + commands.positions.size() * 12);
-  auto strings = [&](const std::vector<std::string>& list) {
-    out += '[';
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (i) out += ',';
-      out += Json(list[i]).dump();
+  std::string out = "C1 " + std::to_string(commands.up.size()) + " " +
+                    std::to_string(commands.down.size()) + "\n";
+  size_t bytes = out.size() + commands.positions.size() * 12;
+  for (const auto& c : commands.up) bytes += c.size() + 1;
+  for (const auto& c : commands.down) bytes += c.size() + 1;
+  out.reserve(bytes);
+  for (const auto* list : {&commands.up, &commands.down}) {
+    for (const auto& c : *list) {
+      out += c;
+      out += '\n';
     }
-    out += ']';
-  };
-  out += "{\"up\":";
-  strings(commands.up);
-  out += ",\"pos\":[";
-  for (size_t i = 0; i < commands.positions.size(); ++i) {
-    if (i) out += ',';
-    out += '[' + std::to_string(commands.positions[i].line) + ',' +
-           std::to_string(commands.positions[i].column) + ']';
   }
-  out += "],\"down\":";
-  strings(commands.down);
-  out += '}';
+  for (size_t i = 0; i < commands.positions.size(); ++i) {
+    if (i) out += ' ';
+    out += std::to_string(commands.positions[i].line);
+    out += ',';
+    out += std::to_string(commands.positions[i].column);
+  }
+  out += '\n';
   txn.put(Space::kLedger, lk::commands_key(db, version), out);
 }
 

@@ -7,7 +7,7 @@
 //   -----------------------------------------------  -------------------------------------------
 //   <db u32> 'V'                                     u64 BE highest version in the ledger
 //   <db u32> 'M' <version u64>                       migration record header (JSON, small)
-//   <db u32> 'C' <version u64>                       commands: UP, positions, explicit DOWN (JSON)
+//   <db u32> 'C' <version u64>                       commands: UP, explicit DOWN, positions (text)
 //   <db u32> 'G' <version u64>                       generated DOWN list (JSON array of strings)
 //   <db u32> 'U' <version u64> <bundle u32> <seq u64>  undo pre-image: stored document bytes
 //

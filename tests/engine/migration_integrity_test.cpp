@@ -28,10 +28,13 @@ void tamper(MigrationHarness& h, uint64_t version) {
   auto value = h.engine().store().get(strata::storage::Space::kLedger, key);
   REQUIRE(value.ok());
   REQUIRE(value->has_value());
-  Json j = Json::parse(**value);
-  j["up"][0] = "ADD DOCUMENT TO BUNDLE \"A\" WITH VALUES ({\"a\":666})";
+  // The record: a header line, then one command per line; replace the first command.
+  std::string record = **value;
+  const size_t first = record.find('\n') + 1;
+  const size_t end = record.find('\n', first);
+  record.replace(first, end - first, "ADD DOCUMENT TO BUNDLE \"A\" WITH VALUES ({\"a\":666})");
   auto txn = h.engine().store().begin();
-  txn->put(strata::storage::Space::kLedger, key, j.dump());
+  txn->put(strata::storage::Space::kLedger, key, record);
   REQUIRE(h.engine().store().commit(*txn, true).ok());
 }
 

@@ -43,6 +43,7 @@ struct Request {
   // The schema before the simulation (its bundles hold the existing documents); nullptr: the
   // context's schema at the start.
   const DatabaseSchema* live = nullptr;
+  bool checksum_verified = false;  // the caller already compared text and checksum
 };
 
 struct Outcome {
