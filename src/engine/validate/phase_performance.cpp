@@ -4,13 +4,13 @@
 // The model: seconds = kPerApply + commands * kPerCommand + documents_touched * kPerDocument
 //                      + index_build_documents * kPerIndexedDocument.
 // Coefficients measured by `bench/migration_phases_bench cost 50000` (Release build) on the
-// project machine (2 vCPU KVM guest, shared with other builds; RocksDB 7.8.3, synced commit)
-// on 2026-11-21, median of 3 runs (spread in brackets):
-//   APPLY of 50,000 ADD DOCUMENT into a bundle with 2 indexes ... 19.4 us / command [17.1-21.0]
-//   ADD FIELD with a default over 50,000 documents ............... 9.8 us / document [8.9-10.8]
-//   CREATE INDEX over 50,000 documents ........................... 3.4 us / document [2.1-4.2]
-//   an APPLY of one command (ledger, DOWN list, synced commit) .... 3.5 ms [3.1-4.0]
-// so kPerCommand = 19.4 - 9.8 us (an ADD DOCUMENT counts one document touched).
+// project machine (2 vCPU KVM guest shared with other builds; RocksDB 7.8.3, synced commit)
+// on 2026-11-21 at 14:55 UTC, median of 3 runs (spread in brackets):
+//   APPLY of 50,000 ADD DOCUMENT into a bundle with 2 indexes ... 14.2 us / command [13.8-15.2]
+//   ADD FIELD with a default over 50,000 documents ............... 6.7 us / document [6.6-6.9]
+//   CREATE INDEX over 50,000 documents ........................... 2.3 us / document [2.2-2.4]
+//   an APPLY of one command (ledger, DOWN list, synced commit) .... 0.47 ms [0.46-3.8]
+// so kPerCommand = 14.2 - 6.7 us (an ADD DOCUMENT counts one document touched).
 #include <cstdio>
 
 #include "engine/validate/phases.hpp"
@@ -18,10 +18,10 @@
 namespace strata::engine::validate {
 
 namespace {
-constexpr double kPerCommand = 9.6e-6;
-constexpr double kPerDocument = 9.8e-6;
-constexpr double kPerIndexedDocument = 3.4e-6;
-constexpr double kPerApply = 3.5e-3;
+constexpr double kPerCommand = 7.5e-6;
+constexpr double kPerDocument = 6.7e-6;
+constexpr double kPerIndexedDocument = 2.3e-6;
+constexpr double kPerApply = 0.47e-3;
 }  // namespace
 
 std::string format_seconds(double seconds) {
@@ -39,8 +39,8 @@ CostReport estimate_cost(const CostInput& in, const SettingValues& settings) {
                 {"documentsTouched", in.documents_touched},
                 {"indexBuilds", in.index_builds},
                 {"indexedDocuments", in.index_build_documents},
-                {"model", "3.5ms + commands*9.6us + documentsTouched*9.8us + "
-                          "indexedDocuments*3.4us (bench/migration_phases_bench cost, "
+                {"model", "0.47ms + commands*7.5us + documentsTouched*6.7us + "
+                          "indexedDocuments*2.3us (bench/migration_phases_bench cost, "
                           "2026-11-21)"}};
   if (static_cast<int64_t>(in.commands) > settings.max_migration_commands) {
     r.warnings.push_back({"Migration contains " + std::to_string(in.commands) +
