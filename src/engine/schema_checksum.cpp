@@ -10,7 +10,17 @@ namespace {
 
 // Appends `s` JSON-quoted (the canonical text is a JSON document built by hand: no
 // intermediate JSON objects, since it is computed after every APPLY over the whole schema).
-void quoted(std::string* out, const std::string& s) { *out += Json(s).dump(); }
+void quoted(std::string* out, const std::string& s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+      *out += Json(s).dump();  // escapes (and UTF-8) exactly as JSON does
+      return;
+    }
+  }
+  *out += '"';
+  *out += s;
+  *out += '"';
+}
 
 }  // namespace
 
