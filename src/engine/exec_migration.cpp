@@ -172,13 +172,7 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
   if (x.description && code_points(*x.description) > 500) {
     return Status(Code::kDescriptionTooLong, "description exceeds 500 character limit");
   }
-  MigrationCommands commands;
-  commands.up.reserve(x.up.size());
-  for (const auto& c : x.up) {
-    commands.up.push_back(parser::canonical(c));
-    commands.positions.push_back(ast::position_of(c));
-  }
-  for (const auto& c : x.down) commands.down.push_back(parser::canonical(c));
+  EncodedCommands commands = encode_commands(x);
   return e.write(s, s.database, /*sync=*/true, nullptr, [&](WriteContext& ctx) -> Status {
     const uint32_t db = ctx.db_id();
     auto highest = highest_version(ctx.reader(), db);
@@ -194,9 +188,9 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
     r.description = x.description;
     r.created_at = utc_now();
     r.created_by = s.user;
-    r.command_count = commands.up.size();
+    r.command_count = commands.up_count;
     r.has_explicit_down = x.has_down;
-    r.checksum = migration_checksum(commands, r.description);
+    r.checksum = commands.checksum;
     r.chain_checksum = chain_checksum(previous_chain, r.checksum);
     record_event(&r, s.user, start_statement_text(x), kPending);
 
@@ -237,7 +231,8 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
       down = builder.finish(restores);
     }
     store_highest_version(ctx.txn(), db, r.version);
-    store_commands(ctx.txn(), db, r.version, commands);
+    store_commands_record(ctx.txn(), db, r.version, commands.record);
+    std::string().swap(commands.record);  // the transaction holds its copy
     store_generated_down(ctx.txn(), db, r.version, down);
     store_record(ctx.txn(), db, r);
     (*out)["message"] = "Migration created successfully";

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/sha256.hpp"
+#include "parser/canonical.hpp"
 #include "storage/keys.hpp"
 #include "storage/ledger_keys.hpp"
 
@@ -274,6 +275,14 @@ Result<std::vector<std::string>> effective_down(const Reader& reader, uint32_t d
   return load_generated_down(reader, db, record.version);
 }
 
+namespace {
+
+void hash_description(Sha256* h, const std::optional<std::string>& description) {
+  h->update(description ? "DESCRIPTION\n" + *description : std::string("NO DESCRIPTION"));
+}
+
+}  // namespace
+
 std::string migration_checksum(const MigrationCommands& commands,
                                const std::optional<std::string>& description) {
   Sha256 h;
@@ -287,8 +296,47 @@ std::string migration_checksum(const MigrationCommands& commands,
     h.update(c);
     h.update("\n");
   }
-  h.update(description ? "DESCRIPTION\n" + *description : std::string("NO DESCRIPTION"));
+  hash_description(&h, description);
   return to_hex(h.finish());
+}
+
+EncodedCommands encode_commands(const ast::StartMigration& m) {
+  EncodedCommands out;
+  out.up_count = m.up.size();
+  Sha256 h;
+  std::string& rec = out.record;
+  rec = "C1 " + std::to_string(m.up.size()) + " " + std::to_string(m.down.size()) + "\n";
+  h.update("UP\n");
+  for (const auto& c : m.up) {
+    const size_t start = rec.size();
+    rec += parser::canonical(c);
+    rec += '\n';
+    h.update(std::string_view(rec).substr(start));
+  }
+  h.update("DOWN\n");
+  for (const auto& c : m.down) {
+    out.down.push_back(parser::canonical(c));
+    rec += out.down.back();
+    rec += '\n';
+    h.update(out.down.back());
+    h.update("\n");
+  }
+  hash_description(&h, m.description);
+  for (size_t i = 0; i < m.up.size(); ++i) {
+    const ast::Pos p = ast::position_of(m.up[i]);
+    if (i) rec += ' ';
+    rec += std::to_string(p.line);
+    rec += ',';
+    rec += std::to_string(p.column);
+  }
+  rec += '\n';
+  out.checksum = to_hex(h.finish());
+  return out;
+}
+
+void store_commands_record(storage::Txn& txn, uint32_t db, uint64_t version,
+                           const std::string& record) {
+  txn.put(Space::kLedger, lk::commands_key(db, version), record);
 }
 
 std::string chain_checksum(const std::string& previous_chain_hex,

@@ -77,6 +77,19 @@ Result<uint64_t> current_version_of(const Reader& reader, uint32_t db);
 // The PENDING migrations above currentVersion, in version order.
 Result<std::vector<MigrationRecord>> pending_above_current(const Reader& reader, uint32_t db);
 
+// The commands record and checksum of a migration being created, encoded straight from its
+// AST in one pass (canonical text is produced once and never held twice: START of a
+// 100,000-command migration stays small).
+struct EncodedCommands {
+  std::string record;               // the stored form (see store_commands)
+  std::string checksum;             // = migration_checksum of the decoded commands
+  std::vector<std::string> down;    // canonical explicit DOWN commands
+  size_t up_count = 0;
+};
+EncodedCommands encode_commands(const ast::StartMigration& migration);
+void store_commands_record(storage::Txn& txn, uint32_t db, uint64_t version,
+                           const std::string& record);
+
 // Staged writes.
 void store_record(storage::Txn& txn, uint32_t db, const MigrationRecord& record);
 void store_commands(storage::Txn& txn, uint32_t db, uint64_t version,
