@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "engine/database_state.hpp"
+#include "engine/exec_migration.hpp"
 #include "engine/response.hpp"
 #include "parser/parser.hpp"
 #include "parser/syntax_check.hpp"
@@ -116,6 +117,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   if (!store.ok()) return store.status();
   engine->store_ = std::move(*store);
   STRATA_RETURN_IF_ERROR(engine->load());
+  check_ledgers_at_open(*engine);  // SPEC §4.10 (migration work)
   return engine;
 }
 
@@ -242,6 +244,8 @@ Status Engine::dispatch(Session& s, const ast::Statement& st, Json* response) {
     if (status.ok()) (*response)["ExecutionTimeMS"] = static_cast<double>(us) / 1000.0;
     return status;
   };
+  // SPEC §3.5 statements: the migration work (exec_migration.hpp).
+  if (is_migration_statement(st)) return exec_migration_statement(*this, s, st, response);
   return std::visit(
       Overloaded{
           [&](const ast::CreateDatabase& x) { return exec_create_database(s, x, response); },

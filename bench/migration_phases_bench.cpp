@@ -1,0 +1,182 @@
+// Migration benchmarks inside one process (SPEC §9), each statement timed on its own:
+//   w1      START, VALIDATE, APPLY FORCE of the W1 migration (bench/w1_gen.py's script: one
+//           bundle with 5 fields, one unique, 2 indexes, N ADD DOCUMENT), separately and total
+//   w2w3    M migrations each creating a bundle, START + APPLY each (every APPLY synced),
+//           then APPLY ROLLBACK TO VERSION 0 of all of them
+//   big     VALIDATE of a 1,000-command migration (ADD DOCUMENT) over a bundle of D documents
+//   open    Engine::Open of a store whose ledger holds L applied migrations (each adds one
+//           document; the chain and every checksum are verified at open)
+//   cost    the performance phase's coefficients (validate/phase_performance.cpp): APPLY of
+//           N ADD DOCUMENT, ADD FIELD with a default over N documents, CREATE INDEX over N
+// usage: migration_phases_bench w1 FILE | w2w3 M | big D | open L | cost N   [DATA_DIR]
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "engine/engine.hpp"
+#include "parser/splitter.hpp"
+
+using namespace strata;
+using namespace strata::engine;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+struct Bench {
+  std::unique_ptr<Engine> engine;
+  Session session;
+  explicit Bench(const std::string& dir) {
+    std::filesystem::remove_all(dir);
+    EngineOptions o;
+    o.data_dir = dir;
+    engine = std::move(Engine::Open(o).value());
+    session = engine->open_embedded_session();
+  }
+  Json run(const std::string& text) {
+    Json r = engine->execute_text(session, text);
+    if (r.value("status", "") != "success") {
+      std::cerr << "FAILED: " << text.substr(0, 120) << "\n" << r.dump().substr(0, 600) << "\n";
+      std::exit(1);
+    }
+    return r;
+  }
+  double timed(const std::string& text) {
+    auto t = Clock::now();
+    run(text);
+    return since(t);
+  }
+};
+
+std::string add(const std::string& bundle, int i) {
+  return "ADD DOCUMENT TO BUNDLE \"" + bundle + "\" WITH VALUES ({\"g\":" + std::to_string(i) +
+         ",\"s\":\"value " + std::to_string(i) + "\"});\n";
+}
+
+int w1(const std::string& file, const std::string& dir) {
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  // The statements: everything up to START, the migration block, VALIDATE, APPLY.
+  const size_t start = text.find("START MIGRATION");
+  const size_t commit = text.find("COMMIT;", start);
+  const size_t validate = text.find("VALIDATE MIGRATION", commit);
+  Bench b(dir);
+  b.run(text.substr(0, start));
+  double t_start = b.timed(text.substr(start, commit + 6 - start));
+  double t_validate = b.timed("VALIDATE MIGRATION WITH VERSION 1");
+  double t_apply = b.timed("APPLY MIGRATION WITH VERSION 1 FORCE");
+  (void)validate;
+  std::printf("W1 START %.3f s  VALIDATE %.3f s  APPLY %.3f s  total %.3f s\n", t_start,
+              t_validate, t_apply, t_start + t_validate + t_apply);
+  return 0;
+}
+
+int w2w3(int m, const std::string& dir) {
+  Bench b(dir);
+  b.run("CREATE DATABASE \"bench\"; USE \"bench\"");
+  auto t = Clock::now();
+  for (int i = 1; i <= m; ++i) {
+    b.run("START MIGRATION CREATE BUNDLE \"t_" + std::to_string(i) +
+          "\" WITH FIELDS ({\"id\", INT, true, true}, {\"name\", STRING, false, false}, "
+          "{\"val\", INT, false, false}) COMMIT");
+    b.run("APPLY MIGRATION WITH VERSION " + std::to_string(i));
+  }
+  double t2 = since(t);
+  double t3 = b.timed("APPLY ROLLBACK TO VERSION 0");
+  std::printf("W2 %d x (START + APPLY) %.3f s (%.2f ms each)\nW3 APPLY ROLLBACK TO VERSION 0 "
+              "%.3f s\n", m, t2, t2 * 1000 / m, t3);
+  return 0;
+}
+
+int big(int docs, const std::string& dir) {
+  Bench b(dir);
+  b.run("CREATE DATABASE \"bench\"; USE \"bench\"");
+  b.run("CREATE BUNDLE \"Big\" WITH FIELDS ({\"g\", INT, false, true}, {\"s\", STRING, false, "
+        "false})");
+  const int chunk = 50000;
+  for (int from = 0; from < docs; from += chunk) {
+    std::string m = "START MIGRATION\n";
+    for (int i = from; i < std::min(docs, from + chunk); ++i) m += add("Big", i);
+    b.run(m + "COMMIT");
+  }
+  Json list = b.run("SHOW MIGRATIONS")["migrations"];
+  for (const auto& r : list) b.run("APPLY MIGRATION WITH VERSION " + r["Version"].dump() + " FORCE");
+  std::string m = "START MIGRATION\n";
+  for (int i = 0; i < 1000; ++i) m += add("Big", docs + i);
+  b.run(m + "COMMIT");
+  const std::string v = std::to_string(list.size() + 1);
+  double t = b.timed("VALIDATE MIGRATION WITH VERSION " + v);
+  std::printf("VALIDATE 1,000 commands over a %d-document bundle: %.3f s\n", docs, t);
+  return 0;
+}
+
+int open_ledger(int migrations, const std::string& dir) {
+  {
+    Bench b(dir);
+    b.run("CREATE DATABASE \"bench\"; USE \"bench\"");
+    b.run("CREATE BUNDLE \"t\" WITH FIELDS ({\"a\", INT, false, false})");
+    for (int i = 1; i <= migrations; ++i) {
+      b.run("START MIGRATION WITH DESCRIPTION \"m" + std::to_string(i) +
+            "\" ADD DOCUMENT TO BUNDLE \"t\" WITH VALUES ({\"a\":" + std::to_string(i) +
+            "}) COMMIT");
+      b.run("APPLY MIGRATION WITH VERSION " + std::to_string(i));
+    }
+  }
+  EngineOptions o;
+  o.data_dir = dir;
+  auto t = Clock::now();
+  auto e = Engine::Open(o);
+  std::printf("open with a %d-migration ledger (chain verified): %.3f s\n", migrations, since(t));
+  return e.ok() ? 0 : 1;
+}
+
+int cost(int n, const std::string& dir) {
+  Bench b(dir);
+  b.run("CREATE DATABASE \"bench\"; USE \"bench\"");
+  b.run("CREATE BUNDLE \"C\" WITH FIELDS ({\"g\", INT, false, false}, {\"s\", STRING, false, "
+        "false}); CREATE INDEX BTREE ON BUNDLE \"C\" WITH FIELD \"g\"; CREATE INDEX HASH ON "
+        "BUNDLE \"C\" WITH FIELD \"s\"");
+  std::string m = "START MIGRATION\n";
+  for (int i = 0; i < n; ++i) m += add("C", i);
+  b.run(m + "COMMIT");
+  double t_add = b.timed("APPLY MIGRATION WITH VERSION 1 FORCE");
+  b.run("START MIGRATION ADD DOCUMENT TO BUNDLE \"C\" WITH VALUES ({\"g\":-1}) COMMIT");
+  double t_fixed = b.timed("APPLY MIGRATION WITH VERSION 2 FORCE");
+  b.run("START MIGRATION UPDATE BUNDLE \"C\" ADD FIELD {\"d\", INT, false, false, 7} COMMIT");
+  double t_field = b.timed("APPLY MIGRATION WITH VERSION 3 FORCE");
+  b.run("START MIGRATION CREATE INDEX BTREE ON BUNDLE \"C\" WITH FIELD \"d\" COMMIT");
+  double t_index = b.timed("APPLY MIGRATION WITH VERSION 4 FORCE");
+  std::printf("cost model, N=%d: per ADD DOCUMENT command %.2f us; fixed APPLY %.2f ms; "
+              "per document rewritten %.2f us; per document indexed %.2f us\n",
+              n, (t_add - t_fixed) * 1e6 / n, t_fixed * 1e3, (t_field - t_fixed) * 1e6 / n,
+              (t_index - t_fixed) * 1e6 / n);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s w1 FILE | w2w3 M | big D | open L | cost N  [DATA_DIR]\n",
+                 argv[0]);
+    return 2;
+  }
+  const std::string what = argv[1];
+  const std::string dir = argc > 3 ? argv[3] : "/tmp/strata_migration_bench";
+  if (what == "w1") return w1(argv[2], dir);
+  const int n = std::atoi(argv[2]);
+  if (what == "w2w3") return w2w3(n, dir);
+  if (what == "big") return big(n, dir);
+  if (what == "open") return open_ledger(n, dir);
+  if (what == "cost") return cost(n, dir);
+  return 2;
+}

@@ -1,0 +1,174 @@
+// SPEC §4.5: APPLY MIGRATION WITH VERSION n [FORCE].
+//
+// Checks in order: the migration exists, is PENDING, is next (§4.2), its stored text matches
+// its checksum (CHECKSUM_MISMATCH), then full validation. Validation and execution are one
+// pass on ONE WriteContext (validate/validator.hpp): the constraint phase's dry run is the
+// execution, the UndoRecorder captures the undo snapshot as the executors report what they
+// overwrite, and the DownBuilder sees the real pre-apply schema of every command. If the
+// report fails, or warns without FORCE, the transaction is dropped. Otherwise the final DOWN
+// list, the undo snapshot, the ledger record and the new schema checksum join the commands'
+// effects, and Engine::write commits everything once, with sync.
+//
+// A command that fails outside validation, the MigrationTimeoutSeconds deadline, or a failed
+// commit leave nothing visible; the migration is then marked FAILED (FailureReason names the
+// command) by a second, small synced write.
+#include <chrono>
+#include <iostream>
+
+#include "engine/down.hpp"
+#include "engine/exec_migration.hpp"
+#include "engine/schema_checksum.hpp"
+#include "engine/undo.hpp"
+#include "engine/validate/validator.hpp"
+#include "parser/canonical.hpp"
+
+namespace strata::engine {
+
+namespace {
+
+// Marks `version` FAILED with `reason` (its own synced write).
+void mark_failed(Engine& e, Session& s, uint64_t version, const std::string& statement,
+                 const std::string& reason) {
+  Status st = e.write(s, s.database, /*sync=*/true, nullptr, [&](WriteContext& ctx) -> Status {
+    auto rec = load_record(ctx.reader(), ctx.db_id(), version);
+    if (!rec.ok()) return rec.status();
+    if (!*rec || (*rec)->status != kPending) return Status::Ok();
+    record_event(&**rec, s.user, statement, kFailed);
+    (*rec)->failure_reason = reason;
+    store_record(ctx.txn(), ctx.db_id(), **rec);
+    return Status::Ok();
+  });
+  if (!st.ok()) std::cerr << "strata: could not mark migration FAILED: " << st.ToString() << "\n";
+}
+
+// Stores a refused APPLY's report as LastValidation (the migration stays PENDING).
+void store_report(Engine& e, Session& s, uint64_t version, const Json& report) {
+  (void)e.write(s, s.database, /*sync=*/false, nullptr, [&](WriteContext& ctx) -> Status {
+    auto rec = load_record(ctx.reader(), ctx.db_id(), version);
+    if (!rec.ok() || !*rec) return Status::Ok();
+    (*rec)->last_validation = report;
+    store_record(ctx.txn(), ctx.db_id(), **rec);
+    return Status::Ok();
+  });
+}
+
+}  // namespace
+
+Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x, Json* out) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string statement = parser::canonical(ast::Statement(x));
+  UndoRecorder undo;
+  DatabaseSchema base;
+  std::optional<Status> failure;
+  Json report;
+  bool executed = false;
+  std::string checksum;
+  Json warnings = Json::array();
+
+  Status st = e.write(s, s.database, /*sync=*/true, &undo, [&](WriteContext& ctx) -> Status {
+    const uint32_t db = ctx.db_id();
+    auto rec = load_record(ctx.reader(), db, x.version);
+    if (!rec.ok()) return rec.status();
+    if (!*rec) return migration_not_found();
+    MigrationRecord& r = **rec;
+    if (r.status != kPending) return migration_not_pending();
+    auto current = current_version_of(ctx.reader(), db);
+    if (!current.ok()) return current.status();
+    if (x.version != *current + 1) {
+      return Status(Code::kOutOfOrder, "cannot apply version " + std::to_string(x.version) +
+                                           ": version " + std::to_string(x.version - 1) +
+                                           " is not applied");
+    }
+    auto commands = load_commands(ctx.reader(), db, x.version);
+    if (!commands.ok()) return commands.status();
+    if (migration_checksum(*commands, r.description) != r.checksum) {
+      return Status(Code::kChecksumMismatch,
+                    "checksum mismatch: the stored commands of migration " +
+                        std::to_string(x.version) + " no longer match checksum " + r.checksum);
+    }
+    STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, x.version));
+
+    base = ctx.schema();
+    undo.bind(ctx.txn(), db, x.version, base, ctx.next_doc_seq());
+    const uint64_t start_seq = ctx.next_doc_seq();
+    DownBuilder down(x.version, base);
+    validate::Request req;
+    req.record = &r;
+    req.commands = &*commands;
+    req.settings = settings_of(e, base);
+    req.user = s.user;
+    req.apply = true;
+    req.deadline = started + std::chrono::seconds(req.settings.migration_timeout_seconds);
+    req.down = &down;
+    req.live = &base;
+    req.checksum_verified = true;
+    validate::Outcome outcome = validate::run(req, ctx);
+    report = outcome.report;
+    if (outcome.failure) {
+      failure = outcome.failure;
+      return *outcome.failure;
+    }
+    if (outcome.errors) {
+      return Status(Code::kValidationFailed, "validation failed", Json{{"report", report}});
+    }
+    if (outcome.warnings && !x.force) {
+      return Status(Code::kWarningsRequireForce, "validation warnings require FORCE",
+                    Json{{"report", report}});
+    }
+    for (const char* phase : {"performancePhase", "reversibilityPhase"}) {
+      for (const auto& w : report[phase]["warnings"]) warnings.push_back(w);
+    }
+
+    const bool generate = !r.has_explicit_down && !req.settings.require_explicit_down_commands &&
+                          down.irreversible().empty();
+    std::vector<std::string> final_down;
+    if (generate) final_down = down.finish(undo.touched_bundles());
+    if (!r.has_explicit_down) store_generated_down(ctx.txn(), db, x.version, final_down);
+
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    record_event(&r, s.user, statement, kApplied);
+    r.applied_at = utc_now();
+    r.applied_by = s.user;
+    r.execution_time_ms = elapsed.count();
+    r.failure_reason.clear();
+    r.last_validation = report;
+    r.irreversible = down.irreversible();
+    r.down_generated = generate;
+    r.start_seq = start_seq;
+    r.undo_bundles = undo.undo_bundles();
+    store_record(ctx.txn(), db, r);
+
+    DatabaseSchema& schema = ctx.mutable_schema();
+    checksum = schema_checksum(schema);
+    schema.schema_checksum = checksum;
+    executed = true;
+    return Status::Ok();
+  });
+
+  if (!st.ok()) {
+    if (failure || executed) {
+      mark_failed(e, s, x.version, statement, st.message());
+    } else if (st.code() == Code::kValidationFailed || st.code() == Code::kWarningsRequireForce) {
+      store_report(e, s, x.version, report);
+    }
+    Status detailed = st;
+    detailed.mutable_details()["version"] = x.version;
+    return detailed;
+  }
+  if (!warnings.empty()) {
+    std::cerr << "strata: migration " << x.version << " applied with FORCE despite warnings: "
+              << warnings.dump() << "\n";
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started).count();
+  (*out)["message"] = "Migration version " + std::to_string(x.version) + " applied successfully";
+  (*out)["version"] = x.version;
+  (*out)["force"] = x.force;
+  (*out)["durationMs"] = ms;
+  (*out)["schemaChecksum"] = checksum;
+  if (!warnings.empty()) (*out)["warnings"] = warnings;
+  return Status::Ok();
+}
+
+}  // namespace strata::engine

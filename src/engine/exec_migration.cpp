@@ -1,0 +1,287 @@
+// SPEC §4.1-§4.3, §4.12: START ... COMMIT, SHOW MIGRATIONS, SHOW MIGRATION, RESET MIGRATION,
+// DROP MIGRATION, and the dispatch of every §3.5 statement.
+#include "engine/exec_migration.hpp"
+
+#include <strings.h>
+
+#include "engine/down.hpp"
+#include "engine/schema_checksum.hpp"
+#include "engine/validate/phases.hpp"
+#include "parser/canonical.hpp"
+
+namespace strata::engine {
+
+namespace {
+
+size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xc0) != 0x80) ++n;
+  return n;
+}
+
+std::string start_statement_text(const ast::StartMigration& x) {
+  return x.description ? "START MIGRATION WITH DESCRIPTION " + parser::quote(*x.description)
+                       : std::string("START MIGRATION");
+}
+
+bool compare(ast::CompareOp op, int c) {
+  switch (op) {
+    case ast::CompareOp::kEq: return c == 0;
+    case ast::CompareOp::kNe: return c != 0;
+    case ast::CompareOp::kLt: return c < 0;
+    case ast::CompareOp::kLe: return c <= 0;
+    case ast::CompareOp::kGt: return c > 0;
+    case ast::CompareOp::kGe: return c >= 0;
+  }
+  return false;
+}
+
+// SHOW MIGRATIONS ... WHERE: Status, Version, Description, CreatedBy.
+Result<bool> matches(const MigrationRecord& r, const ast::MigrationFilter& f) {
+  const std::string& field = f.field;
+  if (strcasecmp(field.c_str(), "Version") == 0) {
+    if (!f.value.is_number()) {
+      return Status(Code::kInvalidValue, "Version must be compared with a number");
+    }
+    const double v = f.value.get<double>();
+    const double mine = static_cast<double>(r.version);
+    return compare(f.op, mine < v ? -1 : mine > v ? 1 : 0);
+  }
+  std::string mine;
+  if (strcasecmp(field.c_str(), "Status") == 0) {
+    mine = r.status;
+  } else if (strcasecmp(field.c_str(), "Description") == 0) {
+    mine = r.description.value_or("");
+  } else if (strcasecmp(field.c_str(), "CreatedBy") == 0) {
+    mine = r.created_by;
+  } else {
+    return Status(Code::kInvalidValue, "Unknown migration field '" + field +
+                                           "' (expected Status, Version, Description or "
+                                           "CreatedBy)");
+  }
+  if (f.op != ast::CompareOp::kEq && f.op != ast::CompareOp::kNe) {
+    return Status(Code::kInvalidValue, field + " can only be compared with == or !=");
+  }
+  const std::string theirs = f.value.is_string() ? f.value.get<std::string>() : f.value.dump();
+  const bool equal = strcasecmp(field.c_str(), "Status") == 0
+                         ? strcasecmp(mine.c_str(), theirs.c_str()) == 0
+                         : mine == theirs;
+  return f.op == ast::CompareOp::kEq ? equal : !equal;
+}
+
+Status exec_show_migrations(Engine& e, Session& s, const ast::ShowMigrations& x, Json* out) {
+  const std::string db = x.database.value_or(s.database);
+  auto view = e.read(db);
+  if (!view.ok()) return view.status();
+  auto records = load_records(*view->reader, view->schema->id);
+  if (!records.ok()) return records.status();
+  Json list = Json::array();
+  for (const auto& r : *records) {
+    bool keep = true;
+    for (const auto& f : x.filters) {
+      auto m = matches(r, f);
+      if (!m.ok()) return m.status();
+      keep = keep && *m;
+    }
+    if (keep) list.push_back(summary_json(r));
+  }
+  (*out)["database"] = db;
+  (*out)["currentVersion"] = current_version(*records);
+  (*out)["schemaDrift"] = schema_drift(*view->schema);
+  (*out)["migrations"] = std::move(list);
+  return Status::Ok();
+}
+
+Status exec_show_migration(Engine& e, Session& s, const ast::ShowMigration& x, Json* out) {
+  auto view = e.read(s.database);
+  if (!view.ok()) return view.status();
+  const uint32_t db = view->schema->id;
+  auto rec = load_record(*view->reader, db, x.version);
+  if (!rec.ok()) return rec.status();
+  if (!*rec) return migration_not_found();
+  auto commands = load_commands(*view->reader, db, x.version);
+  if (!commands.ok()) return commands.status();
+  auto down = effective_down(*view->reader, db, **rec);
+  if (!down.ok()) return down.status();
+  (*out)["migration"] = full_json(**rec, *commands, *down);
+  return Status::Ok();
+}
+
+// RESET: FAILED or ROLLED_BACK -> PENDING.
+Status exec_reset_migration(Engine& e, Session& s, const ast::ResetMigration& x, Json* out) {
+  return e.write(s, s.database, /*sync=*/true, nullptr, [&](WriteContext& ctx) -> Status {
+    auto rec = load_record(ctx.reader(), ctx.db_id(), x.version);
+    if (!rec.ok()) return rec.status();
+    if (!*rec) return migration_not_found();
+    MigrationRecord& r = **rec;
+    if (r.status != kFailed && r.status != kRolledBack) {
+      return Status(Code::kMigrationNotPending,
+                    "cannot reset migration " + std::to_string(x.version) + ": it is " +
+                        r.status + " (only FAILED or ROLLED_BACK migrations can be reset)");
+    }
+    record_event(&r, s.user, parser::canonical(ast::Statement(x)), kPending);
+    r.failure_reason.clear();
+    store_record(ctx.txn(), ctx.db_id(), r);
+    (*out)["message"] = "Migration version " + std::to_string(x.version) + " reset to PENDING";
+    (*out)["version"] = x.version;
+    return Status::Ok();
+  });
+}
+
+// DROP: only the highest version, only if not APPLIED.
+Status exec_drop_migration(Engine& e, Session& s, const ast::DropMigration& x, Json* out) {
+  return e.write(s, s.database, /*sync=*/true, nullptr, [&](WriteContext& ctx) -> Status {
+    auto rec = load_record(ctx.reader(), ctx.db_id(), x.version);
+    if (!rec.ok()) return rec.status();
+    if (!*rec) return migration_not_found();
+    auto highest = highest_version(ctx.reader(), ctx.db_id());
+    if (!highest.ok()) return highest.status();
+    if (x.version != *highest) {
+      return Status(Code::kOutOfOrder, "cannot drop migration " + std::to_string(x.version) +
+                                           ": only the highest version (" +
+                                           std::to_string(*highest) + ") can be dropped");
+    }
+    if ((*rec)->status == kApplied) {
+      return Status(Code::kMigrationNotPending,
+                    "cannot drop migration " + std::to_string(x.version) +
+                        ": it is APPLIED (roll it back first)");
+    }
+    STRATA_RETURN_IF_ERROR(erase_migration(ctx.txn(), ctx.reader(), ctx.db_id(), x.version));
+    (*out)["message"] = "Migration version " + std::to_string(x.version) + " dropped";
+    (*out)["version"] = x.version;
+    return Status::Ok();
+  });
+}
+
+}  // namespace
+
+Status migration_not_found() { return Status(Code::kMigrationNotFound, "migration not found"); }
+Status migration_not_pending() {
+  return Status(Code::kMigrationNotPending, "migration not in PENDING state");
+}
+
+SettingValues settings_of(const Engine& e, const DatabaseSchema& schema) {
+  return effective_settings(e.options().settings, schema.settings);
+}
+
+Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x, Json* out) {
+  if (x.up.empty()) {
+    return Status(Code::kEmptyMigration, "migration must contain at least one command");
+  }
+  if (x.description && code_points(*x.description) > 500) {
+    return Status(Code::kDescriptionTooLong, "description exceeds 500 character limit");
+  }
+  EncodedCommands commands = encode_commands(x);
+  return e.write(s, s.database, /*sync=*/true, nullptr, [&](WriteContext& ctx) -> Status {
+    const uint32_t db = ctx.db_id();
+    auto highest = highest_version(ctx.reader(), db);
+    if (!highest.ok()) return highest.status();
+    MigrationRecord r;
+    r.version = *highest + 1;
+    std::string previous_chain = zero_chain();
+    if (r.version > 1) {
+      auto prev = load_record(ctx.reader(), db, r.version - 1);
+      if (!prev.ok()) return prev.status();
+      if (*prev) previous_chain = (*prev)->chain_checksum;
+    }
+    r.description = x.description;
+    r.created_at = utc_now();
+    r.created_by = s.user;
+    r.command_count = commands.up_count;
+    r.has_explicit_down = x.has_down;
+    r.checksum = commands.checksum;
+    r.chain_checksum = chain_checksum(previous_chain, r.checksum);
+    record_event(&r, s.user, start_statement_text(x), kPending);
+
+    // The preliminary DOWN list, from the schema of this moment.
+    std::vector<std::string> down;
+    const SettingValues settings = settings_of(e, ctx.schema());
+    // Lower PENDING migrations run first: their schema effects are part of "this moment".
+    auto pending_list = pending_above_current(ctx.reader(), db);
+    if (!pending_list.ok()) return pending_list.status();
+    std::optional<DatabaseSchema> with_pending;  // copied only when there are any
+    if (!pending_list->empty()) with_pending = ctx.schema();
+    for (const auto& pending : *pending_list) {
+      DatabaseSchema& overlay = *with_pending;
+      auto cmds = load_commands(ctx.reader(), db, pending.version);
+      if (!cmds.ok()) return cmds.status();
+      for (const auto& text : cmds->up) {
+        std::optional<ast::Statement> parsed;
+        if (validate::check_syntax(text, 0, &parsed).empty() && parsed) {
+          (void)validate::check_semantics(&overlay, *parsed, 0);
+        }
+      }
+    }
+    const DatabaseSchema& base = with_pending ? *with_pending : ctx.schema();
+    DatabaseSchema overlay = base;
+    DownBuilder builder(r.version, base);
+    uint64_t next_seq = ctx.next_doc_seq();
+    for (const auto& c : x.up) {
+      std::optional<uint64_t> seq;
+      if (std::holds_alternative<ast::AddDocument>(c)) seq = next_seq++;
+      builder.add(overlay, c, seq);
+      (void)validate::check_semantics(&overlay, c, 0);
+    }
+    r.irreversible = builder.irreversible();
+    if (!x.has_down && !settings.require_explicit_down_commands && r.irreversible.empty()) {
+      std::vector<std::string> restores;
+      for (const auto& b : base.bundles)
+        if (builder.predicted_restores().count(b.name)) restores.push_back(b.name);
+      down = builder.finish(restores);
+    }
+    store_highest_version(ctx.txn(), db, r.version);
+    store_commands_record(ctx.txn(), db, r.version, commands.record);
+    std::string().swap(commands.record);  // the transaction holds its copy
+    store_generated_down(ctx.txn(), db, r.version, down);
+    store_record(ctx.txn(), db, r);
+    (*out)["message"] = "Migration created successfully";
+    Json m = {{"Version", r.version},
+              {"Status", r.status},
+              {"Description", r.description ? Json(*r.description) : Json(nullptr)},
+              {"CreatedAt", r.created_at},
+              {"CreatedBy", r.created_by},
+              {"CommandCount", r.command_count},
+              {"Checksum", r.checksum},
+              {"DownCommands", x.has_down ? Json(commands.down) : Json(down)}};
+    if (!r.irreversible.empty() && !x.has_down) {
+      m["Irreversible"] = "Cannot auto-generate DOWN for irreversible operation: " + r.irreversible;
+    }
+    (*out)["migration"] = std::move(m);
+    return Status::Ok();
+  });
+}
+
+bool is_migration_statement(const ast::Statement& st) {
+  return std::holds_alternative<ast::StartMigration>(st) ||
+         std::holds_alternative<ast::ShowMigrations>(st) ||
+         std::holds_alternative<ast::ShowMigration>(st) ||
+         std::holds_alternative<ast::ValidateMigration>(st) ||
+         std::holds_alternative<ast::ApplyMigration>(st) ||
+         std::holds_alternative<ast::ValidateRollback>(st) ||
+         std::holds_alternative<ast::ApplyRollback>(st) ||
+         std::holds_alternative<ast::ResetMigration>(st) ||
+         std::holds_alternative<ast::DropMigration>(st) ||
+         std::holds_alternative<ast::VerifyMigrations>(st);
+}
+
+Status exec_migration_statement(Engine& e, Session& s, const ast::Statement& st, Json* out) {
+  return std::visit(
+      [&](const auto& x) -> Status {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, ast::StartMigration>) return exec_start_migration(e, s, x, out);
+        else if constexpr (std::is_same_v<T, ast::ShowMigrations>) return exec_show_migrations(e, s, x, out);
+        else if constexpr (std::is_same_v<T, ast::ShowMigration>) return exec_show_migration(e, s, x, out);
+        else if constexpr (std::is_same_v<T, ast::ValidateMigration>) return exec_validate_migration(e, s, x, out);
+        else if constexpr (std::is_same_v<T, ast::ApplyMigration>) return exec_apply_migration(e, s, x, out);
+        else if constexpr (std::is_same_v<T, ast::ValidateRollback>) return exec_validate_rollback(e, s, x, out);
+        else if constexpr (std::is_same_v<T, ast::ApplyRollback>) return exec_apply_rollback(e, s, x, out);
+        else if constexpr (std::is_same_v<T, ast::ResetMigration>) return exec_reset_migration(e, s, x, out);
+        else if constexpr (std::is_same_v<T, ast::DropMigration>) return exec_drop_migration(e, s, x, out);
+        else if constexpr (std::is_same_v<T, ast::VerifyMigrations>) return exec_verify_migrations(e, s, out);
+        else return Status(Code::kInternal, "not a migration statement");
+      },
+      st);
+}
+
+}  // namespace strata::engine

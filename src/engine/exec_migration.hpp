@@ -1,0 +1,46 @@
+#pragma once
+// The migration statements of SPEC §3.5 (semantics §4), entered from the gate
+// (Engine::dispatch) once role, active database and syntax checks have passed (STYLE §14):
+//   exec_migration.cpp   START ... COMMIT, SHOW MIGRATIONS, SHOW MIGRATION, RESET, DROP
+//   exec_validate.cpp    VALIDATE MIGRATION (the simulation; validate/validator.hpp)
+//   exec_apply.cpp       APPLY MIGRATION [FORCE]: one atomic synced write
+//   exec_rollback.cpp    VALIDATE ROLLBACK, APPLY ROLLBACK: one atomic synced write
+//   verify.cpp           VERIFY MIGRATIONS and the check run when the engine opens
+// Every change of a database's ledger goes through Engine::write, so it is serialized with
+// every other change of that database (SPEC §4.2) and committed atomically.
+// Thread-safety: as Engine::execute.
+
+#include "engine/engine.hpp"
+#include "engine/ledger.hpp"
+
+namespace strata::engine {
+
+// True for the statements of SPEC §3.5.
+bool is_migration_statement(const ast::Statement& statement);
+// Runs one of them. REQUIRES: is_migration_statement(statement).
+Status exec_migration_statement(Engine& engine, Session& session,
+                                const ast::Statement& statement, Json* response);
+
+// SPEC §4.10 at open: verifies every database's ledger and schema checksum and logs each
+// problem to stderr. Never fails the open.
+void check_ledgers_at_open(Engine& engine);
+
+// Internal entry points shared by the exec_* files of the migration work.
+Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x, Json* out);
+Status exec_validate_migration(Engine& e, Session& s, const ast::ValidateMigration& x,
+                               Json* out);
+Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x, Json* out);
+Status exec_validate_rollback(Engine& e, Session& s, const ast::ValidateRollback& x, Json* out);
+Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, Json* out);
+Status exec_verify_migrations(Engine& e, Session& s, Json* out);
+// VERIFY's findings for one database: {"checksumsValid","chainValid","schemaDrift",
+// "problems","migrations","currentVersion"}.
+Result<Json> verify_ledger(const Reader& reader, const DatabaseSchema& schema);
+
+// The common errors.
+Status migration_not_found();
+Status migration_not_pending();
+// The effective settings of a database.
+SettingValues settings_of(const Engine& e, const DatabaseSchema& schema);
+
+}  // namespace strata::engine

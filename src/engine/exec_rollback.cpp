@@ -1,0 +1,261 @@
+// SPEC §4.8, §4.9: VALIDATE ROLLBACK TO VERSION t and APPLY ROLLBACK TO VERSION t.
+//
+// Both plan the same way: t must be below currentVersion; every migration from currentVersion
+// down to t+1 needs a DOWN list (explicit, or generated at APPLY; an irreversible command
+// refuses). Both then run the DOWN commands in order on a WriteContext: VALIDATE on a scratch
+// one that is never committed, counting the exact data impact from the data as it goes; APPLY
+// on the real one, with the ledger changes and the new schema checksum, committed by
+// Engine::write as one synced write. A failing DOWN command aborts the whole rollback
+// (ROLLBACK_FAILED) and nothing changes.
+#include <chrono>
+
+#include "engine/documents.hpp"
+#include "engine/exec_migration.hpp"
+#include "engine/executors.hpp"
+#include "engine/schema_checksum.hpp"
+#include "engine/undo.hpp"
+#include "parser/canonical.hpp"
+#include "parser/parser.hpp"
+
+namespace strata::engine {
+
+namespace {
+
+struct Plan {
+  uint64_t current = 0;
+  std::vector<MigrationRecord> reverse;            // currentVersion first
+  std::vector<std::vector<std::string>> down;      // per reversed migration
+  std::vector<std::string> errors;
+  Json down_json = Json::object();
+};
+
+Result<Plan> plan_rollback(const Reader& reader, uint32_t db, uint64_t target) {
+  Plan plan;
+  auto records = load_records(reader, db);
+  if (!records.ok()) return records.status();
+  plan.current = current_version(*records);
+  if (target >= plan.current) {
+    return Status(Code::kInvalidTargetVersion, "invalid target version",
+                  Json{{"currentVersion", plan.current}, {"targetVersion", target}});
+  }
+  for (uint64_t v = plan.current; v > target; --v) {
+    const MigrationRecord& r = (*records)[v - 1];
+    auto down = effective_down(reader, db, r);
+    if (!down.ok()) return down.status();
+    if (!r.has_explicit_down && !r.irreversible.empty()) {
+      plan.errors.push_back("Cannot auto-generate DOWN for irreversible operation: " +
+                            r.irreversible);
+    } else if (r.has_explicit_down ? down->empty() : !r.down_generated) {
+      // A generated list may be empty (the migration changed nothing); a missing one is not.
+      plan.errors.push_back("Migration version " + std::to_string(v) +
+                            " is missing DOWN commands");
+    }
+    plan.down_json[std::to_string(v)] = *down;
+    plan.reverse.push_back(r);
+    plan.down.push_back(std::move(*down));
+  }
+  return plan;
+}
+
+Result<std::vector<ast::Statement>> parse_down(const std::vector<std::string>& texts) {
+  if (texts.empty()) return std::vector<ast::Statement>();
+  std::string text = "START MIGRATION DOWN\n";
+  for (const auto& t : texts) text += t + ";\n";
+  text += "COMMIT";
+  auto parsed = parser::parse(text);
+  if (!parsed.ok()) {
+    return Status(Code::kRollbackFailed, "rollback failed: a stored DOWN command does not parse: " +
+                                             parsed.error().message);
+  }
+  return std::move(std::get<ast::StartMigration>(parsed.script().front()).down);
+}
+
+struct Impact {
+  Json bundles_dropped = Json::array();
+  Json fields_removed = Json::array();
+  Json relationships_removed = Json::array();
+  Json indexes_dropped = Json::array();
+  uint64_t documents_deleted = 0;
+  uint64_t values_removed = 0;
+  uint64_t documents_restored = 0;
+  std::vector<std::string> loss;
+  Json warnings = Json::array();
+};
+
+// Counts what `cmd` is about to destroy (before it runs on ctx).
+Status measure(WriteContext& ctx, const ast::Statement& cmd, Impact* im) {
+  if (auto* d = std::get_if<ast::DropBundle>(&cmd)) {
+    const Bundle* b = ctx.schema().bundle(d->bundle);
+    if (!b) return Status::Ok();
+    auto n = count_bundle(ctx.reader(), ctx.db_id(), b->id);
+    if (!n.ok()) return n.status();
+    im->bundles_dropped.push_back(b->name);
+    im->documents_deleted += *n;
+    im->loss.push_back(std::to_string(*n) + " documents in bundle " + b->name);
+    im->warnings.push_back("Rollback will delete bundle " + b->name + " and its " +
+                           std::to_string(*n) + " documents");
+  } else if (auto* u = std::get_if<ast::UpdateBundle>(&cmd)) {
+    const Bundle* b = ctx.schema().bundle(u->bundle);
+    if (!b) return Status::Ok();
+    for (const auto& ch : u->changes) {
+      if (auto* rf = std::get_if<ast::RemoveField>(&ch)) {
+        uint64_t values = 0;
+        STRATA_RETURN_IF_ERROR(for_each_document(ctx.reader(), ctx.db_id(), b->id,
+                                                 [&](uint64_t, Json& doc) -> Status {
+          auto it = doc.find(rf->field);
+          if (it != doc.end() && !it->is_null()) ++values;
+          return Status::Ok();
+        }));
+        const std::string name = b->name + "." + rf->field;
+        im->fields_removed.push_back(name);
+        im->values_removed += values;
+        if (values > 0) {
+          im->loss.push_back(std::to_string(values) + " values of " + name);
+          im->warnings.push_back("Rollback will remove field " + name + " and its " +
+                                 std::to_string(values) + " values");
+        }
+      } else if (auto* rr = std::get_if<ast::RemoveRelationship>(&ch)) {
+        im->relationships_removed.push_back(b->name + "." + rr->name);
+      }
+    }
+  } else if (auto* di = std::get_if<ast::DropIndex>(&cmd)) {
+    im->indexes_dropped.push_back(di->name);
+  }
+  return Status::Ok();
+}
+
+// Runs every DOWN command of the plan on ctx. `impact` (VALIDATE) counts as it goes.
+Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact,
+                std::chrono::steady_clock::time_point deadline, int64_t timeout_s) {
+  for (size_t m = 0; m < plan.reverse.size(); ++m) {
+    const MigrationRecord& rec = plan.reverse[m];
+    auto commands = parse_down(plan.down[m]);
+    if (!commands.ok()) return commands.status();
+    for (size_t i = 0; i < commands->size(); ++i) {
+      const ast::Statement& cmd = (*commands)[i];
+      auto fail = [&](const Status& st) {
+        return Status(Code::kRollbackFailed,
+                      "rollback failed: migration " + std::to_string(rec.version) +
+                          " DOWN command " + std::to_string(i + 1) + " (" + plan.down[m][i] +
+                          "): " + st.message());
+      };
+      if (impact) {
+        Status st = measure(ctx, cmd, impact);
+        if (!st.ok()) return fail(st);
+      }
+      Json response = Json::object();
+      Status st;
+      if (auto* r = std::get_if<ast::RestoreDocuments>(&cmd)) {
+        // The undo snapshot named by the step: usually this migration's, but an explicit
+        // DOWN section may name any migration's.
+        std::optional<MigrationRecord> owner;
+        for (const auto& other : plan.reverse)
+          if (other.version == r->migration) owner = other;
+        if (!owner) {
+          auto loaded = load_record(ctx.reader(), ctx.db_id(), r->migration);
+          if (!loaded.ok()) return fail(loaded.status());
+          if (!*loaded) return fail(migration_not_found());
+          owner = std::move(**loaded);
+        }
+        uint64_t restored = 0;
+        st = restore_documents(ctx, *r, *owner, &restored);
+        if (impact) impact->documents_restored += restored;
+      } else {
+        st = exec_command(ctx, cmd, &response);
+        if (impact && st.ok() && std::holds_alternative<ast::DeleteDocuments>(cmd)) {
+          impact->documents_deleted += response.value("affected", uint64_t{0});
+        }
+      }
+      if (!st.ok()) return fail(st);
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Status(Code::kTimeout, "rollback timed out after " + std::to_string(timeout_s) +
+                                          "s; nothing was changed");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Json versions_json(const Plan& plan) {
+  Json v = Json::array();
+  for (const auto& r : plan.reverse) v.push_back(r.version);
+  return v;
+}
+
+}  // namespace
+
+Status exec_validate_rollback(Engine& e, Session& s, const ast::ValidateRollback& x,
+                              Json* out) {
+  return e.write(s, s.database, /*sync=*/false, nullptr, [&](WriteContext& ctx) -> Status {
+    auto plan = plan_rollback(ctx.reader(), ctx.db_id(), x.version);
+    if (!plan.ok()) return plan.status();
+    Impact impact;
+    Json errors = Json::array();
+    for (const auto& err : plan->errors) errors.push_back(err);
+    if (plan->errors.empty()) {
+      auto scratch = e.store().begin();
+      auto base = std::make_shared<const DatabaseSchema>(ctx.schema());
+      WriteContext sim(*scratch, base, ctx.next_doc_seq(), s, e.options().settings, nullptr);
+      const auto forever = std::chrono::steady_clock::time_point::max();
+      Status st = run_down(sim, *plan, &impact, forever, 0);
+      if (!st.ok()) errors.push_back(st.message());
+    }
+    std::string loss;
+    for (const auto& l : impact.loss) loss += (loss.empty() ? "" : "; ") + l;
+    (*out)["message"] = "Rollback to version " + std::to_string(x.version) +
+                        " validation complete";
+    (*out)["targetVersion"] = x.version;
+    (*out)["report"] = {
+        {"canRollback", errors.empty()},
+        {"currentVersion", plan->current},
+        {"targetVersion", x.version},
+        {"migrationsToReverse", versions_json(*plan)},
+        {"downCommands", plan->down_json},
+        {"dataImpact",
+         {{"bundlesDropped", impact.bundles_dropped},
+          {"fieldsRemoved", impact.fields_removed},
+          {"relationshipsRemoved", impact.relationships_removed},
+          {"indexesDropped", impact.indexes_dropped},
+          {"documentsDeleted", impact.documents_deleted},
+          {"valuesRemoved", impact.values_removed},
+          {"documentsRestored", impact.documents_restored},
+          {"estimatedDataLoss", loss.empty() ? "none" : loss}}},
+        {"warnings", impact.warnings},
+        {"errors", errors}};
+    return Status::Ok();
+  });
+}
+
+Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, Json* out) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string statement = parser::canonical(ast::Statement(x));
+  Json versions;
+  return e.write(s, s.database, /*sync=*/true, nullptr, [&](WriteContext& ctx) -> Status {
+    const uint32_t db = ctx.db_id();
+    auto plan = plan_rollback(ctx.reader(), db, x.version);
+    if (!plan.ok()) return plan.status();
+    if (!plan->errors.empty()) {
+      return Status(Code::kMissingDownCommands, plan->errors.front(),
+                    Json{{"errors", plan->errors}});
+    }
+    const int64_t timeout = settings_of(e, ctx.schema()).migration_timeout_seconds;
+    STRATA_RETURN_IF_ERROR(
+        run_down(ctx, *plan, nullptr, started + std::chrono::seconds(timeout), timeout));
+    for (auto& r : plan->reverse) {
+      STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, r.version));
+      record_event(&r, s.user, statement, kRolledBack);
+      r.rolled_back_at = utc_now();
+      r.rolled_back_by = s.user;
+      store_record(ctx.txn(), db, r);
+    }
+    DatabaseSchema& schema = ctx.mutable_schema();
+    schema.schema_checksum = schema_checksum(schema);
+    (*out)["message"] = "Database rolled back to version " + std::to_string(x.version) +
+                        " successfully";
+    (*out)["targetVersion"] = x.version;
+    (*out)["rolledBackVersions"] = versions_json(*plan);
+    return Status::Ok();
+  });
+}
+
+}  // namespace strata::engine

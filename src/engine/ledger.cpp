@@ -1,0 +1,404 @@
+#include "engine/ledger.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <algorithm>
+
+#include "common/sha256.hpp"
+#include "parser/canonical.hpp"
+#include "storage/keys.hpp"
+#include "storage/ledger_keys.hpp"
+
+namespace strata::engine {
+
+namespace lk = storage::ledger_keys;
+using storage::Space;
+
+namespace {
+
+Json opt_string(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+std::string get_string(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Json record_json(const MigrationRecord& r) {
+  Json j = {{"Version", r.version},
+            {"Status", r.status},
+            {"Description", r.description ? Json(*r.description) : Json(nullptr)},
+            {"CreatedAt", r.created_at},
+            {"CreatedBy", r.created_by},
+            {"AppliedAt", opt_string(r.applied_at)},
+            {"AppliedBy", opt_string(r.applied_by)},
+            {"RolledBackAt", opt_string(r.rolled_back_at)},
+            {"RolledBackBy", opt_string(r.rolled_back_by)},
+            {"CommandCount", r.command_count},
+            {"Checksum", r.checksum},
+            {"ChainChecksum", r.chain_checksum},
+            {"ExecutionTimeMs", r.execution_time_ms ? Json(*r.execution_time_ms) : Json(nullptr)},
+            {"FailureReason", opt_string(r.failure_reason)},
+            {"LastValidation", r.last_validation},
+            {"Events", r.events},
+            {"HasExplicitDown", r.has_explicit_down},
+            {"DownGenerated", r.down_generated},
+            {"Irreversible", r.irreversible},
+            {"StartSeq", r.start_seq},
+            {"UndoBundles", r.undo_bundles}};
+  return j;
+}
+
+Result<MigrationRecord> parse_record(std::string_view bytes) {
+  Json j = Json::parse(bytes, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("Version")) {
+    return Status(Code::kStorageError, "unreadable migration record in the ledger");
+  }
+  MigrationRecord r;
+  r.version = j.value("Version", uint64_t{0});
+  r.status = get_string(j, "Status");
+  if (j["Description"].is_string()) r.description = j["Description"].get<std::string>();
+  r.created_at = get_string(j, "CreatedAt");
+  r.created_by = get_string(j, "CreatedBy");
+  r.applied_at = get_string(j, "AppliedAt");
+  r.applied_by = get_string(j, "AppliedBy");
+  r.rolled_back_at = get_string(j, "RolledBackAt");
+  r.rolled_back_by = get_string(j, "RolledBackBy");
+  r.command_count = j.value("CommandCount", uint64_t{0});
+  r.checksum = get_string(j, "Checksum");
+  r.chain_checksum = get_string(j, "ChainChecksum");
+  if (j["ExecutionTimeMs"].is_number()) r.execution_time_ms = j["ExecutionTimeMs"].get<int64_t>();
+  r.failure_reason = get_string(j, "FailureReason");
+  r.last_validation = j.value("LastValidation", Json());
+  r.events = j.value("Events", Json::array());
+  r.has_explicit_down = j.value("HasExplicitDown", false);
+  r.down_generated = j.value("DownGenerated", false);
+  r.irreversible = get_string(j, "Irreversible");
+  r.start_seq = j.value("StartSeq", uint64_t{0});
+  r.undo_bundles = j.value("UndoBundles", Json::object());
+  return r;
+}
+
+Result<Json> load_json(const Reader& reader, const std::string& key) {
+  auto v = reader.get(Space::kLedger, key);
+  if (!v.ok()) return v.status();
+  if (!v->has_value()) return Json();
+  Json j = Json::parse(**v, nullptr, false);
+  if (j.is_discarded()) return Status(Code::kStorageError, "unreadable ledger entry");
+  return j;
+}
+
+Status erase_prefix(storage::Txn& txn, const Reader& reader, const std::string& prefix) {
+  auto it = reader.scan_prefix(Space::kLedger, prefix);
+  std::vector<std::string> doomed;
+  for (; it->valid(); it->next()) doomed.emplace_back(it->key());
+  STRATA_RETURN_IF_ERROR(it->status());
+  it.reset();
+  for (const auto& k : doomed) txn.del(Space::kLedger, k);
+  return Status::Ok();
+}
+
+Digest from_hex(const std::string& hex) {
+  Digest d{};
+  for (size_t i = 0; i < d.size() && 2 * i + 1 < hex.size(); ++i) {
+    d[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  }
+  return d;
+}
+
+}  // namespace
+
+Result<std::optional<MigrationRecord>> load_record(const Reader& reader, uint32_t db,
+                                                   uint64_t version) {
+  auto v = reader.get(Space::kLedger, lk::header_key(db, version));
+  if (!v.ok()) return v.status();
+  if (!v->has_value()) return std::optional<MigrationRecord>();
+  auto r = parse_record(**v);
+  if (!r.ok()) return r.status();
+  return std::optional<MigrationRecord>(std::move(*r));
+}
+
+Result<std::vector<MigrationRecord>> load_records(const Reader& reader, uint32_t db) {
+  std::vector<MigrationRecord> out;
+  auto it = reader.scan_prefix(Space::kLedger, lk::header_prefix(db));
+  for (; it->valid(); it->next()) {
+    auto r = parse_record(it->value());
+    if (!r.ok()) return r.status();
+    out.push_back(std::move(*r));
+  }
+  STRATA_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+// The commands record: "C1 <up> <down>\n", then each UP command and each DOWN command on a
+// line of its own (canonical text never holds a raw newline), then one line of positions
+// "l,c l,c ...". No JSON on the way: a migration may hold 100,000+ commands.
+Result<MigrationCommands> load_commands(const Reader& reader, uint32_t db, uint64_t version) {
+  auto v = reader.get(Space::kLedger, lk::commands_key(db, version));
+  if (!v.ok()) return v.status();
+  MigrationCommands c;
+  if (!v->has_value()) return c;
+  const std::string& text = **v;
+  const Status bad(Code::kStorageError, "unreadable commands record of migration " +
+                                            std::to_string(version) + " in the ledger");
+  size_t up = 0, down = 0;
+  size_t pos = text.find('\n');
+  if (pos == std::string::npos || std::sscanf(text.c_str(), "C1 %zu %zu", &up, &down) != 2) {
+    return bad;
+  }
+  ++pos;
+  auto next_line = [&](std::string* out) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) return false;
+    out->assign(text, pos, end - pos);
+    pos = end + 1;
+    return true;
+  };
+  c.up.resize(up);
+  c.down.resize(down);
+  for (auto& line : c.up)
+    if (!next_line(&line)) return bad;
+  for (auto& line : c.down)
+    if (!next_line(&line)) return bad;
+  c.positions.reserve(up);
+  const char* p = text.c_str() + pos;
+  for (size_t i = 0; i < up; ++i) {
+    unsigned line = 0, column = 0;
+    int used = 0;
+    if (std::sscanf(p, "%u,%u%n", &line, &column, &used) != 2) return bad;
+    c.positions.push_back(ast::Pos{line, column});
+    p += used;
+    while (*p == ' ') ++p;
+  }
+  return c;
+}
+
+Result<std::vector<std::string>> load_generated_down(const Reader& reader, uint32_t db,
+                                                     uint64_t version) {
+  auto j = load_json(reader, lk::generated_down_key(db, version));
+  if (!j.ok()) return j.status();
+  std::vector<std::string> out;
+  if (j->is_array())
+    for (const auto& s : *j) out.push_back(s.get<std::string>());
+  return out;
+}
+
+Result<uint64_t> highest_version(const Reader& reader, uint32_t db) {
+  auto v = reader.get(Space::kLedger, lk::highest_key(db));
+  if (!v.ok()) return v.status();
+  if (!v->has_value() || (*v)->size() != 8) return uint64_t{0};
+  return storage::keys::get_u64(**v);
+}
+
+void store_highest_version(storage::Txn& txn, uint32_t db, uint64_t version) {
+  txn.put(Space::kLedger, lk::highest_key(db), storage::keys::u64_value(version));
+}
+
+Result<uint64_t> current_version_of(const Reader& reader, uint32_t db) {
+  auto highest = highest_version(reader, db);
+  if (!highest.ok()) return highest.status();
+  for (uint64_t v = *highest; v > 0; --v) {
+    auto r = load_record(reader, db, v);
+    if (!r.ok()) return r.status();
+    if (*r && (*r)->status == kApplied) return v;
+  }
+  return uint64_t{0};
+}
+
+Result<std::vector<MigrationRecord>> pending_above_current(const Reader& reader, uint32_t db) {
+  auto highest = highest_version(reader, db);
+  if (!highest.ok()) return highest.status();
+  std::vector<MigrationRecord> out;
+  for (uint64_t v = *highest; v > 0; --v) {
+    auto r = load_record(reader, db, v);
+    if (!r.ok()) return r.status();
+    if (!*r) continue;
+    if ((*r)->status == kApplied) break;
+    if ((*r)->status == kPending) out.push_back(std::move(**r));
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+void store_record(storage::Txn& txn, uint32_t db, const MigrationRecord& record) {
+  txn.put(Space::kLedger, lk::header_key(db, record.version), record_json(record).dump());
+}
+
+void store_commands(storage::Txn& txn, uint32_t db, uint64_t version,
+                    const MigrationCommands& commands) {
+  std::string out = "C1 " + std::to_string(commands.up.size()) + " " +
+                    std::to_string(commands.down.size()) + "\n";
+  size_t bytes = out.size() + commands.positions.size() * 12;
+  for (const auto& c : commands.up) bytes += c.size() + 1;
+  for (const auto& c : commands.down) bytes += c.size() + 1;
+  out.reserve(bytes);
+  for (const auto* list : {&commands.up, &commands.down}) {
+    for (const auto& c : *list) {
+      out += c;
+      out += '\n';
+    }
+  }
+  for (size_t i = 0; i < commands.positions.size(); ++i) {
+    if (i) out += ' ';
+    out += std::to_string(commands.positions[i].line);
+    out += ',';
+    out += std::to_string(commands.positions[i].column);
+  }
+  out += '\n';
+  txn.put(Space::kLedger, lk::commands_key(db, version), out);
+}
+
+void store_generated_down(storage::Txn& txn, uint32_t db, uint64_t version,
+                          const std::vector<std::string>& down) {
+  txn.put(Space::kLedger, lk::generated_down_key(db, version), Json(down).dump());
+}
+
+Status erase_undo(storage::Txn& txn, const Reader& reader, uint32_t db, uint64_t version) {
+  return erase_prefix(txn, reader, lk::undo_prefix(db, version));
+}
+
+Status erase_migration(storage::Txn& txn, const Reader& reader, uint32_t db, uint64_t version) {
+  txn.del(Space::kLedger, lk::header_key(db, version));
+  store_highest_version(txn, db, version - 1);  // only the highest version is ever erased
+  txn.del(Space::kLedger, lk::commands_key(db, version));
+  txn.del(Space::kLedger, lk::generated_down_key(db, version));
+  return erase_undo(txn, reader, db, version);
+}
+
+Result<std::vector<std::string>> effective_down(const Reader& reader, uint32_t db,
+                                                const MigrationRecord& record) {
+  if (record.has_explicit_down) {
+    auto c = load_commands(reader, db, record.version);
+    if (!c.ok()) return c.status();
+    return std::move(c->down);
+  }
+  return load_generated_down(reader, db, record.version);
+}
+
+namespace {
+
+void hash_description(Sha256* h, const std::optional<std::string>& description) {
+  h->update(description ? "DESCRIPTION\n" + *description : std::string("NO DESCRIPTION"));
+}
+
+}  // namespace
+
+std::string migration_checksum(const MigrationCommands& commands,
+                               const std::optional<std::string>& description) {
+  Sha256 h;
+  h.update("UP\n");
+  for (const auto& c : commands.up) {
+    h.update(c);
+    h.update("\n");
+  }
+  h.update("DOWN\n");
+  for (const auto& c : commands.down) {
+    h.update(c);
+    h.update("\n");
+  }
+  hash_description(&h, description);
+  return to_hex(h.finish());
+}
+
+EncodedCommands encode_commands(const ast::StartMigration& m) {
+  EncodedCommands out;
+  out.up_count = m.up.size();
+  Sha256 h;
+  std::string& rec = out.record;
+  rec = "C1 " + std::to_string(m.up.size()) + " " + std::to_string(m.down.size()) + "\n";
+  h.update("UP\n");
+  for (const auto& c : m.up) {
+    const size_t start = rec.size();
+    rec += parser::canonical(c);
+    rec += '\n';
+    h.update(std::string_view(rec).substr(start));
+  }
+  h.update("DOWN\n");
+  for (const auto& c : m.down) {
+    out.down.push_back(parser::canonical(c));
+    rec += out.down.back();
+    rec += '\n';
+    h.update(out.down.back());
+    h.update("\n");
+  }
+  hash_description(&h, m.description);
+  for (size_t i = 0; i < m.up.size(); ++i) {
+    const ast::Pos p = ast::position_of(m.up[i]);
+    if (i) rec += ' ';
+    rec += std::to_string(p.line);
+    rec += ',';
+    rec += std::to_string(p.column);
+  }
+  rec += '\n';
+  out.checksum = to_hex(h.finish());
+  return out;
+}
+
+void store_commands_record(storage::Txn& txn, uint32_t db, uint64_t version,
+                           const std::string& record) {
+  txn.put(Space::kLedger, lk::commands_key(db, version), record);
+}
+
+std::string chain_checksum(const std::string& previous_chain_hex,
+                           const std::string& checksum_hex) {
+  Digest prev = from_hex(previous_chain_hex);
+  Digest cur = from_hex(checksum_hex);
+  std::string bytes(reinterpret_cast<const char*>(prev.data()), prev.size());
+  bytes.append(reinterpret_cast<const char*>(cur.data()), cur.size());
+  return sha256_hex(bytes);
+}
+
+std::string zero_chain() { return std::string(64, '0'); }
+
+uint64_t current_version(const std::vector<MigrationRecord>& records) {
+  uint64_t v = 0;
+  for (const auto& r : records) {
+    if (r.version != v + 1 || r.status != kApplied) break;
+    v = r.version;
+  }
+  return v;
+}
+
+std::string utc_now() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void record_event(MigrationRecord* record, const std::string& user, const std::string& statement,
+                  const std::string& to_status) {
+  record->events.push_back({{"At", utc_now()},
+                            {"By", user},
+                            {"Statement", statement},
+                            {"From", record->events.empty() ? Json(nullptr) : Json(record->status)},
+                            {"To", to_status}});
+  record->status = to_status;
+}
+
+Json summary_json(const MigrationRecord& r) {
+  return {{"Version", r.version},
+          {"Status", r.status},
+          {"Description", r.description ? Json(*r.description) : Json(nullptr)},
+          {"CreatedAt", r.created_at},
+          {"CreatedBy", r.created_by},
+          {"AppliedAt", opt_string(r.applied_at)},
+          {"CommandCount", r.command_count}};
+}
+
+Json full_json(const MigrationRecord& r, const MigrationCommands& commands,
+               const std::vector<std::string>& down) {
+  Json j = record_json(r);
+  for (const char* internal : {"HasExplicitDown", "DownGenerated", "Irreversible", "StartSeq",
+                               "UndoBundles"}) {
+    j.erase(internal);
+  }
+  j["Commands"] = commands.up;
+  j["DownCommands"] = down;
+  j["DownCommandsExplicit"] = r.has_explicit_down;
+  return j;
+}
+
+}  // namespace strata::engine

@@ -1,0 +1,128 @@
+#pragma once
+// The migration ledger of one database (SPEC §4.1, §4.2, §4.6, §4.12): migration records, their
+// commands, their DOWN lists and their event logs, stored in Space::kLedger under the
+// database's prefix (storage/ledger_keys.hpp), so BACKUP / RESTORE / DROP DATABASE carry it.
+//
+// A record is split so that listing stays cheap whatever a migration's size: the header (state,
+// audit fields, events, last validation) is small; the commands ('C') and the generated DOWN
+// list ('G') are read only by the statements that need them.
+//
+// Checksums (SPEC §4.6): checksum = SHA-256 over the canonical UP text, the explicit DOWN text
+// and the description; chain_n = SHA-256(chain_{n-1} || checksum_n) over the binary digests,
+// chain_0 = 32 zero bytes.
+//
+// Thread-safety: pure functions over a Reader / Txn owned by the caller; writers hold the
+// database's writer mutex (Engine::write).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.hpp"
+#include "engine/reader.hpp"
+#include "parser/ast.hpp"
+#include "storage/store.hpp"
+
+namespace strata::engine {
+
+inline constexpr const char* kPending = "PENDING";
+inline constexpr const char* kApplied = "APPLIED";
+inline constexpr const char* kFailed = "FAILED";
+inline constexpr const char* kRolledBack = "ROLLED_BACK";
+
+struct MigrationRecord {
+  uint64_t version = 0;
+  std::string status = kPending;
+  std::optional<std::string> description;
+  std::string created_at, created_by;
+  std::string applied_at, applied_by;          // "" when never applied
+  std::string rolled_back_at, rolled_back_by;  // "" when never rolled back
+  uint64_t command_count = 0;
+  std::string checksum;        // 64 hex
+  std::string chain_checksum;  // 64 hex
+  std::optional<int64_t> execution_time_ms;
+  std::string failure_reason;
+  Json last_validation;            // null until the first VALIDATE
+  Json events = Json::array();     // [{"At","By","Statement","From","To"}]
+  bool has_explicit_down = false;
+  bool down_generated = false;  // APPLY generated the DOWN list (which may be empty)
+  std::string irreversible;  // canonical text of the first irreversible UP command, or ""
+  uint64_t start_seq = 0;    // first document sequence of the last APPLY
+  Json undo_bundles = Json::object();  // pre-migration bundle name -> its id (undo snapshot)
+};
+
+// The texts of a migration: canonical UP commands, their positions in the migration as
+// written, and the explicit DOWN commands (empty when there was no DOWN section).
+struct MigrationCommands {
+  std::vector<std::string> up;
+  std::vector<ast::Pos> positions;
+  std::vector<std::string> down;
+};
+
+// Reads. Missing records give nullopt; an unreadable one kStorageError.
+Result<std::optional<MigrationRecord>> load_record(const Reader& reader, uint32_t db,
+                                                   uint64_t version);
+// Every record in version order.
+Result<std::vector<MigrationRecord>> load_records(const Reader& reader, uint32_t db);
+Result<MigrationCommands> load_commands(const Reader& reader, uint32_t db, uint64_t version);
+Result<std::vector<std::string>> load_generated_down(const Reader& reader, uint32_t db,
+                                                     uint64_t version);
+// The highest version in the ledger (0 when empty).
+Result<uint64_t> highest_version(const Reader& reader, uint32_t db);
+void store_highest_version(storage::Txn& txn, uint32_t db, uint64_t version);
+// currentVersion without reading the whole ledger: the APPLIED migrations are exactly
+// 1..currentVersion (SPEC §4.2), so it is the highest APPLIED version, found walking down.
+Result<uint64_t> current_version_of(const Reader& reader, uint32_t db);
+// The PENDING migrations above currentVersion, in version order.
+Result<std::vector<MigrationRecord>> pending_above_current(const Reader& reader, uint32_t db);
+
+// The commands record and checksum of a migration being created, encoded straight from its
+// AST in one pass (canonical text is produced once and never held twice: START of a
+// 100,000-command migration stays small).
+struct EncodedCommands {
+  std::string record;               // the stored form (see store_commands)
+  std::string checksum;             // = migration_checksum of the decoded commands
+  std::vector<std::string> down;    // canonical explicit DOWN commands
+  size_t up_count = 0;
+};
+EncodedCommands encode_commands(const ast::StartMigration& migration);
+void store_commands_record(storage::Txn& txn, uint32_t db, uint64_t version,
+                           const std::string& record);
+
+// Staged writes.
+void store_record(storage::Txn& txn, uint32_t db, const MigrationRecord& record);
+void store_commands(storage::Txn& txn, uint32_t db, uint64_t version,
+                    const MigrationCommands& commands);
+void store_generated_down(storage::Txn& txn, uint32_t db, uint64_t version,
+                          const std::vector<std::string>& down);
+// Deletes the undo snapshot of `version` (read through `reader`, the txn's own view).
+Status erase_undo(storage::Txn& txn, const Reader& reader, uint32_t db, uint64_t version);
+// Deletes a migration wholly: header, commands, DOWN list and undo snapshot.
+Status erase_migration(storage::Txn& txn, const Reader& reader, uint32_t db, uint64_t version);
+
+// The DOWN list that APPLY ROLLBACK runs: the explicit one when written, else the generated.
+Result<std::vector<std::string>> effective_down(const Reader& reader, uint32_t db,
+                                                const MigrationRecord& record);
+
+// Checksums (hex).
+std::string migration_checksum(const MigrationCommands& commands,
+                               const std::optional<std::string>& description);
+std::string chain_checksum(const std::string& previous_chain_hex, const std::string& checksum_hex);
+std::string zero_chain();
+
+// currentVersion (SPEC §4.2): highest v with 1..v all APPLIED.
+uint64_t current_version(const std::vector<MigrationRecord>& records);
+
+// "2026-01-10T10:00:00Z" (UTC, now).
+std::string utc_now();
+// Records a state change in the record's event log and sets its status.
+void record_event(MigrationRecord* record, const std::string& user, const std::string& statement,
+                  const std::string& to_status);
+
+// The record as SHOW MIGRATIONS lists it, and in full as SHOW MIGRATION shows it.
+Json summary_json(const MigrationRecord& record);
+Json full_json(const MigrationRecord& record, const MigrationCommands& commands,
+               const std::vector<std::string>& down);
+
+}  // namespace strata::engine

@@ -1,0 +1,21 @@
+#pragma once
+// The schema checksum of SPEC §4.10: SHA-256 (hex) of a database's canonical schema text —
+// bundles by name, each with its fields and its relationships by name,
+// then indexes by name; internal ids, counters, settings and documents excluded. So two
+// databases with the same schema have the same checksum whatever their history.
+//
+// schema_drift(): true when the live schema no longer matches the checksum recorded by the
+// last APPLY / APPLY ROLLBACK (an empty record counts as the empty schema's checksum).
+// Thread-safety: pure functions.
+
+#include <string>
+
+#include "engine/catalog.hpp"
+
+namespace strata::engine {
+
+std::string canonical_schema_text(const DatabaseSchema& schema);
+std::string schema_checksum(const DatabaseSchema& schema);
+bool schema_drift(const DatabaseSchema& schema);
+
+}  // namespace strata::engine

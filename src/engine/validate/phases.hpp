@@ -1,0 +1,81 @@
+#pragma once
+// The five validation phases of SPEC §4.4 as pure functions (STYLE §13), one file each:
+//   phase_syntax.cpp         1 re-parse, type names, duplicate fields, values, checksum
+//   phase_semantic.cpp       2 objects exist (or not), renames free, relationship targets,
+//                              DROP of a relationship target, REMOVE FIELD of an indexed field;
+//                              applies each command's schema effect to the catalog overlay
+//   phase_constraint.cpp     3 classifies what the dry run of a command on the real documents
+//                              (plus those the simulation added) refused
+//   phase_performance.cpp    4 cost model (coefficients measured by bench/migration_phases_bench cost)
+//   phase_reversibility.cpp  5 DOWN commands exist or can be generated
+// validator.cpp runs them command by command and assembles the report.
+//
+// The overlay is a copy of the published DatabaseSchema (copy-on-write: the published schema
+// is never touched). Thread-safety: pure functions over values owned by the caller.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "engine/catalog.hpp"
+#include "engine/settings.hpp"
+#include "parser/ast.hpp"
+
+namespace strata::engine::validate {
+
+// One problem found in one command (command is 1-based; 0: the migration as a whole).
+struct Finding {
+  std::string message;
+  size_t command = 0;
+};
+
+// Phase 1. `text` is the stored canonical command; on success `parsed` receives its AST.
+std::vector<Finding> check_syntax(const std::string& text, size_t command,
+                                  std::optional<ast::Statement>* parsed);
+// Phase 1, whole migration: the stored checksum against one recomputed from the stored text.
+std::vector<Finding> check_checksum(const std::string& stored, const std::string& recomputed);
+
+// Phase 2. Checks `command` against `overlay`; when it passes, applies the command's schema
+// effect to `overlay` (documents are not the overlay's business). Returns the problems.
+std::vector<Finding> check_semantics(DatabaseSchema* overlay, const ast::Statement& command,
+                                     size_t index);
+
+// Phase 3. The verdict of the dry run of command `index`: a constraint finding when `status`
+// is a refusal about documents (types, required, unique, conversions); nullopt otherwise.
+std::optional<Finding> constraint_finding(const Status& status, size_t index);
+// True for the codes that phase 3 owns.
+bool is_constraint_code(Code code);
+
+// Phase 4.
+struct CostInput {
+  size_t commands = 0;
+  uint64_t documents_touched = 0;   // documents written or deleted, index builds excluded
+  uint64_t index_builds = 0;        // indexes built over existing documents
+  uint64_t index_build_documents = 0;  // documents those builds read
+  // (command, index name, documents) of every index built over a non-empty bundle.
+  std::vector<std::tuple<size_t, std::string, uint64_t>> builds;
+};
+struct CostReport {
+  double seconds = 0;
+  std::vector<Finding> warnings;
+  Json estimate;  // {"documentsTouched","indexBuilds","commands","model"}
+};
+CostReport estimate_cost(const CostInput& input, const SettingValues& settings);
+std::string format_seconds(double seconds);  // "0.3s"
+
+// Phase 5.
+struct ReversibilityInput {
+  bool has_explicit_down = false;
+  size_t explicit_down_count = 0;
+  bool require_explicit = false;
+  std::vector<std::pair<size_t, std::string>> irreversible;  // (command, canonical text)
+};
+struct ReversibilityReport {
+  std::vector<Finding> warnings;
+  bool down_generated = false;
+};
+ReversibilityReport check_reversibility(const ReversibilityInput& input);
+
+}  // namespace strata::engine::validate

@@ -1,0 +1,60 @@
+#pragma once
+// The validator (SPEC §4.4): runs the five phases (phases.hpp) over a migration, command by
+// command, and assembles the report.
+//
+// It works on a WriteContext: for VALIDATE MIGRATION a scratch one whose transaction is never
+// committed (the simulation); for APPLY the real one, so the constraint phase's dry run IS the
+// execution and a migration is never run twice. The catalog overlay starts as a copy of the
+// context's schema; the lower-numbered PENDING migrations are simulated first (their own
+// findings are not reported), then this migration's commands: phase 1 re-parses, phase 2 checks
+// and advances the overlay, phase 3 executes on the context, phases 4 and 5 run at the end.
+// A command that fails phase 1 or 2 is not executed; everything else still runs, so one
+// VALIDATE shows every problem it can find.
+// Thread-safety: one validation per WriteContext, under the database's writer mutex.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/down.hpp"
+#include "engine/ledger.hpp"
+#include "engine/settings.hpp"
+#include "engine/write_context.hpp"
+
+namespace strata::engine::validate {
+
+struct PendingMigration {
+  MigrationRecord record;
+  MigrationCommands commands;
+};
+
+struct Request {
+  const MigrationRecord* record = nullptr;
+  const MigrationCommands* commands = nullptr;
+  SettingValues settings;
+  std::string user;
+  std::vector<PendingMigration> lower_pending;  // simulated first, in version order
+  // APPLY: stop at the first command that fails for a reason other than validation, and at
+  // the deadline (MigrationTimeoutSeconds).
+  bool apply = false;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  DownBuilder* down = nullptr;  // fed every executed command (APPLY's final DOWN list)
+  // The schema before the simulation (its bundles hold the existing documents); nullptr: the
+  // context's schema at the start.
+  const DatabaseSchema* live = nullptr;
+  bool checksum_verified = false;  // the caller already compared text and checksum
+};
+
+struct Outcome {
+  Json report;
+  bool errors = false;
+  bool warnings = false;
+  // APPLY only: a command failed outside validation (or the deadline passed): TIMEOUT or the
+  // command's error, its message naming the command. Nothing may be committed.
+  std::optional<Status> failure;
+};
+
+Outcome run(const Request& request, WriteContext& ctx);
+
+}  // namespace strata::engine::validate

@@ -1,0 +1,65 @@
+#pragma once
+// The key layout of the migration ledger (SPEC §4) inside Space::kLedger. Every key starts
+// with the database's 4-byte prefix (keys.hpp), so DROP DATABASE, BACKUP and RESTORE carry
+// the ledger with the database's data.
+//
+//   key                                              value
+//   -----------------------------------------------  -------------------------------------------
+//   <db u32> 'V'                                     u64 BE highest version in the ledger
+//   <db u32> 'M' <version u64>                       migration record header (JSON, small)
+//   <db u32> 'C' <version u64>                       commands: UP, explicit DOWN, positions (text)
+//   <db u32> 'G' <version u64>                       generated DOWN list (JSON array of strings)
+//   <db u32> 'U' <version u64> <bundle u32> <seq u64>  undo pre-image: stored document bytes
+//
+// 'U' entries hold the pre-migration bytes of every document of a pre-existing bundle that
+// the migration overwrote or deleted (the bundle id is the id before the migration).
+// Thread-safety: pure functions.
+
+#include <cstdint>
+#include <string>
+
+#include "storage/keys.hpp"
+
+namespace strata::storage::ledger_keys {
+
+inline std::string ledger_prefix(uint32_t db, char kind) {
+  std::string k = keys::database_prefix(db);
+  k.push_back(kind);
+  return k;
+}
+inline std::string versioned(uint32_t db, char kind, uint64_t version) {
+  std::string k = ledger_prefix(db, kind);
+  keys::put_u64(&k, version);
+  return k;
+}
+
+inline std::string highest_key(uint32_t db) { return ledger_prefix(db, 'V'); }
+inline std::string header_prefix(uint32_t db) { return ledger_prefix(db, 'M'); }
+inline std::string header_key(uint32_t db, uint64_t version) { return versioned(db, 'M', version); }
+inline std::string commands_key(uint32_t db, uint64_t version) {
+  return versioned(db, 'C', version);
+}
+inline std::string generated_down_key(uint32_t db, uint64_t version) {
+  return versioned(db, 'G', version);
+}
+// The version of a header key.
+inline uint64_t header_key_version(std::string_view key) {
+  return keys::get_u64(key.substr(5, 8));
+}
+
+// Undo snapshot of one migration, of one (pre-migration) bundle, of one document.
+inline std::string undo_prefix(uint32_t db, uint64_t version) {
+  return versioned(db, 'U', version);
+}
+inline std::string undo_bundle_prefix(uint32_t db, uint64_t version, uint32_t bundle) {
+  std::string k = undo_prefix(db, version);
+  keys::put_u32(&k, bundle);
+  return k;
+}
+inline std::string undo_key(uint32_t db, uint64_t version, uint32_t bundle, uint64_t seq) {
+  std::string k = undo_bundle_prefix(db, version, bundle);
+  keys::put_u64(&k, seq);
+  return k;
+}
+
+}  // namespace strata::storage::ledger_keys

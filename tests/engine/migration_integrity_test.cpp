@@ -1,0 +1,134 @@
+// SPEC §4.2, §4.6, §4.10: checksums and the chain, tampering (CHECKSUM_MISMATCH), schema drift,
+// the ledger across a restart and a BACKUP / RESTORE, and per-database serialization of APPLY.
+#include <atomic>
+#include <thread>
+
+#include "engine/ledger.hpp"
+#include "engine/migration_harness.hpp"
+#include "storage/ledger_keys.hpp"
+
+using strata::Json;
+using strata::engine::testing::MigrationHarness;
+
+namespace {
+
+void two_migrations(MigrationHarness& h) {
+  h.ok("START MIGRATION WITH DESCRIPTION \"one\" CREATE BUNDLE \"A\" WITH FIELDS "
+       "({\"a\", INT, false, false}) COMMIT");
+  h.ok("START MIGRATION WITH DESCRIPTION \"two\" ADD DOCUMENT TO BUNDLE \"A\" WITH VALUES "
+       "({\"a\":1}) COMMIT");
+}
+
+// Rewrites the stored commands of `version` (as an attacker with disk access would).
+void tamper(MigrationHarness& h, uint64_t version) {
+  auto view = h.engine().read("prod");
+  REQUIRE(view.ok());
+  const uint32_t db = view->schema->id;
+  const std::string key = strata::storage::ledger_keys::commands_key(db, version);
+  auto value = h.engine().store().get(strata::storage::Space::kLedger, key);
+  REQUIRE(value.ok());
+  REQUIRE(value->has_value());
+  // The record: a header line, then one command per line; replace the first command.
+  std::string record = **value;
+  const size_t first = record.find('\n') + 1;
+  const size_t end = record.find('\n', first);
+  record.replace(first, end - first, "ADD DOCUMENT TO BUNDLE \"A\" WITH VALUES ({\"a\":666})");
+  auto txn = h.engine().store().begin();
+  txn->put(strata::storage::Space::kLedger, key, record);
+  REQUIRE(h.engine().store().commit(*txn, true).ok());
+}
+
+}  // namespace
+
+TEST_CASE("checksums chain from 32 zero bytes (SPEC 4.6)") {
+  MigrationHarness h;
+  two_migrations(h);
+  Json m1 = h.ok("SHOW MIGRATION 1")["migration"];
+  Json m2 = h.ok("SHOW MIGRATION 2")["migration"];
+  using strata::engine::chain_checksum;
+  using strata::engine::zero_chain;
+  CHECK(m1["ChainChecksum"] == chain_checksum(zero_chain(), m1["Checksum"]));
+  CHECK(m2["ChainChecksum"] == chain_checksum(m1["ChainChecksum"], m2["Checksum"]));
+  Json v = h.ok("VERIFY MIGRATIONS");
+  CHECK(v["checksumsValid"] == true);
+  CHECK(v["chainValid"] == true);
+  CHECK(v["schemaDrift"] == false);
+}
+
+TEST_CASE("a tampered stored command fails VALIDATE and APPLY (SPEC 4.6)") {
+  MigrationHarness h;
+  two_migrations(h);
+  h.ok("APPLY MIGRATION WITH VERSION 1");
+  tamper(h, 2);
+  Json r = h.ok("VALIDATE MIGRATION WITH VERSION 2")["report"];
+  CHECK(r["syntaxPhase"]["passed"] == false);
+  CHECK(r["overallResult"] == "FAIL");
+  Json e = h.fail("APPLY MIGRATION WITH VERSION 2", "CHECKSUM_MISMATCH");
+  CHECK(h.select("A").empty());
+  Json v = h.ok("VERIFY MIGRATIONS");
+  CHECK(v["checksumsValid"] == false);
+  CHECK(v["problems"][0] == "migration 2: checksum mismatch (stored commands altered)");
+}
+
+TEST_CASE("direct DDL is schema drift until the next APPLY or ROLLBACK (SPEC 4.10)") {
+  MigrationHarness h;
+  two_migrations(h);
+  h.ok("APPLY MIGRATION WITH VERSION 1");
+  CHECK(h.ok("SHOW MIGRATIONS")["schemaDrift"] == false);
+  h.ok("CREATE BUNDLE \"Direct\" WITH FIELDS ({\"x\", INT, false, false})");
+  CHECK(h.ok("SHOW MIGRATIONS")["schemaDrift"] == true);
+  CHECK(h.ok("VERIFY MIGRATIONS")["schemaDrift"] == true);
+  h.ok("APPLY MIGRATION WITH VERSION 2");
+  CHECK(h.ok("SHOW MIGRATIONS")["schemaDrift"] == false);
+  h.ok("DROP BUNDLE \"Direct\"");
+  CHECK(h.ok("SHOW MIGRATIONS")["schemaDrift"] == true);
+  h.ok("APPLY ROLLBACK TO VERSION 1");
+  CHECK(h.ok("SHOW MIGRATIONS")["schemaDrift"] == false);
+  h.ok("SET AllowDirectSchemaChanges = false");
+  h.fail("CREATE BUNDLE \"No\" WITH FIELDS ({\"x\", INT, false, false})",
+         "DIRECT_SCHEMA_CHANGES_DISABLED");
+}
+
+TEST_CASE("the ledger survives a restart and travels with BACKUP / RESTORE") {
+  MigrationHarness h;
+  two_migrations(h);
+  h.ok("APPLY MIGRATION WITH VERSION 1");
+  h.ok("APPLY MIGRATION WITH VERSION 2");
+  h.reopen();
+  Json s = h.ok("SHOW MIGRATIONS");
+  CHECK(s["currentVersion"] == 2);
+  h.ok("BACKUP DATABASE \"prod\" TO \"p.sdb\"");
+  h.ok("RESTORE DATABASE FROM \"p.sdb\" AS \"copy\"");
+  h.ok("USE \"copy\"");
+  CHECK(h.ok("SHOW MIGRATIONS")["migrations"].size() == 2);
+  CHECK(h.ok("VERIFY MIGRATIONS")["problems"].empty());
+  h.ok("APPLY ROLLBACK TO VERSION 0");
+  h.fail("SELECT * FROM \"A\"", "BUNDLE_NOT_FOUND");
+  h.ok("USE \"prod\"");
+  CHECK(h.select("A").size() == 1);
+}
+
+TEST_CASE("two sessions racing to APPLY the same version: exactly one succeeds (SPEC 4.2)") {
+  for (int round = 0; round < 5; ++round) {
+    MigrationHarness h;
+    std::string text = "START MIGRATION CREATE BUNDLE \"R\" WITH FIELDS ({\"a\", INT, false, false});";
+    for (int i = 0; i < 200; ++i) {
+      text += " ADD DOCUMENT TO BUNDLE \"R\" WITH VALUES ({\"a\":" + std::to_string(i) + "});";
+    }
+    h.ok(text + " COMMIT");
+    std::atomic<int> successes{0}, not_pending{0};
+    auto racer = [&] {
+      strata::engine::Session s = h.engine().open_embedded_session();
+      h.engine().execute_text(s, "USE \"prod\"");
+      Json r = h.engine().execute_text(s, "APPLY MIGRATION WITH VERSION 1");
+      if (r["status"] == "success") ++successes;
+      else if (r["message"] == "migration not in PENDING state") ++not_pending;
+    };
+    std::thread a(racer), b(racer);
+    a.join();
+    b.join();
+    CHECK(successes == 1);
+    CHECK(not_pending == 1);
+    CHECK(h.select("R").size() == 200);
+  }
+}
