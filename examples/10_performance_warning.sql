@@ -1,6 +1,8 @@
 -- 10: Performance Warning Example and Force Application (version 7).
--- The seed imports 500 records; 30 are enough to show the shape.
+-- The seed imports 500 records; 30 are enough to show the shape once this database's
+-- MaxMigrationCommands is lowered to 20 (the default is 1000).
 USE "production";
+SET MaxMigrationCommands = 20;
 
 -- Create migration with many commands
 START MIGRATION WITH DESCRIPTION "Import 30 seed records"
@@ -96,11 +98,13 @@ START MIGRATION WITH DESCRIPTION "Import 30 seed records"
     );
 COMMIT
 
--- Validate migration: warnings, if any, are in the performance phase
+-- Validate migration: PASS_WITH_WARNINGS, the performance phase warns that 30 commands
+-- exceed MaxMigrationCommands (20); canApply is false, canApplyWithForce is true
 VALIDATE MIGRATION WITH VERSION 7;
 
 -- Can apply with FORCE if performance is acceptable
 APPLY MIGRATION WITH VERSION 7 FORCE;
+SET MaxMigrationCommands = 1000;
 
 SELECT COUNT FROM "Products";
 SELECT DOCUMENTS FROM "Products" WHERE price > 100 AND NOT id == "p001" ORDER BY price DESC LIMIT 5;
