@@ -39,28 +39,48 @@ class StatementSplitter {
   void finish();
   // The next complete statement, if any.
   std::optional<SplitStatement> next();
-  // True when bytes of an unfinished statement are buffered (something besides whitespace).
+  // True when an unfinished statement has begun: something besides whitespace, or an open
+  // string or comment, is waiting for its end.
   bool has_partial() const;
 
  private:
-  // lexer state, buffers; defined in splitter.cpp
-  struct State;
+  enum class Lex : uint8_t {
+    kNormal,        // between tokens or inside a word / number / operator
+    kString,        // inside "..."
+    kStringEscape,  // just after a backslash inside a string
+    kDash,          // a '-' that may start a "--" comment
+    kSlash,         // a '/' that may start a "/*" comment
+    kLineComment,   // inside -- ... end of line
+    kBlockComment,  // inside /* ... */
+    kBlockStar,     // a '*' inside a block comment that may close it
+  };
+
+  // Processes one byte of the stream (everything but the position bookkeeping).
+  void step(char c);
+  // Appends a byte of the current statement, starting it at the byte's position if needed.
+  void take(char c);
+  // A byte outside strings and comments that is not whitespace: the statement has content.
+  void content(char c);
+  // Ends the word being read and acts on START / MIGRATION / COMMIT.
+  void end_word();
+  // Ends the current statement: queues it when it has content, then resets.
+  void end_statement();
+
   size_t max_;
-  std::string current_;
   std::deque<SplitStatement> ready_;
-  // lexical state
-  enum class Lex { kNormal, kString, kStringEscape, kLineComment, kBlockComment, kBlockStar,
-                   kDash, kSlash } lex_ = Lex::kNormal;
-  bool in_migration_ = false;
-  bool after_commit_ = false;
-  bool oversized_ = false;
-  bool has_content_ = false;
-  size_t current_size_ = 0;
-  std::string word_;        // the identifier being read (upper-cased), for START/MIGRATION/COMMIT
-  int words_seen_ = 0;      // how many words the statement has had so far
-  bool first_word_start_ = false;
-  uint32_t line_ = 1, column_ = 1;            // position of the next byte
-  uint32_t start_line_ = 1, start_column_ = 1;  // start of the current statement's content
+  std::string current_;       // text of the current statement from its first non-space byte
+  size_t current_size_ = 0;   // bytes the current statement has had (also when oversized)
+  bool started_ = false;      // the current statement has had a non-space byte
+  bool has_content_ = false;  // ... and something besides comments
+  bool oversized_ = false;    // the current statement was reported as oversized
+  Lex lex_ = Lex::kNormal;
+  char word_[10] = {};        // the first bytes of the word being read, upper-cased
+  uint32_t word_len_ = 0;     // length of the word being read (0: not in a word)
+  int words_seen_ = 0;        // completed words of the current statement (counted up to 2)
+  bool first_is_start_ = false;
+  bool in_migration_ = false;  // inside START MIGRATION ... COMMIT
+  uint32_t line_ = 1, column_ = 1;              // position of the next byte
+  uint32_t start_line_ = 1, start_column_ = 1;  // position of the current statement
 };
 
 }  // namespace strata::parser

@@ -1,0 +1,91 @@
+#pragma once
+// The subcommands of `strata` (SPEC §7), one file each: their options as plain structs with
+// the defaults in one place (STYLE §11), a function that declares the flags on a CLI11 app,
+// and a function that runs the command and returns the process exit code.
+//
+// Exit codes: 0 success; 1 the command ran and found errors (check: problems in the input;
+// run/exec: a statement failed); 2 usage errors, unreadable files, or a command that this build
+// does not provide yet.
+// Thread-safety: called once from main.
+
+#include <CLI/CLI.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitProblems = 1;
+inline constexpr int kExitUsage = 2;
+
+// strata serve: the server on an embedded store (SPEC §6).
+struct ServeOptions {
+  std::string data = "./data";
+  std::string host = "127.0.0.1";
+  uint16_t port = 1776;
+  std::string auth = "on";  // "on" | "off" (off only on a loopback address)
+  std::string init_db;      // database to create when missing; "" for none
+  unsigned threads = 0;     // 0: one per core
+  std::string tls_cert;
+  std::string tls_key;
+  std::string backup_dir;  // "": <data>/backups
+  uint64_t max_statement_bytes = uint64_t{256} << 20;
+  unsigned max_connections = 1024;
+  unsigned idle_timeout_seconds = 600;
+  unsigned shutdown_grace_seconds = 30;
+  std::string log_level = "info";
+};
+
+// strata shell: the interactive client.
+struct ShellOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 1776;
+  std::string db;
+  std::string user = "admin";
+  bool json = false;  // raw response lines instead of tables
+};
+
+// strata run: scripts sent over the wire.
+struct RunOptions {
+  std::vector<std::string> files;  // "-" is standard input
+  std::string host = "127.0.0.1";
+  uint16_t port = 1776;
+  std::string db;
+  std::string user = "admin";
+  bool keep_going = false;  // --continue
+};
+
+// strata exec: scripts against an embedded store, no server.
+struct ExecOptions {
+  std::vector<std::string> files;  // "-" is standard input
+  std::string data = "./data";
+  bool keep_going = false;  // --continue
+};
+
+// strata check: offline parse + syntax phase.
+struct CheckOptions {
+  std::vector<std::string> files;  // "-" is standard input
+  uint64_t max_statement_bytes = uint64_t{256} << 20;
+  size_t max_errors_per_file = 50;  // further errors are counted, not printed
+};
+
+CLI::App* add_serve_command(CLI::App& app, ServeOptions& options);
+CLI::App* add_shell_command(CLI::App& app, ShellOptions& options);
+CLI::App* add_run_command(CLI::App& app, RunOptions& options);
+CLI::App* add_exec_command(CLI::App& app, ExecOptions& options);
+CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
+
+int run_serve(const ServeOptions& options);
+int run_shell(const ShellOptions& options);
+int run_run(const RunOptions& options);
+int run_exec(const ExecOptions& options);
+int run_check(const CheckOptions& options);
+
+// Prints "strata <command> is not available yet in this build (see README)" to stderr and
+// returns kExitUsage.
+int not_available(std::string_view command);
+
+}  // namespace strata::cli
