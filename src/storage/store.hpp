@@ -16,6 +16,13 @@
 //
 // Thread-safety: Store is safe for concurrent use. A Txn and an Iterator belong to one thread.
 // Writers are serialized by the engine (per database), not by the Store.
+//
+// Lifetimes: Snapshots and Store iterators keep the underlying DB open, so they may outlive
+// the Store (the DB closes when the last of them goes). A Txn's iterator reads the Txn's batch:
+// it must not outlive the Txn, and a put/del/commit on the Txn invalidates it.
+//
+// Ranges: every scan covers [begin, end) in byte order; an empty `end` means "no upper
+// bound" (so scan_prefix works for prefixes of 0xFF bytes, whose prefix_end is "").
 
 #include <cstdint>
 #include <memory>
@@ -79,7 +86,8 @@ class Txn {
   void put(Space space, std::string_view key, std::string_view value);
   void del(Space space, std::string_view key);
 
-  // Number of puts/deletes recorded, and an estimate of their bytes.
+  // Number of puts/deletes recorded, and an estimate of their bytes (the batch's size).
+  // A put/del that RocksDB refuses (e.g. an oversized key) is reported by Store::commit.
   size_t count() const;
   size_t bytes() const;
   bool empty() const { return count() == 0; }
@@ -99,7 +107,8 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(const Options& options);
   ~Store();
 
-  // Point read on the latest state (or on `snapshot` when given).
+  // Point read on the latest state (or on `snapshot` when given, which must come from this
+  // Store; a scan's iterator keeps its snapshot alive).
   Result<std::optional<std::string>> get(Space space, std::string_view key,
                                          const Snapshot* snapshot = nullptr) const;
   // Range scan [begin, end) on the latest state (or `snapshot`).
@@ -114,6 +123,8 @@ class Store {
   std::unique_ptr<Txn> begin() const;
   // Writes every put/delete of `txn` as one atomic batch; with `sync`, durable on return
   // (fsync of the WAL). The txn is emptied and may be reused (it then reads the new state).
+  // On error (kStorageError) nothing was written and the txn is left as it was.
+  // REQUIRES: `txn` was begun on this Store.
   Status commit(Txn& txn, bool sync);
 
   const std::string& path() const;

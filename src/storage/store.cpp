@@ -1,0 +1,124 @@
+// Store: reads, scans, snapshots and the atomic commit of a Txn (STYLE §10).
+
+#include "storage/store.hpp"
+
+#include <rocksdb/db.h>
+
+#include <exception>
+
+#include "storage/store_internal.hpp"
+
+namespace strata::storage {
+
+const char* space_name(Space s) {
+  switch (s) {
+    case Space::kMeta:
+      return "default";
+    case Space::kCatalog:
+      return "catalog";
+    case Space::kDocs:
+      return "docs";
+    case Space::kIndex:
+      return "index";
+    case Space::kLedger:
+      return "ledger";
+    case Space::kSystem:
+      return "system";
+  }
+  return "unknown";
+}
+
+std::string prefix_end(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;
+}
+
+DbHandle::~DbHandle() {
+  if (db == nullptr) return;
+  for (rocksdb::ColumnFamilyHandle* h : all_handles) db->DestroyColumnFamilyHandle(h);
+  db->Close().PermitUncheckedError();
+  delete db;
+}
+
+Status storage_error(const std::string& path, const rocksdb::Status& s) {
+  if (s.IsCorruption()) {
+    return Status(Code::kStorageError, "store at " + path + " is corrupted: " + s.ToString());
+  }
+  return Status(Code::kStorageError, "store at " + path + ": " + s.ToString());
+}
+
+Status storage_error(const DbHandle& handle, const rocksdb::Status& s) {
+  return storage_error(handle.path, s);
+}
+
+rocksdb::ReadOptions read_options(const Snapshot* snapshot) {
+  rocksdb::ReadOptions ro;
+  if (snapshot != nullptr) ro.snapshot = snapshot->raw();
+  return ro;
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+const std::string& Store::path() const { return impl_->handle->path; }
+
+Result<std::optional<std::string>> Store::get(Space space, std::string_view key,
+                                              const Snapshot* snapshot) const {
+  const DbHandle& h = *impl_->handle;
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s = h.db->Get(read_options(snapshot), h.cf(space), key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return storage_error(h, s);
+  return std::optional<std::string>(value.ToString());
+}
+
+std::unique_ptr<Iterator> Store::scan(Space space, std::string_view begin, std::string_view end,
+                                      const Snapshot* snapshot) const {
+  std::shared_ptr<DbHandle> h = impl_->handle;
+  rocksdb::DB* db = h->db;
+  rocksdb::ColumnFamilyHandle* cf = h->cf(space);
+  // The iterator holds the DB and the snapshot (always made by make_shared) alive.
+  std::shared_ptr<const Snapshot> snap = snapshot ? snapshot->shared_from_this() : nullptr;
+  return std::make_unique<RangeIterator>(
+      std::move(h), std::move(snap), begin, end,
+      [&](rocksdb::ReadOptions& ro) { return db->NewIterator(ro, cf); });
+}
+
+std::unique_ptr<Iterator> Store::scan_prefix(Space space, std::string_view prefix,
+                                             const Snapshot* snapshot) const {
+  return scan(space, prefix, prefix_end(prefix), snapshot);
+}
+
+std::shared_ptr<const Snapshot> Store::snapshot() const {
+  const std::shared_ptr<DbHandle>& h = impl_->handle;
+  return std::make_shared<const Snapshot>(h, h->db->GetSnapshot());
+}
+
+std::unique_ptr<Txn> Store::begin() const {
+  auto impl = std::make_unique<Txn::Impl>(impl_->handle, snapshot());
+  return std::unique_ptr<Txn>(new Txn(std::move(impl)));
+}
+
+Status Store::commit(Txn& txn, bool sync) {
+  Txn::Impl& t = *txn.impl_;
+  const DbHandle& h = *impl_->handle;
+  if (!t.deferred.ok()) return t.deferred;
+  if (t.batch.GetWriteBatch()->Count() > 0) {
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    rocksdb::Status s;
+    try {
+      s = h.db->Write(wo, t.batch.GetWriteBatch());
+    } catch (const std::exception& e) {
+      return Status(Code::kStorageError, "store at " + h.path + ": write failed: " + e.what());
+    }
+    if (!s.ok()) return storage_error(h, s);
+  }
+  t.batch.Clear();
+  t.snapshot = snapshot();
+  return Status::Ok();
+}
+
+}  // namespace strata::storage

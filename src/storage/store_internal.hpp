@@ -1,0 +1,134 @@
+#pragma once
+// Private to src/storage: the RocksDB handles shared by a Store, its Snapshots, Txns and
+// Iterators, and the conversion of rocksdb::Status into strata::Status (STYLE §8, §10).
+//
+// Lifetime: the DB is closed when the last holder of its DbHandle goes away, so a Snapshot or
+// an Iterator that outlives its Store stays valid. Thread-safety: DbHandle is immutable after
+// Open and RocksDB's DB is thread-safe; Iterators belong to one thread.
+
+#include <rocksdb/comparator.h>
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/store.hpp"
+
+namespace strata::storage {
+
+// The format of the records this build writes and reads (the "format_version" key of kMeta).
+inline constexpr uint32_t kStoreFormatVersion = 1;
+inline constexpr std::string_view kFormatVersionKey = "format_version";
+
+// An open RocksDB instance with one handle per Space (plus any unknown column family that had
+// to be opened with it). Closes the DB on destruction.
+struct DbHandle {
+  ~DbHandle();
+  rocksdb::DB* db = nullptr;
+  std::array<rocksdb::ColumnFamilyHandle*, kSpaceCount> spaces{};
+  std::vector<rocksdb::ColumnFamilyHandle*> all_handles;  // every handle opened, owned
+  std::shared_ptr<rocksdb::Cache> block_cache;
+  std::string path;
+
+  rocksdb::ColumnFamilyHandle* cf(Space s) const { return spaces[static_cast<int>(s)]; }
+};
+
+// Converts a non-ok rocksdb::Status into kStorageError naming the store ("store at DIR is
+// corrupted: ..." for corruption). `s` must not be ok.
+Status storage_error(const DbHandle& handle, const rocksdb::Status& s);
+Status storage_error(const std::string& path, const rocksdb::Status& s);
+
+// A consistent read view of the whole store (all Spaces). Released on destruction.
+class Snapshot : public std::enable_shared_from_this<Snapshot> {
+ public:
+  Snapshot(std::shared_ptr<DbHandle> handle, const rocksdb::Snapshot* raw)
+      : handle_(std::move(handle)), raw_(raw) {}
+  ~Snapshot() { handle_->db->ReleaseSnapshot(raw_); }
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+  const rocksdb::Snapshot* raw() const { return raw_; }
+
+ private:
+  std::shared_ptr<DbHandle> handle_;
+  const rocksdb::Snapshot* raw_;
+};
+
+struct Store::Impl {
+  std::shared_ptr<DbHandle> handle;
+};
+
+// A Txn's state: its writes, indexed for read-your-writes, and the snapshot it reads on.
+struct Txn::Impl {
+  Impl(std::shared_ptr<DbHandle> h, std::shared_ptr<const Snapshot> s)
+      : handle(std::move(h)),
+        snapshot(std::move(s)),
+        batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+
+  std::shared_ptr<DbHandle> handle;
+  std::shared_ptr<const Snapshot> snapshot;
+  rocksdb::WriteBatchWithIndex batch;
+  Status deferred;  // the first failed put/del, reported by Store::commit
+};
+
+// Builds the read options of a scan or get: `snapshot` may be null (latest state).
+rocksdb::ReadOptions read_options(const Snapshot* snapshot);
+
+// An Iterator over [begin, end) ("" end: unbounded) wrapping a RocksDB iterator, which may be a
+// plain DB iterator or a batch-with-base iterator of a Txn. Owns the bound strings the
+// RocksDB read options point to and keeps the DB and snapshot alive.
+class RangeIterator final : public Iterator {
+ public:
+  // Creates the iterator; `make` receives read options whose bounds point into this object
+  // and returns the RocksDB iterator to wrap (ownership passes to this object).
+  template <typename Make>
+  RangeIterator(std::shared_ptr<DbHandle> handle, std::shared_ptr<const Snapshot> snapshot,
+                std::string_view begin, std::string_view end, Make make)
+      : handle_(std::move(handle)), snapshot_(std::move(snapshot)), begin_(begin), end_(end) {
+    options_ = read_options(snapshot_.get());
+    lower_ = rocksdb::Slice(begin_);
+    upper_ = rocksdb::Slice(end_);
+    options_.iterate_lower_bound = &lower_;
+    if (!end_.empty()) options_.iterate_upper_bound = &upper_;
+    it_.reset(make(options_));
+    it_->Seek(lower_);
+    settle();
+  }
+
+  bool valid() const override { return valid_; }
+  void next() override {
+    it_->Next();
+    settle();
+  }
+  std::string_view key() const override {
+    rocksdb::Slice k = it_->key();
+    return {k.data(), k.size()};
+  }
+  std::string_view value() const override {
+    rocksdb::Slice v = it_->value();
+    return {v.data(), v.size()};
+  }
+  Status status() const override {
+    rocksdb::Status s = it_->status();
+    return s.ok() ? Status::Ok() : storage_error(*handle_, s);
+  }
+
+ private:
+  // Recomputes valid_: the RocksDB iterator is positioned on a key below end_.
+  void settle() { valid_ = it_->Valid() && (end_.empty() || it_->key().compare(upper_) < 0); }
+
+  // Declaration order matters: it_ is destroyed first, before the bounds and the DB.
+  std::shared_ptr<DbHandle> handle_;
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::string begin_, end_;
+  rocksdb::Slice lower_, upper_;
+  rocksdb::ReadOptions options_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  bool valid_ = false;
+};
+
+}  // namespace strata::storage

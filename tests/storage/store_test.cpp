@@ -1,0 +1,263 @@
+// Store and Txn: reads, writes, scans, snapshots, atomicity, reopen (STYLE §10, SPEC §8).
+
+#include "storage/store.hpp"
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/temp_dir.hpp"
+
+namespace strata::storage {
+namespace {
+
+using testing::TempDir;
+
+std::unique_ptr<Store> open_store(const std::string& path) {
+  Options o;
+  o.path = path;
+  auto r = Store::Open(o);
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+  return std::move(r).value();
+}
+
+std::optional<std::string> get(const Store& s, Space sp, std::string_view k,
+                               const Snapshot* snap = nullptr) {
+  auto r = s.get(sp, k, snap);
+  REQUIRE(r.ok());
+  return *r;
+}
+
+std::vector<std::string> keys(std::unique_ptr<Iterator> it) {
+  std::vector<std::string> out;
+  for (; it->valid(); it->next()) out.emplace_back(it->key());
+  REQUIRE(it->status().ok());
+  return out;
+}
+
+void put_commit(Store& s, Space sp, const std::string& k, const std::string& v) {
+  auto t = s.begin();
+  t->put(sp, k, v);
+  REQUIRE(s.commit(*t, false).ok());
+}
+
+TEST_CASE("store: put, get and delete through a committed txn") {
+  TempDir dir;
+  auto store = open_store(dir.sub("db"));
+  auto txn = store->begin();
+  CHECK(txn->empty());
+  txn->put(Space::kDocs, "a", "1");
+  txn->put(Space::kDocs, "b", "2");
+  CHECK(txn->count() == 2);
+  CHECK(txn->bytes() > 0);
+  CHECK_FALSE(get(*store, Space::kDocs, "a"));  // not visible before commit
+  REQUIRE(store->commit(*txn, true).ok());
+  CHECK(txn->empty());
+  CHECK(get(*store, Space::kDocs, "a") == "1");
+  CHECK(get(*store, Space::kDocs, "b") == "2");
+
+  txn->del(Space::kDocs, "a");
+  txn->put(Space::kDocs, "b", "3");
+  REQUIRE(store->commit(*txn, false).ok());
+  CHECK_FALSE(get(*store, Space::kDocs, "a"));
+  CHECK(get(*store, Space::kDocs, "b") == "3");
+  CHECK(store->path() == dir.sub("db"));
+}
+
+TEST_CASE("store: scans are in byte order and respect bounds") {
+  TempDir dir;
+  auto store = open_store(dir.sub("db"));
+  auto txn = store->begin();
+  for (const std::string& k :
+       std::vector<std::string>{"b", "a", "ab", "c", std::string("a\0", 2), std::string("\xff", 1),
+                                std::string("\xff\xff", 2), std::string("a\xff", 2), "aa"}) {
+    txn->put(Space::kIndex, k, "v" + k);
+  }
+  REQUIRE(store->commit(*txn, false).ok());
+  CHECK(keys(store->scan(Space::kIndex, "a", "b")) ==
+        std::vector<std::string>{"a", std::string("a\0", 2), "aa", "ab", std::string("a\xff", 2)});
+  CHECK(keys(store->scan(Space::kIndex, "ab", "c")) ==
+        std::vector<std::string>{"ab", std::string("a\xff", 2), "b"});
+  CHECK(keys(store->scan(Space::kIndex, "b", "")) ==
+        std::vector<std::string>{"b", "c", "\xff", "\xff\xff"});
+  CHECK(keys(store->scan(Space::kIndex, "c", "b")).empty());
+  CHECK(keys(store->scan_prefix(Space::kIndex, "a")).size() == 5);
+  CHECK(keys(store->scan_prefix(Space::kIndex, "\xff")) ==
+        std::vector<std::string>{"\xff", "\xff\xff"});
+  CHECK(keys(store->scan_prefix(Space::kIndex, "")).size() == 9);
+  auto it = store->scan(Space::kIndex, "c", "d");
+  REQUIRE(it->valid());
+  CHECK(it->key() == "c");
+  CHECK(it->value() == "vc");
+}
+
+TEST_CASE("store: prefix_end edge cases") {
+  CHECK(prefix_end("") == "");
+  CHECK(prefix_end("a") == "b");
+  CHECK(prefix_end("ab") == "ac");
+  CHECK(prefix_end("a\xff") == "b");
+  CHECK(prefix_end("a\xff\xff") == "b");
+  CHECK(prefix_end("\xff") == "");
+  CHECK(prefix_end("\xff\xff\xff") == "");
+  CHECK(prefix_end(std::string("\x00", 1)) == std::string("\x01", 1));
+  CHECK(prefix_end("\x01\xfe\xff") == "\x01\xff");
+}
+
+TEST_CASE("store: a txn reads its own writes merged with the store") {
+  TempDir dir;
+  auto store = open_store(dir.sub("db"));
+  auto setup = store->begin();
+  for (std::string k : {"k1", "k2", "k3", "k5"}) setup->put(Space::kDocs, k, "db-" + k);
+  REQUIRE(store->commit(*setup, false).ok());
+
+  auto txn = store->begin();
+  txn->put(Space::kDocs, "k4", "txn-k4");
+  txn->put(Space::kDocs, "k2", "txn-k2");
+  txn->del(Space::kDocs, "k3");
+  txn->put(Space::kDocs, "k6", "txn-k6");
+  txn->del(Space::kDocs, "k6");
+  txn->put(Space::kDocs, "k0", "x");
+  txn->put(Space::kDocs, "k0", "txn-k0");  // overwrite inside the batch
+  txn->put(Space::kCatalog, "k1", "other space");
+
+  auto g = [&](std::string_view k) {
+    auto r = txn->get(Space::kDocs, k);
+    REQUIRE(r.ok());
+    return *r;
+  };
+  CHECK(g("k1") == "db-k1");
+  CHECK(g("k2") == "txn-k2");
+  CHECK_FALSE(g("k3"));
+  CHECK(g("k4") == "txn-k4");
+  CHECK(g("k5") == "db-k5");
+  CHECK_FALSE(g("k6"));
+  CHECK(g("k0") == "txn-k0");
+
+  std::vector<std::pair<std::string, std::string>> seen;
+  for (auto it = txn->scan_prefix(Space::kDocs, "k"); it->valid(); it->next()) {
+    seen.emplace_back(it->key(), it->value());
+  }
+  CHECK(
+      seen ==
+      std::vector<std::pair<std::string, std::string>>{
+          {"k0", "txn-k0"}, {"k1", "db-k1"}, {"k2", "txn-k2"}, {"k4", "txn-k4"}, {"k5", "db-k5"}});
+  CHECK(keys(txn->scan(Space::kDocs, "k1", "k5")) == std::vector<std::string>{"k1", "k2", "k4"});
+  CHECK(keys(txn->scan(Space::kDocs, "k3", "k4")).empty());
+  CHECK(keys(txn->scan(Space::kCatalog, "", "")) == std::vector<std::string>{"k1"});
+  // Nothing is visible outside before commit.
+  CHECK(get(*store, Space::kDocs, "k2") == "db-k2");
+  CHECK(keys(store->scan_prefix(Space::kDocs, "k")).size() == 4);
+
+  REQUIRE(store->commit(*txn, false).ok());
+  CHECK(keys(store->scan_prefix(Space::kDocs, "k")) ==
+        std::vector<std::string>{"k0", "k1", "k2", "k4", "k5"});
+  // The reused txn reads the new state.
+  CHECK(g("k0") == "txn-k0");
+  CHECK_FALSE(g("k3"));
+}
+
+TEST_CASE("store: a snapshot does not see later commits") {
+  TempDir dir;
+  auto store = open_store(dir.sub("db"));
+  put_commit(*store, Space::kDocs, "a", "1");
+  auto snap = store->snapshot();
+  auto txn = store->begin();  // reads on its own snapshot
+  put_commit(*store, Space::kDocs, "a", "2");
+  put_commit(*store, Space::kDocs, "b", "3");
+  CHECK(get(*store, Space::kDocs, "a", snap.get()) == "1");
+  CHECK_FALSE(get(*store, Space::kDocs, "b", snap.get()));
+  CHECK(keys(store->scan(Space::kDocs, "", "", snap.get())) == std::vector<std::string>{"a"});
+  CHECK(get(*store, Space::kDocs, "a") == "2");
+  auto r = txn->get(Space::kDocs, "a");
+  REQUIRE(r.ok());
+  CHECK(*r == "1");
+  CHECK(keys(txn->scan_prefix(Space::kDocs, "")) == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("store: a 100,000-put txn is all-or-nothing visible") {
+  TempDir dir;
+  auto store = open_store(dir.sub("db"));
+  constexpr int kN = 100000;
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0}, full{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      auto snap = store->snapshot();
+      int n = 0;
+      for (auto it = store->scan_prefix(Space::kDocs, "big/", snap.get()); it->valid();
+           it->next()) {
+        ++n;
+      }
+      if (n != 0 && n != kN) bad.fetch_add(1);
+      if (n == kN) full.fetch_add(1);
+    }
+  });
+  auto txn = store->begin();
+  for (int i = 0; i < kN; ++i) {
+    txn->put(Space::kDocs, "big/" + std::to_string(i), std::string(20, 'x'));
+  }
+  CHECK(txn->count() == kN);
+  REQUIRE(store->commit(*txn, true).ok());
+  while (full.load() == 0) std::this_thread::yield();
+  done = true;
+  reader.join();
+  CHECK(bad.load() == 0);
+  CHECK(keys(store->scan_prefix(Space::kDocs, "big/")).size() == kN);
+}
+
+TEST_CASE("store: data survives close and reopen") {
+  TempDir dir;
+  {
+    auto store = open_store(dir.sub("db"));
+    put_commit(*store, Space::kLedger, "m1", "applied");
+    put_commit(*store, Space::kSystem, "u1", "admin");
+  }
+  auto store = open_store(dir.sub("db"));
+  CHECK(get(*store, Space::kLedger, "m1") == "applied");
+  CHECK(get(*store, Space::kSystem, "u1") == "admin");
+  auto v = get(*store, Space::kMeta, "format_version");
+  CHECK(v == "1");
+}
+
+TEST_CASE("store: spaces are independent") {
+  TempDir dir;
+  auto store = open_store(dir.sub("db"));
+  auto txn = store->begin();
+  for (int i = 0; i < kSpaceCount; ++i) {
+    txn->put(static_cast<Space>(i), "same-key", "space-" + std::to_string(i));
+  }
+  REQUIRE(store->commit(*txn, false).ok());
+  for (int i = 0; i < kSpaceCount; ++i) {
+    CHECK(get(*store, static_cast<Space>(i), "same-key") == "space-" + std::to_string(i));
+  }
+  auto del = store->begin();
+  del->del(Space::kDocs, "same-key");
+  REQUIRE(store->commit(*del, false).ok());
+  CHECK_FALSE(get(*store, Space::kDocs, "same-key"));
+  CHECK(get(*store, Space::kIndex, "same-key") == "space-3");
+  CHECK(std::string(space_name(Space::kMeta)) == "default");
+}
+
+TEST_CASE("store: an iterator and a snapshot may outlive their store") {
+  TempDir dir;
+  std::unique_ptr<Iterator> it;
+  std::shared_ptr<const Snapshot> snap;
+  {
+    auto store = open_store(dir.sub("db"));
+    put_commit(*store, Space::kDocs, "a", "1");
+    snap = store->snapshot();
+    it = store->scan_prefix(Space::kDocs, "");
+  }
+  REQUIRE(it->valid());
+  CHECK(it->key() == "a");
+  it.reset();
+  snap.reset();
+  auto store = open_store(dir.sub("db"));  // the DB was closed: the lock is free again
+  CHECK(get(*store, Space::kDocs, "a") == "1");
+}
+
+}  // namespace
+}  // namespace strata::storage
