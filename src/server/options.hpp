@@ -16,7 +16,9 @@ struct ServerOptions {
   uint16_t port = 1776;              // --port: 0 picks an ephemeral port (tests)
   bool auth = true;                  // --auth on|off; off is refused unless host is loopback
   std::string init_db;               // --init-db: database created at start when missing
-  unsigned threads = 0;              // --threads: I/O threads and workers; 0 = cores
+  unsigned threads = 0;              // --threads: I/O threads; 0 = cores
+  unsigned workers = 0;              // statement workers; 0 = max(4, 2 × I/O threads), so a few
+                                     // slow statements never occupy every worker
   std::string tls_cert;              // --tls-cert: PEM certificate chain; with tls_key, TLS on
   std::string tls_key;               // --tls-key: PEM private key
   size_t max_statement_bytes = size_t{256} << 20;  // --max-statement-bytes

@@ -18,6 +18,11 @@ unsigned thread_count(unsigned requested) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+unsigned worker_count(const ServerOptions& options) {
+  if (options.workers > 0) return options.workers;
+  return std::max(4u, 2 * thread_count(options.threads));
+}
+
 }  // namespace
 
 bool is_loopback_host(const std::string& host) {
@@ -31,7 +36,7 @@ Server::Server(ServerOptions options, RequestHandler& handler)
     : options_(std::move(options)),
       handler_(handler),
       io_(static_cast<int>(thread_count(options_.threads))),
-      workers_(thread_count(options_.threads)),
+      workers_(worker_count(options_)),
       registry_(options_.max_connections),
       context_{options_, handler_, workers_, registry_, throttle_} {}
 

@@ -101,7 +101,7 @@ asio::awaitable<void> Session::run(std::shared_ptr<Session> self, std::optional<
   handler_session_ = context_.handler.open_session(peer_);
   asio::co_spawn(transport_.get_executor(), read_loop(self),
                  [id = id()](std::exception_ptr e) { log_exception(e, id); });
-  co_await process_loop();
+  co_await process_loop(self);
 }
 
 asio::awaitable<void> Session::read_loop(std::shared_ptr<Session> self) {
@@ -149,7 +149,7 @@ bool Session::take_frames() {
   return true;
 }
 
-asio::awaitable<void> Session::process_loop() {
+asio::awaitable<void> Session::process_loop(std::shared_ptr<Session> self) {
   while (!closed_) {
     if (stopping_) break;
     if (pending_.empty()) {
@@ -164,19 +164,10 @@ asio::awaitable<void> Session::process_loop() {
       pending_.pop_front();
     }
     busy_ = true;
-    auto self = shared_from_this();
-    auto [error, replies] = co_await asio::co_spawn(
-        context_.workers,
-        [self, &batch]() -> asio::awaitable<std::vector<Reply>> {
-          co_return self->execute_batch(batch);
-        },
-        kTuple);
+    // Named first: GCC 12 mishandles temporaries inside a co_await expression.
+    auto on_worker = run_on_workers(self, batch);
+    std::vector<Reply> replies = co_await std::move(on_worker);
     busy_ = false;
-    if (error) {
-      log_exception(error, id());
-      close();
-      co_return;
-    }
     // Frames after one that authenticated or closes go back to the queue, in order.
     for (size_t i = batch.size(); i-- > replies.size();) {
       pending_bytes_ += batch[i].text.size();
@@ -214,6 +205,21 @@ asio::awaitable<void> Session::process_loop() {
     if (close_after) break;
   }
   if (!closed_) begin_linger();
+}
+
+asio::awaitable<std::vector<Reply>> Session::run_on_workers(std::shared_ptr<Session> self,
+                                                            const std::vector<Frame>& frames) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(std::vector<Reply>)>(
+      [self, &frames](auto handler) {
+        asio::post(self->context_.workers, [self, &frames, handler = std::move(handler)]() mutable {
+          std::vector<Reply> replies = self->execute_batch(frames);
+          auto executor = asio::get_associated_executor(handler, self->transport_.get_executor());
+          asio::post(executor, [replies = std::move(replies), handler = std::move(handler)]() mutable {
+            std::move(handler)(std::move(replies));
+          });
+        });
+      },
+      asio::use_awaitable);
 }
 
 std::vector<Reply> Session::execute_batch(const std::vector<Frame>& frames) {

@@ -64,12 +64,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   asio::awaitable<void> run(std::shared_ptr<Session> self, std::optional<Status> refusal);
   asio::awaitable<void> read_loop(std::shared_ptr<Session> self);
-  asio::awaitable<void> process_loop();
+  asio::awaitable<void> process_loop(std::shared_ptr<Session> self);
   asio::awaitable<void> watchdog(std::shared_ptr<Session> self);
   // Suspends until notify(signal) or close().
   asio::awaitable<void> wait(asio::steady_timer& signal);
   static void notify(asio::steady_timer& signal) { signal.cancel(); }
 
+  // Runs execute_batch(frames) on the worker pool and resumes on the strand with its replies.
+  asio::awaitable<std::vector<Reply>> run_on_workers(std::shared_ptr<Session> self,
+                                                     const std::vector<Frame>& frames);
   // Worker side: answers frames in order, stopping after one that closes or authenticates.
   std::vector<Reply> execute_batch(const std::vector<Frame>& frames);
   Reply answer(const Frame& frame);
