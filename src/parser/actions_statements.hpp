@@ -1,0 +1,368 @@
+#pragma once
+// PEGTL actions that assemble the session, document, admin and migration statements
+// (grammar/session.peg, document.peg, admin.peg, migration.peg) from the values their
+// sub-rules left in ParseState, and the actions that run START MIGRATION's UP / DOWN sinks and
+// refuse commands that may not stand inside a migration. Thread-safety: per ParseState.
+
+#include <cctype>
+#include <string>
+#include <utility>
+
+#include "parser/actions_schema.hpp"
+
+namespace strata::parser {
+
+// Emits a statement of type T whose only field besides `pos` is one string popped from the
+// stack (CREATE DATABASE "x", USE "x", DESCRIBE BUNDLE "x", ...).
+template <typename T, std::string T::*Member>
+struct emit_named {
+  static void apply0(ParseState& st) {
+    T s;
+    s.*Member = st.pop_string();
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+// Emits a statement of type T without operands (SHOW DATABASES, PING, ...).
+template <typename T>
+struct emit_plain {
+  static void apply0(ParseState& st) {
+    T s;
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+// Emits a statement of type T whose operand is the version number just parsed.
+template <typename T>
+struct emit_version {
+  static void apply0(ParseState& st) {
+    T s;
+    s.version = st.number_;
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+
+// ---- §3.1 sessions and databases
+
+template <> struct action<g::create_database> : emit_named<ast::CreateDatabase, &ast::CreateDatabase::name> {};
+template <> struct action<g::drop_database> : emit_named<ast::DropDatabase, &ast::DropDatabase::name> {};
+template <> struct action<g::use_database> : emit_named<ast::UseDatabase, &ast::UseDatabase::name> {};
+template <> struct action<g::show_databases> : emit_plain<ast::ShowDatabases> {};
+template <> struct action<g::ping> : emit_plain<ast::Ping> {};
+template <>
+struct action<g::auth> {
+  static void apply0(ParseState& st) {
+    ast::Auth s;
+    s.password = st.pop_string();
+    s.user = st.pop_string();
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+
+// ---- §3.3 documents
+
+template <>
+struct action<g::document_member> {
+  static void apply0(ParseState& st) {
+    Json v = st.pop_value();
+    std::string key = st.pop_string();
+    st.document_[std::move(key)] = std::move(v);
+  }
+};
+template <>
+struct action<g::add_document> {
+  static void apply0(ParseState& st) {
+    ast::AddDocument s;
+    s.bundle = st.pop_string();
+    s.values = std::move(st.document_);
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::order_direction> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.descending_ = starts_with_letter(in, 'D');
+  }
+};
+template <>
+struct action<g::order_by> {
+  static void apply0(ParseState& st) {
+    st.order_by_ = ast::OrderBy{st.pop_string(), st.descending_};
+  }
+};
+template <>
+struct action<g::limit_count> {
+  static void apply0(ParseState& st) { st.limit_ = st.number_; }
+};
+template <>
+struct action<g::select_documents> {
+  static void apply0(ParseState& st) {
+    ast::SelectDocuments s;
+    s.bundle = st.pop_string();
+    s.where = std::move(st.where_);
+    s.order_by = std::move(st.order_by_);
+    s.limit = st.limit_;
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::select_count> {
+  static void apply0(ParseState& st) {
+    ast::SelectCount s;
+    s.bundle = st.pop_string();
+    s.where = std::move(st.where_);
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::assignment> {
+  static void apply0(ParseState& st) {
+    Json v = st.pop_value();
+    std::string field = st.pop_string();
+    st.assignments_.push_back(ast::Assignment{std::move(field), std::move(v)});
+  }
+};
+template <>
+struct action<g::update_documents> {
+  static void apply0(ParseState& st) {
+    ast::UpdateDocuments s;
+    s.bundle = st.pop_string();
+    s.assignments = std::move(st.assignments_);
+    if (st.where_) s.where = std::move(*st.where_);
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::delete_documents> {
+  static void apply0(ParseState& st) {
+    ast::DeleteDocuments s;
+    s.bundle = st.pop_string();
+    s.where = std::move(st.where_);
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::restore_documents> {
+  static void apply0(ParseState& st) {
+    ast::RestoreDocuments s;
+    s.bundle = st.pop_string();
+    s.migration = st.number_;
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+
+// ---- §3.4 introspection and administration
+
+template <>
+struct action<g::show_bundles> {
+  static void apply0(ParseState& st) {
+    ast::ShowBundles s;
+    s.database = st.pop_optional_string();
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <> struct action<g::describe_bundle> : emit_named<ast::DescribeBundle, &ast::DescribeBundle::bundle> {};
+template <>
+struct action<g::show_indexes> {
+  static void apply0(ParseState& st) {
+    ast::ShowIndexes s;
+    s.bundle = st.pop_optional_string();
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <> struct action<g::show_settings> : emit_plain<ast::ShowSettings> {};
+template <>
+struct action<g::set_setting> {
+  static void apply0(ParseState& st) {
+    ast::SetSetting s;
+    s.value = st.pop_value();
+    s.name = st.pop_string();
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::backup_database> {
+  static void apply0(ParseState& st) {
+    ast::BackupDatabase s;
+    s.file = st.pop_string();
+    s.database = st.pop_string();
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::restore_database> {
+  static void apply0(ParseState& st) {
+    ast::RestoreDatabase s;
+    s.new_name = st.pop_string();
+    s.file = st.pop_string();
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::role_name> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    if (starts_with_letter(in, 'A')) {
+      st.role_ = ast::Role::kAdmin;
+    } else if (starts_with_letter(in, 'M')) {
+      st.role_ = ast::Role::kMigrator;
+    } else {
+      st.role_ = ast::Role::kReader;
+    }
+  }
+};
+template <>
+struct action<g::create_user> {
+  static void apply0(ParseState& st) {
+    ast::CreateUser s;
+    s.password = st.pop_string();
+    s.user = st.pop_string();
+    s.role = st.role_;
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::alter_user> {
+  static void apply0(ParseState& st) {
+    if (st.role_) {
+      ast::AlterUserRole s;
+      s.role = *st.role_;
+      s.user = st.pop_string();
+      s.pos = st.statement_pos();
+      st.emit(std::move(s));
+    } else {
+      ast::AlterUserPassword s;
+      s.password = st.pop_string();
+      s.user = st.pop_string();
+      s.pos = st.statement_pos();
+      st.emit(std::move(s));
+    }
+  }
+};
+template <> struct action<g::drop_user> : emit_named<ast::DropUser, &ast::DropUser::user> {};
+template <> struct action<g::show_users> : emit_plain<ast::ShowUsers> {};
+
+// ---- §3.5 migrations
+
+template <>
+struct action<g::migration_filter> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    ast::MigrationFilter f;
+    f.value = st.pop_value();
+    f.field = st.pop_string();
+    f.op = st.op_;
+    std::string lower;
+    for (char c : f.field) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (lower != "status" && lower != "version" && lower != "description" &&
+        lower != "createdby") {
+      throw ActionError{ParseState::text_pos(in),
+                        "a migration field (Status, Version, Description or CreatedBy)",
+                        "unknown migration field '" + f.field +
+                            "'; expected Status, Version, Description or CreatedBy"};
+    }
+    st.filters_.push_back(std::move(f));
+  }
+};
+template <>
+struct action<g::show_migrations> {
+  static void apply0(ParseState& st) {
+    ast::ShowMigrations s;
+    s.database = st.pop_optional_string();
+    s.filters = std::move(st.filters_);
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <> struct action<g::show_migration> : emit_version<ast::ShowMigration> {};
+template <> struct action<g::validate_migration> : emit_version<ast::ValidateMigration> {};
+template <>
+struct action<g::apply_force> {
+  static void apply0(ParseState& st) { st.force_ = true; }
+};
+template <>
+struct action<g::apply_migration> {
+  static void apply0(ParseState& st) {
+    ast::ApplyMigration s;
+    s.version = st.number_;
+    s.force = st.force_;
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <> struct action<g::validate_rollback> : emit_version<ast::ValidateRollback> {};
+template <> struct action<g::apply_rollback> : emit_version<ast::ApplyRollback> {};
+template <> struct action<g::reset_migration> : emit_version<ast::ResetMigration> {};
+template <> struct action<g::drop_migration> : emit_version<ast::DropMigration> {};
+template <> struct action<g::verify_migrations> : emit_plain<ast::VerifyMigrations> {};
+
+template <>
+struct action<g::migration_begin> {
+  static void apply0(ParseState& st) {
+    st.migration_ = ast::StartMigration();
+    st.migration_.pos = st.statement_pos();
+    st.sink_ = &st.migration_.up;
+    st.in_down_ = false;
+    st.reset_statement();
+  }
+};
+template <>
+struct action<g::description> {
+  static void apply0(ParseState& st) { st.migration_.description = st.pop_string(); }
+};
+template <>
+struct action<g::down_keyword> {
+  static void apply0(ParseState& st) {
+    st.migration_.has_down = true;
+    st.sink_ = &st.migration_.down;
+    st.in_down_ = true;
+  }
+};
+template <>
+struct action<g::start_migration> {
+  static void apply0(ParseState& st) {
+    st.sink_ = &st.script_;
+    st.in_down_ = false;
+    st.script_.push_back(std::move(st.migration_));
+    st.migration_ = ast::StartMigration();
+    st.reset_statement();
+  }
+};
+
+template <>
+struct action<g::refused_command> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    const std::string name = refused_statement_name(in.begin(), in.input().end());
+    if (name == "RESTORE DOCUMENTS") {
+      throw ActionError{st.statement_at_, "a migration command",
+                        "RESTORE DOCUMENTS is only allowed in the DOWN section of a migration"};
+    }
+    throw ActionError{st.statement_at_, "a migration command",
+                      name + " is not allowed inside a migration"};
+  }
+};
+template <>
+struct action<g::refused_restore_documents> {
+  static void apply0(ParseState& st) {
+    throw ActionError{st.statement_at_, "DATABASE",
+                      "RESTORE DOCUMENTS is only allowed in the DOWN section of a migration"};
+  }
+};
+
+}  // namespace strata::parser

@@ -1,0 +1,195 @@
+#pragma once
+// Lexical rules of Strata's statement language: the lexical half of grammar/strata.peg
+// (SPEC §2), mirrored rule by rule as PEGTL structs.
+//
+// Conventions shared by every grammar header: a token rule swallows the whitespace and
+// comments after it (`skip`), so every rule starts on a token; `kw<...>` is a
+// case-insensitive keyword (the word must not run on into identifier characters); `tok<c>` is
+// one punctuation character. Rules that build the AST carry actions (actions.hpp); the
+// messages of `must<>` failures live in errors.hpp. Thread-safety: types only.
+
+#include <tao/pegtl.hpp>
+
+namespace strata::parser::grammar {
+
+using namespace tao::pegtl;  // NOLINT: PEGTL grammars are written in its vocabulary
+
+// line_comment <- '--' (!eol .)* eol?
+struct line_comment : seq<two<'-'>, until<eolf>> {};
+
+// block_comment_end <- (!'*/' .)* '*/'
+struct block_comment_end : until<string<'*', '/'>> {};
+
+// block_comment <- '/*' block_comment_end
+struct block_comment : if_must<string<'/', '*'>, block_comment_end> {};
+
+// whitespace <- [ \t\r\n\v\f]+
+struct whitespace : plus<space> {};
+
+// skip <- (whitespace / line_comment / block_comment)*
+struct skip : star<sor<whitespace, line_comment, block_comment>> {};
+
+// A case-insensitive keyword such as CREATE: the word, not followed by an identifier
+// character, then whitespace and comments. `Str` is TAO_PEGTL_ISTRING("...").
+template <typename Str>
+struct kw : seq<Str, not_at<identifier_other>, skip> {};
+
+// One punctuation character, then whitespace and comments.
+template <char C>
+struct tok : seq<one<C>, skip> {};
+
+// bare_word <- [a-zA-Z_] [a-zA-Z0-9_]*
+struct bare_word : identifier {};
+
+// escape_code <- ["\\/bfnrt] / 'u' [0-9a-fA-F]{4}
+struct escape_code : sor<one<'"', '\\', '/', 'b', 'f', 'n', 'r', 't'>, seq<one<'u'>, rep<4, xdigit>>> {};
+
+// escape <- '\\' escape_code
+struct escape : if_must<one<'\\'>, escape_code> {};
+
+// plain_chars <- [^"\\\x00-\x1f\x80-\xff]+
+struct plain_chars : plus<ranges<0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f>> {};
+
+// utf8_char <- a well-formed UTF-8 sequence of a code point >= U+0080
+struct utf8_char : utf8::range<0x80, 0x10FFFF> {};
+
+// string_body <- (plain_chars / escape / utf8_char)*
+struct string_body : star<sor<plain_chars, escape, utf8_char>> {};
+
+// closing_quote <- '"'
+struct closing_quote : one<'"'> {};
+
+// quoted <- '"' string_body closing_quote skip
+struct quoted : seq<one<'"'>, string_body, must<closing_quote>, skip> {};
+
+// Names of objects, and other double-quoted strings of the language, by role (for messages).
+// database_name <- quoted
+struct database_name : seq<quoted> {};
+// bundle_name <- quoted
+struct bundle_name : seq<quoted> {};
+// field_name <- quoted
+struct field_name : seq<quoted> {};
+// index_name <- quoted
+struct index_name : seq<quoted> {};
+// relationship_name <- quoted
+struct relationship_name : seq<quoted> {};
+// user_name <- quoted
+struct user_name : seq<quoted> {};
+// password <- quoted
+struct password : seq<quoted> {};
+// file_name <- quoted
+struct file_name : seq<quoted> {};
+
+// digits <- [0-9]+
+struct digits : plus<digit> {};
+
+// unsigned_integer <- digits skip
+struct unsigned_integer : seq<digits, skip> {};
+
+// fraction <- '.' digits
+struct fraction : if_must<one<'.'>, digits> {};
+
+// exponent <- [eE] [+-]? digits
+struct exponent : seq<one<'e', 'E'>, opt<one<'+', '-'>>, must<digits>> {};
+
+// number_text <- '-'? ('0' / [1-9] [0-9]*) fraction? exponent?
+struct number_text
+    : seq<opt<one<'-'>>, sor<one<'0'>, seq<range<'1', '9'>, star<digit>>>, opt<fraction>,
+          opt<exponent>> {};
+
+// number <- number_text skip
+struct number : seq<number_text, skip> {};
+
+// true_literal <- TRUE
+struct true_literal : kw<TAO_PEGTL_ISTRING("TRUE")> {};
+// false_literal <- FALSE
+struct false_literal : kw<TAO_PEGTL_ISTRING("FALSE")> {};
+// null_literal <- NULL
+struct null_literal : kw<TAO_PEGTL_ISTRING("NULL")> {};
+
+// boolean <- true_literal / false_literal
+struct boolean : sor<true_literal, false_literal> {};
+
+// json_string <- quoted
+struct json_string : seq<quoted> {};
+
+struct value;
+
+// array_open <- '['
+struct array_open : tok<'['> {};
+// array_element <- value
+struct array_element : seq<value> {};
+// array_close <- ']'
+struct array_close : tok<']'> {};
+// array <- array_open (array_element (',' array_element)*)? array_close
+struct array
+    : if_must<array_open, opt<array_element, star<tok<','>, must<array_element>>>, array_close> {
+};
+
+// object_open <- '{'
+struct object_open : tok<'{'> {};
+// object_key <- quoted
+struct object_key : seq<quoted> {};
+// member_value <- value
+struct member_value : seq<value> {};
+// object_member <- object_key ':' member_value
+struct object_member : if_must<object_key, tok<':'>, member_value> {};
+// object_close <- '}'
+struct object_close : tok<'}'> {};
+// object <- object_open (object_member (',' object_member)*)? object_close
+struct object
+    : if_must<object_open, opt<object_member, star<tok<','>, must<object_member>>>, object_close> {
+};
+
+// value <- object / array / json_string / number / true_literal / false_literal / null_literal
+struct value
+    : sor<object, array, json_string, number, true_literal, false_literal, null_literal> {};
+
+// literal <- value
+struct literal : seq<value> {};
+
+// statement_start <- ''        (remembers where a statement begins)
+struct statement_start : success {};
+
+// separators <- (';' skip)*
+struct separators : star<tok<';'>> {};
+
+// Keywords used by more than one statement family.
+using kw_add = kw<TAO_PEGTL_ISTRING("ADD")>;
+using kw_and = kw<TAO_PEGTL_ISTRING("AND")>;
+using kw_as = kw<TAO_PEGTL_ISTRING("AS")>;
+using kw_bundle = kw<TAO_PEGTL_ISTRING("BUNDLE")>;
+using kw_by = kw<TAO_PEGTL_ISTRING("BY")>;
+using kw_database = kw<TAO_PEGTL_ISTRING("DATABASE")>;
+using kw_documents = kw<TAO_PEGTL_ISTRING("DOCUMENTS")>;
+using kw_field = kw<TAO_PEGTL_ISTRING("FIELD")>;
+using kw_fields = kw<TAO_PEGTL_ISTRING("FIELDS")>;
+using kw_for = kw<TAO_PEGTL_ISTRING("FOR")>;
+using kw_force = kw<TAO_PEGTL_ISTRING("FORCE")>;
+using kw_from = kw<TAO_PEGTL_ISTRING("FROM")>;
+using kw_index = kw<TAO_PEGTL_ISTRING("INDEX")>;
+using kw_migration = kw<TAO_PEGTL_ISTRING("MIGRATION")>;
+using kw_modify = kw<TAO_PEGTL_ISTRING("MODIFY")>;
+using kw_on = kw<TAO_PEGTL_ISTRING("ON")>;
+using kw_password = kw<TAO_PEGTL_ISTRING("PASSWORD")>;
+using kw_relationship = kw<TAO_PEGTL_ISTRING("RELATIONSHIP")>;
+using kw_remove = kw<TAO_PEGTL_ISTRING("REMOVE")>;
+using kw_role = kw<TAO_PEGTL_ISTRING("ROLE")>;
+using kw_rollback = kw<TAO_PEGTL_ISTRING("ROLLBACK")>;
+using kw_set = kw<TAO_PEGTL_ISTRING("SET")>;
+using kw_to = kw<TAO_PEGTL_ISTRING("TO")>;
+using kw_user = kw<TAO_PEGTL_ISTRING("USER")>;
+using kw_version = kw<TAO_PEGTL_ISTRING("VERSION")>;
+using kw_where = kw<TAO_PEGTL_ISTRING("WHERE")>;
+using kw_with = kw<TAO_PEGTL_ISTRING("WITH")>;
+
+// compare_op <- ('==' / '!=' / '<=' / '>=' / '<' / '>' / '=') skip
+struct compare_op
+    : seq<sor<two<'='>, string<'!', '='>, string<'<', '='>, string<'>', '='>, one<'<'>, one<'>'>,
+              one<'='>>,
+          skip> {};
+
+// field_ref <- quoted / bare_word skip      (a field in WHERE / ORDER BY: "f" or f)
+struct field_ref : sor<quoted, seq<bare_word, skip>> {};
+
+}  // namespace strata::parser::grammar

@@ -1,0 +1,123 @@
+#pragma once
+// Migration statements (grammar/migration.peg, SPEC §3.5), mirrored rule by rule:
+// START MIGRATION ... [DOWN ...] COMMIT with its restricted command set, and the ledger
+// statements (SHOW MIGRATIONS, VALIDATE / APPLY / RESET / DROP MIGRATION, rollbacks, VERIFY).
+// Inside a migration only schema commands and ADD / UPDATE / DELETE DOCUMENTS are accepted
+// (RESTORE DOCUMENTS only after DOWN); `refused_command` recognises any other statement and
+// its action raises "<STATEMENT> is not allowed inside a migration". Thread-safety: types.
+
+#include "parser/grammar/document.hpp"
+#include "parser/grammar/lexical.hpp"
+#include "parser/grammar/schema.hpp"
+
+namespace strata::parser::grammar {
+
+using kw_apply = kw<TAO_PEGTL_ISTRING("APPLY")>;
+using kw_commit = kw<TAO_PEGTL_ISTRING("COMMIT")>;
+using kw_create = kw<TAO_PEGTL_ISTRING("CREATE")>;
+using kw_description = kw<TAO_PEGTL_ISTRING("DESCRIPTION")>;
+using kw_down = kw<TAO_PEGTL_ISTRING("DOWN")>;
+using kw_drop = kw<TAO_PEGTL_ISTRING("DROP")>;
+using kw_migrations = kw<TAO_PEGTL_ISTRING("MIGRATIONS")>;
+using kw_reset = kw<TAO_PEGTL_ISTRING("RESET")>;
+using kw_start = kw<TAO_PEGTL_ISTRING("START")>;
+using kw_update = kw<TAO_PEGTL_ISTRING("UPDATE")>;
+using kw_validate = kw<TAO_PEGTL_ISTRING("VALIDATE")>;
+using kw_verify = kw<TAO_PEGTL_ISTRING("VERIFY")>;
+
+// ---- ledger statements
+
+// migration_number <- unsigned_integer
+struct migration_number : seq<unsigned_integer> {};
+// with_version <- WITH VERSION migration_number
+struct with_version : if_must<kw_with, kw_version, migration_number> {};
+// to_version <- TO VERSION migration_number
+struct to_version : if_must<kw_to, kw_version, migration_number> {};
+
+// migration_filter <- field_ref compare_op literal   (Status, Version, Description, CreatedBy)
+struct migration_filter : if_must<field_ref, compare_op, literal> {};
+// migration_filters <- WHERE migration_filter (AND migration_filter)*
+struct migration_filters
+    : if_must<kw_where, migration_filter, star<if_must<kw_and, migration_filter>>> {};
+// show_migrations <- MIGRATIONS (FOR database_name)? migration_filters?       (after SHOW)
+struct show_migrations
+    : seq<kw_migrations, opt<if_must<kw_for, database_name>>, opt<migration_filters>> {};
+// show_migration <- MIGRATION migration_number                              (after SHOW)
+struct show_migration : if_must<kw_migration, migration_number> {};
+// validate_migration <- MIGRATION with_version                          (after VALIDATE)
+struct validate_migration : if_must<kw_migration, with_version> {};
+// apply_force <- FORCE
+struct apply_force : seq<kw_force> {};
+// apply_migration <- MIGRATION with_version apply_force?                   (after APPLY)
+struct apply_migration : seq<kw_migration, must<with_version>, opt<apply_force>> {};
+// validate_rollback <- ROLLBACK to_version                              (after VALIDATE)
+struct validate_rollback : if_must<kw_rollback, to_version> {};
+// apply_rollback <- ROLLBACK to_version                                    (after APPLY)
+struct apply_rollback : if_must<kw_rollback, to_version> {};
+// reset_migration <- RESET MIGRATION with_version
+struct reset_migration : if_must<kw_reset, kw_migration, with_version> {};
+// drop_migration <- MIGRATION with_version                                  (after DROP)
+struct drop_migration : if_must<kw_migration, with_version> {};
+// verify_migrations <- VERIFY MIGRATIONS
+struct verify_migrations : if_must<kw_verify, kw_migrations> {};
+
+// ---- START MIGRATION ... COMMIT
+
+// refused_head <- USE / SELECT / SHOW / AUTH / PING / STATUS / DESCRIBE / SET / BACKUP / ALTER
+//               / START / VALIDATE / APPLY / RESET / VERIFY / CREATE (DATABASE / USER)
+//               / DROP (DATABASE / USER / MIGRATION) / RESTORE (DATABASE / DOCUMENTS)
+struct refused_head
+    : sor<kw<TAO_PEGTL_ISTRING("USE")>, kw<TAO_PEGTL_ISTRING("SELECT")>,
+          kw<TAO_PEGTL_ISTRING("SHOW")>, kw<TAO_PEGTL_ISTRING("AUTH")>,
+          kw<TAO_PEGTL_ISTRING("PING")>, kw<TAO_PEGTL_ISTRING("STATUS")>,
+          kw<TAO_PEGTL_ISTRING("DESCRIBE")>, kw_set, kw<TAO_PEGTL_ISTRING("BACKUP")>,
+          kw<TAO_PEGTL_ISTRING("ALTER")>, kw_start, kw_validate, kw_apply, kw_reset, kw_verify,
+          seq<kw_create, sor<kw_database, kw_user>>,
+          seq<kw_drop, sor<kw_database, kw_user, kw_migration>>,
+          seq<kw_restore, sor<kw_database, kw_documents>>> {};
+// refused_command <- refused_head      (its action raises the "not allowed" error)
+struct refused_command : seq<refused_head> {};
+
+// migration_create <- CREATE (create_bundle / create_index)
+struct migration_create : seq<kw_create, sor<create_bundle, create_index>> {};
+// migration_update <- UPDATE (update_bundle / update_documents)
+struct migration_update : seq<kw_update, sor<update_bundle, update_documents>> {};
+// migration_drop <- DROP (drop_bundle / drop_index)
+struct migration_drop : seq<kw_drop, sor<drop_bundle, drop_index>> {};
+
+// up_command <- statement_start (migration_create / migration_update / migration_drop
+//               / add_document / delete_documents / refused_command)
+struct up_command
+    : seq<statement_start, sor<migration_create, migration_update, migration_drop, add_document,
+                               delete_documents, refused_command>> {};
+// down_command <- statement_start (migration_create / migration_update / migration_drop
+//                 / add_document / delete_documents / restore_documents / refused_command)
+struct down_command
+    : seq<statement_start, sor<migration_create, migration_update, migration_drop, add_document,
+                               delete_documents, restore_documents, refused_command>> {};
+
+// command_end <- ';' skip separators / &DOWN / &COMMIT
+struct command_end : sor<seq<tok<';'>, separators>, at<kw_down>, at<kw_commit>> {};
+// up_section <- (!DOWN !COMMIT up_command command_end)*
+struct up_section
+    : star<not_at<kw_down>, not_at<kw_commit>, must<up_command>, must<command_end>> {};
+// down_keyword <- DOWN
+struct down_keyword : seq<kw_down> {};
+// down_section <- down_keyword separators (!COMMIT down_command command_end)*
+struct down_section
+    : seq<down_keyword, separators,
+          star<not_at<kw_commit>, must<down_command>, must<command_end>>> {};
+// description <- quoted
+struct description : seq<quoted> {};
+// migration_description <- WITH DESCRIPTION description
+struct migration_description : if_must<kw_with, kw_description, description> {};
+// migration_begin <- ''
+struct migration_begin : success {};
+// start_migration <- START MIGRATION migration_begin migration_description? separators
+//                    up_section down_section? COMMIT
+//   `START MIGRATION COMMIT` (no command) parses; the engine reports EMPTY_MIGRATION.
+struct start_migration
+    : seq<kw_start, must<kw_migration>, migration_begin, opt<migration_description>, separators,
+          up_section, opt<down_section>, must<kw_commit>> {};
+
+}  // namespace strata::parser::grammar

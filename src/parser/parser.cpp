@@ -1,0 +1,222 @@
+// parse(): runs grammar::script over the text with the actions of actions*.hpp and the message
+// table of errors.hpp, and turns every failure into a SyntaxError (SPEC §2, §5). Nothing
+// escapes: PEGTL parse errors, action errors, allocation failures and anything else are
+// caught here. A linear pre-scan refuses nesting deeper than kMaxNesting before PEGTL's
+// recursive descent could exhaust the stack.
+
+#include "parser/parser.hpp"
+
+#include <exception>
+#include <new>
+#include <string>
+
+#include <tao/pegtl.hpp>
+
+#include "parser/actions_statements.hpp"
+#include "parser/errors.hpp"
+
+namespace strata::parser {
+namespace {
+
+constexpr size_t kMaxFoundBytes = 40;
+
+// Length of the well-formed UTF-8 sequence at p (0 if malformed).
+size_t utf8_length(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = *p;
+  size_t n = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+  } else {
+    return 0;
+  }
+  if (static_cast<size_t>(end - p) < n) return 0;
+  for (size_t i = 1; i < n; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+// Printable text of raw bytes: control bytes and malformed UTF-8 become \xNN.
+std::string printable(std::string_view raw) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
+  const auto* end = p + raw.size();
+  while (p < end) {
+    if (*p >= 0x20 && *p < 0x7F) {
+      out.push_back(static_cast<char>(*p++));
+      continue;
+    }
+    const size_t n = *p >= 0x80 ? utf8_length(p, end) : 0;
+    if (n > 0) {
+      out.append(reinterpret_cast<const char*>(p), n);
+      p += n;
+    } else {
+      out += "\\x";
+      out.push_back(kHex[*p >> 4]);
+      out.push_back(kHex[*p & 0xF]);
+      ++p;
+    }
+  }
+  return out;
+}
+
+bool is_word_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.';
+}
+
+// The token at `byte`, quoted: 'Users', '"Users"', '(' ... or "end of input".
+std::string found_at(std::string_view text, size_t byte) {
+  if (byte >= text.size()) return "end of input";
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data()) + byte;
+  const auto* end = reinterpret_cast<const unsigned char*>(text.data()) + text.size();
+  size_t n = 1;
+  if (*p == '"') {
+    bool escaped = false;
+    while (p + n < end && n < kMaxFoundBytes) {
+      const unsigned char c = p[n++];
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"' || c == '\n') {
+        break;
+      }
+    }
+  } else if (is_word_byte(*p)) {
+    while (p + n < end && n < kMaxFoundBytes && is_word_byte(p[n])) ++n;
+  } else if (*p >= 0x80) {
+    n = std::max<size_t>(1, utf8_length(p, end));
+  }
+  std::string token = printable(std::string_view(reinterpret_cast<const char*>(p), n));
+  if (p + n < end && n >= kMaxFoundBytes) token += "...";
+  return "'" + token + "'";
+}
+
+SyntaxError make_error(std::string_view text, size_t byte, size_t line, size_t column,
+                       uint32_t line_offset, uint32_t column_offset, std::string expected,
+                       std::string message) {
+  SyntaxError e;
+  e.line = static_cast<uint32_t>(line) + line_offset;
+  e.column = static_cast<uint32_t>(column) + (line == 1 ? column_offset : 0);
+  e.expected = std::move(expected);
+  e.found = found_at(text, byte);
+  e.message = message.empty() ? "expected " + e.expected + ", found " + e.found
+                              : std::move(message);
+  return e;
+}
+
+// Refuses ( [ { nested deeper than kMaxNesting outside strings and comments.
+std::optional<SyntaxError> check_nesting(std::string_view text, uint32_t line_offset,
+                                         uint32_t column_offset) {
+  int depth = 0;
+  size_t line = 1;
+  size_t line_start = 0;
+  const size_t size = text.size();
+  for (size_t i = 0; i < size; ++i) {
+    const char c = text[i];
+    switch (c) {
+      case '\n':
+        ++line;
+        line_start = i + 1;
+        break;
+      case '"':
+        for (++i; i < size && text[i] != '"'; ++i) {
+          if (text[i] == '\\') {
+            ++i;
+          } else if (text[i] == '\n') {
+            ++line;
+            line_start = i + 1;
+          }
+        }
+        break;
+      case '-':
+        if (i + 1 < size && text[i + 1] == '-') {
+          while (i + 1 < size && text[i + 1] != '\n') ++i;
+        }
+        break;
+      case '/':
+        if (i + 1 < size && text[i + 1] == '*') {
+          for (i += 2; i < size && !(text[i] == '*' && i + 1 < size && text[i + 1] == '/'); ++i) {
+            if (text[i] == '\n') {
+              ++line;
+              line_start = i + 1;
+            }
+          }
+          ++i;
+        }
+        break;
+      case '(':
+      case '[':
+      case '{':
+        if (++depth > kMaxNesting) {
+          return make_error(text, i, line, i - line_start + 1, line_offset, column_offset,
+                            "at most " + std::to_string(kMaxNesting) + " levels of nesting",
+                            "nesting deeper than " + std::to_string(kMaxNesting) + " levels");
+        }
+        break;
+      case ')':
+      case ']':
+      case '}':
+        if (depth > 0) --depth;
+        break;
+      default:
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ParseResult parse(std::string_view text, uint32_t line_offset, uint32_t column_offset) {
+  try {
+    if (auto error = check_nesting(text, line_offset, column_offset)) return std::move(*error);
+    const char* begin = text.data() == nullptr ? "" : text.data();
+    tao::pegtl::memory_input<tao::pegtl::tracking_mode::eager, tao::pegtl::eol::lf_crlf,
+                             const char*>
+        in(begin, begin + text.size(), "statement");
+    ParseState state(line_offset, column_offset);
+    tao::pegtl::parse<grammar::script, action, control>(in, state);
+    return ParseResult(std::move(state.script_));
+  } catch (const tao::pegtl::parse_error& e) {
+    const auto& positions = e.positions();
+    if (positions.empty()) {
+      return make_error(text, 0, 1, 1, line_offset, column_offset, std::string(e.message()),
+                        std::string());
+    }
+    const tao::pegtl::position& p = positions.front();
+    return make_error(text, p.byte, p.line, p.column, line_offset, column_offset,
+                      std::string(e.message()), std::string());
+  } catch (const ActionError& e) {
+    return make_error(text, e.at.byte, e.at.line, e.at.column, line_offset, column_offset,
+                      e.expected, e.message);
+  } catch (const std::bad_alloc&) {
+    return make_error(text, 0, 1, 1, line_offset, column_offset, "a smaller statement",
+                      "statement too large to parse (out of memory)");
+  } catch (const std::exception& e) {
+    return make_error(text, 0, 1, 1, line_offset, column_offset, "a valid statement",
+                      std::string("internal parser error: ") + e.what());
+  } catch (...) {
+    return make_error(text, 0, 1, 1, line_offset, column_offset, "a valid statement",
+                      "internal parser error");
+  }
+}
+
+Status to_status(const SyntaxError& error) {
+  Json details = {{"line", error.line},
+                  {"column", error.column},
+                  {"expected", error.expected},
+                  {"found", error.found}};
+  return Status(Code::kSyntaxError,
+                "syntax error at line " + std::to_string(error.line) + ", column " +
+                    std::to_string(error.column) + ": " + error.message,
+                std::move(details));
+}
+
+}  // namespace strata::parser

@@ -1,0 +1,152 @@
+#pragma once
+// The parse state the PEGTL actions build the AST into (STYLE §6, like PEGTL's
+// json_build.cpp): value stacks for strings, JSON values and conditions, scratch slots for the
+// statement being parsed, and the sink the finished statement goes to (the script, or the UP
+// or DOWN list of the START MIGRATION being parsed).
+//
+// Leaf actions push (a decoded string, a JSON value, a comparison); the action of the rule
+// that owns them pops exactly what it needs, so the stacks are empty between statements, and
+// emit() hands the statement to the sink and clears every per-statement slot. Nothing here
+// allocates per matched rule except the strings and values the AST keeps.
+//
+// Errors found by actions (a refused command, an out-of-range number) are thrown as
+// ActionError and turned into a SyntaxError by parse(). Thread-safety: one state per parse.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <tao/pegtl/nothing.hpp>
+
+#include "parser/ast.hpp"
+
+namespace strata::parser {
+
+// The primary action template: no action; actions*.hpp specialize it per rule.
+template <typename Rule>
+struct action : tao::pegtl::nothing<Rule> {};
+
+// Where in the text something starts (0-based byte offset, 1-based line and column).
+struct TextPos {
+  size_t byte = 0;
+  size_t line = 1;
+  size_t column = 1;
+};
+
+// A syntax error detected by an action rather than by a failed rule.
+struct ActionError {
+  TextPos at;
+  std::string expected;
+  std::string message;  // the full message; "found" is still computed from `at`
+};
+
+// Decodes the body of a double-quoted string (JSON escapes) into `out`.
+void decode_string(std::string_view raw, std::string& out);
+// A JSON number from its text (grammar-checked): int64 for negatives, uint64 otherwise, double
+// for fractions, exponents and integers out of range. nullopt if a double overflows.
+std::optional<Json> parse_number(std::string_view text);
+// The name of the statement a refused command starts with, e.g. "CREATE DATABASE", read from
+// the text at `begin` (at most the first two words).
+std::string refused_statement_name(const char* begin, const char* end);
+
+class ParseState {
+ public:
+  ParseState(uint32_t line_offset, uint32_t column_offset)
+      : line_offset_(line_offset), column_offset_(column_offset) {}
+
+  template <typename Input>
+  static TextPos text_pos(const Input& in) {
+    const auto& it = in.iterator();
+    return TextPos{it.byte, it.line, it.column};
+  }
+  ast::Pos pos(const TextPos& p) const {
+    ast::Pos r;
+    r.line = static_cast<uint32_t>(p.line) + line_offset_;
+    r.column = static_cast<uint32_t>(p.column) + (p.line == 1 ? column_offset_ : 0);
+    return r;
+  }
+  template <typename Input>
+  ast::Pos pos_of(const Input& in) const {
+    return pos(text_pos(in));
+  }
+  ast::Pos statement_pos() const { return pos(statement_at_); }
+
+  std::string pop_string() {
+    if (strings_.empty()) return std::string();
+    std::string s = std::move(strings_.back());
+    strings_.pop_back();
+    return s;
+  }
+  std::optional<std::string> pop_optional_string() {
+    if (strings_.empty()) return std::nullopt;
+    return pop_string();
+  }
+  Json pop_value() {
+    if (values_.empty()) return Json();
+    Json v = std::move(values_.back());
+    values_.pop_back();
+    return v;
+  }
+  ast::Condition pop_condition() {
+    if (conditions_.empty()) return ast::Condition();
+    ast::Condition c = std::move(conditions_.back());
+    conditions_.pop_back();
+    return c;
+  }
+
+  // Hands a finished statement to the current sink and clears the per-statement slots.
+  void emit(ast::Statement statement) {
+    sink_->push_back(std::move(statement));
+    reset_statement();
+  }
+  void reset_statement();
+
+  // Where the statement being parsed starts.
+  TextPos statement_at_;
+
+  // Output: the script, and the migration being parsed with the list commands go to.
+  ast::Script script_;
+  std::vector<ast::Statement>* sink_ = &script_;
+  ast::StartMigration migration_;
+  bool in_down_ = false;
+
+  // Value stacks.
+  std::string text_;  // the last decoded string body
+  std::vector<std::string> strings_;
+  std::vector<Json> values_;
+  std::vector<ast::Condition> conditions_;
+  std::vector<size_t> condition_marks_;
+  std::vector<uint32_t> not_counts_;
+
+  // Per-statement slots.
+  ast::CompareOp op_ = ast::CompareOp::kEq;
+  uint64_t number_ = 0;
+  bool force_ = false;
+  ast::FieldDef field_;
+  std::vector<ast::FieldDef> fields_;
+  std::vector<ast::BundleChange> changes_;
+  ast::RelationshipDef relationship_;
+  char syndr_kind_ = 'A';  // 'A'dd, 'M'odify, 'R'emove
+  bool index_unique_ = false;
+  bool entry_unique_ = false;
+  ast::IndexKind index_kind_ = ast::IndexKind::kHash;
+  std::optional<std::string> index_name_;
+  std::vector<std::string> index_fields_;
+  Json document_ = Json::object();
+  std::vector<ast::Assignment> assignments_;
+  std::optional<ast::Condition> where_;
+  bool descending_ = false;
+  std::optional<ast::OrderBy> order_by_;
+  std::optional<uint64_t> limit_;
+  std::optional<ast::Role> role_;
+  std::vector<ast::MigrationFilter> filters_;
+
+ private:
+  uint32_t line_offset_ = 0;
+  uint32_t column_offset_ = 0;
+};
+
+}  // namespace strata::parser
