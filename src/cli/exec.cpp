@@ -1,8 +1,84 @@
-// strata exec (SPEC §7): flags of the script runner on an embedded store. Not in this build
-// yet: the command says so and exits 2.
+// strata exec (SPEC §7): scripts against an embedded store, no server. Streams each input
+// through engine::run_script; exit 0 when every statement succeeded, 1 at the first failed
+// statement (after all of them with --continue), 2 when the store or a file cannot be opened.
 #include "cli/commands.hpp"
 
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <streambuf>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+#include "engine/script_runner.hpp"
+
 namespace strata::cli {
+
+namespace {
+
+// A streambuf over a file descriptor whose underflow returns whatever one read() gives, so
+// piped input is processed as it arrives.
+class FdStreambuf : public std::streambuf {
+ public:
+  explicit FdStreambuf(int fd) : fd_(fd), buf_(1 << 16) {}
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    ssize_t n;
+    do {
+      n = ::read(fd_, buf_.data(), buf_.size());
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) return traits_type::eof();
+    setg(buf_.data(), buf_.data(), buf_.data() + n);
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  int fd_;
+  std::vector<char> buf_;
+};
+
+}  // namespace
+
+int run_exec(const ExecOptions& o) {
+  engine::EngineOptions options;
+  options.data_dir = o.data;
+  auto engine = engine::Engine::Open(options);
+  if (!engine.ok()) {
+    std::cerr << "strata exec: cannot open store: " << engine.status().message() << "\n";
+    return kExitUsage;
+  }
+  engine::Session session = (*engine)->open_embedded_session();
+  std::vector<std::string> files = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
+  int rc = 0;
+  for (const auto& file : files) {
+    int r;
+    if (file == "-") {
+      FdStreambuf sb(0);
+      std::istream in(&sb);
+      r = engine::run_script(**engine, session, in, std::cout, o.keep_going);
+    } else {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) {
+        std::cerr << "strata exec: cannot read " << file << "\n";
+        return kExitUsage;
+      }
+      r = engine::run_script(**engine, session, in, std::cout, o.keep_going);
+    }
+    if (r != 0) {
+      rc = r;
+      if (!o.keep_going) break;
+    }
+  }
+  (*engine)->close_session(session);
+  std::cout.flush();
+  return rc;
+}
 
 CLI::App* add_exec_command(CLI::App& app, ExecOptions& o) {
   CLI::App* cmd =
@@ -12,7 +88,5 @@ CLI::App* add_exec_command(CLI::App& app, ExecOptions& o) {
   cmd->add_flag("--continue", o.keep_going, "Keep going after a failed statement");
   return cmd;
 }
-
-int run_exec(const ExecOptions&) { return not_available("exec"); }
 
 }  // namespace strata::cli

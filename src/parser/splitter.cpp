@@ -1,20 +1,38 @@
-// The incremental statement splitter (splitter.hpp): a byte-at-a-time lexer that knows
-// strings, comments, words and EOT, so any chunking of the same stream yields the same
-// statements.
+// The incremental statement splitter (splitter.hpp): a lexer that knows strings, comments,
+// words and EOT, with the same answer for any chunking of a stream. Bytes are not copied one
+// by one: a statement is a contiguous range of the stream, appended to the buffer once per
+// chunk (or once at its end), and runs of ordinary bytes are skipped in tight loops.
 #include "parser/splitter.hpp"
+
+#include <array>
 
 namespace strata::parser {
 namespace {
 
 constexpr char kEot = 0x04;
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
+enum CharClass : uint8_t {
+  kPlain = 0,       // nothing special anywhere
+  kSpace = 1 << 0,  // whitespace
+  kWord = 1 << 1,   // [A-Za-z0-9_]
+  kStringStop = 1 << 2,   // ends a run inside a string: " \ newline EOT
+  kCommentStop = 1 << 3,  // ends a run inside a block comment: * newline EOT
+};
 
-bool is_word_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+constexpr std::array<uint8_t, 256> make_classes() {
+  std::array<uint8_t, 256> t{};
+  for (int c : {' ', '\t', '\n', '\r', '\f', '\v'}) t[c] |= kSpace;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kWord;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] |= kWord;
+  for (int c = '0'; c <= '9'; ++c) t[c] |= kWord;
+  t['_'] |= kWord;
+  for (int c : {int{'"'}, int{'\\'}, int{'\n'}, int{kEot}}) t[c] |= kStringStop;
+  for (int c : {int{'*'}, int{'\n'}, int{kEot}}) t[c] |= kCommentStop;
+  return t;
 }
+constexpr std::array<uint8_t, 256> kClasses = make_classes();
+
+inline bool has(char c, uint8_t cls) { return (kClasses[static_cast<unsigned char>(c)] & cls) != 0; }
 
 char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
@@ -27,21 +45,32 @@ bool word_is(const char* word, uint32_t len, std::string_view keyword) {
 StatementSplitter::StatementSplitter(size_t max_statement_bytes) : max_(max_statement_bytes) {}
 
 void StatementSplitter::feed(std::string_view bytes) {
-  for (char c : bytes) {
-    step(c);
-    if (c == '\n') {
+  chunk_ = bytes.data();
+  seg_ = 0;  // a statement that has started continues from this chunk's first byte
+  const size_t n = bytes.size();
+  for (size_t i = 0; i < n; ++i) {
+    i = step(i, n);
+    if (chunk_[i] == '\n') {
       ++line_;
-      column_ = 1;
-    } else {
-      ++column_;
+      line_begin_ = base_ + i + 1;
     }
   }
+  if (started_ && !oversized_) {
+    if (current_.size() + (n - seg_) > max_) {
+      report_oversized();
+    } else {
+      current_.append(chunk_ + seg_, n - seg_);
+    }
+  }
+  base_ += n;
+  chunk_ = nullptr;
+  seg_ = 0;
 }
 
 void StatementSplitter::finish() {
   if (lex_ == Lex::kDash || lex_ == Lex::kSlash) has_content_ = true;  // a lone '-' or '/'
-  if (lex_ == Lex::kNormal || lex_ == Lex::kDash || lex_ == Lex::kSlash) end_word();
-  end_statement();
+  if (lex_ == Lex::kNormal || lex_ == Lex::kDash || lex_ == Lex::kSlash) end_word(0);
+  end_statement(0);
 }
 
 std::optional<SplitStatement> StatementSplitter::next() {
@@ -52,33 +81,24 @@ std::optional<SplitStatement> StatementSplitter::next() {
 }
 
 bool StatementSplitter::has_partial() const {
-  return has_content_ || oversized_ ||
-         (lex_ != Lex::kNormal && lex_ != Lex::kLineComment);
+  return has_content_ || oversized_ || (lex_ != Lex::kNormal && lex_ != Lex::kLineComment);
 }
 
-void StatementSplitter::take(char c) {
-  if (!started_) {
-    started_ = true;
-    start_line_ = line_;
-    start_column_ = column_;
-  }
-  ++current_size_;
-  if (oversized_) return;
-  if (current_size_ > max_) {
-    oversized_ = true;
-    ready_.push_back(SplitStatement{std::string(), start_line_, start_column_, true});
-    std::string().swap(current_);  // release the buffer: the rest is discarded
-    return;
-  }
-  current_.push_back(c);
+void StatementSplitter::mark_start(size_t i) {
+  if (started_) return;
+  started_ = true;
+  seg_ = i;
+  start_line_ = line_;
+  start_column_ = column_at(i);
 }
 
-void StatementSplitter::content(char c) {
-  take(c);
-  has_content_ = true;
+void StatementSplitter::report_oversized() {
+  oversized_ = true;
+  ready_.push_back(SplitStatement{std::string(), start_line_, start_column_, true});
+  std::string().swap(current_);  // release the buffer: the rest is discarded
 }
 
-void StatementSplitter::end_word() {
+void StatementSplitter::end_word(size_t end) {
   if (word_len_ == 0) return;
   const uint32_t len = word_len_;
   word_len_ = 0;
@@ -87,22 +107,25 @@ void StatementSplitter::end_word() {
       first_is_start_ = word_is(word_, len, "START");
     } else if (words_seen_ == 1 && first_is_start_ && word_is(word_, len, "MIGRATION")) {
       in_migration_ = true;
-      words_seen_ = 2;
-      return;
     }
     if (words_seen_ < 2) ++words_seen_;
     return;
   }
-  if (word_is(word_, len, "COMMIT")) end_statement();
+  if (words_seen_ >= 2 && word_is(word_, len, "COMMIT")) end_statement(end);
 }
 
-void StatementSplitter::end_statement() {
-  if (has_content_ && !oversized_) {
-    while (!current_.empty() && is_space(current_.back())) current_.pop_back();
-    ready_.push_back(SplitStatement{std::move(current_), start_line_, start_column_, false});
+void StatementSplitter::end_statement(size_t end) {
+  if (started_ && !oversized_) {
+    const size_t tail = chunk_ != nullptr ? end - seg_ : 0;
+    if (current_.size() + tail > max_) {
+      report_oversized();
+    } else if (has_content_) {
+      current_.append(chunk_ + seg_, tail);
+      while (!current_.empty() && has(current_.back(), kSpace)) current_.pop_back();
+      ready_.push_back(SplitStatement{std::move(current_), start_line_, start_column_, false});
+    }
   }
   current_.clear();
-  current_size_ = 0;
   started_ = false;
   has_content_ = false;
   oversized_ = false;
@@ -113,50 +136,58 @@ void StatementSplitter::end_statement() {
   in_migration_ = false;
 }
 
-void StatementSplitter::step(char c) {
+size_t StatementSplitter::step(size_t i, size_t n) {
+  const char c = chunk_[i];
   if (c == kEot) {  // EOT ends the statement whatever the lexical state
     if (lex_ == Lex::kDash || lex_ == Lex::kSlash) has_content_ = true;
-    if (lex_ == Lex::kNormal || lex_ == Lex::kDash || lex_ == Lex::kSlash) end_word();
-    end_statement();
-    return;
+    if (lex_ == Lex::kNormal || lex_ == Lex::kDash || lex_ == Lex::kSlash) end_word(i);
+    end_statement(i);
+    return i;
   }
   switch (lex_) {
-    case Lex::kString:
-      take(c);
-      if (c == '\\') lex_ = Lex::kStringEscape;
-      else if (c == '"') lex_ = Lex::kNormal;
-      return;
+    case Lex::kString: {
+      if (c == '\\') {
+        lex_ = Lex::kStringEscape;
+      } else if (c == '"') {
+        lex_ = Lex::kNormal;
+      } else if (c != '\n') {
+        while (i + 1 < n && !has(chunk_[i + 1], kStringStop)) ++i;
+      }
+      return i;
+    }
     case Lex::kStringEscape:
-      take(c);
       lex_ = Lex::kString;
-      return;
+      return i;
     case Lex::kLineComment:
-      take(c);
-      if (c == '\n') lex_ = Lex::kNormal;
-      return;
+      if (c == '\n') {
+        lex_ = Lex::kNormal;
+      } else {
+        while (i + 1 < n && chunk_[i + 1] != '\n' && chunk_[i + 1] != kEot) ++i;
+      }
+      return i;
     case Lex::kBlockComment:
-      take(c);
-      if (c == '*') lex_ = Lex::kBlockStar;
-      return;
+      if (c == '*') {
+        lex_ = Lex::kBlockStar;
+      } else if (c != '\n') {
+        while (i + 1 < n && !has(chunk_[i + 1], kCommentStop)) ++i;
+      }
+      return i;
     case Lex::kBlockStar:
-      take(c);
       if (c == '/') lex_ = Lex::kNormal;
       else if (c != '*') lex_ = Lex::kBlockComment;
-      return;
+      return i;
     case Lex::kDash:
       if (c == '-') {
-        take(c);
         lex_ = Lex::kLineComment;
-        return;
+        return i;
       }
       has_content_ = true;  // the held '-' was an operator or a sign
       lex_ = Lex::kNormal;
       break;
     case Lex::kSlash:
       if (c == '*') {
-        take(c);
         lex_ = Lex::kBlockComment;
-        return;
+        return i;
       }
       has_content_ = true;
       lex_ = Lex::kNormal;
@@ -164,42 +195,43 @@ void StatementSplitter::step(char c) {
     case Lex::kNormal:
       break;
   }
-  // Normal state.
-  if (is_word_char(c)) {
-    if (word_len_ < sizeof(word_)) word_[word_len_] = upper(c);
-    ++word_len_;
-    content(c);
-    return;
+  // Normal state: c is outside strings and comments.
+  if (has(c, kWord)) {
+    mark_start(i);
+    has_content_ = true;
+    for (;;) {
+      if (word_len_ < sizeof(word_)) word_[word_len_] = upper(chunk_[i]);
+      ++word_len_;
+      if (i + 1 >= n || !has(chunk_[i + 1], kWord)) return i;
+      ++i;
+    }
   }
-  end_word();  // may end a START MIGRATION ... COMMIT statement; c then starts afresh
-  if (is_space(c)) {
-    if (started_) take(c);
-    return;
-  }
+  end_word(i);  // may end a START MIGRATION ... COMMIT statement; c then starts afresh
+  if (has(c, kSpace)) return i;
   switch (c) {
     case ';':
-      if (in_migration_) {
-        content(c);
-      } else {
-        end_statement();
+      if (!in_migration_) {
+        end_statement(i);
+        return i;
       }
-      return;
+      break;
     case '"':
-      content(c);
       lex_ = Lex::kString;
-      return;
+      break;
     case '-':
-      take(c);
+      mark_start(i);
       lex_ = Lex::kDash;
-      return;
+      return i;
     case '/':
-      take(c);
+      mark_start(i);
       lex_ = Lex::kSlash;
-      return;
+      return i;
     default:
-      content(c);
-      return;
+      break;
   }
+  mark_start(i);
+  has_content_ = true;
+  return i;
 }
 
 }  // namespace strata::parser

@@ -55,21 +55,26 @@ class StatementSplitter {
     kBlockStar,     // a '*' inside a block comment that may close it
   };
 
-  // Processes one byte of the stream (everything but the position bookkeeping).
-  void step(char c);
-  // Appends a byte of the current statement, starting it at the byte's position if needed.
-  void take(char c);
-  // A byte outside strings and comments that is not whitespace: the statement has content.
-  void content(char c);
-  // Ends the word being read and acts on START / MIGRATION / COMMIT.
-  void end_word();
-  // Ends the current statement: queues it when it has content, then resets.
-  void end_statement();
+  // Processes the byte at chunk index i (and, for runs of ordinary bytes, those after it);
+  // returns the index of the last byte consumed. Runs never contain '\n'.
+  size_t step(size_t i, size_t n);
+  // Starts the current statement at chunk index i unless it has started.
+  void mark_start(size_t i);
+  // Ends the word being read and acts on START / MIGRATION / COMMIT; `end` is the chunk index
+  // of the byte after the word.
+  void end_word(size_t end);
+  // Ends the current statement just before chunk index `end`: queues it when it has content.
+  void end_statement(size_t end);
+  void report_oversized();
+  uint32_t column_at(size_t i) const {
+    return static_cast<uint32_t>(base_ + i - line_begin_ + 1);
+  }
 
   size_t max_;
   std::deque<SplitStatement> ready_;
-  std::string current_;       // text of the current statement from its first non-space byte
-  size_t current_size_ = 0;   // bytes the current statement has had (also when oversized)
+  std::string current_;       // the statement's bytes from chunks before the current one
+  const char* chunk_ = nullptr;  // the bytes being fed
+  size_t seg_ = 0;            // chunk index where the statement's unbuffered bytes begin
   bool started_ = false;      // the current statement has had a non-space byte
   bool has_content_ = false;  // ... and something besides comments
   bool oversized_ = false;    // the current statement was reported as oversized
@@ -79,7 +84,9 @@ class StatementSplitter {
   int words_seen_ = 0;        // completed words of the current statement (counted up to 2)
   bool first_is_start_ = false;
   bool in_migration_ = false;  // inside START MIGRATION ... COMMIT
-  uint32_t line_ = 1, column_ = 1;              // position of the next byte
+  uint64_t base_ = 0;          // stream offset of the chunk's first byte
+  uint64_t line_begin_ = 0;    // stream offset of the current line's first byte
+  uint32_t line_ = 1;          // line of the next byte
   uint32_t start_line_ = 1, start_column_ = 1;  // position of the current statement
 };
 

@@ -44,7 +44,9 @@ DbHandle::~DbHandle() {
 
 Status storage_error(const std::string& path, const rocksdb::Status& s) {
   if (s.IsCorruption()) {
-    return Status(Code::kStorageError, "store at " + path + " is corrupted: " + s.ToString());
+    const char* detail = s.getState();  // the message without the "Corruption: " prefix
+    return Status(Code::kStorageError,
+                  "store at " + path + " is corrupted: " + (detail ? detail : s.ToString()));
   }
   return Status(Code::kStorageError, "store at " + path + ": " + s.ToString());
 }

@@ -1,0 +1,148 @@
+#include "engine/documents.hpp"
+
+#include <vector>
+
+#include "engine/index.hpp"
+#include "storage/keys.hpp"
+
+namespace strata::engine {
+
+namespace keys = storage::keys;
+
+Result<Json> prepare_document(const Bundle& bundle, const Json& values) {
+  if (!values.is_object()) {
+    return Status(Code::kTypeMismatch, "document values must be a JSON object");
+  }
+  Json doc = Json::object();
+  for (auto& [key, value] : values.items()) {
+    const Field* f = bundle.field(key);
+    if (!f) {
+      if (key == "DocumentID") {
+        return Status(Code::kConstraintViolation,
+                      "DocumentID is assigned by the server and cannot be set");
+      }
+      return Status(Code::kConstraintViolation, "Field '" + key +
+                                                    "' is not declared in bundle '" +
+                                                    bundle.name + "'");
+    }
+    if (value.is_null()) continue;
+    if (!parser::value_matches(f->type, value)) {
+      return Status(Code::kTypeMismatch, "Field '" + key + "' in bundle '" + bundle.name +
+                                             "' expects " + parser::type_name(f->type) +
+                                             ", got " + value.dump());
+    }
+    doc[key] = value;
+  }
+  for (const Field& f : bundle.fields) {
+    if (doc.contains(f.name)) continue;
+    if (!f.default_value.is_null()) {
+      doc[f.name] = f.default_value;
+    } else if (f.required) {
+      return Status(Code::kConstraintViolation, "Field '" + f.name +
+                                                    "' is required in bundle '" + bundle.name +
+                                                    "'");
+    }
+  }
+  return doc;
+}
+
+Result<Json> parse_document(std::string_view bytes) {
+  Json doc = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return Status(Code::kStorageError, "stored document is malformed");
+  }
+  return doc;
+}
+
+Result<std::optional<Json>> load_document(const Reader& reader, uint32_t db, uint32_t bundle_id,
+                                          uint64_t seq) {
+  auto got = reader.get(storage::Space::kDocs, keys::doc_key(db, bundle_id, seq));
+  if (!got.ok()) return got.status();
+  if (!got->has_value()) return std::optional<Json>();
+  auto doc = parse_document(**got);
+  if (!doc.ok()) return doc.status();
+  return std::optional<Json>(std::move(*doc));
+}
+
+Status for_each_document(const Reader& reader, uint32_t db, uint32_t bundle_id,
+                         const std::function<Status(uint64_t, Json&)>& fn) {
+  constexpr size_t kChunk = 1024;
+  const std::string prefix = keys::bundle_prefix(db, bundle_id);
+  const std::string end = storage::prefix_end(prefix);
+  std::string begin = prefix;
+  std::vector<std::pair<uint64_t, Json>> chunk;
+  for (;;) {
+    chunk.clear();
+    {
+      auto it = reader.scan(storage::Space::kDocs, begin, end);
+      for (; it->valid() && chunk.size() < kChunk; it->next()) {
+        auto doc = parse_document(it->value());
+        if (!doc.ok()) return doc.status();
+        chunk.emplace_back(keys::doc_key_seq(it->key()), std::move(*doc));
+      }
+      STRATA_RETURN_IF_ERROR(it->status());
+    }
+    for (auto& [seq, doc] : chunk) STRATA_RETURN_IF_ERROR(fn(seq, doc));
+    if (chunk.size() < kChunk) return Status::Ok();
+    begin = keys::doc_key(db, bundle_id, chunk.back().first + 1);
+  }
+}
+
+Result<bool> bundle_has_documents(const Reader& reader, uint32_t db, uint32_t bundle_id) {
+  auto it = reader.scan_prefix(storage::Space::kDocs, keys::bundle_prefix(db, bundle_id));
+  bool any = it->valid();
+  STRATA_RETURN_IF_ERROR(it->status());
+  return any;
+}
+
+Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& doc) {
+  STRATA_RETURN_IF_ERROR(check_unique(ctx.reader(), ctx.schema(), bundle, doc, seq));
+  if (ctx.undo()) ctx.undo()->document_before(bundle, seq, nullptr);
+  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), doc.dump());
+  add_index_entries(ctx.txn(), ctx.schema(), bundle.id, doc, seq);
+  return Status::Ok();
+}
+
+Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                        const Json& old_doc, const Json& new_doc) {
+  STRATA_RETURN_IF_ERROR(check_unique(ctx.reader(), ctx.schema(), bundle, new_doc, seq));
+  if (ctx.undo()) ctx.undo()->document_before(bundle, seq, &old_doc);
+  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq),
+                new_doc.dump());
+  for (const auto& idx : ctx.schema().indexes) {
+    if (idx.bundle_id != bundle.id) continue;
+    std::string old_key = index_entry_key(ctx.db_id(), idx, old_doc, seq);
+    std::string new_key = index_entry_key(ctx.db_id(), idx, new_doc, seq);
+    if (old_key == new_key) continue;
+    ctx.txn().del(storage::Space::kIndex, old_key);
+    ctx.txn().put(storage::Space::kIndex, new_key, "");
+  }
+  return Status::Ok();
+}
+
+void put_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                                  const Json& old_doc, const Json& new_doc) {
+  if (ctx.undo()) ctx.undo()->document_before(bundle, seq, &old_doc);
+  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq),
+                new_doc.dump());
+}
+
+void erase_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                                    const Json& old_doc) {
+  if (ctx.undo()) ctx.undo()->document_before(bundle, seq, &old_doc);
+  ctx.txn().del(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq));
+}
+
+void erase_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& old_doc) {
+  if (ctx.undo()) ctx.undo()->document_before(bundle, seq, &old_doc);
+  remove_index_entries(ctx.txn(), ctx.schema(), bundle.id, old_doc, seq);
+  ctx.txn().del(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq));
+}
+
+Json result_document(const Json& doc, uint64_t seq) {
+  Json out = doc;
+  out["DocumentID"] = keys::document_id(seq);
+  return out;
+}
+
+}  // namespace strata::engine

@@ -1,0 +1,325 @@
+#include "engine/engine.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+
+#include "engine/database_state.hpp"
+#include "engine/response.hpp"
+#include "parser/parser.hpp"
+#include "parser/syntax_check.hpp"
+#include "storage/keys.hpp"
+
+namespace strata::engine {
+
+namespace keys = storage::keys;
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+const char* role_name(ast::Role r) {
+  switch (r) {
+    case ast::Role::kAdmin: return "admin";
+    case ast::Role::kMigrator: return "migrator";
+    case ast::Role::kReader: return "reader";
+  }
+  return "reader";
+}
+
+// Statements a reader may run (SPEC §6: SHOW, SELECT, DESCRIBE, VALIDATE; plus USE, PING, AUTH).
+bool reader_allowed(const ast::Statement& st) {
+  return std::visit(Overloaded{
+      [](const ast::ShowDatabases&) { return true; }, [](const ast::UseDatabase&) { return true; },
+      [](const ast::Ping&) { return true; }, [](const ast::Auth&) { return true; },
+      [](const ast::ShowBundles&) { return true; }, [](const ast::DescribeBundle&) { return true; },
+      [](const ast::ShowIndexes&) { return true; }, [](const ast::ShowSettings&) { return true; },
+      [](const ast::SelectDocuments&) { return true; }, [](const ast::SelectCount&) { return true; },
+      [](const ast::ShowMigrations&) { return true; }, [](const ast::ShowMigration&) { return true; },
+      [](const ast::ValidateMigration&) { return true; },
+      [](const ast::ValidateRollback&) { return true; }, [](const auto&) { return false; }},
+      st);
+}
+
+// Statements only an admin may run.
+bool admin_only(const ast::Statement& st) {
+  return std::holds_alternative<ast::CreateUser>(st) ||
+         std::holds_alternative<ast::AlterUserPassword>(st) ||
+         std::holds_alternative<ast::AlterUserRole>(st) ||
+         std::holds_alternative<ast::DropUser>(st) || std::holds_alternative<ast::ShowUsers>(st) ||
+         std::holds_alternative<ast::DropDatabase>(st) ||
+         std::holds_alternative<ast::SetSetting>(st);
+}
+
+bool needs_database(const ast::Statement& st) {
+  return std::visit(Overloaded{
+      [](const ast::CreateDatabase&) { return false; }, [](const ast::DropDatabase&) { return false; },
+      [](const ast::UseDatabase&) { return false; }, [](const ast::ShowDatabases&) { return false; },
+      [](const ast::Auth&) { return false; }, [](const ast::Ping&) { return false; },
+      [](const ast::ShowBundles& s) { return !s.database.has_value(); },
+      [](const ast::ShowMigrations& s) { return !s.database.has_value(); },
+      [](const ast::BackupDatabase&) { return false; },
+      [](const ast::RestoreDatabase&) { return false; },
+      [](const ast::CreateUser&) { return false; }, [](const ast::AlterUserPassword&) { return false; },
+      [](const ast::AlterUserRole&) { return false; }, [](const ast::DropUser&) { return false; },
+      [](const ast::ShowUsers&) { return false; }, [](const auto&) { return true; }},
+      st);
+}
+
+bool is_schema_statement(const ast::Statement& st) {
+  return std::holds_alternative<ast::CreateBundle>(st) ||
+         std::holds_alternative<ast::UpdateBundle>(st) ||
+         std::holds_alternative<ast::DropBundle>(st) ||
+         std::holds_alternative<ast::CreateIndex>(st) || std::holds_alternative<ast::DropIndex>(st);
+}
+
+Status unsupported(const ast::Statement& st) {
+  return Status(Code::kUnsupported,
+                std::string(ast::statement_name(st)) + " is not available in this build");
+}
+
+}  // namespace
+
+bool valid_database_name(std::string_view name) {
+  size_t code_points = 0;
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return false;
+    if ((c & 0xc0) != 0x80) ++code_points;
+  }
+  return code_points >= 1 && code_points <= 128;
+}
+
+Engine::Engine(const EngineOptions& options) : options_(options) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  std::unique_ptr<Engine> engine(new Engine(options));
+  storage::Options so;
+  so.path = options.data_dir;
+  so.block_cache_bytes = options.block_cache_bytes;
+  auto store = storage::Store::Open(so);
+  if (!store.ok()) return store.status();
+  engine->store_ = std::move(*store);
+  STRATA_RETURN_IF_ERROR(engine->load());
+  return engine;
+}
+
+Status Engine::load() {
+  auto next = store_->get(storage::Space::kMeta, keys::kNextDbIdKey);
+  if (!next.ok()) return next.status();
+  if (next->has_value() && (*next)->size() == 4) next_db_id_ = keys::get_u32(**next);
+  auto it = store_->scan(storage::Space::kCatalog, "", "");
+  std::map<uint32_t, uint64_t> counters;
+  for (; it->valid(); it->next()) {
+    std::string_view k = it->key();
+    if (k.size() != 5) continue;
+    uint32_t id = keys::get_u32(k);
+    if (k[4] == 'N' && it->value().size() == 8) counters[id] = keys::get_u64(it->value());
+    if (k[4] != 'S') continue;
+    Json j = Json::parse(it->value(), nullptr, false);
+    if (j.is_discarded()) {
+      return Status(Code::kStorageError, "store at " + options_.data_dir +
+                                             " is corrupted: unreadable catalog record");
+    }
+    auto schema = schema_from_json(j);
+    if (!schema.ok()) return schema.status();
+    auto state = std::make_shared<DatabaseState>();
+    state->id = id;
+    state->name = schema->name;
+    state->schema = std::make_shared<const DatabaseSchema>(std::move(*schema));
+    dbs_[state->name] = state;
+    if (id >= next_db_id_) next_db_id_ = id + 1;
+  }
+  STRATA_RETURN_IF_ERROR(it->status());
+  for (auto& [name, state] : dbs_) {
+    auto c = counters.find(state->id);
+    if (c != counters.end()) state->next_doc_seq = c->second;
+  }
+  return Status::Ok();
+}
+
+std::string Engine::backup_dir() const {
+  if (!options_.backup_dir.empty()) return options_.backup_dir;
+  return (std::filesystem::path(options_.data_dir) / "backups").string();
+}
+
+std::shared_ptr<Engine::DatabaseState> Engine::find(const std::string& name) const {
+  std::lock_guard lock(dbs_mu_);
+  auto it = dbs_.find(name);
+  return it == dbs_.end() ? nullptr : it->second;
+}
+
+Session Engine::open_session(std::string user, ast::Role role) {
+  std::lock_guard lock(dbs_mu_);
+  Session s;
+  s.id = next_session_id_++;
+  s.user = std::move(user);
+  s.role = role;
+  return s;
+}
+
+Session Engine::open_embedded_session() {
+  const char* user = std::getenv("USER");
+  return open_session(user && *user ? user : "local", ast::Role::kAdmin);
+}
+
+void Engine::close_session(Session& session) {
+  std::lock_guard lock(dbs_mu_);
+  session_db_.erase(session.id);
+  session.database.clear();
+}
+
+Json Engine::execute(Session& session, const ast::Statement& st) {
+  if (session.role == ast::Role::kReader && !reader_allowed(st)) {
+    return error(Status(Code::kPermissionDenied,
+                        std::string("permission denied: role reader cannot run ") +
+                            ast::statement_name(st)));
+  }
+  if (session.role != ast::Role::kAdmin && admin_only(st)) {
+    return error(Status(Code::kPermissionDenied, std::string("permission denied: role ") +
+                                                     role_name(session.role) + " cannot run " +
+                                                     ast::statement_name(st)));
+  }
+  if (!std::holds_alternative<ast::StartMigration>(st)) {
+    auto issues = parser::syntax_check(st);
+    if (!issues.empty()) {
+      const auto& i = issues.front();
+      return error(Status(i.code, i.message, Json{{"line", i.pos.line}, {"column", i.pos.column}}));
+    }
+  }
+  if (needs_database(st) && session.database.empty()) {
+    return error(Status(Code::kNoActiveDatabase, "no active database"));
+  }
+  if (is_schema_statement(st)) {
+    auto view = read(session.database);
+    if (!view.ok()) return error(view.status());
+    if (!effective_settings(options_.settings, view->schema->settings).allow_direct_schema_changes) {
+      return error(Status(Code::kDirectSchemaChangesDisabled,
+                          std::string(ast::statement_name(st)) +
+                              " outside a migration is disabled (AllowDirectSchemaChanges = "
+                              "false); use START MIGRATION"));
+    }
+  }
+  Json response = Json::object();
+  Status status = dispatch(session, st, &response);
+  return status.ok() ? success(std::move(response)) : error(status);
+}
+
+Status Engine::dispatch(Session& s, const ast::Statement& st, Json* response) {
+  auto write_command = [&](bool sync) {
+    return write(s, s.database, sync, nullptr,
+                 [&](WriteContext& ctx) { return exec_command(ctx, st, response); });
+  };
+  auto timed_read = [&](const std::string& db, auto fn) {
+    auto start = std::chrono::steady_clock::now();
+    Status status = run_read(s, db, fn);
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::steady_clock::now() - start).count();
+    if (status.ok()) (*response)["ExecutionTimeMS"] = static_cast<double>(us) / 1000.0;
+    return status;
+  };
+  return std::visit(Overloaded{
+      [&](const ast::CreateDatabase& x) { return exec_create_database(s, x, response); },
+      [&](const ast::DropDatabase& x) { return exec_drop_database(s, x, response); },
+      [&](const ast::UseDatabase& x) { return exec_use_database(s, x, response); },
+      [&](const ast::ShowDatabases&) { return exec_show_databases(response); },
+      [&](const ast::Ping&) {
+        (*response)["message"] = "PONG";
+        return Status::Ok();
+      },
+      [&](const ast::SelectDocuments& x) {
+        return timed_read(s.database, [&](const ReadContext& c) { return exec_select_documents(c, x, response); });
+      },
+      [&](const ast::SelectCount& x) {
+        return timed_read(s.database, [&](const ReadContext& c) { return exec_select_count(c, x, response); });
+      },
+      [&](const ast::ShowBundles& x) {
+        return run_read(s, x.database.value_or(s.database), [&](const ReadContext& c) { return exec_show_bundles(c, response); });
+      },
+      [&](const ast::DescribeBundle& x) {
+        return run_read(s, s.database, [&](const ReadContext& c) { return exec_describe_bundle(c, x, response); });
+      },
+      [&](const ast::ShowIndexes& x) {
+        return run_read(s, s.database, [&](const ReadContext& c) { return exec_show_indexes(c, x, response); });
+      },
+      [&](const ast::ShowSettings&) {
+        return run_read(s, s.database, [&](const ReadContext& c) { return exec_show_settings(c, response); });
+      },
+      [&](const ast::BackupDatabase& x) { return exec_backup(s, x, response); },
+      [&](const ast::RestoreDatabase& x) { return exec_restore(s, x, response); },
+      [&](const ast::CreateBundle&) { return write_command(true); },
+      [&](const ast::UpdateBundle&) { return write_command(true); },
+      [&](const ast::DropBundle&) { return write_command(true); },
+      [&](const ast::CreateIndex&) { return write_command(true); },
+      [&](const ast::DropIndex&) { return write_command(true); },
+      [&](const ast::SetSetting&) { return write_command(true); },
+      [&](const ast::AddDocument&) { return write_command(options_.sync_data_writes); },
+      [&](const ast::UpdateDocuments&) { return write_command(options_.sync_data_writes); },
+      [&](const ast::DeleteDocuments&) { return write_command(options_.sync_data_writes); },
+      // Users (server work), migrations (migration work) and RESTORE DOCUMENTS (a DOWN
+      // command only) are not part of this build's engine.
+      [&](const auto&) { return unsupported(st); }},
+      st);
+}
+
+Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog* undo,
+                     const std::function<Status(WriteContext&)>& fn) {
+  auto state = find(db);
+  if (!state) return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
+  std::lock_guard writer(state->writer);
+  if (state->dropped) return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
+  std::shared_ptr<const DatabaseSchema> base;
+  {
+    std::shared_lock lock(state->publish);
+    base = state->schema;
+  }
+  auto txn = store_->begin();
+  WriteContext ctx(*txn, base, state->next_doc_seq, session, options_.settings, undo);
+  STRATA_RETURN_IF_ERROR(fn(ctx));
+  ctx.finish();
+  if (txn->empty()) return Status::Ok();
+  if (auto changed = ctx.take_schema()) {
+    std::unique_lock lock(state->publish);
+    STRATA_RETURN_IF_ERROR(store_->commit(*txn, /*sync=*/true));
+    state->schema = std::move(changed);
+  } else {
+    STRATA_RETURN_IF_ERROR(store_->commit(*txn, sync));
+  }
+  state->next_doc_seq = ctx.next_doc_seq();
+  return Status::Ok();
+}
+
+Result<ReadView> Engine::read(const std::string& db) const {
+  auto state = find(db);
+  if (!state) return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
+  ReadView view;
+  std::shared_lock lock(state->publish);
+  view.schema = state->schema;
+  view.reader = std::make_unique<SnapshotReader>(*store_, store_->snapshot());
+  return view;
+}
+
+Status Engine::run_read(Session& s, const std::string& db,
+                        const std::function<Status(const ReadContext&)>& fn) {
+  auto view = read(db);
+  if (!view.ok()) return view.status();
+  ReadContext ctx{*view->reader, *view->schema, options_.settings, options_.query};
+  return fn(ctx);
+}
+
+Json Engine::execute_text(Session& session, std::string_view text, uint32_t line,
+                          uint32_t column) {
+  auto parsed = parser::parse(text, line - 1, column - 1);
+  if (!parsed.ok()) return error(parser::to_status(parsed.error()));
+  Json last;
+  for (const auto& st : parsed.script()) {
+    last = execute(session, st);
+    if (!is_success(last)) break;
+  }
+  return last;
+}
+
+}  // namespace strata::engine

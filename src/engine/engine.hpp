@@ -1,0 +1,131 @@
+#pragma once
+// Engine: the data layer every statement and migration runs on (SPEC §1, §3, §8).
+//
+// Engine::execute() is THE single gate (STYLE §14): it checks the session's role, the active
+// database, the phase-1 syntax checks that need no database and AllowDirectSchemaChanges,
+// once, then dispatches with std::visit to one executor family (executors.hpp). Every
+// statement answers one JSON object (response.hpp, SPEC §5).
+//
+// Writes: Engine::write() runs a function on a fresh WriteContext under the database's writer
+// mutex, commits its txn ONCE (atomically; with sync for schema, settings, database and
+// restore changes, and for data statements when EngineOptions::sync_data_writes) and
+// publishes the schema copy after the commit succeeded. The migration work runs N commands
+// through one write() call. Reads (Engine::read) take a storage snapshot together with the
+// schema published with it and never wait for writers of data.
+//
+// Thread-safety: Engine is safe for concurrent use by many sessions; a Session is used by one
+// thread at a time. Changes to one database are serialized; different databases proceed in
+// parallel.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+
+#include "engine/catalog.hpp"
+#include "engine/executors.hpp"
+#include "engine/query.hpp"
+#include "engine/reader.hpp"
+#include "engine/settings.hpp"
+#include "engine/write_context.hpp"
+#include "parser/ast.hpp"
+#include "storage/store.hpp"
+
+namespace strata::engine {
+
+struct EngineOptions {
+  std::string data_dir = "./data";
+  std::string backup_dir;          // empty: <data_dir>/backups
+  SettingValues settings;          // server-wide setting defaults (SPEC §4.11)
+  bool sync_data_writes = false;   // fsync data statements too (schema changes always are)
+  QueryOptions query;              // use_indexes = false forces scans (benchmarks)
+  size_t block_cache_bytes = 64u << 20;
+};
+
+struct Session {
+  uint64_t id = 0;
+  std::string user = "local";
+  ast::Role role = ast::Role::kAdmin;
+  std::string database;  // the active database; "" when none
+};
+
+// What a read sees: a snapshot and the schema published with it.
+struct ReadView {
+  std::shared_ptr<const DatabaseSchema> schema;
+  std::unique_ptr<SnapshotReader> reader;
+};
+
+class Engine {
+ public:
+  // Opens the store in options.data_dir and loads every database's catalog. Errors: the
+  // store's (kStorageError: corrupted, newer format, not a Strata store).
+  static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  ~Engine();
+
+  // A new session (ids are unique per Engine). close_session releases its USE.
+  Session open_session(std::string user, ast::Role role);
+  // An embedded session: admin, user $USER (or "local").
+  Session open_embedded_session();
+  void close_session(Session& session);
+
+  // The gate: one statement, one response.
+  Json execute(Session& session, const ast::Statement& statement);
+  // Parses then executes. `line`/`column` give the text's position in its script. A text with
+  // several statements runs them in order, stopping at the first error, and answers the last
+  // response; an empty text answers null.
+  Json execute_text(Session& session, std::string_view text, uint32_t line = 1,
+                    uint32_t column = 1);
+
+  // Runs `fn` on a WriteContext of database `db` and commits once (see file comment).
+  // `sync` is forced on when the schema changed. Errors: DATABASE_NOT_FOUND, fn's, storage's.
+  Status write(Session& session, const std::string& db, bool sync, UndoLog* undo,
+               const std::function<Status(WriteContext&)>& fn);
+  // A consistent read view of `db` (DATABASE_NOT_FOUND).
+  Result<ReadView> read(const std::string& db) const;
+
+  // Checks that every index agrees with the documents and documents with their schema.
+  // Returns {"ok":bool,"documents":n,"indexEntries":m,"problems":[...]}.
+  Result<Json> check_consistency(const std::string& db) const;
+
+  const EngineOptions& options() const { return options_; }
+  std::string backup_dir() const;
+  storage::Store& store() { return *store_; }
+
+ private:
+  struct DatabaseState;
+  explicit Engine(const EngineOptions& options);
+  Status load();
+  std::shared_ptr<DatabaseState> find(const std::string& name) const;
+
+  // exec_session.cpp
+  Status exec_create_database(Session& s, const ast::CreateDatabase& st, Json* response);
+  Status exec_drop_database(Session& s, const ast::DropDatabase& st, Json* response);
+  Status exec_use_database(Session& s, const ast::UseDatabase& st, Json* response);
+  Status exec_show_databases(Json* response);
+  // backup.cpp
+  Status exec_backup(Session& s, const ast::BackupDatabase& st, Json* response);
+  Status exec_restore(Session& s, const ast::RestoreDatabase& st, Json* response);
+  Status create_database_from(std::string name, const std::function<Status(storage::Txn&,
+                              uint32_t db_id)>& fill, uint32_t* new_id);
+
+  Status dispatch(Session& s, const ast::Statement& st, Json* response);
+  Status run_read(Session& s, const std::string& db,
+                  const std::function<Status(const ReadContext&)>& fn);
+
+  EngineOptions options_;
+  std::unique_ptr<storage::Store> store_;
+  mutable std::mutex dbs_mu_;  // guards dbs_, session_db_, next_db_id_
+  std::map<std::string, std::shared_ptr<DatabaseState>> dbs_;
+  std::map<uint64_t, std::string> session_db_;
+  uint32_t next_db_id_ = 1;
+  uint64_t next_session_id_ = 1;
+};
+
+// True when `name` is an acceptable database name: 1-128 characters, no control characters.
+bool valid_database_name(std::string_view name);
+
+}  // namespace strata::engine

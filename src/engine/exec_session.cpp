@@ -1,0 +1,120 @@
+// SPEC §3.1: CREATE DATABASE, DROP DATABASE (refused while another session USEs it), USE,
+// SHOW DATABASES. Engine members: they change the engine's set of databases.
+#include "engine/database_state.hpp"
+#include "engine/engine.hpp"
+#include "storage/keys.hpp"
+
+namespace strata::engine {
+
+namespace keys = storage::keys;
+
+namespace {
+Status not_found(const std::string& name) {
+  return Status(Code::kDatabaseNotFound, "Database '" + name + "' does not exist");
+}
+}  // namespace
+
+Status Engine::create_database_from(
+    std::string name, const std::function<Status(storage::Txn&, uint32_t)>& fill,
+    uint32_t* new_id) {
+  if (!valid_database_name(name)) {
+    return Status(Code::kInvalidValue,
+                  "invalid database name: 1 to 128 characters, no control characters");
+  }
+  std::lock_guard lock(dbs_mu_);
+  if (dbs_.count(name)) return Status(Code::kDatabaseExists, "Database '" + name + "' already exists");
+  const uint32_t id = next_db_id_;
+  auto txn = store_->begin();
+  DatabaseSchema schema;
+  schema.id = id;
+  schema.name = name;
+  txn->put(storage::Space::kCatalog, keys::catalog_key(id), to_json(schema).dump());
+  txn->put(storage::Space::kCatalog, keys::doc_counter_key(id), keys::u64_value(1));
+  if (fill) STRATA_RETURN_IF_ERROR(fill(*txn, id));
+  txn->put(storage::Space::kMeta, keys::kNextDbIdKey, keys::u32_value(id + 1));
+  // `fill` may have replaced the catalog record and counter (RESTORE): read them back.
+  auto catalog = txn->get(storage::Space::kCatalog, keys::catalog_key(id));
+  if (!catalog.ok()) return catalog.status();
+  auto parsed = schema_from_json(Json::parse(**catalog, nullptr, false));
+  if (!parsed.ok()) return parsed.status();
+  auto counter = txn->get(storage::Space::kCatalog, keys::doc_counter_key(id));
+  if (!counter.ok()) return counter.status();
+  STRATA_RETURN_IF_ERROR(store_->commit(*txn, /*sync=*/true));
+  auto state = std::make_shared<DatabaseState>();
+  state->id = id;
+  state->name = name;
+  state->schema = std::make_shared<const DatabaseSchema>(std::move(*parsed));
+  if (counter->has_value() && (*counter)->size() == 8) state->next_doc_seq = keys::get_u64(**counter);
+  dbs_[name] = state;
+  next_db_id_ = id + 1;
+  if (new_id) *new_id = id;
+  return Status::Ok();
+}
+
+Status Engine::exec_create_database(Session&, const ast::CreateDatabase& st, Json* response) {
+  STRATA_RETURN_IF_ERROR(create_database_from(st.name, nullptr, nullptr));
+  (*response)["message"] = "Database '" + st.name + "' created";
+  return Status::Ok();
+}
+
+Status Engine::exec_drop_database(Session& s, const ast::DropDatabase& st, Json* response) {
+  std::shared_ptr<DatabaseState> state;
+  {
+    std::lock_guard lock(dbs_mu_);
+    auto it = dbs_.find(st.name);
+    if (it == dbs_.end()) return not_found(st.name);
+    state = it->second;
+    for (const auto& [session_id, db] : session_db_) {
+      if (db == st.name && session_id != s.id) {
+        return Status(Code::kDatabaseInUse,
+                      "Database '" + st.name + "' is in use by another session");
+      }
+    }
+    dbs_.erase(it);  // no new session can USE it from now on
+  }
+  std::lock_guard writer(state->writer);
+  auto txn = store_->begin();
+  Status st_del = Status::Ok();
+  for (storage::Space space : keys::kDatabaseSpaces) {
+    auto it = store_->scan_prefix(space, keys::database_prefix(state->id));
+    for (; it->valid(); it->next()) txn->del(space, it->key());
+    if (!it->status().ok()) st_del = it->status();
+  }
+  if (st_del.ok()) st_del = store_->commit(*txn, /*sync=*/true);
+  if (!st_del.ok()) {
+    std::lock_guard lock(dbs_mu_);
+    dbs_[st.name] = state;  // nothing was deleted: the database stays
+    return st_del;
+  }
+  state->dropped = true;
+  {
+    std::lock_guard lock(dbs_mu_);
+    session_db_.erase(s.id);
+  }
+  if (s.database == st.name) s.database.clear();
+  (*response)["message"] = "Database '" + st.name + "' dropped";
+  return Status::Ok();
+}
+
+Status Engine::exec_use_database(Session& s, const ast::UseDatabase& st, Json* response) {
+  std::lock_guard lock(dbs_mu_);
+  if (!dbs_.count(st.name)) return not_found(st.name);
+  session_db_[s.id] = st.name;
+  s.database = st.name;
+  (*response)["message"] = "Now using database '" + st.name + "'";
+  (*response)["database"] = st.name;
+  return Status::Ok();
+}
+
+Status Engine::exec_show_databases(Json* response) {
+  Json names = Json::array();
+  {
+    std::lock_guard lock(dbs_mu_);
+    for (const auto& [name, state] : dbs_) names.push_back(name);
+  }
+  (*response)["ResultCount"] = names.size();
+  (*response)["Result"] = std::move(names);
+  return Status::Ok();
+}
+
+}  // namespace strata::engine

@@ -1,0 +1,192 @@
+#include "engine/index.hpp"
+
+#include <set>
+
+#include "engine/documents.hpp"
+#include "engine/query.hpp"
+#include "storage/codec.hpp"
+#include "storage/keys.hpp"
+
+namespace strata::engine {
+
+namespace keys = storage::keys;
+
+Json field_value(const Json& doc, uint64_t seq, const std::string& field) {
+  if (field == "DocumentID") return keys::document_id(seq);
+  auto it = doc.find(field);
+  return it == doc.end() ? Json() : *it;
+}
+
+std::string key_value(const Json& value) {
+  std::string out;
+  storage::encode_ordered(&out, value);
+  return out;
+}
+
+std::string index_entries_prefix(uint32_t db, const IndexDef& index) {
+  return keys::index_prefix(db, index.id);
+}
+
+std::string index_values_prefix(uint32_t db, const IndexDef& index,
+                                const std::vector<Json>& values) {
+  std::string k = keys::index_prefix(db, index.id);
+  for (const auto& v : values) k += key_value(v);
+  return k;
+}
+
+std::string index_entry_key(uint32_t db, const IndexDef& index, const Json& doc, uint64_t seq) {
+  std::string k = keys::index_prefix(db, index.id);
+  for (const auto& f : index.fields) k += key_value(field_value(doc, seq, f));
+  keys::put_u64(&k, seq);
+  return k;
+}
+
+void add_index_entries(storage::Txn& txn, const DatabaseSchema& schema, uint32_t bundle_id,
+                       const Json& doc, uint64_t seq) {
+  for (const auto& idx : schema.indexes) {
+    if (idx.bundle_id != bundle_id) continue;
+    txn.put(storage::Space::kIndex, index_entry_key(schema.id, idx, doc, seq), "");
+  }
+}
+
+void remove_index_entries(storage::Txn& txn, const DatabaseSchema& schema, uint32_t bundle_id,
+                          const Json& doc, uint64_t seq) {
+  for (const auto& idx : schema.indexes) {
+    if (idx.bundle_id != bundle_id) continue;
+    txn.del(storage::Space::kIndex, index_entry_key(schema.id, idx, doc, seq));
+  }
+}
+
+namespace {
+
+// The values of the index's fields in `doc`; false when any is null (no uniqueness then).
+bool unique_values(const IndexDef& idx, const Json& doc, uint64_t seq, std::vector<Json>* out) {
+  out->clear();
+  for (const auto& f : idx.fields) {
+    Json v = field_value(doc, seq, f);
+    if (v.is_null()) return false;
+    out->push_back(std::move(v));
+  }
+  return true;
+}
+
+// Other documents holding exactly `values` in `idx` (up to `limit`).
+Result<std::vector<uint64_t>> find_equal(const Reader& reader, uint32_t db, const IndexDef& idx,
+                                         const std::vector<Json>& values, uint64_t self,
+                                         size_t limit) {
+  std::vector<uint64_t> out;
+  const std::string prefix = index_values_prefix(db, idx, values);
+  auto it = reader.scan_prefix(storage::Space::kIndex, prefix);
+  for (; it->valid() && out.size() < limit; it->next()) {
+    if (it->key().size() != prefix.size() + 8) continue;  // longer: not this value exactly
+    uint64_t seq = keys::index_key_seq(it->key());
+    if (seq == self) continue;
+    auto doc = load_document(reader, db, idx.bundle_id, seq);
+    if (!doc.ok()) return doc.status();
+    if (!doc->has_value()) continue;
+    bool equal = true;
+    for (size_t i = 0; i < idx.fields.size() && equal; ++i) {
+      equal = compare_values(field_value(**doc, seq, idx.fields[i]), ast::CompareOp::kEq,
+                             values[i]);
+    }
+    if (equal) out.push_back(seq);
+  }
+  STRATA_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+std::string describe_values(const IndexDef& idx, const std::vector<Json>& values) {
+  if (idx.fields.size() == 1) return "field '" + idx.fields[0] + "'";
+  std::string s = "fields (";
+  for (size_t i = 0; i < idx.fields.size(); ++i) s += (i ? ", '" : "'") + idx.fields[i] + "'";
+  return s + ")";
+}
+
+std::string value_text(const std::vector<Json>& values) {
+  if (values.size() == 1) return values[0].dump();
+  return Json(values).dump();
+}
+
+}  // namespace
+
+std::string id_list(const std::vector<uint64_t>& seqs) {
+  std::string s;
+  for (size_t i = 0; i < seqs.size() && i < 5; ++i) {
+    if (i) s += ", ";
+    s += keys::document_id(seqs[i]);
+  }
+  if (seqs.size() > 5) s += ", ...";
+  return s;
+}
+
+Status check_unique(const Reader& reader, const DatabaseSchema& schema, const Bundle& bundle,
+                    const Json& doc, uint64_t seq) {
+  std::vector<Json> values;
+  for (const auto& idx : schema.indexes) {
+    if (idx.bundle_id != bundle.id || !idx.unique) continue;
+    if (!unique_values(idx, doc, seq, &values)) continue;
+    auto clash = find_equal(reader, schema.id, idx, values, seq, 1);
+    if (!clash.ok()) return clash.status();
+    if (!clash->empty()) {
+      return Status(Code::kConstraintViolation,
+                    "Unique constraint violated: " + describe_values(idx, values) +
+                        " in bundle '" + bundle.name + "' already has value " +
+                        value_text(values) + " (DocumentID " +
+                        keys::document_id(clash->front()) + ")",
+                    Json{{"index", idx.name}});
+    }
+  }
+  return Status::Ok();
+}
+
+Status build_index(WriteContext& ctx, const IndexDef& idx) {
+  const Bundle* bundle = ctx.schema().bundle_by_id(idx.bundle_id);
+  if (!bundle) return bundle_not_found("#" + std::to_string(idx.bundle_id));
+  std::set<uint64_t> clashing;
+  std::vector<Json> values;
+  Status st = for_each_document(ctx.reader(), ctx.db_id(), idx.bundle_id,
+                                [&](uint64_t seq, Json& doc) -> Status {
+    if (idx.unique && unique_values(idx, doc, seq, &values)) {
+      auto clash = find_equal(ctx.reader(), ctx.db_id(), idx, values, seq, 5);
+      if (!clash.ok()) return clash.status();
+      if (!clash->empty()) {
+        clashing.insert(seq);
+        clashing.insert(clash->begin(), clash->end());
+      }
+    }
+    ctx.txn().put(storage::Space::kIndex, index_entry_key(ctx.db_id(), idx, doc, seq), "");
+    return Status::Ok();
+  });
+  STRATA_RETURN_IF_ERROR(st);
+  if (!clashing.empty()) {
+    std::vector<uint64_t> ids(clashing.begin(), clashing.end());
+    return Status(Code::kConstraintViolation,
+                  "Cannot create unique index '" + idx.name + "' on bundle '" + bundle->name +
+                      "': " + std::to_string(ids.size()) +
+                      " documents have duplicate values (DocumentIDs " + id_list(ids) + ")",
+                  Json{{"documentCount", ids.size()}});
+  }
+  return Status::Ok();
+}
+
+Status drop_index_entries(WriteContext& ctx, const IndexDef& idx) {
+  // Collect first, delete after: the iterator is closed before the txn changes.
+  const std::string prefix = index_entries_prefix(ctx.db_id(), idx);
+  const std::string end = storage::prefix_end(prefix);
+  std::string begin = prefix;
+  std::vector<std::string> batch;
+  for (;;) {
+    batch.clear();
+    {
+      auto it = ctx.reader().scan(storage::Space::kIndex, begin, end);
+      for (; it->valid() && batch.size() < 4096; it->next()) batch.emplace_back(it->key());
+      STRATA_RETURN_IF_ERROR(it->status());
+    }
+    for (const auto& k : batch) ctx.txn().del(storage::Space::kIndex, k);
+    if (batch.size() < 4096) return Status::Ok();
+    begin = batch.back();
+    begin.push_back('\0');
+  }
+}
+
+}  // namespace strata::engine

@@ -1,0 +1,40 @@
+#include "engine/response.hpp"
+
+namespace strata::engine {
+
+Json success(Json fields) {
+  Json out = Json::object();
+  out["status"] = "success";
+  out["success"] = true;
+  if (fields.is_object()) {
+    for (auto& [k, v] : fields.items()) out[k] = std::move(v);
+  }
+  return out;
+}
+
+Json success_message(std::string message) {
+  return success(Json{{"message", std::move(message)}});
+}
+
+Json error(const Status& status) {
+  Json out = Json::object();
+  out["status"] = "error";
+  out["success"] = false;
+  out["message"] = status.message();
+  out["error"] = Json{{"code", std::string(code_name(status.code()))},
+                      {"type", std::string(code_type(status.code()))},
+                      {"message", status.message()}};
+  if (status.details().is_object()) {
+    for (auto& [k, v] : status.details().items()) {
+      if (k != "status" && k != "success" && k != "error" && k != "message") out[k] = v;
+    }
+  }
+  return out;
+}
+
+bool is_success(const Json& response) {
+  auto it = response.find("success");
+  return it != response.end() && it->is_boolean() && it->get<bool>();
+}
+
+}  // namespace strata::engine

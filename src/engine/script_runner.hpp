@@ -1,0 +1,21 @@
+#pragma once
+// run_script: executes a statement stream (a file or stdin) against an Engine, as
+// `strata exec` does (SPEC §7). The input is read in chunks and cut by parser's
+// StatementSplitter, so a multi-gigabyte script is never held in memory whole; each
+// statement is parsed with its position in the stream and executed through the gate.
+// Output: one compact JSON response per statement, one per line, flushed per statement.
+// Returns 0 when every statement succeeded; 1 at the first error (reading stops there unless
+// `continue_on_error`, in which case every statement runs and 1 is still returned).
+// Thread-safety: one call per Session at a time.
+
+#include <istream>
+#include <ostream>
+
+#include "engine/engine.hpp"
+
+namespace strata::engine {
+
+int run_script(Engine& engine, Session& session, std::istream& in, std::ostream& out,
+               bool continue_on_error);
+
+}  // namespace strata::engine

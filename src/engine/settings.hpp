@@ -1,0 +1,46 @@
+#pragma once
+// The five database settings of SPEC §4.11: their defaults (in one place, STYLE §11), how a
+// value is validated, and how the effective value and its source are resolved:
+//   database override (SET)  >  server default (flags / config)  >  built-in default.
+// Thread-safety: pure functions over plain values.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.hpp"
+
+namespace strata::engine {
+
+// Built-in defaults. Server-wide defaults are a copy of this struct, filled by flags.
+struct SettingValues {
+  int64_t max_migration_commands = 1000;
+  double migration_performance_threshold = 1.0;  // seconds
+  int64_t migration_timeout_seconds = 300;
+  bool require_explicit_down_commands = false;
+  bool allow_direct_schema_changes = true;
+};
+
+// The canonical names, in SHOW SETTINGS order.
+inline constexpr const char* kSettingNames[] = {
+    "MaxMigrationCommands", "MigrationPerformanceThreshold", "MigrationTimeoutSeconds",
+    "RequireExplicitDownCommands", "AllowDirectSchemaChanges"};
+
+// The canonical spelling of a setting name given in any case; INVALID_SETTING when unknown.
+Result<std::string> canonical_setting_name(std::string_view name);
+// Checks a value for a setting (canonical name): type and range. INVALID_SETTING otherwise.
+// Returns the value normalized (e.g. 2 -> 2.0 for the threshold).
+Result<Json> validate_setting(const std::string& name, const Json& value);
+
+// One setting of `values` as JSON.
+Json setting_value(const SettingValues& values, const std::string& name);
+// `values` with `name` set to `value` (already validated).
+void apply_setting(SettingValues* values, const std::string& name, const Json& value);
+
+// The effective values: `server` overridden by the database's `overrides` object.
+SettingValues effective_settings(const SettingValues& server, const Json& overrides);
+
+// SHOW SETTINGS: {"Name":{"value":v,"source":"default"|"server"|"database"}, ...}.
+Json describe_settings(const SettingValues& server, const Json& overrides);
+
+}  // namespace strata::engine
