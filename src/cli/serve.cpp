@@ -16,9 +16,28 @@
 
 namespace strata::cli {
 
+namespace {
+
+// Fills every option of `cmd` that the command line did not set from `file`'s `key = value`
+// lines (CLI11's INI/TOML reader). Unknown keys are a usage error.
+void apply_config_file(CLI::App& cmd, const std::string& file) {
+  std::vector<CLI::ConfigItem> items = CLI::ConfigTOML().from_file(file);
+  for (const CLI::ConfigItem& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // section markers
+    CLI::Option* option = cmd.get_option_no_throw("--" + item.name);
+    if (option == nullptr || item.name == "config") {
+      throw CLI::ConfigError("unknown option '" + item.name + "' in " + file);
+    }
+    if (option->count() > 0) continue;  // the command line wins
+    option->add_result(item.inputs);
+    option->run_callback();
+  }
+}
+
+}  // namespace
+
 CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
   CLI::App* cmd = app.add_subcommand("serve", "Run the server on an embedded store");
-  cmd->set_config("--config", "", "Read these options from an INI/TOML file (key = value)");
   cmd->add_option("--data", o.data, "Data directory")->capture_default_str();
   cmd->add_option("--host", o.host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", o.port, "TCP port (0: any free port)")->capture_default_str();
@@ -42,6 +61,11 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
   cmd->add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  // Declared last, so the file fills only what the command line left unset.
+  cmd->add_option_function<std::string>(
+         "--config", [cmd](const std::string& file) { apply_config_file(*cmd, file); },
+         "Read options from an INI/TOML file (key = value, keys named like the flags)")
+      ->check(CLI::ExistingFile);
   return cmd;
 }
 

@@ -1,7 +1,5 @@
 #include "server/engine_handler.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "engine/response.hpp"
 #include "parser/parser.hpp"
 #include "server/handshake.hpp"
@@ -45,13 +43,11 @@ Json EngineHandler::execute_statement(State& state, const ast::Statement& statem
     auto role = users_.authenticate(auth->user, auth->password);
     if (!role.ok()) {
       reply->auth = Reply::Auth::kFailed;
-      if (role.status().code() == Code::kAuthFailed) {
-        spdlog::warn("connection {} from {}: AUTH failed for user '{}'", state.peer.connection_id,
-                     state.peer.address, auth->user);
-      }
+      reply->auth_user = auth->user;
       return engine::error(role.status());
     }
     reply->auth = Reply::Auth::kSucceeded;
+    reply->auth_user = auth->user;
     state.authenticated = true;
     state.session.user = auth->user;
     state.session.role = *role;
@@ -95,10 +91,9 @@ Reply EngineHandler::execute(HandlerSession& session, std::string_view text, uin
 Reply EngineHandler::handshake(HandlerSession& session, const HandshakeRequest& request) {
   auto& state = static_cast<State&>(session);
   Reply reply;
+  reply.auth_user = request.user;
   auto role = users_.authenticate(request.user, request.password);
   if (!role.ok()) {
-    spdlog::warn("connection {} from {}: handshake failed for user '{}'",
-                 state.peer.connection_id, state.peer.address, request.user);
     reply.lines = error_line(role.status());
     reply.auth = Reply::Auth::kFailed;
     reply.close = true;

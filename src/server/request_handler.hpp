@@ -34,6 +34,8 @@ struct Reply {
   std::string lines;      // one or more complete lines, each ending in '\n'
   bool close = false;     // close the connection once `lines` are written
   Auth auth = Auth::kNone;  // the statement was an authentication attempt, and its outcome
+  std::string auth_user;    // for authentication attempts: the user name (logged; never the
+                            // password)
 };
 
 // The parts of `syndrdb://HOST:PORT:DATABASE:USER:PASSWORD;` (handshake.hpp parses it).

@@ -186,8 +186,8 @@ asio::awaitable<void> Session::process_loop(std::shared_ptr<Session> self) {
     Reply& last = replies.back();
     if (last.auth == Reply::Auth::kFailed) {
       ++auth_failures_;
-      spdlog::warn("connection {} from {}: authentication failed ({} of {})", id(),
-                   peer_.address, auth_failures_, kMaxAuthFailures);
+      spdlog::warn("connection {} from {}: authentication failed for user '{}' ({} of {})", id(),
+                   peer_.address, last.auth_user, auth_failures_, kMaxAuthFailures);
       auto delay = context_.throttle.record_failure(peer_.address);
       if (auth_failures_ >= kMaxAuthFailures) close_after = true;
       asio::steady_timer timer(transport_.get_executor(), delay);
