@@ -45,6 +45,7 @@ struct ShellOptions {
   uint16_t port = 1776;
   std::string db;
   std::string user = "admin";
+  std::string password_env = "STRATA_PASSWORD";  // else the password is asked on the terminal
   bool json = false;  // raw response lines instead of tables
 };
 
@@ -55,6 +56,7 @@ struct RunOptions {
   uint16_t port = 1776;
   std::string db;
   std::string user = "admin";
+  std::string password_env = "STRATA_PASSWORD";  // else asked on the terminal, if there is one
   bool keep_going = false;  // --continue
 };
 
