@@ -43,16 +43,17 @@ constexpr size_t kWindowBytes = 1 << 20;
 
 struct InFlight {
   std::string file;
-  uint32_t line, column;  // where the statement starts in its file
-  uint32_t server_line;   // where it starts in the connection's stream
+  uint32_t line, column;                // where the statement starts in its file
+  uint32_t server_line, server_column;  // where it starts in the connection's stream
   size_t bytes;
 };
 
 class Runner {
  public:
-  // `first_line`: the stream line the first statement will start on (after the preamble).
-  Runner(WireClient& client, const RunOptions& options, uint32_t first_line)
-      : client_(client), options_(options), server_line_(first_line), progress_(isatty(2)) {}
+  // `first_column`: the stream column the first statement starts at (after the preamble,
+  // which is sent on line 1 without newlines).
+  Runner(WireClient& client, const RunOptions& options, uint32_t first_column)
+      : client_(client), options_(options), server_column_(first_column), progress_(isatty(2)) {}
 
   // Plays one input; false after a failure (without --continue) or a lost connection.
   bool play(const std::string& name, int fd) {
@@ -105,16 +106,37 @@ class Runner {
       if (!receive() && !options_.keep_going) return false;
       if (lost_) return false;
     }
-    if (!client_.send_statement(statement.text).ok()) {
+    // Newlines and spaces put the statement where it is in the file, so the positions in the
+    // server's messages are the file's (exactly so in the first file, after the preamble).
+    std::string frame;
+    if (statement.line > server_line_) {
+      frame.append(statement.line - server_line_, '\n');
+      server_line_ = statement.line;
+      server_column_ = 1;
+    }
+    if (statement.line == server_line_ && statement.column > server_column_) {
+      frame.append(statement.column - server_column_, ' ');
+      server_column_ = statement.column;
+    }
+    in_flight_.push_back({file, statement.line, statement.column, server_line_, server_column_,
+                          statement.text.size()});
+    in_flight_bytes_ += statement.text.size();
+    frame.append(statement.text);
+    frame.push_back('\x04');
+    for (char c : statement.text) {
+      if (c == '\n') {
+        ++server_line_;
+        server_column_ = 1;
+      } else {
+        ++server_column_;
+      }
+    }
+    ++server_column_;  // the EOT
+    if (!client_.send(frame).ok()) {
       std::cerr << "strata run: the server closed the connection\n";
       lost_ = io_error_ = true;
       return false;
     }
-    in_flight_.push_back({file, statement.line, statement.column, server_line_,
-                          statement.text.size()});
-    in_flight_bytes_ += statement.text.size();
-    for (char c : statement.text) server_line_ += c == '\n';
-    ++server_line_;  // the frame's trailing newline
     if (!options_.keep_going) return receive();
     return true;
   }
@@ -150,8 +172,9 @@ class Runner {
       const uint32_t server_column = response.value("column", 1u);
       if (server_line >= statement.server_line) {
         line = statement.line + (server_line - statement.server_line);
-        column = server_line == statement.server_line ? statement.column + server_column - 1
-                                                        : server_column;
+        column = server_line == statement.server_line
+                     ? statement.column + server_column - statement.server_column
+                     : server_column;
       }
     }
     std::string code = "ERROR", message = "unreadable response";
@@ -170,7 +193,8 @@ class Runner {
   const RunOptions& options_;
   std::deque<InFlight> in_flight_;
   size_t in_flight_bytes_ = 0;
-  uint32_t server_line_;
+  uint32_t server_line_ = 1;  // the position of the next byte sent in the server's stream
+  uint32_t server_column_;
   size_t answered_ = 0;
   size_t failures_ = 0;
   bool progress_;
@@ -190,8 +214,10 @@ int run_run(const RunOptions& options) {
   std::vector<std::string> preamble;
   if (password && !password->empty()) preamble.push_back(auth_statement(options.user, *password));
   if (!options.db.empty()) preamble.push_back(use_statement(options.db));
+  uint32_t column = 1;
   for (const std::string& statement : preamble) {
-    std::optional<std::string> line = (*client)->ask(statement);
+    column += static_cast<uint32_t>(statement.size()) + 1;  // the text and its EOT
+    std::optional<std::string> line = (*client)->ask(statement, /*newline=*/false);
     Json response = line ? Json::parse(*line, nullptr, false) : Json();
     if (!response.is_object() || !response.value("success", false)) {
       std::cerr << "strata run: " << (line ? response.value("message", *line) : "no answer")
@@ -199,7 +225,7 @@ int run_run(const RunOptions& options) {
       return kExitProblems;
     }
   }
-  Runner runner(**client, options, 1 + static_cast<uint32_t>(preamble.size()));
+  Runner runner(**client, options, column);
   bool ok = true;
   for (const std::string& file : options.files) {
     int fd = file == "-" ? 0 : ::open(file.c_str(), O_RDONLY);

@@ -52,11 +52,11 @@ Status WireClient::send(std::string_view bytes) {
   return Status::Ok();
 }
 
-Status WireClient::send_statement(std::string_view text) {
+Status WireClient::send_statement(std::string_view text, bool newline) {
   std::string frame;
   frame.reserve(text.size() + 2);
   frame.append(text);
-  frame.append("\x04\n");
+  frame.append(newline ? "\x04\n" : "\x04");
   return send(frame);
 }
 
@@ -76,8 +76,8 @@ std::optional<std::string> WireClient::read_line() {
   }
 }
 
-std::optional<std::string> WireClient::ask(std::string_view statement) {
-  if (!send_statement(statement).ok()) return std::nullopt;
+std::optional<std::string> WireClient::ask(std::string_view statement, bool newline) {
+  if (!send_statement(statement, newline).ok()) return std::nullopt;
   return read_line();
 }
 

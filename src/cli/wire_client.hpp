@@ -21,12 +21,12 @@ class WireClient {
 
   // Sends raw bytes. Errors: kInternal when the server has gone.
   Status send(std::string_view bytes);
-  // One statement as its own frame: `text` + EOT + newline.
-  Status send_statement(std::string_view text);
+  // One statement as its own frame: `text` + EOT (+ a newline when `newline`).
+  Status send_statement(std::string_view text, bool newline = true);
   // The next response line without '\n'; nullopt when the server closed the connection.
   std::optional<std::string> read_line();
   // Sends one statement and reads its one response (nullopt: connection closed).
-  std::optional<std::string> ask(std::string_view statement);
+  std::optional<std::string> ask(std::string_view statement, bool newline = true);
   // Ends our sending side; responses can still be read.
   void shutdown_send();
 
