@@ -41,14 +41,16 @@ class TempDir {
 
 class ServerProcess {
  public:
-  // Starts `strata serve --data <dir>/data --port 0 --init-db main <extra...>` with
+  // Starts `strata serve --data <dir>/data --port 0 [--init-db main] <extra...>` with
   // STRATA_ADMIN_PASSWORD=`admin_password` (unset when empty) and waits until it listens.
   explicit ServerProcess(std::vector<std::string> extra = {},
-                         std::string admin_password = "admin-pw", const TempDir* dir = nullptr)
+                         std::string admin_password = "admin-pw", const TempDir* dir = nullptr,
+                         bool init_main = true)
       : own_dir_(dir ? nullptr : std::make_unique<TempDir>()), dir_(dir ? *dir : *own_dir_) {
     log_path_ = dir_.path() + "/server" + std::to_string(++starts_) + ".log";
-    std::vector<std::string> args = {STRATA_BINARY, "serve",     "--data", dir_.path() + "/data",
-                                     "--port",      "0",         "--init-db", "main"};
+    std::vector<std::string> args = {STRATA_BINARY, "serve", "--data", dir_.path() + "/data",
+                                     "--port", "0"};
+    if (init_main) args.insert(args.end(), {"--init-db", "main"});
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = fork();
     if (pid_ == 0) {
