@@ -70,11 +70,16 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--host") o.host = argv[i + 1];
-    else if (flag == "--port") o.port = std::atoi(argv[i + 1]);
-    else if (flag == "--connections") o.connections = std::atoi(argv[i + 1]);
-    else if (flag == "--pipeline") o.pipeline = std::atoi(argv[i + 1]);
-    else if (flag == "--requests") o.requests = std::atol(argv[i + 1]);
+    if (flag == "--host")
+      o.host = argv[i + 1];
+    else if (flag == "--port")
+      o.port = std::atoi(argv[i + 1]);
+    else if (flag == "--connections")
+      o.connections = std::atoi(argv[i + 1]);
+    else if (flag == "--pipeline")
+      o.pipeline = std::atoi(argv[i + 1]);
+    else if (flag == "--requests")
+      o.requests = std::atol(argv[i + 1]);
     else {
       std::fprintf(stderr, "ping_bench: unknown flag %s\n", flag.c_str());
       return 2;
@@ -129,10 +134,10 @@ int main(int argc, char** argv) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("PING: %.0f requests per second (%ld requests, %d connections, pipeline %d, "
-              "%.2f s)\n",
-              static_cast<double>(answered) / seconds, answered, o.connections, o.pipeline,
-              seconds);
+  std::printf(
+      "PING: %.0f requests per second (%ld requests, %d connections, pipeline %d, "
+      "%.2f s)\n",
+      static_cast<double>(answered) / seconds, answered, o.connections, o.pipeline, seconds);
   for (auto& c : connections) ::close(c.fd);
   return 0;
 }

@@ -78,10 +78,14 @@ int main(int argc, char** argv) {
   long requests = 20000;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--port") port = std::atoi(argv[i + 1]);
-    else if (flag == "--connections") connections = std::atoi(argv[i + 1]);
-    else if (flag == "--requests") requests = std::atol(argv[i + 1]);
-    else if (flag == "--migrations") migrations = std::atoi(argv[i + 1]);
+    if (flag == "--port")
+      port = std::atoi(argv[i + 1]);
+    else if (flag == "--connections")
+      connections = std::atoi(argv[i + 1]);
+    else if (flag == "--requests")
+      requests = std::atol(argv[i + 1]);
+    else if (flag == "--migrations")
+      migrations = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "show_migrations_bench: unknown flag %s\n", flag.c_str());
       return 2;
@@ -96,12 +100,12 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "show_migrations_bench: SHOW MIGRATIONS fails: %s\n", shown.c_str());
       return 3;
     }
-    for (int v = 1; v <= migrations && shown.find("\"Version\":" + std::to_string(v)) ==
-                                           std::string::npos; ++v) {
-      std::string created = setup.ask("START MIGRATION WITH DESCRIPTION \"bench " +
-                                      std::to_string(v) + "\" CREATE BUNDLE \"B" +
-                                      std::to_string(v) +
-                                      "\" WITH FIELDS ({\"n\", INT, false, false}) COMMIT");
+    for (int v = 1;
+         v <= migrations && shown.find("\"Version\":" + std::to_string(v)) == std::string::npos;
+         ++v) {
+      std::string created = setup.ask(
+          "START MIGRATION WITH DESCRIPTION \"bench " + std::to_string(v) + "\" CREATE BUNDLE \"B" +
+          std::to_string(v) + "\" WITH FIELDS ({\"n\", INT, false, false}) COMMIT");
       std::string applied = setup.ask("APPLY MIGRATION WITH VERSION " + std::to_string(v));
       if (!ok(created) || !ok(applied)) {
         std::fprintf(stderr, "show_migrations_bench: cannot build the ledger:\n%s\n%s\n",
@@ -135,9 +139,10 @@ int main(int argc, char** argv) {
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
   auto pct = [&](double p) { return all[std::min(all.size() - 1, size_t(p * all.size()))]; };
-  std::printf("SHOW MIGRATIONS (%d migrations), %d connections: %.0f requests per second, "
-              "p50 %.3f ms, p99 %.3f ms, max %.3f ms (%zu requests)\n",
-              migrations, connections, static_cast<double>(all.size()) / seconds, pct(0.5),
-              pct(0.99), all.back(), all.size());
+  std::printf(
+      "SHOW MIGRATIONS (%d migrations), %d connections: %.0f requests per second, "
+      "p50 %.3f ms, p99 %.3f ms, max %.3f ms (%zu requests)\n",
+      migrations, connections, static_cast<double>(all.size()) / seconds, pct(0.5), pct(0.99),
+      all.back(), all.size());
   return 0;
 }

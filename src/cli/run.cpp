@@ -26,7 +26,9 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   CLI::App* cmd = app.add_subcommand("run", "Send scripts to a server and print each response");
   cmd->add_option("files", o.files, "Script files, or - for standard input")->required();
   cmd->add_option("--host", o.host, "Server address")->capture_default_str();
-  cmd->add_option("--port", o.port, "Server port")->capture_default_str()->check(CLI::Range(1, 65535));
+  cmd->add_option("--port", o.port, "Server port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
   cmd->add_option("--db", o.db, "Database to USE before the scripts");
   cmd->add_option("--user", o.user, "User name")->capture_default_str();
   cmd->add_option("--password-env", o.password_env,
@@ -67,8 +69,10 @@ class Runner {
         io_error_ = true;
         return false;
       }
-      if (n == 0) splitter.finish();
-      else splitter.feed(std::string_view(chunk, static_cast<size_t>(n)));
+      if (n == 0)
+        splitter.finish();
+      else
+        splitter.feed(std::string_view(chunk, static_cast<size_t>(n)));
       while (auto statement = splitter.next()) {
         if (!send(name, *statement)) return false;
       }

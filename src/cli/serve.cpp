@@ -137,9 +137,10 @@ int run_serve(const ServeOptions& o) {
   }
   if (!generated->empty()) {
     // Shown once, at the first start; only its hash is stored.
-    spdlog::warn("created user 'admin' with password {} (shown only now; change it with "
-                 "ALTER USER \"admin\" SET PASSWORD \"...\")",
-                 *generated);
+    spdlog::warn(
+        "created user 'admin' with password {} (shown only now; change it with "
+        "ALTER USER \"admin\" SET PASSWORD \"...\")",
+        *generated);
   } else if (admin_password) {
     spdlog::info("user 'admin' ready (password from STRATA_ADMIN_PASSWORD on first start)");
   }

@@ -23,7 +23,9 @@ namespace strata::cli {
 CLI::App* add_shell_command(CLI::App& app, ShellOptions& o) {
   CLI::App* cmd = app.add_subcommand("shell", "Interactive shell connected to a server");
   cmd->add_option("--host", o.host, "Server address")->capture_default_str();
-  cmd->add_option("--port", o.port, "Server port")->capture_default_str()->check(CLI::Range(1, 65535));
+  cmd->add_option("--port", o.port, "Server port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
   cmd->add_option("--db", o.db, "Database to USE after connecting");
   cmd->add_option("--user", o.user, "User name (the password is asked without echo)")
       ->capture_default_str();
@@ -94,10 +96,10 @@ class Shell {
       if (!std::getline(std::cin, line)) return std::nullopt;
       return line;
     }
-    const std::string prompt = splitter_.has_partial()
-                                   ? "    -> "
-                                   : "strata" + (database_.empty() ? "" : "(" + database_ + ")") +
-                                         "> ";
+    const std::string prompt =
+        splitter_.has_partial()
+            ? "    -> "
+            : "strata" + (database_.empty() ? "" : "(" + database_ + ")") + "> ";
     char* raw = ::readline(prompt.c_str());
     if (raw == nullptr) {
       std::cout << "\n";
@@ -147,15 +149,16 @@ class Shell {
       }
       std::cout << format_response(*answer, format_);
       if (timing_) {
-        const double ms = std::chrono::duration<double, std::milli>(
-                              std::chrono::steady_clock::now() - started).count();
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
         std::printf("Time: %.3f ms\n", ms);
       }
       std::cout << std::flush;
       Json response = Json::parse(*answer, nullptr, false);
       if (response.is_object() && response.value("success", false) &&
-          response.contains("database") && statement->text.find_first_not_of(" \t\r\n") !=
-                                               std::string::npos) {
+          response.contains("database") &&
+          statement->text.find_first_not_of(" \t\r\n") != std::string::npos) {
         // USE answers with the database it switched to.
         const std::string& t = statement->text;
         const size_t s = t.find_first_not_of(" \t\r\n");
@@ -187,7 +190,8 @@ int run_shell(const ShellOptions& options) {
   const bool interactive = isatty(0);
   Shell shell(**client, options, interactive);
   std::optional<std::string> password = obtain_password(options.password_env, options.user);
-  if (password && !password->empty() && !shell.run(auth_statement(options.user, *password), false)) {
+  if (password && !password->empty() &&
+      !shell.run(auth_statement(options.user, *password), false)) {
     return kExitProblems;
   }
   if (!options.db.empty() && !shell.run(use_statement(options.db), false)) return kExitProblems;

@@ -25,8 +25,8 @@ std::string cell(const Json& value) {
   if (value.is_null()) return "";
   if (value.is_string()) {
     text = value.get<std::string>();
-  } else if (value.is_array() && std::all_of(value.begin(), value.end(),
-                                             [](const Json& v) { return v.is_string(); })) {
+  } else if (value.is_array() &&
+             std::all_of(value.begin(), value.end(), [](const Json& v) { return v.is_string(); })) {
     for (const Json& v : value) text += (text.empty() ? "" : ", ") + v.get<std::string>();
   } else {
     text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -36,7 +36,8 @@ std::string cell(const Json& value) {
     size_t bytes = 0, seen = 0;
     while (bytes < text.size() && seen < kMaxCell - 1) {
       ++bytes;
-      while (bytes < text.size() && (static_cast<unsigned char>(text[bytes]) & 0xc0) == 0x80) ++bytes;
+      while (bytes < text.size() && (static_cast<unsigned char>(text[bytes]) & 0xc0) == 0x80)
+        ++bytes;
       ++seen;
     }
     text = text.substr(0, bytes) + "…";
@@ -69,7 +70,8 @@ std::string object_table(const Json& rows, const std::vector<std::string>& prefe
   std::vector<std::vector<std::string>> cells;
   for (const Json& row : rows) {
     std::vector<std::string> r;
-    for (const std::string& c : columns) r.push_back(row.is_object() && row.contains(c) ? cell(row[c]) : "");
+    for (const std::string& c : columns)
+      r.push_back(row.is_object() && row.contains(c) ? cell(row[c]) : "");
     cells.push_back(std::move(r));
   }
   return render_table(columns, cells);
@@ -167,8 +169,8 @@ std::string format_response(const std::string& line, const ShellFormat& format) 
   if (response.contains("migrations") && response["migrations"].is_array()) {
     const Json& migrations = response["migrations"];
     out += paint(format, kBold, "database " + response.value("database", "")) +
-           "  currentVersion " + cell(response.value("currentVersion", Json())) +
-           "  schemaDrift " + cell(response.value("schemaDrift", Json())) + "\n";
+           "  currentVersion " + cell(response.value("currentVersion", Json())) + "  schemaDrift " +
+           cell(response.value("schemaDrift", Json())) + "\n";
     out += object_table(migrations, {"Version", "Status", "Description", "CreatedAt", "AppliedAt",
                                      "CommandCount", "CreatedBy"});
     return out + rows_footer(migrations.size(), response);

@@ -104,15 +104,17 @@ Status not_found(std::string_view user) {
 
 const char* role_to_string(ast::Role role) {
   switch (role) {
-    case ast::Role::kAdmin: return "admin";
-    case ast::Role::kMigrator: return "migrator";
-    case ast::Role::kReader: return "reader";
+    case ast::Role::kAdmin:
+      return "admin";
+    case ast::Role::kMigrator:
+      return "migrator";
+    case ast::Role::kReader:
+      return "reader";
   }
   return "reader";
 }
 
-std::string hash_password(std::string_view password, std::string_view salt,
-                          uint32_t iterations) {
+std::string hash_password(std::string_view password, std::string_view salt, uint32_t iterations) {
   std::string out(32, '\0');
   PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
                     reinterpret_cast<const unsigned char*>(salt.data()),
@@ -132,15 +134,16 @@ Result<std::optional<UserStore::Record>> UserStore::load(std::string_view user) 
   if (!role || !salt || !hash) {
     return Status(Code::kStorageError, "user record of '" + std::string(user) + "' is corrupted");
   }
-  Record r{std::string(user), *role, *salt, *hash, j.value("iterations", kPasswordIterations),
-           j.value("created_at", "")};
+  Record r{
+      std::string(user),        *role, *salt, *hash, j.value("iterations", kPasswordIterations),
+      j.value("created_at", "")};
   return std::optional<Record>(std::move(r));
 }
 
 Status UserStore::save(const Record& r) {
-  Json j = {{"name", r.name},           {"role", role_to_string(r.role)},
-            {"salt", to_hex(r.salt)},   {"hash", to_hex(r.hash)},
-            {"iterations", r.iterations}, {"created_at", r.created_at}};
+  Json j = {
+      {"name", r.name},         {"role", role_to_string(r.role)}, {"salt", to_hex(r.salt)},
+      {"hash", to_hex(r.hash)}, {"iterations", r.iterations},     {"created_at", r.created_at}};
   auto txn = store_.begin();
   txn->put(storage::Space::kSystem, user_key(r.name), j.dump());
   return store_.commit(*txn, /*sync=*/true);
@@ -154,13 +157,12 @@ Result<std::string> UserStore::ensure_admin(std::string_view password) {
   if (any) return std::string();
   std::string generated;
   if (password.empty()) {
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     for (unsigned char c : random_bytes(24)) generated.push_back(kAlphabet[c % 56]);
     password = generated;
   }
-  Record r{"admin", ast::Role::kAdmin, random_bytes(kSaltBytes), "", kPasswordIterations,
-           now_rfc3339()};
+  Record r{"admin", ast::Role::kAdmin,   random_bytes(kSaltBytes),
+           "",      kPasswordIterations, now_rfc3339()};
   r.hash = hash_password(password, r.salt, r.iterations);
   STRATA_RETURN_IF_ERROR(save(r));
   return generated;
@@ -172,8 +174,8 @@ Result<ast::Role> UserStore::authenticate(std::string_view user, std::string_vie
   // An unknown user costs the same PBKDF2 work as a known one: timing does not tell them apart.
   static const std::string kDummySalt(kSaltBytes, '\x5a');
   const Record* r = record->has_value() ? &**record : nullptr;
-  std::string computed = hash_password(password, r ? r->salt : kDummySalt,
-                                       r ? r->iterations : kPasswordIterations);
+  std::string computed =
+      hash_password(password, r ? r->salt : kDummySalt, r ? r->iterations : kPasswordIterations);
   const bool match = r && r->hash.size() == computed.size() &&
                      CRYPTO_memcmp(r->hash.data(), computed.data(), computed.size()) == 0;
   if (!match) return Status(Code::kAuthFailed, "authentication failed");
@@ -189,8 +191,8 @@ Status UserStore::create(std::string_view user, std::string_view password, ast::
   if (existing->has_value()) {
     return Status(Code::kUserExists, "User '" + std::string(user) + "' already exists");
   }
-  Record r{std::string(user), role, random_bytes(kSaltBytes), "", kPasswordIterations,
-           now_rfc3339()};
+  Record r{std::string(user),   role,         random_bytes(kSaltBytes), "",
+           kPasswordIterations, now_rfc3339()};
   r.hash = hash_password(password, r.salt, r.iterations);
   return save(r);
 }
@@ -294,8 +296,8 @@ std::optional<Json> execute_user_statement(UserStore& users, const ast::Statemen
     if (!list.ok()) return error(list.status());
     Json rows = Json::array();
     for (const UserInfo& u : *list) {
-      rows.push_back({{"Name", u.name}, {"Role", role_to_string(u.role)},
-                      {"CreatedAt", u.created_at}});
+      rows.push_back(
+          {{"Name", u.name}, {"Role", role_to_string(u.role)}, {"CreatedAt", u.created_at}});
     }
     const size_t n = rows.size();
     return success({{"Result", std::move(rows)}, {"ResultCount", n}});

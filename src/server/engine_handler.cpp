@@ -30,15 +30,14 @@ bool is_user_statement(const ast::Statement& s) {
 
 std::unique_ptr<HandlerSession> EngineHandler::open_session(const Peer& peer) {
   auto state = std::make_unique<State>(
-      engine_, engine_.open_session(auth_ ? "" : "admin",
-                                    auth_ ? ast::Role::kReader : ast::Role::kAdmin),
+      engine_,
+      engine_.open_session(auth_ ? "" : "admin", auth_ ? ast::Role::kReader : ast::Role::kAdmin),
       peer);
   state->authenticated = !auth_;
   return state;
 }
 
-Json EngineHandler::execute_statement(State& state, const ast::Statement& statement,
-                                      Reply* reply) {
+Json EngineHandler::execute_statement(State& state, const ast::Statement& statement, Reply* reply) {
   if (const auto* auth = std::get_if<ast::Auth>(&statement)) {
     auto role = users_.authenticate(auth->user, auth->password);
     if (!role.ok()) {
@@ -60,10 +59,10 @@ Json EngineHandler::execute_statement(State& state, const ast::Statement& statem
   }
   if (is_user_statement(statement)) {
     if (state.session.role != ast::Role::kAdmin) {
-      return engine::error(Status(Code::kPermissionDenied,
-                                  std::string("permission denied: role ") +
-                                      engine::role_to_string(state.session.role) +
-                                      " cannot run " + ast::statement_name(statement)));
+      return engine::error(
+          Status(Code::kPermissionDenied, std::string("permission denied: role ") +
+                                              engine::role_to_string(state.session.role) +
+                                              " cannot run " + ast::statement_name(statement)));
     }
     return *engine::execute_user_statement(users_, statement);
   }

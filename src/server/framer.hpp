@@ -2,9 +2,9 @@
 // Framer: the bytes of one connection → frames (SPEC §6). It runs the parser's incremental
 // StatementSplitter over the stream (';', EOT, strings, comments, START…COMMIT blocks are the
 // splitter's business) and labels what comes out: an ordinary statement, the driver handshake
-// (only as the connection's first frame, PROTOCOL_VERSION frames aside), a PROTOCOL_VERSION frame, or an oversized
-// statement that must be answered FRAME_TOO_LARGE. Frames of only whitespace, comments or
-// EOT never come out. The framer knows bytes, not sockets, sessions or the engine.
+// (only as the connection's first frame, PROTOCOL_VERSION frames aside), a PROTOCOL_VERSION frame,
+// or an oversized statement that must be answered FRAME_TOO_LARGE. Frames of only whitespace,
+// comments or EOT never come out. The framer knows bytes, not sockets, sessions or the engine.
 // Thread-safety: one instance per connection; not shared.
 
 #include <cstdint>

@@ -64,9 +64,9 @@ std::optional<int> parse_protocol_version(std::string_view text) {
 
 std::string protocol_version_reply(int version) {
   if (version == kProtocolVersion) return "PROTOCOL_OK " + std::to_string(kProtocolVersion) + "\n";
-  return error_line(Status(Code::kUnsupported,
-                           "unsupported protocol version; this server speaks version " +
-                               std::to_string(kProtocolVersion)));
+  return error_line(
+      Status(Code::kUnsupported, "unsupported protocol version; this server speaks version " +
+                                     std::to_string(kProtocolVersion)));
 }
 
 }  // namespace strata::server

@@ -66,9 +66,9 @@ asio::awaitable<void> Listener::accept_loop() {
     if (context_.registry.add(session)) {
       session->start();
     } else {
-      session->start(Status(Code::kPermissionDenied,
-                            "too many connections (limit " +
-                                std::to_string(context_.options.max_connections) + ")"));
+      session->start(Status(
+          Code::kPermissionDenied,
+          "too many connections (limit " + std::to_string(context_.options.max_connections) + ")"));
     }
   }
 }

@@ -31,8 +31,8 @@ class HandlerSession {
 // The answer to one statement or handshake.
 struct Reply {
   enum class Auth { kNone, kSucceeded, kFailed };
-  std::string lines;      // one or more complete lines, each ending in '\n'
-  bool close = false;     // close the connection once `lines` are written
+  std::string lines;        // one or more complete lines, each ending in '\n'
+  bool close = false;       // close the connection once `lines` are written
   Auth auth = Auth::kNone;  // the statement was an authentication attempt, and its outcome
   std::string auth_user;    // for authentication attempts: the user name (logged; never the
                             // password)

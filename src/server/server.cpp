@@ -47,8 +47,8 @@ Server::~Server() {
 
 Status Server::start() {
   if (!options_.auth && !is_loopback_host(options_.host)) {
-    return Status(Code::kInvalidValue, "--auth off is only allowed on a loopback address, not " +
-                                           options_.host);
+    return Status(Code::kInvalidValue,
+                  "--auth off is only allowed on a loopback address, not " + options_.host);
   }
   if (options_.tls()) {
     auto tls = make_tls_context(options_.tls_cert, options_.tls_key);
@@ -101,8 +101,7 @@ asio::awaitable<void> Server::watch_signals() {
   asio::signal_set signals(io_, SIGINT, SIGTERM);
   auto [ec, signal] = co_await signals.async_wait(kTuple);
   if (ec) co_return;
-  spdlog::info("strata: received signal {}; shutting down (a second signal exits at once)",
-               signal);
+  spdlog::info("strata: received signal {}; shutting down (a second signal exits at once)", signal);
   stop();
   auto [ec2, signal2] = co_await signals.async_wait(kTuple);
   if (ec2) co_return;

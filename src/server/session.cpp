@@ -15,7 +15,7 @@ namespace {
 
 constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr size_t kReadBufferBytes = 64 * 1024;
-constexpr size_t kMaxBatch = 256;           // frames sent to the worker pool at once
+constexpr size_t kMaxBatch = 256;  // frames sent to the worker pool at once
 constexpr int kMaxAuthFailures = 3;
 constexpr auto kLinger = std::chrono::seconds(1);
 
@@ -214,9 +214,10 @@ asio::awaitable<std::vector<Reply>> Session::run_on_workers(std::shared_ptr<Sess
         asio::post(self->context_.workers, [self, &frames, handler = std::move(handler)]() mutable {
           std::vector<Reply> replies = self->execute_batch(frames);
           auto executor = asio::get_associated_executor(handler, self->transport_.get_executor());
-          asio::post(executor, [replies = std::move(replies), handler = std::move(handler)]() mutable {
-            std::move(handler)(std::move(replies));
-          });
+          asio::post(executor,
+                     [replies = std::move(replies), handler = std::move(handler)]() mutable {
+                       std::move(handler)(std::move(replies));
+                     });
         });
       },
       asio::use_awaitable);
@@ -244,13 +245,13 @@ Reply Session::answer(const Frame& frame) {
   try {
     switch (frame.kind) {
       case Frame::Kind::kOversized:
-        spdlog::warn("connection {} from {}: statement larger than {} bytes", id(),
-                     peer_.address, context_.options.max_statement_bytes);
-        return Reply{error_line(Status(Code::kFrameTooLarge,
-                                       "statement exceeds the limit of " +
-                                           std::to_string(context_.options.max_statement_bytes) +
-                                           " bytes")),
-                     true};
+        spdlog::warn("connection {} from {}: statement larger than {} bytes", id(), peer_.address,
+                     context_.options.max_statement_bytes);
+        return Reply{
+            error_line(Status(Code::kFrameTooLarge,
+                              "statement exceeds the limit of " +
+                                  std::to_string(context_.options.max_statement_bytes) + " bytes")),
+            true};
       case Frame::Kind::kProtocolVersion:
         return Reply{protocol_version_reply(parse_protocol_version(frame.text).value_or(-1))};
       case Frame::Kind::kHandshake: {
@@ -269,8 +270,7 @@ Reply Session::answer(const Frame& frame) {
         return context_.handler.execute(*handler_session_, frame.text, frame.line, frame.column);
     }
   } catch (const std::exception& e) {
-    spdlog::error("connection {}: statement {} failed: {}", id(), summarize(frame.text),
-                  e.what());
+    spdlog::error("connection {}: statement {} failed: {}", id(), summarize(frame.text), e.what());
   }
   return Reply{error_line(Status(Code::kInternal, "internal error"))};
 }

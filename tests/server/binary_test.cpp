@@ -80,10 +80,10 @@ TEST_CASE("binary: AUTH, then roles are enforced at the gate") {
   CHECK(ask(admin, "PING").at("message") == "PONG");
   CHECK(code_of(ask(admin, "AUTH \"admin\" \"wrong\"")) == "AUTH_FAILED");
   CHECK(ask(admin, "AUTH \"admin\" \"admin-pw\"").at("success") == true);
-  CHECK(ask(admin, "CREATE USER \"rita\" WITH PASSWORD \"r-secret\" ROLE reader")
-            .at("success") == true);
-  CHECK(ask(admin, "CREATE USER \"mig\" WITH PASSWORD \"m-secret\" ROLE migrator")
-            .at("success") == true);
+  CHECK(ask(admin, "CREATE USER \"rita\" WITH PASSWORD \"r-secret\" ROLE reader").at("success") ==
+        true);
+  CHECK(ask(admin, "CREATE USER \"mig\" WITH PASSWORD \"m-secret\" ROLE migrator").at("success") ==
+        true);
   CHECK(code_of(ask(admin, "CREATE USER \"rita\" WITH PASSWORD \"x\"")) == "USER_EXISTS");
   json users = ask(admin, "SHOW USERS");
   CHECK(users.at("ResultCount") == 3);
@@ -179,8 +179,8 @@ TEST_CASE("binary: nc piping an example script gets one response per statement")
   size_t statements = 0;
   while (splitter.next()) ++statements;
   REQUIRE(statements > 0);
-  std::string out = shell_output("timeout 20 nc -N 127.0.0.1 " + std::to_string(server.port()) +
-                                 " < " + file);
+  std::string out =
+      shell_output("timeout 20 nc -N 127.0.0.1 " + std::to_string(server.port()) + " < " + file);
   size_t lines = 0;
   for (char c : out) lines += c == '\n';
   CHECK(lines == statements);

@@ -1,10 +1,10 @@
 // The clients (SPEC §7) against the real server: `strata run` (files, stdin, --continue, exit
 // codes, file positions) and `strata shell` driven through a pseudo-terminal (password without
 // echo, continuation prompt, tables, \timing, \q).
-#include <catch2/catch.hpp>
 #include <poll.h>
 #include <pty.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
 
 #include "server/server_process.hpp"
@@ -22,11 +22,11 @@ struct Output {
 
 // Runs `strata <args>` with STRATA_PASSWORD=admin-pw, stdin from `input_file` ("" for none).
 Output run_strata(const std::string& args, const std::string& input_file = "",
-              const TempDir* dir = nullptr) {
+                  const TempDir* dir = nullptr) {
   TempDir own;
   const std::string base = (dir ? dir->path() : own.path()) + "/out";
-  std::string command = "STRATA_PASSWORD=admin-pw timeout 60 " + std::string(STRATA_BINARY) +
-                        " " + args + " > " + base + ".stdout 2> " + base + ".stderr" +
+  std::string command = "STRATA_PASSWORD=admin-pw timeout 60 " + std::string(STRATA_BINARY) + " " +
+                        args + " > " + base + ".stdout 2> " + base + ".stderr" +
                         (input_file.empty() ? " < /dev/null" : " < " + input_file);
   Output result;
   int status = std::system(command.c_str());
@@ -42,9 +42,7 @@ Output run_strata(const std::string& args, const std::string& input_file = "",
 
 size_t count_lines(const std::string& s) { return std::count(s.begin(), s.end(), '\n'); }
 
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 }  // namespace
 
@@ -82,8 +80,8 @@ TEST_CASE("run: plays files over the wire, stops at the first error, --continue 
   Output shown2 = run_strata("run" + port + " --db main " + dir + "/check.sql");
   CHECK(shown2.out.find("\"B3\"") != std::string::npos);
 
-  Output wrong = run_strata("run" + port + " --password-env NO_SUCH_VAR_X --db main " + dir +
-                        "/check.sql");
+  Output wrong =
+      run_strata("run" + port + " --password-env NO_SUCH_VAR_X --db main " + dir + "/check.sql");
   CHECK(wrong.code == 1);  // no password, so USE is refused: authentication required
   CHECK(wrong.err.find("authentication required") != std::string::npos);
 

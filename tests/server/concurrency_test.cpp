@@ -1,7 +1,8 @@
 // Concurrency (SPEC §6): many clients at once, a slow statement stalls no one, a client that
 // does not read its answers stalls only itself.
-#include <catch2/catch.hpp>
 #include <fcntl.h>
+
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <thread>
 

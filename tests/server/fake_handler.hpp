@@ -77,10 +77,10 @@ class FakeHandler : public RequestHandler {
     }
     state.authenticated = true;
     state.database = request.database;
-    return Reply{std::string(kWelcome) +
-                     json_line(success({{"message", "Authentication successful"},
-                                        {"database", request.database}})),
-                 false, Reply::Auth::kSucceeded};
+    return Reply{
+        std::string(kWelcome) + json_line(success({{"message", "Authentication successful"},
+                                                   {"database", request.database}})),
+        false, Reply::Auth::kSucceeded};
   }
 
   long executed() const { return executed_.load(); }

@@ -48,8 +48,8 @@ class ServerProcess {
                          bool init_main = true)
       : own_dir_(dir ? nullptr : std::make_unique<TempDir>()), dir_(dir ? *dir : *own_dir_) {
     log_path_ = dir_.path() + "/server" + std::to_string(++starts_) + ".log";
-    std::vector<std::string> args = {STRATA_BINARY, "serve", "--data", dir_.path() + "/data",
-                                     "--port", "0"};
+    std::vector<std::string> args = {STRATA_BINARY,         "serve",  "--data",
+                                     dir_.path() + "/data", "--port", "0"};
     if (init_main) args.insert(args.end(), {"--init-db", "main"});
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = fork();

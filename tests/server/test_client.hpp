@@ -52,8 +52,8 @@ class TestClient {
   }
 
   // One line without its '\n'; nullopt at end of stream or after `timeout`.
-  std::optional<std::string> read_line(std::chrono::milliseconds timeout =
-                                           std::chrono::milliseconds(10000)) {
+  std::optional<std::string> read_line(
+      std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
       size_t nl = buffer_.find('\n');
@@ -67,8 +67,8 @@ class TestClient {
   }
 
   // `count` lines; stops early at end of stream or timeout.
-  std::vector<std::string> read_lines(size_t count, std::chrono::milliseconds timeout =
-                                                        std::chrono::milliseconds(20000)) {
+  std::vector<std::string> read_lines(
+      size_t count, std::chrono::milliseconds timeout = std::chrono::milliseconds(20000)) {
     std::vector<std::string> lines;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (lines.size() < count) {

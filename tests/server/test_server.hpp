@@ -3,8 +3,9 @@
 // the handler the test gives it; stopped (gracefully) and joined on destruction.
 // Thread-safety: construct and destroy on the test thread.
 
-#include <catch2/catch.hpp>
 #include <spdlog/spdlog.h>
+
+#include <catch2/catch.hpp>
 
 #include "server/server.hpp"
 

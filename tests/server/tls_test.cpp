@@ -1,9 +1,8 @@
 // TLS (SPEC §6): with --tls-cert/--tls-key every connection is TLS 1.2+; a plain-text client
 // at the TLS port is turned away without harm; older protocol versions are refused.
-#include <catch2/catch.hpp>
-
 #include <asio.hpp>
 #include <asio/ssl.hpp>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 
 #include "server/fake_handler.hpp"
@@ -96,7 +95,7 @@ TEST_CASE("TLS: the real binary with --tls-cert/--tls-key") {
   ServerProcess server({"--tls-cert", certificate.cert, "--tls-key", certificate.key});
   REQUIRE(server.port() != 0);
   CHECK(server.log().find("with TLS") != std::string::npos);
-  std::string answer = tls_round_trip(server.port(), certificate.cert,
-                                      "AUTH \"admin\" \"admin-pw\";");
+  std::string answer =
+      tls_round_trip(server.port(), certificate.cert, "AUTH \"admin\" \"admin-pw\";");
   CHECK(answer.find("Authentication successful") != std::string::npos);
 }

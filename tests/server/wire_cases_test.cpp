@@ -9,7 +9,6 @@
 // UNSUPPORTED, while the server implements them (engine/users.hpp); those expectations are
 // not compared until the gate handles users itself.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -23,9 +22,9 @@
 #include "server/test_client.hpp"
 
 using namespace strata::server::testing;
-using strata::testing::CaseBlock;
-using strata::testing::Captures;
 using nlohmann::json;
+using strata::testing::Captures;
+using strata::testing::CaseBlock;
 namespace fs = std::filesystem;
 
 namespace {
@@ -56,9 +55,9 @@ class WireReplay {
   void session(const std::string& name, const std::string& role) {
     if (!connections_.count(name)) {
       if (!users_.count(name)) {
-        json created = ask("main", "CREATE USER " + quoted(name) +
-                                                         " WITH PASSWORD \"case-pw\" ROLE " +
-                                                         (role.empty() ? "admin" : role));
+        json created =
+            ask("main", "CREATE USER " + quoted(name) + " WITH PASSWORD \"case-pw\" ROLE " +
+                            (role.empty() ? "admin" : role));
         REQUIRE(created.value("success", false));
         users_.insert(name);
       }
@@ -121,8 +120,8 @@ class WireReplay {
 
 // AUTH and the user statements, which this build's embedded engine answers UNSUPPORTED.
 bool is_user_statement(const std::string& text) {
-  static const std::regex user(R"(^\s*(AUTH\b|CREATE\s+USER|ALTER\s+USER|DROP\s+USER|SHOW\s+USERS))",
-                               std::regex::icase);
+  static const std::regex user(
+      R"(^\s*(AUTH\b|CREATE\s+USER|ALTER\s+USER|DROP\s+USER|SHOW\s+USERS))", std::regex::icase);
   return std::regex_search(text, user);
 }
 
