@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace strata::server {
 
@@ -31,6 +32,10 @@ class HandlerSession {
 // The answer to one statement or handshake.
 struct Reply {
   enum class Auth { kNone, kSucceeded, kFailed };
+  Reply() = default;
+  explicit Reply(std::string lines, bool close = false, Auth auth = Auth::kNone)
+      : lines(std::move(lines)), close(close), auth(auth) {}
+
   std::string lines;        // one or more complete lines, each ending in '\n'
   bool close = false;       // close the connection once `lines` are written
   Auth auth = Auth::kNone;  // the statement was an authentication attempt, and its outcome
