@@ -101,11 +101,21 @@ void decode_string(std::string_view raw, std::string& out) {
     if (p >= end) break;
     const char c = *p++;
     switch (c) {
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
       case 'u': {
         if (end - p < 4) return;
         uint32_t cp = hex4(p);
@@ -128,7 +138,9 @@ void decode_string(std::string_view raw, std::string& out) {
         append_utf8(cp, out);
         break;
       }
-      default: out.push_back(c); break;  // " \ /
+      default:
+        out.push_back(c);
+        break;  // " \ /
     }
   }
 }
@@ -154,11 +166,14 @@ std::optional<Json> parse_number(std::string_view text) {
 std::string refused_statement_name(const char* begin, const char* end) {
   const char* p = skip_blank(begin, end);
   std::string first = read_word(p, end);
-  static constexpr std::pair<const char*, const char*> kFixed[] = {
-      {"DESCRIBE", "DESCRIBE BUNDLE"}, {"BACKUP", "BACKUP DATABASE"},
-      {"ALTER", "ALTER USER"},         {"START", "START MIGRATION"},
-      {"RESET", "RESET MIGRATION"},    {"VERIFY", "VERIFY MIGRATIONS"},
-      {"STATUS", "PING"},              {"SET", "SET"}};
+  static constexpr std::pair<const char*, const char*> kFixed[] = {{"DESCRIBE", "DESCRIBE BUNDLE"},
+                                                                   {"BACKUP", "BACKUP DATABASE"},
+                                                                   {"ALTER", "ALTER USER"},
+                                                                   {"START", "START MIGRATION"},
+                                                                   {"RESET", "RESET MIGRATION"},
+                                                                   {"VERIFY", "VERIFY MIGRATIONS"},
+                                                                   {"STATUS", "PING"},
+                                                                   {"SET", "SET"}};
   for (const auto& [word, name] : kFixed) {
     if (first == word) return name;
   }
@@ -175,6 +190,7 @@ void ParseState::reset_statement() {
   strings_.clear();
   values_.clear();
   conditions_.clear();
+  condition_depths_.clear();
   condition_marks_.clear();
   not_counts_.clear();
   op_ = ast::CompareOp::kEq;
@@ -190,7 +206,7 @@ void ParseState::reset_statement() {
   index_kind_ = ast::IndexKind::kHash;
   index_name_.reset();
   index_fields_.clear();
-  document_ = Json::object();
+  document_ = nullptr;
   assignments_.clear();
   where_.reset();
   descending_ = false;

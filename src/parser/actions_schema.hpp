@@ -21,7 +21,8 @@ template <>
 struct action<g::field_type> {
   static void apply0(ParseState& st) {
     if (st.strings_.empty()) return;
-    for (char& c : st.strings_.back()) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char& c : st.strings_.back())
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
 };
 template <>
@@ -159,7 +160,8 @@ struct action<g::rel_cardinality> {
   static void apply(const Input& in, ParseState& st) {
     std::string c = st.pop_string();
     std::string lower;
-    for (char ch : c) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+    for (char ch : c)
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
     if (lower == "1to1") {
       c = "1to1";
     } else if (lower == "1tomany") {

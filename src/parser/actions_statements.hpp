@@ -45,11 +45,16 @@ struct emit_version {
 
 // ---- §3.1 sessions and databases
 
-template <> struct action<g::create_database> : emit_named<ast::CreateDatabase, &ast::CreateDatabase::name> {};
-template <> struct action<g::drop_database> : emit_named<ast::DropDatabase, &ast::DropDatabase::name> {};
-template <> struct action<g::use_database> : emit_named<ast::UseDatabase, &ast::UseDatabase::name> {};
-template <> struct action<g::show_databases> : emit_plain<ast::ShowDatabases> {};
-template <> struct action<g::ping> : emit_plain<ast::Ping> {};
+template <>
+struct action<g::create_database> : emit_named<ast::CreateDatabase, &ast::CreateDatabase::name> {};
+template <>
+struct action<g::drop_database> : emit_named<ast::DropDatabase, &ast::DropDatabase::name> {};
+template <>
+struct action<g::use_database> : emit_named<ast::UseDatabase, &ast::UseDatabase::name> {};
+template <>
+struct action<g::show_databases> : emit_plain<ast::ShowDatabases> {};
+template <>
+struct action<g::ping> : emit_plain<ast::Ping> {};
 template <>
 struct action<g::auth> {
   static void apply0(ParseState& st) {
@@ -74,11 +79,9 @@ struct action<g::document_member> {
 template <>
 struct action<g::add_document> {
   static void apply0(ParseState& st) {
-    ast::AddDocument s;
-    s.bundle = st.pop_string();
-    s.values = std::move(st.document_);
-    s.pos = st.statement_pos();
-    st.emit(std::move(s));
+    Json values = st.document_.is_null() ? Json::object() : std::move(st.document_);
+    // Aggregate initialization: no default Json::object() allocated only to be overwritten.
+    st.emit(ast::AddDocument{st.pop_string(), std::move(values), st.statement_pos()});
   }
 };
 template <>
@@ -171,7 +174,9 @@ struct action<g::show_bundles> {
     st.emit(std::move(s));
   }
 };
-template <> struct action<g::describe_bundle> : emit_named<ast::DescribeBundle, &ast::DescribeBundle::bundle> {};
+template <>
+struct action<g::describe_bundle> : emit_named<ast::DescribeBundle, &ast::DescribeBundle::bundle> {
+};
 template <>
 struct action<g::show_indexes> {
   static void apply0(ParseState& st) {
@@ -181,7 +186,8 @@ struct action<g::show_indexes> {
     st.emit(std::move(s));
   }
 };
-template <> struct action<g::show_settings> : emit_plain<ast::ShowSettings> {};
+template <>
+struct action<g::show_settings> : emit_plain<ast::ShowSettings> {};
 template <>
 struct action<g::set_setting> {
   static void apply0(ParseState& st) {
@@ -254,8 +260,10 @@ struct action<g::alter_user> {
     }
   }
 };
-template <> struct action<g::drop_user> : emit_named<ast::DropUser, &ast::DropUser::user> {};
-template <> struct action<g::show_users> : emit_plain<ast::ShowUsers> {};
+template <>
+struct action<g::drop_user> : emit_named<ast::DropUser, &ast::DropUser::user> {};
+template <>
+struct action<g::show_users> : emit_plain<ast::ShowUsers> {};
 
 // ---- §3.5 migrations
 
@@ -268,9 +276,9 @@ struct action<g::migration_filter> {
     f.field = st.pop_string();
     f.op = st.op_;
     std::string lower;
-    for (char c : f.field) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower != "status" && lower != "version" && lower != "description" &&
-        lower != "createdby") {
+    for (char c : f.field)
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (lower != "status" && lower != "version" && lower != "description" && lower != "createdby") {
       throw ActionError{ParseState::text_pos(in),
                         "a migration field (Status, Version, Description or CreatedBy)",
                         "unknown migration field '" + f.field +
@@ -289,8 +297,10 @@ struct action<g::show_migrations> {
     st.emit(std::move(s));
   }
 };
-template <> struct action<g::show_migration> : emit_version<ast::ShowMigration> {};
-template <> struct action<g::validate_migration> : emit_version<ast::ValidateMigration> {};
+template <>
+struct action<g::show_migration> : emit_version<ast::ShowMigration> {};
+template <>
+struct action<g::validate_migration> : emit_version<ast::ValidateMigration> {};
 template <>
 struct action<g::apply_force> {
   static void apply0(ParseState& st) { st.force_ = true; }
@@ -305,11 +315,16 @@ struct action<g::apply_migration> {
     st.emit(std::move(s));
   }
 };
-template <> struct action<g::validate_rollback> : emit_version<ast::ValidateRollback> {};
-template <> struct action<g::apply_rollback> : emit_version<ast::ApplyRollback> {};
-template <> struct action<g::reset_migration> : emit_version<ast::ResetMigration> {};
-template <> struct action<g::drop_migration> : emit_version<ast::DropMigration> {};
-template <> struct action<g::verify_migrations> : emit_plain<ast::VerifyMigrations> {};
+template <>
+struct action<g::validate_rollback> : emit_version<ast::ValidateRollback> {};
+template <>
+struct action<g::apply_rollback> : emit_version<ast::ApplyRollback> {};
+template <>
+struct action<g::reset_migration> : emit_version<ast::ResetMigration> {};
+template <>
+struct action<g::drop_migration> : emit_version<ast::DropMigration> {};
+template <>
+struct action<g::verify_migrations> : emit_plain<ast::VerifyMigrations> {};
 
 template <>
 struct action<g::migration_begin> {

@@ -4,12 +4,14 @@
 // rules that own them (object members, AND / OR / NOT) pop and combine. Thread-safety: the
 // actions touch only the ParseState they are given.
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <system_error>
 #include <utility>
 
 #include "parser/grammar/strata.hpp"
+#include "parser/parser.hpp"
 #include "parser/state.hpp"
 
 namespace strata::parser {
@@ -115,15 +117,32 @@ struct action<g::compare_op> {
     const char* p = in.begin();
     const bool eq_next = in.size() > 1 && p[1] == '=';
     switch (p[0]) {
-      case '!': st.op_ = ast::CompareOp::kNe; break;
-      case '<': st.op_ = eq_next ? ast::CompareOp::kLe : ast::CompareOp::kLt; break;
-      case '>': st.op_ = eq_next ? ast::CompareOp::kGe : ast::CompareOp::kGt; break;
-      default: st.op_ = ast::CompareOp::kEq; break;
+      case '!':
+        st.op_ = ast::CompareOp::kNe;
+        break;
+      case '<':
+        st.op_ = eq_next ? ast::CompareOp::kLe : ast::CompareOp::kLt;
+        break;
+      case '>':
+        st.op_ = eq_next ? ast::CompareOp::kGe : ast::CompareOp::kGt;
+        break;
+      default:
+        st.op_ = ast::CompareOp::kEq;
+        break;
     }
   }
 };
 
 // ---- conditions
+
+// Refuses a condition tree deeper than kMaxNesting (long NOT chains, deeply nested groups),
+// so that no later recursive walk over the AST can exhaust the stack.
+inline void check_condition_depth(uint64_t depth, const TextPos& at) {
+  if (depth > static_cast<uint64_t>(kMaxNesting)) {
+    throw ActionError{at, "at most " + std::to_string(kMaxNesting) + " levels of nesting",
+                      "nesting deeper than " + std::to_string(kMaxNesting) + " levels"};
+  }
+}
 
 template <>
 struct action<g::comparison> {
@@ -137,6 +156,7 @@ struct action<g::comparison> {
     c.compare.pos = st.pos_of(in);
     c.pos = c.compare.pos;
     st.conditions_.push_back(std::move(c));
+    st.condition_depths_.push_back(1);
   }
 };
 
@@ -155,6 +175,8 @@ struct action<g::not_condition> {
     uint32_t n = st.not_counts_.back();
     st.not_counts_.pop_back();
     if (n == 0) return;
+    const uint64_t depth = uint64_t{st.condition_depths_.back()} + n;
+    check_condition_depth(depth, ParseState::text_pos(in));
     const ast::Pos pos = st.pos_of(in);
     ast::Condition c = st.pop_condition();
     while (n-- > 0) {
@@ -165,6 +187,7 @@ struct action<g::not_condition> {
       c = std::move(wrapped);
     }
     st.conditions_.push_back(std::move(c));
+    st.condition_depths_.push_back(static_cast<uint32_t>(depth));
   }
 };
 
@@ -173,13 +196,19 @@ inline void combine_conditions(ParseState& st, ast::Condition::Kind kind) {
   const size_t mark = st.condition_marks_.back();
   st.condition_marks_.pop_back();
   if (st.conditions_.size() - mark < 2) return;
+  uint32_t depth = 0;
+  for (size_t i = mark; i < st.condition_depths_.size(); ++i) {
+    depth = std::max(depth, st.condition_depths_[i] + 1);
+  }
   ast::Condition c;
   c.kind = kind;
   c.pos = st.conditions_[mark].pos;
   c.children.assign(std::make_move_iterator(st.conditions_.begin() + mark),
                     std::make_move_iterator(st.conditions_.end()));
   st.conditions_.resize(mark);
+  st.condition_depths_.resize(mark);
   st.conditions_.push_back(std::move(c));
+  st.condition_depths_.push_back(depth);
 }
 
 template <>

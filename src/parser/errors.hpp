@@ -4,7 +4,6 @@
 // "a bundle name (a double-quoted string)". Keywords and punctuation get their text
 // ("BUNDLE", "'('") from partial specializations. `control` raises a parse_error carrying the
 // message only from must<> (never on a plain failure), so alternatives backtrack normally.
-// A rule without an entry would report its C++ name; tests check that none does.
 // Thread-safety: constants only.
 
 #include <tao/pegtl.hpp>
@@ -69,7 +68,8 @@ STRATA_ERROR(field_def, "a field definition ({\"name\", TYPE, required, unique [
 STRATA_ERROR(field_list, "'(' starting the field list");
 STRATA_ERROR(field_list_close, "',' or ')'");
 STRATA_ERROR(set_target, "NAME = \"new name\" or '(' starting a list of field changes");
-STRATA_ERROR(syndr_change, "a field change ({ADD|MODIFY|REMOVE \"f\" = \"f\", TYPE, req, uniq, default})");
+STRATA_ERROR(syndr_change,
+             "a field change ({ADD|MODIFY|REMOVE \"f\" = \"f\", TYPE, req, uniq, default})");
 STRATA_ERROR(syndr_change_kind, "ADD, MODIFY or REMOVE");
 STRATA_ERROR(syndr_new_name, "a field name (a double-quoted string)");
 STRATA_ERROR(add_target, "FIELD or RELATIONSHIP");
@@ -80,7 +80,8 @@ STRATA_ERROR(rel_from_field, "a field name (a double-quoted string)");
 STRATA_ERROR(rel_to_field, "a field name (a double-quoted string)");
 STRATA_ERROR(rel_cardinality, "a cardinality (\"1to1\", \"1toMany\" or \"ManyToMany\")");
 STRATA_ERROR(relationship_def, "a relationship name (a double-quoted string) or '('");
-STRATA_ERROR(relationship_entry, "a relationship (\"name\" {\"cardinality\", \"A\", \"id\", \"B\", \"a_id\"})");
+STRATA_ERROR(relationship_entry,
+             "a relationship (\"name\" {\"cardinality\", \"A\", \"id\", \"B\", \"a_id\"})");
 STRATA_ERROR(bundle_change, "a bundle change (SET, ADD, REMOVE, RENAME or MODIFY)");
 STRATA_ERROR(index_kind, "an index kind (HASH, BTREE or B-TREE)");
 STRATA_ERROR(index_definition, "an index kind (HASH, BTREE or B-TREE) or an index name");
@@ -100,6 +101,7 @@ STRATA_ERROR(and_condition, "a condition (field op value, NOT, or '(')");
 STRATA_ERROR(not_condition, "a condition (field op value, NOT, or '(')");
 STRATA_ERROR(group_close, "')' closing the condition group");
 STRATA_ERROR(document_member, "a document field (\"f\": value or \"f\" = value)");
+STRATA_ERROR(member_separator, "':' or '='");
 STRATA_ERROR(document_object, "'{' starting a document");
 STRATA_ERROR(document_values, "'(' starting the document values");
 STRATA_ERROR(document_values_close, "',' or ')'");
@@ -133,8 +135,7 @@ STRATA_ERROR(command_end, "';', DOWN or COMMIT");
 STRATA_ERROR(migration_begin, "START MIGRATION");
 STRATA_ERROR(create_target, "DATABASE, BUNDLE, INDEX, UNIQUE INDEX, HASH INDEX, B-INDEX or USER");
 STRATA_ERROR(drop_target, "DATABASE, BUNDLE, INDEX, USER or MIGRATION");
-STRATA_ERROR(show_target,
-             "DATABASES, BUNDLES, INDEXES, SETTINGS, USERS, MIGRATIONS or MIGRATION");
+STRATA_ERROR(show_target, "DATABASES, BUNDLES, INDEXES, SETTINGS, USERS, MIGRATIONS or MIGRATION");
 STRATA_ERROR(update_target, "BUNDLE or DOCUMENTS");
 STRATA_ERROR(restore_target, "DATABASE");
 STRATA_ERROR(validate_target, "MIGRATION or ROLLBACK");
@@ -144,15 +145,26 @@ STRATA_ERROR(end_of_input, "a statement");
 
 #undef STRATA_ERROR
 
-// The message lookup of must_if: error_message, and no raising on plain failures.
-struct error {
-  template <typename Rule>
-  static constexpr const char* message = error_message<Rule>;
-  template <typename Rule>
-  static constexpr bool raise_on_failure = false;
-};
+// What was expected where `Rule` failed under must<>. Rules without an entry (an opt<> or
+// star<> under if_must<>, which cannot fail) fall back to a neutral text; tests check that
+// no reachable error uses it.
+inline constexpr const char* kFallbackExpected = "valid syntax";
 
 template <typename Rule>
-using control = tao::pegtl::must_if<error, tao::pegtl::normal, false>::template control<Rule>;
+const char* expected_text() {
+  const char* text = error_message<Rule>;
+  return text != nullptr ? text : kFallbackExpected;
+}
+
+// The control class of the parse (like must_if<> of json_errors.hpp, with the table looked
+// up when raising): must<Rule> failing throws a parse_error whose message is the expected
+// text; plain failures only backtrack.
+template <typename Rule>
+struct control : tao::pegtl::normal<Rule> {
+  template <typename Input, typename... States>
+  [[noreturn]] static void raise(const Input& in, States&&... /*unused*/) {
+    throw tao::pegtl::parse_error(expected_text<Rule>(), in);
+  }
+};
 
 }  // namespace strata::parser

@@ -9,7 +9,6 @@
 #include <exception>
 #include <new>
 #include <string>
-
 #include <tao/pegtl.hpp>
 
 #include "parser/actions_statements.hpp"
@@ -90,6 +89,8 @@ std::string found_at(std::string_view text, size_t byte) {
     }
   } else if (is_word_byte(*p)) {
     while (p + n < end && n < kMaxFoundBytes && is_word_byte(p[n])) ++n;
+  } else if (*p == '=' || *p == '!' || *p == '<' || *p == '>') {
+    while (p + n < end && n < 2 && (p[n] == '=' || p[n] == '<' || p[n] == '>')) ++n;
   } else if (*p >= 0x80) {
     n = std::max<size_t>(1, utf8_length(p, end));
   }
@@ -106,8 +107,8 @@ SyntaxError make_error(std::string_view text, size_t byte, size_t line, size_t c
   e.column = static_cast<uint32_t>(column) + (line == 1 ? column_offset : 0);
   e.expected = std::move(expected);
   e.found = found_at(text, byte);
-  e.message = message.empty() ? "expected " + e.expected + ", found " + e.found
-                              : std::move(message);
+  e.message =
+      message.empty() ? "expected " + e.expected + ", found " + e.found : std::move(message);
   return e;
 }
 
@@ -172,9 +173,8 @@ std::optional<SyntaxError> check_nesting(std::string_view text, uint32_t line_of
   return std::nullopt;
 }
 
-}  // namespace
-
-ParseResult parse(std::string_view text, uint32_t line_offset, uint32_t column_offset) {
+// parse() proper; may throw only while building an error (e.g. out of memory).
+ParseResult parse_or_throw(std::string_view text, uint32_t line_offset, uint32_t column_offset) {
   try {
     if (auto error = check_nesting(text, line_offset, column_offset)) return std::move(*error);
     const char* begin = text.data() == nullptr ? "" : text.data();
@@ -205,6 +205,21 @@ ParseResult parse(std::string_view text, uint32_t line_offset, uint32_t column_o
   } catch (...) {
     return make_error(text, 0, 1, 1, line_offset, column_offset, "a valid statement",
                       "internal parser error");
+  }
+}
+
+}  // namespace
+
+ParseResult parse(std::string_view text, uint32_t line_offset, uint32_t column_offset) {
+  try {
+    return parse_or_throw(text, line_offset, column_offset);
+  } catch (...) {
+    // Building the error failed (out of memory): a minimal error without allocation.
+    SyntaxError e;
+    e.line = 1 + line_offset;
+    e.column = 1 + column_offset;
+    e.message = "out of memory";  // short enough for the small-string buffer
+    return ParseResult(std::move(e));
   }
 }
 

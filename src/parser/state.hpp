@@ -16,10 +16,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tao/pegtl/nothing.hpp>
 #include <utility>
 #include <vector>
-
-#include <tao/pegtl/nothing.hpp>
 
 #include "parser/ast.hpp"
 
@@ -94,6 +93,7 @@ class ParseState {
     if (conditions_.empty()) return ast::Condition();
     ast::Condition c = std::move(conditions_.back());
     conditions_.pop_back();
+    condition_depths_.pop_back();
     return c;
   }
 
@@ -118,6 +118,7 @@ class ParseState {
   std::vector<std::string> strings_;
   std::vector<Json> values_;
   std::vector<ast::Condition> conditions_;
+  std::vector<uint32_t> condition_depths_;  // the tree depth of each entry of conditions_
   std::vector<size_t> condition_marks_;
   std::vector<uint32_t> not_counts_;
 
@@ -135,7 +136,7 @@ class ParseState {
   ast::IndexKind index_kind_ = ast::IndexKind::kHash;
   std::optional<std::string> index_name_;
   std::vector<std::string> index_fields_;
-  Json document_ = Json::object();
+  Json document_;  // null until the first member (operator[] makes it an object)
   std::vector<ast::Assignment> assignments_;
   std::optional<ast::Condition> where_;
   bool descending_ = false;

@@ -2,14 +2,12 @@
 // and every rule of grammar/*.peg has a PEGTL struct of the same name (STYLE §2).
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
-
 #include <tao/pegtl/contrib/analyze.hpp>
 
 #include "parser/grammar/strata.hpp"
@@ -37,8 +35,8 @@ TEST_CASE("grammar: every .peg rule has a PEGTL struct of the same name", "[gram
   }
   REQUIRE(!headers.empty());
 
-  const std::set<std::string> expected_files = {"strata.peg", "session.peg", "schema.peg",
-                                                "document.peg", "admin.peg", "migration.peg"};
+  const std::set<std::string> expected_files = {"strata.peg",   "session.peg", "schema.peg",
+                                                "document.peg", "admin.peg",   "migration.peg"};
   std::set<std::string> seen_files;
   const std::regex rule_line(R"(^([a-z_][a-z0-9_]*)\s*<-)");
   size_t rules = 0;
@@ -52,7 +50,7 @@ TEST_CASE("grammar: every .peg rule has a PEGTL struct of the same name", "[gram
       if (!std::regex_search(line, m, rule_line)) continue;
       ++rules;
       const std::string name = m[1];
-      const std::regex decl("struct " + name + R"(\s*:)");
+      const std::regex decl("struct " + name + R"(\s*[:{])");
       INFO(entry.path().filename().string() << ": rule " << name);
       CHECK(std::regex_search(headers, decl));
     }

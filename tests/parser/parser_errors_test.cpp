@@ -2,7 +2,6 @@
 // with a useful "expected" text and the token found (SPEC §5), and never a C++ rule name.
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -24,8 +23,8 @@ const std::vector<ErrorCase> kCases = {
      "expected a bundle name (a double-quoted string), found 'Users'"},
     {R"(CREATE BUNDLE "Users" WITH FIELDS ({"id", STRING, true}))", 1, 55, "','", "'}'",
      "expected ','"},
-    {R"(CREATE BUNDLE "Users" WITH FIELDS ({"id" STRING, true, true}))", 1, 42, "','",
-     "'STRING'", "found 'STRING'"},
+    {R"(CREATE BUNDLE "Users" WITH FIELDS ({"id" STRING, true, true}))", 1, 42, "','", "'STRING'",
+     "found 'STRING'"},
     {R"(CREATE BUNDLE "U" WITH FIELDS ({"id", STRING, yes, true}))", 1, 47, "TRUE or FALSE",
      "'yes'", "required"},
     {R"(CREATE BUNDLE "U" WITH FIELDS ({"id", STRING, true, true})", 1, 58, "',' or ')'",
@@ -43,8 +42,8 @@ const std::vector<ErrorCase> kCases = {
     {R"(USE "x" PING)", 1, 9, "';' or end of input", "'PING'", "found 'PING'"},
     {"USE \"unterminated", 1, 18, "closing the string", "end of input", "'\"'"},
     {R"(USE "bad \q escape")", 1, 11, "an escape", "'q'", "escape"},
-    {"USE \"a\";\nSTART MIGRATION\n  USE \"b\";\nCOMMIT", 3, 3, "a migration command",
-     "'USE'", "USE is not allowed inside a migration"},
+    {"USE \"a\";\nSTART MIGRATION\n  USE \"b\";\nCOMMIT", 3, 3, "a migration command", "'USE'",
+     "USE is not allowed inside a migration"},
     {"START MIGRATION\n  SELECT * FROM \"x\"\nCOMMIT", 2, 3, "", "'SELECT'",
      "SELECT is not allowed inside a migration"},
     {"START MIGRATION\n  CREATE DATABASE \"x\"\nCOMMIT", 2, 3, "", "'CREATE'",
@@ -55,8 +54,8 @@ const std::vector<ErrorCase> kCases = {
      "SHOW MIGRATIONS is not allowed inside a migration"},
     {"START MIGRATION\n  CREATE USER \"u\" WITH PASSWORD \"p\"\nCOMMIT", 2, 3, "", "",
      "CREATE USER is not allowed inside a migration"},
-    {"START MIGRATION\n  DROP BUNDLE \"A\";\nDOWN\n  ALTER USER \"u\" SET ROLE admin\nCOMMIT",
-     4, 3, "", "", "ALTER USER is not allowed inside a migration"},
+    {"START MIGRATION\n  DROP BUNDLE \"A\";\nDOWN\n  ALTER USER \"u\" SET ROLE admin\nCOMMIT", 4, 3,
+     "", "", "ALTER USER is not allowed inside a migration"},
     {"START MIGRATION\n  RESTORE DOCUMENTS TO BUNDLE \"B\" FROM MIGRATION 1\nCOMMIT", 2, 3, "",
      "'RESTORE'", "RESTORE DOCUMENTS is only allowed in the DOWN section of a migration"},
     {R"(RESTORE DOCUMENTS TO BUNDLE "B" FROM MIGRATION 1)", 1, 1, "", "'RESTORE'",
@@ -65,8 +64,7 @@ const std::vector<ErrorCase> kCases = {
      "';', DOWN or COMMIT", "'DROP'", "found 'DROP'"},
     {"START MIGRATION\n  DROP BUNDLE \"A\";", 2, 19, "COMMIT", "end of input",
      "a migration command"},
-    {"START MIGRATION WITH DESCRIPTION", 1, 33, "a description", "end of input",
-     "description"},
+    {"START MIGRATION WITH DESCRIPTION", 1, 33, "a description", "end of input", "description"},
     {"APPLY MIGRATION 3", 1, 17, "WITH VERSION n", "'3'", "WITH VERSION"},
     {"APPLY MIGRATION WITH VERSION x", 1, 30, "a migration version", "'x'", "version"},
     {R"(SHOW MIGRATIONS WHERE Owner == "x")", 1, 23, "a migration field", "'Owner'",
@@ -92,6 +90,8 @@ const std::vector<ErrorCase> kCases = {
      "HASH, BTREE or B-TREE"},
     {R"(CREATE INDEX HASH ON BUNDLE "B" WITH FIELDS ())", 1, 46, "an index field", "')'",
      "index field"},
+    {R"(ADD DOCUMENT TO BUNDLE "B" WITH ({"a" 1}))", 1, 39, "':' or '='", "'1'", "found '1'"},
+    {R"(SELECT * FROM "B" WHERE a == == 1)", 1, 30, "a value", "'=='", "found '=='"},
     {"SET x", 1, 6, "'='", "end of input", "expected '='"},
     {R"(ALTER USER "u" SET NAME "x")", 1, 20, "PASSWORD", "'NAME'", "ROLE"},
     {R"(DROP "x")", 1, 6, "DATABASE, BUNDLE, INDEX, USER or MIGRATION", "'\"x\"'", "found"},
@@ -118,8 +118,8 @@ TEST_CASE("errors: malformed statements report line, column, expected and found"
     if (!c.expected.empty()) CHECK(e.expected.find(c.expected) != std::string::npos);
     if (!c.found.empty()) CHECK(e.found == c.found);
     CHECK(e.message.find(c.message) != std::string::npos);
-    CHECK(e.expected.find("::") == std::string::npos);  // never a C++ rule name
-    CHECK(e.expected.find("tao") == std::string::npos);
+    CHECK(e.expected.find("::") == std::string::npos);            // never a C++ rule name
+    CHECK(e.expected.find("valid syntax") == std::string::npos);  // every must<> has a message
   }
 }
 

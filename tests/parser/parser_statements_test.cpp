@@ -3,7 +3,6 @@
 // cases check line and column explicitly.
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -134,12 +133,12 @@ std::vector<Case> cases() {
   }
 
   // UPDATE BUNDLE, seed forms
-  c.push_back({R"(UPDATE BUNDLE "Users" SET NAME = "People")",
-               update("Users", {SetBundleName{"People"}})});
+  c.push_back(
+      {R"(UPDATE BUNDLE "Users" SET NAME = "People")", update("Users", {SetBundleName{"People"}})});
   c.push_back({R"(UPDATE BUNDLE "Users" ADD FIELD {"phone", STRING, false, false})",
                update("Users", {AddField{fd("phone", "STRING", false, false)}})});
-  c.push_back({R"(UPDATE BUNDLE "Users" REMOVE FIELD "phone")",
-               update("Users", {RemoveField{"phone"}})});
+  c.push_back(
+      {R"(UPDATE BUNDLE "Users" REMOVE FIELD "phone")", update("Users", {RemoveField{"phone"}})});
   c.push_back({R"(UPDATE BUNDLE "Users" RENAME FIELD "phone" TO "mobile")",
                update("Users", {RenameField{"phone", "mobile"}})});
   c.push_back({R"(UPDATE BUNDLE "Users" MODIFY FIELD {"age", FLOAT, true, false, 0.5})",
@@ -149,16 +148,15 @@ std::vector<Case> cases() {
                update("Users", {AddField{fd("a", "TEXT", false, false)}, RemoveField{"b"},
                                 RenameField{"c", "d"}, SetBundleName{"E"}})});
   // UPDATE BUNDLE, SyndrQL SET list
-  c.push_back({R"(UPDATE BUNDLE "Users" SET (
+  c.push_back(
+      {R"(UPDATE BUNDLE "Users" SET (
         {ADD "phone" = "phone", "STRING", FALSE, FALSE, NULL},
         {MODIFY "age" = "years", "INT", TRUE, FALSE, 0},
         {MODIFY "name" = "name", "TEXT", FALSE, FALSE, NULL},
         {REMOVE "old" = "", "", FALSE, FALSE, NULL}))",
-               update("Users", {AddField{fd("phone", "STRING", false, false)},
-                                RenameField{"age", "years"},
-                                ModifyField{fd("years", "INT", true, false, 0)},
-                                ModifyField{fd("name", "TEXT", false, false)},
-                                RemoveField{"old"}})});
+       update("Users", {AddField{fd("phone", "STRING", false, false)}, RenameField{"age", "years"},
+                        ModifyField{fd("years", "INT", true, false, 0)},
+                        ModifyField{fd("name", "TEXT", false, false)}, RemoveField{"old"}})});
   // Relationships
   c.push_back({R"(UPDATE BUNDLE "Orders" ADD RELATIONSHIP "product_orders"
                   FROM BUNDLE "Orders" TO BUNDLE "Products")",
@@ -170,15 +168,15 @@ std::vector<Case> cases() {
                   "s" {"ManyToMany", "A", "id", "C", "a_id"} ))",
                update("A", {AddRelationship{rel("r", "A", "B", "1toMany", "id", "a_id")},
                             AddRelationship{rel("s", "A", "C", "ManyToMany", "id", "a_id")}})});
-  c.push_back({R"(UPDATE BUNDLE "A" REMOVE RELATIONSHIP "r")",
-               update("A", {RemoveRelationship{"r"}})});
+  c.push_back(
+      {R"(UPDATE BUNDLE "A" REMOVE RELATIONSHIP "r")", update("A", {RemoveRelationship{"r"}})});
   // DROP BUNDLE
   c.push_back({R"(DROP BUNDLE "B")", DropBundle{"B", false, {}}});
   c.push_back({R"(DROP BUNDLE "B" WITH FORCE)", DropBundle{"B", true, {}}});
   // Indexes: short seed forms
-  c.push_back({R"(CREATE INDEX HASH ON BUNDLE "Reviews" WITH FIELD "product_id")",
-               index("Reviews_product_id_hash", IndexKind::kHash, "Reviews", {"product_id"},
-                     false)});
+  c.push_back(
+      {R"(CREATE INDEX HASH ON BUNDLE "Reviews" WITH FIELD "product_id")",
+       index("Reviews_product_id_hash", IndexKind::kHash, "Reviews", {"product_id"}, false)});
   c.push_back({R"(CREATE INDEX BTREE ON BUNDLE "B" WITH FIELD "f")",
                index("B_f_btree", IndexKind::kBtree, "B", {"f"}, false)});
   c.push_back({R"(create index b-tree on bundle "B" with field "f")",
@@ -193,8 +191,9 @@ std::vector<Case> cases() {
   // SyndrQL forms
   c.push_back({R"(CREATE HASH INDEX "n" ON BUNDLE "B" WITH FIELDS ("f"))",
                index("n", IndexKind::kHash, "B", {"f"}, false)});
-  c.push_back({R"(CREATE B-INDEX "n" ON BUNDLE "B" WITH FIELDS ({"f", true, false}, {"g", false, false}))",
-               index("n", IndexKind::kBtree, "B", {"f", "g"}, false)});
+  c.push_back(
+      {R"(CREATE B-INDEX "n" ON BUNDLE "B" WITH FIELDS ({"f", true, false}, {"g", false, false}))",
+       index("n", IndexKind::kBtree, "B", {"f", "g"}, false)});
   c.push_back({R"(CREATE B-INDEX "n" ON BUNDLE "B" WITH FIELDS ({"f", false, true}))",
                index("n", IndexKind::kBtree, "B", {"f"}, true)});
   c.push_back({R"(CREATE H-INDEX "n" ON BUNDLE "B" WITH FIELDS ("f"))",
@@ -205,8 +204,13 @@ std::vector<Case> cases() {
   {
     AddDocument d;
     d.bundle = "Roles";
-    d.values = {{"id", "admin"}, {"n", -3}, {"x", 2.5}, {"e", 1e3}, {"ok", true},
-                {"none", nullptr}, {"permissions", Json::array({"*"})}};
+    d.values = {{"id", "admin"},
+                {"n", -3},
+                {"x", 2.5},
+                {"e", 1e3},
+                {"ok", true},
+                {"none", nullptr},
+                {"permissions", Json::array({"*"})}};
     c.push_back({R"(ADD DOCUMENT TO BUNDLE "Roles" WITH VALUES (
         {"id": "admin", "n": -3, "x": 2.5, "e": 1e3, "ok": TRUE, "none": null,
          "permissions": ["*"]}))",
@@ -219,22 +223,23 @@ std::vector<Case> cases() {
   c.push_back({R"(SELECT * FROM "Users")", select("Users")});
   c.push_back({R"(SELECT * FROM BUNDLE "Users" WHERE age >= 3)",
                select("Users", cmp("age", CompareOp::kGe, 3))});
-  c.push_back({R"(SELECT DOCUMENTS FROM "Orders" WHERE Status = "PENDING" ORDER BY created_at DESC LIMIT 10)",
-               select("Orders", cmp("Status", CompareOp::kEq, "PENDING"),
-                      OrderBy{"created_at", true}, 10)});
+  c.push_back(
+      {R"(SELECT DOCUMENTS FROM "Orders" WHERE Status = "PENDING" ORDER BY created_at DESC LIMIT 10)",
+       select("Orders", cmp("Status", CompareOp::kEq, "PENDING"), OrderBy{"created_at", true},
+              10)});
   c.push_back({R"(SELECT * FROM "O" ORDER BY "total" ASC)",
                select("O", std::nullopt, OrderBy{"total", false})});
-  c.push_back({R"(SELECT * FROM "O" WHERE a == 1 OR b != 2 AND NOT c < 3)",
-               select("O", node(Condition::Kind::kOr,
-                                {cmp("a", CompareOp::kEq, 1),
-                                 node(Condition::Kind::kAnd,
-                                      {cmp("b", CompareOp::kNe, 2),
-                                       node(Condition::Kind::kNot,
-                                            {cmp("c", CompareOp::kLt, 3)})})}))});
+  c.push_back(
+      {R"(SELECT * FROM "O" WHERE a == 1 OR b != 2 AND NOT c < 3)",
+       select("O", node(Condition::Kind::kOr,
+                        {cmp("a", CompareOp::kEq, 1),
+                         node(Condition::Kind::kAnd,
+                              {cmp("b", CompareOp::kNe, 2),
+                               node(Condition::Kind::kNot, {cmp("c", CompareOp::kLt, 3)})})}))});
   c.push_back({R"(SELECT * FROM "O" WHERE (a <= 1 OR "b" > 2) AND DocumentID == "d1" AND x = null)",
                select("O", node(Condition::Kind::kAnd,
-                                {node(Condition::Kind::kOr, {cmp("a", CompareOp::kLe, 1),
-                                                             cmp("b", CompareOp::kGt, 2)}),
+                                {node(Condition::Kind::kOr,
+                                      {cmp("a", CompareOp::kLe, 1), cmp("b", CompareOp::kGt, 2)}),
                                  cmp("DocumentID", CompareOp::kEq, "d1"),
                                  cmp("x", CompareOp::kEq, nullptr)}))});
   {
@@ -249,8 +254,9 @@ std::vector<Case> cases() {
     u.bundle = "Users";
     u.assignments = {{"status", "active"}, {"score", 1.5}};
     u.where = cmp("id", CompareOp::kEq, "u1");
-    c.push_back({R"(UPDATE DOCUMENTS IN BUNDLE "Users" ("status" = "active", "score" = 1.5) WHERE id == "u1")",
-                 u});
+    c.push_back(
+        {R"(UPDATE DOCUMENTS IN BUNDLE "Users" ("status" = "active", "score" = 1.5) WHERE id == "u1")",
+         u});
   }
   {
     DeleteDocuments d;
@@ -293,8 +299,8 @@ std::vector<Case> cases() {
     s.database = "production";
     c.push_back({R"(SHOW MIGRATIONS FOR "production")", s});
     s.filters = {{"Status", CompareOp::kEq, "PENDING"}, {"Version", CompareOp::kGe, 2}};
-    c.push_back({R"(SHOW MIGRATIONS FOR "production" WHERE Status == "PENDING" AND Version >= 2)",
-                 s});
+    c.push_back(
+        {R"(SHOW MIGRATIONS FOR "production" WHERE Status == "PENDING" AND Version >= 2)", s});
   }
   c.push_back({"SHOW MIGRATION 3", versioned<ShowMigration>(3)});
   c.push_back({"VALIDATE MIGRATION WITH VERSION 3", versioned<ValidateMigration>(3)});
@@ -340,104 +346,4 @@ TEST_CASE("statements: every form of SPEC §3 parses to the expected AST", "[par
     CHECK(r.script()[0].index() == c.expected.index());
     CHECK(r.script()[0] == c.expected);
   }
-}
-
-TEST_CASE("statements: a script of several statements, separators and comments", "[parser]") {
-  const auto r = strata::parser::parse(R"(;; -- leading comment
-USE "a"; /* block
-comment */ PING ;;
-START MIGRATION CREATE BUNDLE "B" WITH FIELDS ({"f", STRING, true, false}) COMMIT
-SHOW BUNDLES)");
-  REQUIRE(r.ok());
-  REQUIRE(r.script().size() == 4);
-  CHECK(std::holds_alternative<UseDatabase>(r.script()[0]));
-  CHECK(std::holds_alternative<Ping>(r.script()[1]));
-  CHECK(std::holds_alternative<StartMigration>(r.script()[2]));
-  CHECK(std::holds_alternative<ShowBundles>(r.script()[3]));
-  CHECK(position_of(r.script()[1]).line == 3);
-  CHECK(position_of(r.script()[1]).column == 12);
-  CHECK(position_of(r.script()[3]).line == 5);
-  CHECK(position_of(r.script()[3]).column == 1);
-}
-
-TEST_CASE("statements: empty and comment-only text is an empty script", "[parser]") {
-  for (const char* text : {"", "   \n\t", "-- nothing", "/* nothing */", ";;;"}) {
-    const auto r = strata::parser::parse(text);
-    REQUIRE(r.ok());
-    CHECK(r.script().empty());
-  }
-}
-
-TEST_CASE("statements: positions of statements, commands, fields and comparisons", "[parser]") {
-  const auto r = strata::parser::parse(
-      "USE \"x\";\n"
-      "START MIGRATION\n"
-      "  CREATE BUNDLE \"B\" WITH FIELDS (\n"
-      "    {\"f\", STRING, true, false});\n"
-      "  DELETE DOCUMENTS FROM BUNDLE \"B\" WHERE f == 1\n"
-      "COMMIT");
-  REQUIRE(r.ok());
-  REQUIRE(r.script().size() == 2);
-  const auto& m = std::get<StartMigration>(r.script()[1]);
-  CHECK(m.pos.line == 2);
-  CHECK(m.pos.column == 1);
-  REQUIRE(m.up.size() == 2);
-  CHECK(position_of(m.up[0]).line == 3);
-  CHECK(position_of(m.up[0]).column == 3);
-  const auto& create = std::get<CreateBundle>(m.up[0]);
-  CHECK(create.fields[0].pos.line == 4);
-  CHECK(create.fields[0].pos.column == 5);
-  const auto& del = std::get<DeleteDocuments>(m.up[1]);
-  REQUIRE(del.where.has_value());
-  CHECK(del.where->pos.line == 5);
-  CHECK(del.where->pos.column == 42);
-}
-
-TEST_CASE("statements: line and column offsets shift reported positions", "[parser]") {
-  const auto r = strata::parser::parse("PING; USE \"a\";\n  SHOW USERS", 10, 4);
-  REQUIRE(r.ok());
-  REQUIRE(r.script().size() == 3);
-  CHECK(position_of(r.script()[0]).line == 11);
-  CHECK(position_of(r.script()[0]).column == 5);
-  CHECK(position_of(r.script()[1]).column == 11);
-  CHECK(position_of(r.script()[2]).line == 12);
-  CHECK(position_of(r.script()[2]).column == 3);
-}
-
-TEST_CASE("statements: JSON literal numbers follow nlohmann's types", "[parser]") {
-  const auto r = strata::parser::parse(
-      R"(ADD DOCUMENT TO BUNDLE "B" WITH VALUES ({"a": 5, "b": -5, "c": 18446744073709551615,
-         "d": 18446744073709551616, "e": -9223372036854775809, "f": 1.0, "g": 2E-2,
-         "s": "\ud83d\ude00\t", "o": {"k": [1, {"z": null}]}}))");
-  REQUIRE(r.ok());
-  const Json& v = std::get<AddDocument>(r.script()[0]).values;
-  CHECK(v["a"].is_number_unsigned());
-  CHECK(v["b"].is_number_integer());
-  CHECK(v["b"].get<int64_t>() == -5);
-  CHECK(v["c"].get<uint64_t>() == 18446744073709551615ULL);
-  CHECK(v["d"].is_number_float());
-  CHECK(v["e"].is_number_float());
-  CHECK(v["f"].is_number_float());
-  CHECK(v["g"].get<double>() == Approx(0.02));
-  CHECK(v["s"].get<std::string>() == "\xF0\x9F\x98\x80\t");
-  CHECK(v["o"] == Json::parse(R"({"k": [1, {"z": null}]})"));
-}
-
-TEST_CASE("statements: helpers of ast.hpp", "[parser]") {
-  const auto r = strata::parser::parse(
-      R"(USE "a"; SELECT * FROM "B"; DROP BUNDLE "B"; ADD DOCUMENT TO BUNDLE "B" WITH VALUES ({});
-         START MIGRATION COMMIT)");
-  REQUIRE(r.ok());
-  const auto& s = r.script();
-  CHECK(std::string(statement_name(s[0])) == "USE");
-  CHECK(std::string(statement_name(s[1])) == "SELECT DOCUMENTS");
-  CHECK(std::string(statement_name(s[2])) == "DROP BUNDLE");
-  CHECK_FALSE(allowed_in_migration(s[0], false));
-  CHECK_FALSE(allowed_in_migration(s[1], false));
-  CHECK(allowed_in_migration(s[2], false));
-  CHECK(allowed_in_migration(s[3], false));
-  CHECK_FALSE(allowed_in_migration(s[4], false));
-  const Statement restore = RestoreDocuments{"B", 1, {}};
-  CHECK_FALSE(allowed_in_migration(restore, false));
-  CHECK(allowed_in_migration(restore, true));
 }

@@ -5,7 +5,6 @@
 // performance example, is written with a concrete document.
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 

@@ -54,22 +54,22 @@ struct where_clause : if_must<kw_where, condition> {};
 
 // ---- ADD DOCUMENT
 
-// document_member <- object_key (':' / '=') member_value
-struct document_member : if_must<object_key, sor<tok<':'>, tok<'='>>, member_value> {};
+// member_separator <- ':' / '='
+struct member_separator : sor<tok<':'>, tok<'='>> {};
+// document_member <- object_key member_separator member_value
+struct document_member : if_must<object_key, member_separator, member_value> {};
 // document_object <- '{' (document_member (',' document_member)*)? object_close
 struct document_object
-    : if_must<tok<'{'>, opt<document_member, star<tok<','>, must<document_member>>>,
-              object_close> {};
+    : if_must<tok<'{'>, opt<document_member, star<tok<','>, must<document_member>>>, object_close> {
+};
 // document_values_close <- ')'
 struct document_values_close : tok<')'> {};
 // document_values <- '(' document_object (',' document_object)* document_values_close
-struct document_values
-    : if_must<tok<'('>, document_object, star<tok<','>, must<document_object>>,
-              document_values_close> {};
+struct document_values : if_must<tok<'('>, document_object, star<tok<','>, must<document_object>>,
+                                 document_values_close> {};
 // add_document <- ADD DOCUMENT TO BUNDLE bundle_name WITH VALUES? document_values
-struct add_document
-    : if_must<kw_add, kw_document, kw_to, kw_bundle, bundle_name, kw_with, opt<kw_values>,
-              document_values> {};
+struct add_document : if_must<kw_add, kw_document, kw_to, kw_bundle, bundle_name, kw_with,
+                              opt<kw_values>, document_values> {};
 
 // ---- SELECT
 
@@ -84,9 +84,8 @@ struct limit_clause : if_must<kw_limit, limit_count> {};
 // source_bundle <- BUNDLE? bundle_name
 struct source_bundle : seq<opt<kw_bundle>, must<bundle_name>> {};
 // select_documents <- (DOCUMENTS / '*') FROM source_bundle where_clause? order_by? limit_clause?
-struct select_documents
-    : if_must<sor<kw_documents, tok<'*'>>, kw_from, source_bundle, opt<where_clause>,
-              opt<order_by>, opt<limit_clause>> {};
+struct select_documents : if_must<sor<kw_documents, tok<'*'>>, kw_from, source_bundle,
+                                  opt<where_clause>, opt<order_by>, opt<limit_clause>> {};
 // select_count <- COUNT FROM source_bundle where_clause?
 struct select_count : if_must<kw_count, kw_from, source_bundle, opt<where_clause>> {};
 // select_target <- select_count / select_documents
@@ -114,8 +113,7 @@ struct delete_documents
 struct restore_version : seq<unsigned_integer> {};
 // restore_documents <- RESTORE DOCUMENTS TO BUNDLE bundle_name FROM MIGRATION restore_version
 //   only in the DOWN section of a migration (SPEC §4.7)
-struct restore_documents
-    : if_must<seq<kw_restore, kw_documents>, kw_to, kw_bundle, bundle_name, kw_from,
-              kw_migration, restore_version> {};
+struct restore_documents : if_must<seq<kw_restore, kw_documents>, kw_to, kw_bundle, bundle_name,
+                                   kw_from, kw_migration, restore_version> {};
 
 }  // namespace strata::parser::grammar

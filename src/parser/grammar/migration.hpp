@@ -87,9 +87,8 @@ struct migration_drop : seq<kw_drop, sor<drop_bundle, drop_index>> {};
 
 // up_command <- statement_start (migration_create / migration_update / migration_drop
 //               / add_document / delete_documents / refused_command)
-struct up_command
-    : seq<statement_start, sor<migration_create, migration_update, migration_drop, add_document,
-                               delete_documents, refused_command>> {};
+struct up_command : seq<statement_start, sor<migration_create, migration_update, migration_drop,
+                                             add_document, delete_documents, refused_command>> {};
 // down_command <- statement_start (migration_create / migration_update / migration_drop
 //                 / add_document / delete_documents / restore_documents / refused_command)
 struct down_command
@@ -99,14 +98,13 @@ struct down_command
 // command_end <- ';' skip separators / &DOWN / &COMMIT
 struct command_end : sor<seq<tok<';'>, separators>, at<kw_down>, at<kw_commit>> {};
 // up_section <- (!DOWN !COMMIT up_command command_end)*
-struct up_section
-    : star<not_at<kw_down>, not_at<kw_commit>, must<up_command>, must<command_end>> {};
+struct up_section : star<not_at<kw_down>, not_at<kw_commit>, must<up_command>, must<command_end>> {
+};
 // down_keyword <- DOWN
 struct down_keyword : seq<kw_down> {};
 // down_section <- down_keyword separators (!COMMIT down_command command_end)*
-struct down_section
-    : seq<down_keyword, separators,
-          star<not_at<kw_commit>, must<down_command>, must<command_end>>> {};
+struct down_section : seq<down_keyword, separators,
+                          star<not_at<kw_commit>, must<down_command>, must<command_end>>> {};
 // description <- quoted
 struct description : seq<quoted> {};
 // migration_description <- WITH DESCRIPTION description

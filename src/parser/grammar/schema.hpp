@@ -53,10 +53,9 @@ struct syndr_new_name : seq<field_name> {};
 //                 field_required ',' field_unique (',' field_default)? field_def_close
 //   SyndrQL: {ADD "f" = "f", "TYPE", req, uniq, default}, {MODIFY "old" = "new", ...},
 //   {REMOVE "f" = "", "", FALSE, FALSE, NULL}
-struct syndr_change
-    : if_must<tok<'{'>, syndr_change_kind, field_name, tok<'='>, syndr_new_name, tok<','>,
-              field_type, tok<','>, field_required, tok<','>, field_unique,
-              opt<tok<','>, must<field_default>>, field_def_close> {};
+struct syndr_change : if_must<tok<'{'>, syndr_change_kind, field_name, tok<'='>, syndr_new_name,
+                              tok<','>, field_type, tok<','>, field_required, tok<','>,
+                              field_unique, opt<tok<','>, must<field_default>>, field_def_close> {};
 // syndr_changes <- '(' syndr_change (',' syndr_change)* field_list_close
 struct syndr_changes
     : if_must<tok<'('>, syndr_change, star<tok<','>, must<syndr_change>>, field_list_close> {};
@@ -86,18 +85,16 @@ struct rel_cardinality : seq<quoted> {};
 struct relationship_seed
     : if_must<relationship_name, kw_from, kw_bundle, rel_from_bundle,
               opt<if_must<kw_field, rel_from_field>>, kw_to, kw_bundle, rel_to_bundle,
-              opt<if_must<kw_field, rel_to_field>>,
-              opt<if_must<kw_cardinality, rel_cardinality>>> {};
+              opt<if_must<kw_field, rel_to_field>>, opt<if_must<kw_cardinality, rel_cardinality>>> {
+};
 // relationship_entry <- relationship_name '{' rel_cardinality ',' rel_from_bundle ','
 //                       rel_from_field ',' rel_to_bundle ',' rel_to_field '}'
 struct relationship_entry
-    : if_must<relationship_name, tok<'{'>, rel_cardinality, tok<','>, rel_from_bundle,
-              tok<','>, rel_from_field, tok<','>, rel_to_bundle, tok<','>, rel_to_field,
-              tok<'}'>> {};
+    : if_must<relationship_name, tok<'{'>, rel_cardinality, tok<','>, rel_from_bundle, tok<','>,
+              rel_from_field, tok<','>, rel_to_bundle, tok<','>, rel_to_field, tok<'}'>> {};
 // relationship_list <- '(' relationship_entry (',' relationship_entry)* field_list_close
-struct relationship_list
-    : if_must<tok<'('>, relationship_entry, star<tok<','>, must<relationship_entry>>,
-              field_list_close> {};
+struct relationship_list : if_must<tok<'('>, relationship_entry,
+                                   star<tok<','>, must<relationship_entry>>, field_list_close> {};
 // relationship_def <- relationship_list / relationship_seed
 struct relationship_def : sor<relationship_list, relationship_seed> {};
 // add_relationship <- RELATIONSHIP relationship_def
@@ -151,17 +148,16 @@ struct index_entry_close : tok<'}'> {};
 // index_entry <- index_field / '{' index_field ',' index_flag (',' index_flag)?
 //                index_entry_close
 //   {"f", unique} or {"f", required, unique}: the last flag says unique
-struct index_entry
-    : sor<index_field, if_must<tok<'{'>, index_field, tok<','>, index_flag,
-                               opt<tok<','>, must<index_flag>>, index_entry_close>> {};
+struct index_entry : sor<index_field, if_must<tok<'{'>, index_field, tok<','>, index_flag,
+                                              opt<tok<','>, must<index_flag>>, index_entry_close>> {
+};
 // index_entries_close <- ')'
 struct index_entries_close : tok<')'> {};
 // index_entries <- FIELDS '(' index_entry (',' index_entry)* index_entries_close
 //                / FIELD index_entry
-struct index_entries
-    : sor<if_must<kw_fields, tok<'('>, index_entry, star<tok<','>, must<index_entry>>,
-                  index_entries_close>,
-          if_must<kw_field, index_entry>> {};
+struct index_entries : sor<if_must<kw_fields, tok<'('>, index_entry,
+                                   star<tok<','>, must<index_entry>>, index_entries_close>,
+                           if_must<kw_field, index_entry>> {};
 // index_target <- ON BUNDLE bundle_name WITH index_entries
 struct index_target : if_must<kw_on, kw_bundle, bundle_name, kw_with, index_entries> {};
 // index_short <- index_kind index_target          (name generated: "B_f_hash" / "B_f_btree")

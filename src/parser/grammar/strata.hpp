@@ -26,9 +26,8 @@ struct drop_statement : if_must<kw_drop, drop_target> {};
 
 // show_target <- show_databases / show_bundles / show_indexes / show_settings / show_users
 //              / show_migrations / show_migration
-struct show_target
-    : sor<show_databases, show_bundles, show_indexes, show_settings, show_users, show_migrations,
-          show_migration> {};
+struct show_target : sor<show_databases, show_bundles, show_indexes, show_settings, show_users,
+                         show_migrations, show_migration> {};
 // show_statement <- SHOW show_target
 struct show_statement : if_must<kw<TAO_PEGTL_ISTRING("SHOW")>, show_target> {};
 
@@ -61,10 +60,10 @@ struct apply_statement : if_must<kw_apply, apply_target> {};
 //                  / backup_database / alter_user / reset_migration / verify_migrations)
 struct top_statement
     : seq<statement_start,
-          sor<create_statement, drop_statement, show_statement, update_statement,
-              restore_statement, validate_statement, apply_statement, use_database, auth, ping,
-              add_document, select_statement, delete_documents, describe_bundle, set_setting,
-              backup_database, alter_user, reset_migration, verify_migrations>> {};
+          sor<create_statement, drop_statement, show_statement, update_statement, restore_statement,
+              validate_statement, apply_statement, use_database, auth, ping, add_document,
+              select_statement, delete_documents, describe_bundle, set_setting, backup_database,
+              alter_user, reset_migration, verify_migrations>> {};
 
 // migration_statement <- statement_start start_migration
 struct migration_statement : seq<statement_start, start_migration> {};
@@ -73,9 +72,8 @@ struct migration_statement : seq<statement_start, start_migration> {};
 struct statement_end : sor<tok<';'>, eof> {};
 
 // script_item <- migration_statement separators / top_statement statement_end separators
-struct script_item
-    : sor<seq<migration_statement, separators>,
-          seq<top_statement, must<statement_end>, separators>> {};
+struct script_item : sor<seq<migration_statement, separators>,
+                         seq<top_statement, must<statement_end>, separators>> {};
 
 // end_of_input <- !.
 struct end_of_input : eof {};
