@@ -47,10 +47,11 @@ void append_command(std::string& out, Rng& rng, uint64_t serial) {
            "\", " + kTypes[rng.below(7)] + ", false, false};\n";
   } else {
     out += "    ADD DOCUMENT TO BUNDLE \"" + bundle + "\" WITH VALUES ({\"id\": \"doc-" +
-           std::to_string(serial) + "\", \"name\": \"Customer " + std::to_string(rng.below(1000000)) +
-           " \\\"VIP\\\"\", \"age\": " + std::to_string(rng.below(100)) + ", \"score\": " +
-           std::to_string(rng.below(10000)) + "." + std::to_string(rng.below(100)) +
-           ", \"active\": " + (rng.below(2) ? "true" : "false") +
+           std::to_string(serial) + "\", \"name\": \"Customer " +
+           std::to_string(rng.below(1000000)) +
+           " \\\"VIP\\\"\", \"age\": " + std::to_string(rng.below(100)) +
+           ", \"score\": " + std::to_string(rng.below(10000)) + "." +
+           std::to_string(rng.below(100)) + ", \"active\": " + (rng.below(2) ? "true" : "false") +
            ", \"address\": {\"city\": \"Springfield\", \"zip\": \"" +
            std::to_string(10000 + rng.below(90000)) + "\", \"geo\": [" +
            std::to_string(rng.below(180)) + ".5, -" + std::to_string(rng.below(90)) +

@@ -42,17 +42,20 @@ int run_main(int argc, char** argv) {
   }
 
   if (help_cmd->parsed()) {
+    // App::help() would describe the selected subcommand ("help" itself): format directly.
+    const auto formatter = app.get_formatter();
     if (help_topic.empty()) {
-      std::cout << app.help();
+      std::cout << formatter->make_help(&app, "strata", CLI::AppFormatMode::Normal);
       return kExitOk;
     }
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       if (sub->get_name() == help_topic) {
-        std::cout << sub->help();
+        std::cout << formatter->make_help(sub, "strata " + help_topic, CLI::AppFormatMode::Normal);
         return kExitOk;
       }
     }
-    std::cerr << "strata help: unknown command '" << help_topic << "'\n" << app.help();
+    std::cerr << "strata help: unknown command '" << help_topic << "'\n"
+              << formatter->make_help(&app, "strata", CLI::AppFormatMode::Normal);
     return kExitUsage;
   }
   if (serve_cmd->parsed()) return run_serve(serve);

@@ -12,10 +12,36 @@ constexpr size_t kContextBefore = 70;
 
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-// Control bytes would garble a terminal: they show as '?'. Tabs stay, so the caret lines up.
-char printable(char c) {
-  const unsigned char u = static_cast<unsigned char>(c);
-  return (u < 0x20 && c != '\t') || u == 0x7F ? '?' : c;
+// Length of the valid UTF-8 sequence starting at text[i], or 0 when the bytes are not one.
+size_t utf8_length(std::string_view text, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(text[i]);
+  size_t n = c < 0x80                 ? 1
+             : c >= 0xC2 && c <= 0xDF ? 2
+             : c >= 0xE0 && c <= 0xEF ? 3
+             : c >= 0xF0 && c <= 0xF4 ? 4
+                                      : 0;
+  if (n == 0 || i + n > text.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if (!is_continuation(text[i + k])) return 0;
+  }
+  return n;
+}
+
+// Appends the line as shown: valid UTF-8 as is, tabs kept (so the caret lines up), control
+// bytes and invalid UTF-8 as '?', one column each. The marker gets one column per character
+// before the caret byte.
+void render(std::string_view text, size_t caret, std::string& shown, std::string& marker) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = utf8_length(text, i);
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (n == 0 || (c < 0x20 && c != '\t') || c == 0x7F) {
+      shown.push_back('?');
+    } else {
+      shown.append(text.substr(i, n));
+    }
+    if (i < caret) marker.push_back(c == '\t' ? '\t' : ' ');
+    i += n == 0 ? 1 : n;
+  }
 }
 
 }  // namespace
@@ -55,10 +81,7 @@ void DiagnosticPrinter::error(std::ostream& out, uint32_t line, uint32_t column,
   }
   std::string shown = prefix;
   std::string marker(prefix.size(), ' ');
-  for (size_t i = 0; i < text.size(); ++i) {
-    shown.push_back(printable(text[i]));
-    if (i < caret && !is_continuation(text[i])) marker.push_back(text[i] == '\t' ? '\t' : ' ');
-  }
+  render(text, caret, shown, marker);
   out << shown << suffix << '\n' << marker << "^\n";
 }
 

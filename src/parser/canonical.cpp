@@ -35,13 +35,27 @@ void append_quoted(std::string& out, std::string_view s) {
   for (char ch : s) {
     const unsigned char c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -101,21 +115,30 @@ std::string json(const Json& v) {
 
 const char* op_text(ast::CompareOp op) {
   switch (op) {
-    case ast::CompareOp::kEq: return "==";
-    case ast::CompareOp::kNe: return "!=";
-    case ast::CompareOp::kLt: return "<";
-    case ast::CompareOp::kLe: return "<=";
-    case ast::CompareOp::kGt: return ">";
-    case ast::CompareOp::kGe: return ">=";
+    case ast::CompareOp::kEq:
+      return "==";
+    case ast::CompareOp::kNe:
+      return "!=";
+    case ast::CompareOp::kLt:
+      return "<";
+    case ast::CompareOp::kLe:
+      return "<=";
+    case ast::CompareOp::kGt:
+      return ">";
+    case ast::CompareOp::kGe:
+      return ">=";
   }
   return "==";
 }
 
 const char* role_text(ast::Role role) {
   switch (role) {
-    case ast::Role::kAdmin: return "admin";
-    case ast::Role::kMigrator: return "migrator";
-    case ast::Role::kReader: return "reader";
+    case ast::Role::kAdmin:
+      return "admin";
+    case ast::Role::kMigrator:
+      return "migrator";
+    case ast::Role::kReader:
+      return "reader";
   }
   return "reader";
 }
@@ -126,8 +149,8 @@ void append_condition(std::string& out, const ast::Condition& c);
 
 void append_child(std::string& out, const ast::Condition& parent, const ast::Condition& child) {
   using Kind = ast::Condition::Kind;
-  const bool group = child.kind == Kind::kOr ||
-                     (child.kind == Kind::kAnd && parent.kind != Kind::kOr);
+  const bool group =
+      child.kind == Kind::kOr || (child.kind == Kind::kAnd && parent.kind != Kind::kOr);
   if (group) out.push_back('(');
   append_condition(out, child);
   if (group) out.push_back(')');
@@ -280,7 +303,8 @@ std::string canonical(const ast::Statement& statement) {
         } else if constexpr (std::is_same_v<T, SelectDocuments>) {
           std::string out = "SELECT DOCUMENTS FROM " + quote(s.bundle) + where(s.where);
           if (s.order_by) {
-            out += " ORDER BY " + quote(s.order_by->field) + (s.order_by->descending ? " DESC" : "");
+            out +=
+                " ORDER BY " + quote(s.order_by->field) + (s.order_by->descending ? " DESC" : "");
           }
           if (s.limit) out += " LIMIT " + std::to_string(*s.limit);
           return out;

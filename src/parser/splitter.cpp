@@ -12,9 +12,9 @@ namespace {
 constexpr char kEot = 0x04;
 
 enum CharClass : uint8_t {
-  kPlain = 0,       // nothing special anywhere
-  kSpace = 1 << 0,  // whitespace
-  kWord = 1 << 1,   // [A-Za-z0-9_]
+  kPlain = 0,             // nothing special anywhere
+  kSpace = 1 << 0,        // whitespace
+  kWord = 1 << 1,         // [A-Za-z0-9_]
   kStringStop = 1 << 2,   // ends a run inside a string: " \ newline EOT
   kCommentStop = 1 << 3,  // ends a run inside a block comment: * newline EOT
 };
@@ -32,7 +32,9 @@ constexpr std::array<uint8_t, 256> make_classes() {
 }
 constexpr std::array<uint8_t, 256> kClasses = make_classes();
 
-inline bool has(char c, uint8_t cls) { return (kClasses[static_cast<unsigned char>(c)] & cls) != 0; }
+inline bool has(char c, uint8_t cls) {
+  return (kClasses[static_cast<unsigned char>(c)] & cls) != 0;
+}
 
 char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
@@ -105,6 +107,7 @@ void StatementSplitter::end_word(size_t end) {
   if (!in_migration_) {
     if (words_seen_ == 0) {
       first_is_start_ = word_is(word_, len, "START");
+      first_is_syndrdb_ = word_is(word_, len, "SYNDRDB");
     } else if (words_seen_ == 1 && first_is_start_ && word_is(word_, len, "MIGRATION")) {
       in_migration_ = true;
     }
@@ -133,6 +136,7 @@ void StatementSplitter::end_statement(size_t end) {
   word_len_ = 0;
   words_seen_ = 0;
   first_is_start_ = false;
+  first_is_syndrdb_ = false;
   in_migration_ = false;
 }
 
@@ -173,8 +177,10 @@ size_t StatementSplitter::step(size_t i, size_t n) {
       }
       return i;
     case Lex::kBlockStar:
-      if (c == '/') lex_ = Lex::kNormal;
-      else if (c != '*') lex_ = Lex::kBlockComment;
+      if (c == '/')
+        lex_ = Lex::kNormal;
+      else if (c != '*')
+        lex_ = Lex::kBlockComment;
       return i;
     case Lex::kDash:
       if (c == '-') {
@@ -192,6 +198,16 @@ size_t StatementSplitter::step(size_t i, size_t n) {
       has_content_ = true;
       lex_ = Lex::kNormal;
       break;
+    case Lex::kConnection:
+      if (c == ';') {
+        end_statement(i);
+      } else if (c != '\n') {
+        while (i + 1 < n && chunk_[i + 1] != ';' && chunk_[i + 1] != '\n' &&
+               chunk_[i + 1] != kEot) {
+          ++i;
+        }
+      }
+      return i;
     case Lex::kNormal:
       break;
   }
@@ -206,8 +222,14 @@ size_t StatementSplitter::step(size_t i, size_t n) {
       ++i;
     }
   }
+  const bool after_first_word = word_len_ > 0 && words_seen_ == 0;
   end_word(i);  // may end a START MIGRATION ... COMMIT statement; c then starts afresh
   if (has(c, kSpace)) return i;
+  if (c == ':' && after_first_word && first_is_syndrdb_) {
+    lex_ = Lex::kConnection;
+    has_content_ = true;
+    return i;
+  }
   switch (c) {
     case ';':
       if (!in_migration_) {

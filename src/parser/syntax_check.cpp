@@ -67,8 +67,8 @@ class Checker {
     }
     if (!f.default_value.is_null() && !value_matches(*type, f.default_value)) {
       issue(Code::kTypeMismatch,
-            "Default value " + f.default_value.dump(-1, ' ', false,
-                                                    Json::error_handler_t::replace) +
+            "Default value " +
+                f.default_value.dump(-1, ' ', false, Json::error_handler_t::replace) +
                 " of field '" + f.name + "' is not a valid " + type_name(*type),
             f.pos);
     }
@@ -78,8 +78,8 @@ class Checker {
     std::set<std::string> seen;
     for (const ast::FieldDef& f : s.fields) {
       if (!seen.insert(f.name).second) {
-        issue(Code::kFieldExists,
-              "Duplicate field '" + f.name + "' in bundle '" + s.bundle + "'", f.pos);
+        issue(Code::kFieldExists, "Duplicate field '" + f.name + "' in bundle '" + s.bundle + "'",
+              f.pos);
       }
       field(f);
     }
@@ -136,13 +136,20 @@ std::optional<FieldType> resolve_type(std::string_view name) {
 
 const char* type_name(FieldType type) {
   switch (type) {
-    case FieldType::kString: return "STRING";
-    case FieldType::kText: return "TEXT";
-    case FieldType::kInt: return "INT";
-    case FieldType::kFloat: return "FLOAT";
-    case FieldType::kBoolean: return "BOOLEAN";
-    case FieldType::kDateTime: return "DATETIME";
-    case FieldType::kJson: return "JSON";
+    case FieldType::kString:
+      return "STRING";
+    case FieldType::kText:
+      return "TEXT";
+    case FieldType::kInt:
+      return "INT";
+    case FieldType::kFloat:
+      return "FLOAT";
+    case FieldType::kBoolean:
+      return "BOOLEAN";
+    case FieldType::kDateTime:
+      return "DATETIME";
+    case FieldType::kJson:
+      return "JSON";
   }
   return "JSON";
 }
@@ -154,8 +161,7 @@ bool value_matches(FieldType type, const Json& value) {
       return value.is_string();
     case FieldType::kInt:
       if (value.is_number_unsigned()) {
-        return value.get<uint64_t>() <=
-               static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+        return value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
       }
       return value.is_number_integer();
     case FieldType::kFloat:

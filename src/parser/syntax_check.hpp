@@ -33,7 +33,8 @@ struct SyntaxIssue {
   Code code;            // kUnknownType, kFieldExists, kDescriptionTooLong, kEmptyMigration, ...
   std::string message;  // e.g. "Unknown type 'VARCHAR' for field 'name'"
   ast::Pos pos;         // where in the text
-  size_t command = 0;   // 1-based command index inside a migration; 0 for a plain statement
+  size_t command = 0;   // 1-based command index inside a migration (DOWN commands continue
+                        // the count after the UP commands); 0 for a plain statement
 };
 
 // Every phase-1 problem of one statement (for a StartMigration: of each of its commands, with

@@ -19,7 +19,8 @@ namespace {
 ast::Statement parse_one(const std::string& text) {
   ParseResult r = parse(text);
   INFO("text: " << text);
-  if (!r.ok()) FAIL("parse error " << r.error().line << ":" << r.error().column << ": " << r.error().message);
+  if (!r.ok())
+    FAIL("parse error " << r.error().line << ":" << r.error().column << ": " << r.error().message);
   REQUIRE(r.script().size() == 1);
   return r.script().front();
 }
@@ -64,9 +65,11 @@ TEST_CASE("canonical: exact text of hand-built statements", "[canonical]") {
   b.bundle = "Users";
   b.fields.push_back({"id", "STRING", true, true, nullptr, {}});
   b.fields.push_back({"score", "FLOAT", false, false, 1.0, {}});
-  b.fields.push_back({"x", "VAR CHAR", false, false, Json::parse(R"({"b":1,"a":[true,null]})"), {}});
-  CHECK(canonical(b) ==
-        R"(CREATE BUNDLE "Users" WITH FIELDS ({"id", STRING, true, true}, {"score", FLOAT, false, false, 1.0}, {"x", "VAR CHAR", false, false, {"a":[true,null],"b":1}}))");
+  b.fields.push_back(
+      {"x", "VAR CHAR", false, false, Json::parse(R"({"b":1,"a":[true,null]})"), {}});
+  CHECK(
+      canonical(b) ==
+      R"(CREATE BUNDLE "Users" WITH FIELDS ({"id", STRING, true, true}, {"score", FLOAT, false, false, 1.0}, {"x", "VAR CHAR", false, false, {"a":[true,null],"b":1}}))");
 
   ast::UpdateBundle u;
   u.bundle = "A";
@@ -74,14 +77,20 @@ TEST_CASE("canonical: exact text of hand-built statements", "[canonical]") {
   u.changes.push_back(ast::RemoveField{"q"});
   u.changes.push_back(ast::AddRelationship{{"r", "A", "B", "1toMany", "id", "a_id"}});
   u.changes.push_back(ast::AddRelationship{{"s", "A", "C", "", "", ""}});
-  CHECK(canonical(u) ==
-        R"(UPDATE BUNDLE "A" ADD FIELD {"p", INT, false, false}, REMOVE FIELD "q", ADD RELATIONSHIP "r" FROM BUNDLE "A" FIELD "id" TO BUNDLE "B" FIELD "a_id" CARDINALITY "1toMany", ADD RELATIONSHIP "s" FROM BUNDLE "A" TO BUNDLE "C")");
+  CHECK(
+      canonical(u) ==
+      R"(UPDATE BUNDLE "A" ADD FIELD {"p", INT, false, false}, REMOVE FIELD "q", ADD RELATIONSHIP "r" FROM BUNDLE "A" FIELD "id" TO BUNDLE "B" FIELD "a_id" CARDINALITY "1toMany", ADD RELATIONSHIP "s" FROM BUNDLE "A" TO BUNDLE "C")");
 
   CHECK(canonical(ast::RestoreDocuments{"Users", 5, {}}) ==
         R"(RESTORE DOCUMENTS TO BUNDLE "Users" FROM MIGRATION 5)");
-  CHECK(canonical(ast::CreateIndex{"Reviews_product_id_hash", ast::IndexKind::kHash, "Reviews",
-                                   {"product_id"}, false, {}}) ==
-        R"(CREATE INDEX "Reviews_product_id_hash" HASH ON BUNDLE "Reviews" WITH FIELDS ("product_id"))");
+  CHECK(
+      canonical(ast::CreateIndex{"Reviews_product_id_hash",
+                                 ast::IndexKind::kHash,
+                                 "Reviews",
+                                 {"product_id"},
+                                 false,
+                                 {}}) ==
+      R"(CREATE INDEX "Reviews_product_id_hash" HASH ON BUNDLE "Reviews" WITH FIELDS ("product_id"))");
   CHECK(canonical(ast::DropBundle{"B", true, {}}) == R"(DROP BUNDLE "B" WITH FORCE)");
   CHECK(canonical(ast::ApplyMigration{3, true, {}}) == "APPLY MIGRATION WITH VERSION 3 FORCE");
 
@@ -104,15 +113,16 @@ TEST_CASE("canonical: quoting and JSON values", "[canonical]") {
   CHECK(quote(std::string("\xff\x00", 2)) == std::string("\"\xff\\u0000\"", 9));
   ast::AddDocument d;
   d.bundle = "B";
-  d.values = Json::parse(R"({"z": 1.0, "a": -0.5, "m": 1e300, "i": -7, "u": 18446744073709551615, "s": "x\u0001"})");
-  CHECK(canonical(d) ==
-        R"(ADD DOCUMENT TO BUNDLE "B" WITH VALUES ({"a":-0.5,"i":-7,"m":1e+300,"s":"x\u0001","u":18446744073709551615,"z":1.0}))");
+  d.values = Json::parse(
+      R"({"z": 1.0, "a": -0.5, "m": 1e300, "i": -7, "u": 18446744073709551615, "s": "x\u0001"})");
+  CHECK(
+      canonical(d) ==
+      R"(ADD DOCUMENT TO BUNDLE "B" WITH VALUES ({"a":-0.5,"i":-7,"m":1e+300,"s":"x\u0001","u":18446744073709551615,"z":1.0}))");
   ast::Statement bad_utf8 = ast::AddDocument{"B", Json{{"k", std::string("\xff")}}, {}};
   CHECK(canonical(bad_utf8) == "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"k\":\"\xff\"})");
 }
 
-TEST_CASE("canonical: conditions are parenthesized by precedence NOT > AND > OR",
-          "[canonical]") {
+TEST_CASE("canonical: conditions are parenthesized by precedence NOT > AND > OR", "[canonical]") {
   const auto a = cmp("a", Op::kEq, 1), b = cmp("b", Op::kNe, "x"), c = cmp("c", Op::kLt, 2.5),
              d = cmp("d", Op::kGe, -3);
   CHECK(canonical(node(K::kOr, {a, node(K::kAnd, {b, c})})) ==
@@ -195,10 +205,10 @@ TEST_CASE("canonical: round trip of hand-built ASTs", "[canonical]") {
     check_round_trip(s);
     check_round_trip(ast::DeleteDocuments{"B", cond, {}});
   }
-  for (const Json& v : {Json(1.0), Json(0.1), Json(-0.0), Json(1e300), Json(5e-324),
-                        Json(123456789.125), Json(-9223372036854775807LL - 1),
-                        Json(18446744073709551615ULL), Json("\u00e9\x01\x7f"),
-                        Json::parse(R"({"k":[1,2.0,{"n":null}],"e":{}, "a":[]})")}) {
+  for (const Json& v :
+       {Json(1.0), Json(0.1), Json(-0.0), Json(1e300), Json(5e-324), Json(123456789.125),
+        Json(-9223372036854775807LL - 1), Json(18446744073709551615ULL), Json("\u00e9\x01\x7f"),
+        Json::parse(R"({"k":[1,2.0,{"n":null}],"e":{}, "a":[]})")}) {
     INFO(v.dump());
     check_round_trip(ast::AddDocument{"B", Json{{"v", v}}, {}});
     check_round_trip(ast::SetSetting{"MigrationPerformanceThreshold", v, {}});
@@ -233,7 +243,8 @@ TEST_CASE("canonical: round trip of hand-built ASTs", "[canonical]") {
   check_round_trip(m);
   check_round_trip(ast::CreateUser{"u", "p w", ast::Role::kMigrator, {}});
   check_round_trip(ast::AlterUserRole{"u", ast::Role::kReader, {}});
-  check_round_trip(ast::ShowMigrations{"db", {{"Status", Op::kNe, "APPLIED"}, {"Version", Op::kLe, 3}}, {}});
+  check_round_trip(
+      ast::ShowMigrations{"db", {{"Status", Op::kNe, "APPLIED"}, {"Version", Op::kLe, 3}}, {}});
 }
 
 }  // namespace strata::parser

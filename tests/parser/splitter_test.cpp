@@ -130,12 +130,17 @@ TEST_CASE("splitter: table of streams and statements", "[splitter]") {
       {"START MIGRATION -- COMMIT;\n DROP INDEX \"i\"; COMMITTED; COMMIT;",
        {{"START MIGRATION -- COMMIT;\n DROP INDEX \"i\"; COMMITTED; COMMIT", 1, 1, false}}},
       {"START /* x */ MIGRATION DROP INDEX \"i\"; COMMIT\x04PING",
-       {{"START /* x */ MIGRATION DROP INDEX \"i\"; COMMIT", 1, 1, false},
-        {"PING", 1, 48, false}}},
+       {{"START /* x */ MIGRATION DROP INDEX \"i\"; COMMIT", 1, 1, false}, {"PING", 1, 48, false}}},
       {"START MIGRATION DROP INDEX \"i\";\x04PING",
        {{"START MIGRATION DROP INDEX \"i\";", 1, 1, false}, {"PING", 1, 33, false}}},
       {"START X MIGRATION; PING", {{"START X MIGRATION", 1, 1, false}, {"PING", 1, 20, false}}},
       {"COMMIT; PING", {{"COMMIT", 1, 1, false}, {"PING", 1, 9, false}}},
+      {"syndrdb://127.0.0.1:1776:main:admin:p\"a--s/*s;PING",
+       {{"syndrdb://127.0.0.1:1776:main:admin:p\"a--s/*s", 1, 1, false}, {"PING", 1, 47, false}}},
+      {"  SyndrDB://h:1:db:u:pw\x04PROTOCOL_VERSION 2\x04",
+       {{"SyndrDB://h:1:db:u:pw", 1, 3, false}, {"PROTOCOL_VERSION 2", 1, 25, false}}},
+      {"syndrdb://h:1:db:u:a\nb", {{"syndrdb://h:1:db:u:a\nb", 1, 1, false}}},
+      {"syndrdb \"x;\"; x:\"y;\"", {{"syndrdb \"x;\"", 1, 1, false}, {"x:\"y;\"", 1, 15, false}}},
       {"SELECT * FROM \"B\" WHERE s == \"it's\" -- c\n;",
        {{"SELECT * FROM \"B\" WHERE s == \"it's\" -- c", 1, 1, false}}},
   };
@@ -149,8 +154,8 @@ TEST_CASE("splitter: table of streams and statements", "[splitter]") {
 TEST_CASE("splitter: oversize is reported once and never buffered", "[splitter]") {
   const std::string big = "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"x\": \"" +
                           std::string(1000, 'a') + ";\"});\n PING";
-  for (const auto& pieces : {split_whole(big, 100), split_bytewise(big, 100),
-                             split_chunks(big, 7, 100)}) {
+  for (const auto& pieces :
+       {split_whole(big, 100), split_bytewise(big, 100), split_chunks(big, 7, 100)}) {
     REQUIRE(pieces.size() == 2);
     CHECK(pieces[0] == Piece{"", 1, 1, true});
     CHECK(pieces[1] == Piece{"PING", 2, 2, false});
@@ -196,8 +201,7 @@ TEST_CASE("splitter: has_partial", "[splitter]") {
   CHECK(drain(s).size() == 3);
 }
 
-TEST_CASE("splitter: one byte at a time equals the whole buffer for every example",
-          "[splitter]") {
+TEST_CASE("splitter: one byte at a time equals the whole buffer for every example", "[splitter]") {
   const auto files = example_files();
   REQUIRE(files.size() >= 10);
   for (const auto& path : files) {
@@ -228,6 +232,7 @@ TEST_CASE("splitter: adversarial streams split the same in any chunking", "[spli
       "-- comment then EOT\x04PING\x04\x04",
       "START MIGRATION /* COMMIT */ -- COMMIT\n DROP INDEX \"COMMIT\"; COMMIT",
       "x-y/z*w--;\n;a/*/;*/;b",
+      "syndrdb://h:1:d:u:p--;\n/*;*/syndrdb:\"\x04syndrdb\n:x;y",
       std::string("\0\x01\x02;\xff\xfe;\"\x80\";", 11),
   };
   for (const std::string& s : streams) {

@@ -92,7 +92,8 @@ inline const std::vector<std::string>& statement_corpus() {
       "COMMIT",
       "START MIGRATION COMMIT",
       "start migration with description \"x\" drop index \"i\" down create index \"i\" hash on "
-      "bundle \"B\" with fields (\"f\"); restore documents to bundle \"B\" from migration 5; commit",
+      "bundle \"B\" with fields (\"f\"); restore documents to bundle \"B\" from migration 5; "
+      "commit",
       "START MIGRATION DROP INDEX \"i\"; DOWN COMMIT",
       R"(SHOW MIGRATIONS)",
       R"(SHOW MIGRATIONS FOR "production" WHERE Status == "PENDING")",

@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 #include <limits>
 
+#include "parser/parser.hpp"
+#include "parser/splitter.hpp"
+
 namespace strata::parser {
 namespace {
 
@@ -77,14 +80,28 @@ TEST_CASE("syntax_check: is_rfc3339 is strict", "[syntax_check]") {
     INFO(good);
     CHECK(is_rfc3339(good));
   }
-  for (const char* bad :
-       {"", "2024-01-10", "2024-01-10T10:00:00", "2024-01-10 10:00:00Z", "2023-02-29T00:00:00Z",
-        "1900-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-00-01T00:00:00Z",
-        "2024-04-31T00:00:00Z", "2024-01-10T24:00:00Z", "2024-01-10T10:60:00Z",
-        "2024-01-10T10:00:61Z", "2024-01-10T10:00:00.Z", "2024-01-10T10:00:00+1:00",
-        "2024-01-10T10:00:00+24:00", "2024-01-10T10:00:00+01:60", "2024-01-10T10:00:00Zx",
-        "2024-01-10T10:00:00+01:00x", "24-01-10T10:00:00Z", "2024/01/10T10:00:00Z",
-        "2024-1-10T10:00:00Z", "２024-01-10T10:00:00Z"}) {
+  for (const char* bad : {"",
+                          "2024-01-10",
+                          "2024-01-10T10:00:00",
+                          "2024-01-10 10:00:00Z",
+                          "2023-02-29T00:00:00Z",
+                          "1900-02-29T00:00:00Z",
+                          "2024-13-01T00:00:00Z",
+                          "2024-00-01T00:00:00Z",
+                          "2024-04-31T00:00:00Z",
+                          "2024-01-10T24:00:00Z",
+                          "2024-01-10T10:60:00Z",
+                          "2024-01-10T10:00:61Z",
+                          "2024-01-10T10:00:00.Z",
+                          "2024-01-10T10:00:00+1:00",
+                          "2024-01-10T10:00:00+24:00",
+                          "2024-01-10T10:00:00+01:60",
+                          "2024-01-10T10:00:00Zx",
+                          "2024-01-10T10:00:00+01:00x",
+                          "24-01-10T10:00:00Z",
+                          "2024/01/10T10:00:00Z",
+                          "2024-1-10T10:00:00Z",
+                          "２024-01-10T10:00:00Z"}) {
     INFO(bad);
     CHECK_FALSE(is_rfc3339(bad));
   }
@@ -183,7 +200,8 @@ TEST_CASE("syntax_check: migrations: empty, description length, command indexes"
   m.up.push_back(bad_doc);
   m.has_down = true;
   m.down.push_back(ast::DropIndex{"i"});
-  m.down.push_back(bundle("C", {field("y", "INT", nullptr, 15, 5), field("y", "INT", nullptr, 16, 5)}));
+  m.down.push_back(
+      bundle("C", {field("y", "INT", nullptr, 15, 5), field("y", "INT", nullptr, 16, 5)}));
   const auto issues = syntax_check(m);
   REQUIRE(issues.size() == 3);
   CHECK(issues[0].code == Code::kUnknownType);
@@ -195,6 +213,45 @@ TEST_CASE("syntax_check: migrations: empty, description length, command indexes"
   CHECK(issues[2].code == Code::kFieldExists);
   CHECK(issues[2].command == 5);  // DOWN commands continue the count after UP
   CHECK(issues[2].pos.line == 16);
+}
+
+TEST_CASE("syntax_check: positions of parsed text are stream positions", "[syntax_check]") {
+  // The seed's validation-failure migration, with a bad type in command 2, fed through the
+  // splitter and parsed at its stream position as `strata check` and the server do.
+  const std::string stream =
+      "USE \"production\";\n"
+      "START MIGRATION WITH DESCRIPTION \"Add user ratings\"\n"
+      "    UPDATE BUNDLE \"Users\"\n"
+      "    ADD FIELD {\"rating\", INTEGER, true, false};\n"
+      "    UPDATE BUNDLE \"NonexistentBundle\"\n"
+      "    ADD FIELD {\"test\", STRNG, false, false};\n"
+      "DOWN\n"
+      "    UPDATE BUNDLE \"Users\" REMOVE FIELD \"rating\";\n"
+      "    CREATE BUNDLE \"X\" WITH FIELDS ({\"a\", INT, false, false}, {\"a\", INT, false, "
+      "false});\n"
+      "COMMIT\n";
+  StatementSplitter splitter;
+  splitter.feed(stream);
+  splitter.finish();
+  REQUIRE(splitter.next().has_value());  // USE
+  const auto migration = splitter.next();
+  REQUIRE(migration.has_value());
+  CHECK(migration->line == 2);
+  CHECK(migration->column == 1);
+  const ParseResult r = parse(migration->text, migration->line - 1, migration->column - 1);
+  REQUIRE(r.ok());
+  REQUIRE(r.script().size() == 1);
+  const auto issues = syntax_check(r.script().front());
+  REQUIRE(issues.size() == 2);
+  CHECK(issues[0].code == Code::kUnknownType);
+  CHECK(issues[0].message == "Unknown type 'STRNG' for field 'test'");
+  CHECK(issues[0].command == 2);
+  CHECK(issues[0].pos.line == 6);
+  CHECK(issues[0].pos.column == 15);
+  CHECK(issues[1].code == Code::kFieldExists);
+  CHECK(issues[1].command == 4);
+  CHECK(issues[1].pos.line == 9);
+  CHECK(issues[1].pos.column == 62);
 }
 
 }  // namespace strata::parser
