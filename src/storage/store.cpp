@@ -48,6 +48,11 @@ Status storage_error(const std::string& path, const rocksdb::Status& s) {
     return Status(Code::kStorageError,
                   "store at " + path + " is corrupted: " + (detail ? detail : s.ToString()));
   }
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return Status(
+        Code::kStorageError,
+        "store at " + path + " is in use (locked by another Store or process): " + s.ToString());
+  }
   return Status(Code::kStorageError, "store at " + path + ": " + s.ToString());
 }
 

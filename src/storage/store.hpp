@@ -19,7 +19,9 @@
 //
 // Lifetimes: Snapshots and Store iterators keep the underlying DB open, so they may outlive
 // the Store (the DB closes when the last of them goes). A Txn's iterator reads the Txn's batch:
-// it must not outlive the Txn, and a put/del/commit on the Txn invalidates it.
+// it must not outlive the Txn nor be used after a commit. A put/del on the Txn while scanning
+// (even of the current key) is allowed: it only invalidates the views key()/value() returned
+// so far; next() carries on in order (keys put ahead of the iterator may be visited).
 //
 // Ranges: every scan covers [begin, end) in byte order; an empty `end` means "no upper
 // bound" (so scan_prefix works for prefixes of 0xFF bytes, whose prefix_end is "").

@@ -94,6 +94,7 @@ class RangeIterator final : public Iterator {
     upper_ = rocksdb::Slice(end_);
     options_.iterate_lower_bound = &lower_;
     if (!end_.empty()) options_.iterate_upper_bound = &upper_;
+    if (!end_.empty() && begin_ >= end_) return;  // an empty range: no RocksDB iterator
     it_.reset(make(options_));
     it_->Seek(lower_);
     settle();
@@ -101,6 +102,7 @@ class RangeIterator final : public Iterator {
 
   bool valid() const override { return valid_; }
   void next() override {
+    if (!valid_) return;
     it_->Next();
     settle();
   }
@@ -113,6 +115,7 @@ class RangeIterator final : public Iterator {
     return {v.data(), v.size()};
   }
   Status status() const override {
+    if (!it_) return Status::Ok();
     rocksdb::Status s = it_->status();
     return s.ok() ? Status::Ok() : storage_error(*handle_, s);
   }
@@ -127,7 +130,7 @@ class RangeIterator final : public Iterator {
   std::string begin_, end_;
   rocksdb::Slice lower_, upper_;
   rocksdb::ReadOptions options_;
-  std::unique_ptr<rocksdb::Iterator> it_;
+  std::unique_ptr<rocksdb::Iterator> it_;  // null for an empty range
   bool valid_ = false;
 };
 

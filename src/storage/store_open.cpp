@@ -28,16 +28,19 @@ Status not_strata(const std::string& path, std::string_view why) {
 
 rocksdb::DBOptions db_options(const Options& options) {
   rocksdb::DBOptions o;
-  o.IncreaseParallelism(2);  // sized for a 2-core host: one flush and one compaction thread
+  o.IncreaseParallelism(2);  // background flushes and compactions sized for a 2-core host
   o.max_background_jobs = 2;
   o.paranoid_checks = true;
-  o.max_open_files = 1000;
+  o.max_open_files = 512;  // well under the usual 1024 descriptors, leaving room for sockets
   o.keep_log_file_num = 4;
   o.max_log_file_size = 16u << 20;
   o.db_write_buffer_size = options.write_buffer_bytes;  // memtables of all Spaces together
   o.max_total_wal_size = 4 * static_cast<uint64_t>(options.write_buffer_bytes);
   o.bytes_per_sync = 1u << 20;
   o.enable_pipelined_write = true;
+  // After a crash, recover the WAL up to the first damaged record: a consistent prefix of
+  // the committed batches (each batch is one WAL record, so it is whole or absent).
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   return o;
 }
 
@@ -60,6 +63,19 @@ rocksdb::ColumnFamilyOptions space_options(Space s, const Options& options,
   o.level_compaction_dynamic_level_bytes = true;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
+}
+
+// True when `dir` holds files only RocksDB writes (a store that lost its CURRENT file).
+bool looks_like_rocksdb(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name == "IDENTITY" || name.rfind("MANIFEST-", 0) == 0 || name.rfind("OPTIONS-", 0) == 0 ||
+        entry.path().extension() == ".sst") {
+      return true;
+    }
+  }
+  return false;
 }
 
 int space_of(const std::string& cf_name) {
@@ -201,6 +217,10 @@ Result<std::shared_ptr<DbHandle>> open_store(const Options& options) {
       if (!options.create_if_missing) return open_error(path, "no store there");
       fresh = true;
     } else if (!fs::exists(fs::path(path) / "CURRENT", ec)) {
+      if (looks_like_rocksdb(path)) {
+        return Status(Code::kStorageError,
+                      "store at " + path + " is corrupted: its CURRENT file is missing");
+      }
       return not_strata(path, "it holds files but no RocksDB CURRENT file");
     }
   }

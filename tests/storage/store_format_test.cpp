@@ -138,6 +138,8 @@ TEST_CASE("store format: a store in use by another Store is refused") {
   auto second = open_at(dir.sub("db"));
   REQUIRE_FALSE(second.ok());
   CHECK(second.status().code() == Code::kStorageError);
+  INFO(second.status().message());
+  CHECK(second.status().message().find("store at " + dir.sub("db") + " is in use") == 0);
 }
 
 TEST_CASE("store format: garbage in CURRENT or MANIFEST fails cleanly") {
@@ -160,6 +162,16 @@ TEST_CASE("store format: garbage in CURRENT or MANIFEST fails cleanly") {
       CHECK(r.status().message().find("orrupt") != std::string::npos);
     }
   }
+}
+
+TEST_CASE("store format: a store without its CURRENT file is reported as corrupted") {
+  TempDir dir;
+  std::string path = dir.sub("db");
+  must_open(path).reset();
+  fs::remove(fs::path(path) / "CURRENT");
+  auto r = open_at(path);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "store at " + path + " is corrupted: its CURRENT file is missing");
 }
 
 TEST_CASE("store format: garbage in a table file fails cleanly") {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -146,6 +147,8 @@ TEST_CASE("store: a txn reads its own writes merged with the store") {
           {"k0", "txn-k0"}, {"k1", "db-k1"}, {"k2", "txn-k2"}, {"k4", "txn-k4"}, {"k5", "db-k5"}});
   CHECK(keys(txn->scan(Space::kDocs, "k1", "k5")) == std::vector<std::string>{"k1", "k2", "k4"});
   CHECK(keys(txn->scan(Space::kDocs, "k3", "k4")).empty());
+  CHECK(keys(txn->scan(Space::kDocs, "k5", "k1")).empty());
+  CHECK(keys(txn->scan(Space::kDocs, "k2", "k2")).empty());
   CHECK(keys(txn->scan(Space::kCatalog, "", "")) == std::vector<std::string>{"k1"});
   // Nothing is visible outside before commit.
   CHECK(get(*store, Space::kDocs, "k2") == "db-k2");
@@ -257,6 +260,47 @@ TEST_CASE("store: an iterator and a snapshot may outlive their store") {
   snap.reset();
   auto store = open_store(dir.sub("db"));  // the DB was closed: the lock is free again
   CHECK(get(*store, Space::kDocs, "a") == "1");
+}
+
+}  // namespace
+}  // namespace strata::storage
+
+namespace strata::storage {
+namespace {
+
+TEST_CASE("store: a txn may rewrite the key its scan stands on, then move on") {
+  TempDir dir;
+  auto store = open_store(dir.sub("db"));
+  auto setup = store->begin();
+  auto key = [](int i) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "d%d", 100 + i);
+    return std::string(buf);
+  };
+  for (int i = 0; i < 200; i += 2) setup->put(Space::kDocs, key(i), "db");
+  REQUIRE(store->commit(*setup, false).ok());
+  auto txn = store->begin();
+  for (int i = 1; i < 200; i += 2) txn->put(Space::kDocs, key(i), std::string(i * 10, 'b'));
+  txn->del(Space::kDocs, key(50));
+
+  std::vector<std::string> visited;
+  for (auto it = txn->scan_prefix(Space::kDocs, "d"); it->valid(); it->next()) {
+    std::string k(it->key());
+    visited.push_back(k);
+    txn->put(Space::kDocs, k, std::string(300, 'u'));  // the current key
+    txn->put(Space::kIndex, k, "entry");               // another space
+  }
+  std::vector<std::string> want;
+  for (int i = 0; i < 200; ++i) {
+    if (i != 50) want.push_back(key(i));
+  }
+  CHECK(visited == want);
+  int updated = 0;
+  for (auto it = txn->scan_prefix(Space::kDocs, "d"); it->valid(); it->next()) {
+    updated += it->value() == std::string(300, 'u');
+  }
+  CHECK(updated == 199);
+  CHECK(keys(txn->scan_prefix(Space::kIndex, "d")).size() == 199);
 }
 
 }  // namespace
