@@ -1,8 +1,6 @@
 // strata exec (SPEC §7): scripts against an embedded store, no server. Streams each input
 // through engine::run_script; exit 0 when every statement succeeded, 1 at the first failed
 // statement (after all of them with --continue), 2 when the store or a file cannot be opened.
-#include "cli/commands.hpp"
-
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/commands.hpp"
 #include "engine/engine.hpp"
 #include "engine/script_runner.hpp"
 
@@ -46,6 +45,13 @@ class FdStreambuf : public std::streambuf {
 }  // namespace
 
 int run_exec(const ExecOptions& o) {
+  std::vector<std::string> files = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
+  for (const auto& file : files) {  // refuse unreadable files before touching the store
+    if (file != "-" && !std::ifstream(file, std::ios::binary)) {
+      std::cerr << "strata exec: cannot read " << file << "\n";
+      return kExitUsage;
+    }
+  }
   engine::EngineOptions options;
   options.data_dir = o.data;
   auto engine = engine::Engine::Open(options);
@@ -54,7 +60,6 @@ int run_exec(const ExecOptions& o) {
     return kExitUsage;
   }
   engine::Session session = (*engine)->open_embedded_session();
-  std::vector<std::string> files = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
   int rc = 0;
   for (const auto& file : files) {
     int r;

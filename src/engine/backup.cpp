@@ -39,9 +39,8 @@ constexpr uint8_t kEndMarker = 0xFF;
 Status invalid(const std::string& why) { return Status(Code::kInvalidBackup, why); }
 
 Status check_file_name(const std::string& name) {
-  if (name.empty() || name.find('/') != std::string::npos ||
-      name.find('\\') != std::string::npos || name.find("..") != std::string::npos ||
-      name.find('\0') != std::string::npos) {
+  if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos ||
+      name.find("..") != std::string::npos || name.find('\0') != std::string::npos) {
     return Status(Code::kInvalidValue, "invalid backup file name '" + name +
                                            "': it must not contain '/', '\\', '..' or NUL");
   }
@@ -193,7 +192,8 @@ Status Engine::exec_restore(Session&, const ast::RestoreDatabase& st, Json* resp
     while (left > 0) {
       size_t n = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
       in.read(buf.data(), static_cast<std::streamsize>(n));
-      if (static_cast<size_t>(in.gcount()) != n) return invalid("backup file '" + st.file + "' cannot be read");
+      if (static_cast<size_t>(in.gcount()) != n)
+        return invalid("backup file '" + st.file + "' cannot be read");
       hash.update(std::string_view(buf.data(), n));
       left -= n;
     }
@@ -211,7 +211,8 @@ Status Engine::exec_restore(Session&, const ast::RestoreDatabase& st, Json* resp
   BackupReader r(in, size - 32);
   std::string magic, name;
   uint32_t version = 0, name_len = 0;
-  if (!r.read(kMagic.size(), &magic) || magic != kMagic) return invalid("'" + st.file + "' is not a Strata backup");
+  if (!r.read(kMagic.size(), &magic) || magic != kMagic)
+    return invalid("'" + st.file + "' is not a Strata backup");
   if (!r.u32(&version) || version != kBackupVersion) {
     return invalid("backup file '" + st.file + "' has format version " + std::to_string(version) +
                    "; this strata reads version " + std::to_string(kBackupVersion));
@@ -242,7 +243,8 @@ Status Engine::exec_restore(Session&, const ast::RestoreDatabase& st, Json* resp
       ++records;
     }
     uint64_t count = 0;
-    if (!r.u64(&count) || count != records) return invalid("backup file is malformed: record count");
+    if (!r.u64(&count) || count != records)
+      return invalid("backup file is malformed: record count");
     return Status::Ok();
   };
   STRATA_RETURN_IF_ERROR(create_database_from(st.new_name, fill, nullptr));

@@ -69,9 +69,9 @@ Status bundle_not_found(std::string_view name) {
   return Status(Code::kBundleNotFound, "Bundle '" + std::string(name) + "' does not exist");
 }
 Status field_not_found(std::string_view field, std::string_view bundle) {
-  return Status(Code::kFieldNotFound, "Field '" + std::string(field) +
-                                          "' does not exist in bundle '" + std::string(bundle) +
-                                          "'");
+  return Status(
+      Code::kFieldNotFound,
+      "Field '" + std::string(field) + "' does not exist in bundle '" + std::string(bundle) + "'");
 }
 
 Result<Field> bind_field(const ast::FieldDef& def, std::string_view bundle) {
@@ -83,10 +83,9 @@ Result<Field> bind_field(const ast::FieldDef& def, std::string_view bundle) {
   if (def.name.empty()) return Status(Code::kInvalidValue, "field name must not be empty");
   Field f{def.name, *type, def.required, def.unique, def.default_value};
   if (!f.default_value.is_null() && !parser::value_matches(*type, f.default_value)) {
-    return Status(Code::kTypeMismatch, "Default value " + f.default_value.dump() +
-                                           " of field '" + def.name + "' in bundle '" +
-                                           std::string(bundle) + "' is not a " +
-                                           parser::type_name(*type));
+    return Status(Code::kTypeMismatch, "Default value " + f.default_value.dump() + " of field '" +
+                                           def.name + "' in bundle '" + std::string(bundle) +
+                                           "' is not a " + parser::type_name(*type));
   }
   return f;
 }
@@ -112,27 +111,41 @@ Json to_json(const DatabaseSchema& s) {
   for (const auto& b : s.bundles) {
     Json fields = Json::array();
     for (const auto& f : b.fields) {
-      fields.push_back({{"name", f.name}, {"type", parser::type_name(f.type)},
-                        {"required", f.required}, {"unique", f.unique},
+      fields.push_back({{"name", f.name},
+                        {"type", parser::type_name(f.type)},
+                        {"required", f.required},
+                        {"unique", f.unique},
                         {"default", f.default_value}});
     }
     Json rels = Json::array();
     for (const auto& r : b.relationships) {
-      rels.push_back({{"name", r.name}, {"to", r.to_bundle}, {"cardinality", r.cardinality},
-                      {"from_field", r.from_field}, {"to_field", r.to_field}});
+      rels.push_back({{"name", r.name},
+                      {"to", r.to_bundle},
+                      {"cardinality", r.cardinality},
+                      {"from_field", r.from_field},
+                      {"to_field", r.to_field}});
     }
-    bundles.push_back({{"id", b.id}, {"name", b.name}, {"fields", fields},
-                       {"relationships", rels}});
+    bundles.push_back(
+        {{"id", b.id}, {"name", b.name}, {"fields", fields}, {"relationships", rels}});
   }
   Json indexes = Json::array();
   for (const auto& i : s.indexes) {
-    indexes.push_back({{"id", i.id}, {"name", i.name}, {"kind", kind_name(i.kind)},
-                       {"bundle", i.bundle_id}, {"fields", i.fields}, {"unique", i.unique},
+    indexes.push_back({{"id", i.id},
+                       {"name", i.name},
+                       {"kind", kind_name(i.kind)},
+                       {"bundle", i.bundle_id},
+                       {"fields", i.fields},
+                       {"unique", i.unique},
                        {"implicit", i.implicit}});
   }
-  return {{"id", s.id}, {"name", s.name}, {"bundles", bundles}, {"indexes", indexes},
-          {"settings", s.settings}, {"schema_checksum", s.schema_checksum},
-          {"next_bundle_id", s.next_bundle_id}, {"next_index_id", s.next_index_id}};
+  return {{"id", s.id},
+          {"name", s.name},
+          {"bundles", bundles},
+          {"indexes", indexes},
+          {"settings", s.settings},
+          {"schema_checksum", s.schema_checksum},
+          {"next_bundle_id", s.next_bundle_id},
+          {"next_index_id", s.next_index_id}};
 }
 
 Result<DatabaseSchema> schema_from_json(const Json& j) {
@@ -147,9 +160,8 @@ Result<DatabaseSchema> schema_from_json(const Json& j) {
       for (const auto& jf : jb.at("fields")) {
         auto type = parser::resolve_type(jf.at("type").get<std::string>());
         if (!type) return Status(Code::kStorageError, "catalog holds an unknown field type");
-        b.fields.push_back({jf.at("name").get<std::string>(), *type,
-                            jf.at("required").get<bool>(), jf.at("unique").get<bool>(),
-                            jf.at("default")});
+        b.fields.push_back({jf.at("name").get<std::string>(), *type, jf.at("required").get<bool>(),
+                            jf.at("unique").get<bool>(), jf.at("default")});
       }
       for (const auto& jr : jb.at("relationships")) {
         b.relationships.push_back({jr.at("name").get<std::string>(), jr.at("to").get<uint32_t>(),

@@ -69,10 +69,10 @@ struct IndexDef {
 struct DatabaseSchema {
   uint32_t id = 0;
   std::string name;
-  std::vector<Bundle> bundles;   // creation order
-  std::vector<IndexDef> indexes;  // creation order
+  std::vector<Bundle> bundles;     // creation order
+  std::vector<IndexDef> indexes;   // creation order
   Json settings = Json::object();  // per-database overrides, canonical setting names
-  std::string schema_checksum;      // SHA-256 hex recorded by APPLY / ROLLBACK (SPEC §4.10)
+  std::string schema_checksum;     // SHA-256 hex recorded by APPLY / ROLLBACK (SPEC §4.10)
   uint32_t next_bundle_id = 1;
   uint32_t next_index_id = 1;
 

@@ -13,9 +13,8 @@ Json or_null(const std::string& s) { return s.empty() ? Json() : Json(s); }
 
 Json index_json(const DatabaseSchema& schema, const IndexDef& idx) {
   const Bundle* b = schema.bundle_by_id(idx.bundle_id);
-  return {{"Name", idx.name},       {"Kind", kind_name(idx.kind)},
-          {"Bundle", b ? b->name : ""}, {"Fields", idx.fields},
-          {"Unique", idx.unique},   {"Implicit", idx.implicit}};
+  return {{"Name", idx.name},     {"Kind", kind_name(idx.kind)}, {"Bundle", b ? b->name : ""},
+          {"Fields", idx.fields}, {"Unique", idx.unique},        {"Implicit", idx.implicit}};
 }
 
 Result<uint64_t> count_bundle(const Reader& reader, uint32_t db, uint32_t bundle_id) {
@@ -29,23 +28,31 @@ Result<uint64_t> count_bundle(const Reader& reader, uint32_t db, uint32_t bundle
 Result<Json> bundle_json(const Reader& reader, const DatabaseSchema& schema, const Bundle& b) {
   Json fields = Json::array();
   for (const auto& f : b.fields) {
-    fields.push_back({{"Name", f.name}, {"Type", parser::type_name(f.type)},
-                      {"Required", f.required}, {"Unique", f.unique},
+    fields.push_back({{"Name", f.name},
+                      {"Type", parser::type_name(f.type)},
+                      {"Required", f.required},
+                      {"Unique", f.unique},
                       {"Default", f.default_value}});
   }
   Json rels = Json::array();
   for (const auto& r : b.relationships) {
     const Bundle* to = schema.bundle_by_id(r.to_bundle);
-    rels.push_back({{"Name", r.name}, {"From", b.name}, {"To", to ? to->name : ""},
-                    {"Cardinality", or_null(r.cardinality)}, {"FromField", or_null(r.from_field)},
+    rels.push_back({{"Name", r.name},
+                    {"From", b.name},
+                    {"To", to ? to->name : ""},
+                    {"Cardinality", or_null(r.cardinality)},
+                    {"FromField", or_null(r.from_field)},
                     {"ToField", or_null(r.to_field)}});
   }
   Json indexes = Json::array();
   for (const auto* idx : schema.indexes_of(b.id)) indexes.push_back(index_json(schema, *idx));
   auto count = count_bundle(reader, schema.id, b.id);
   if (!count.ok()) return count.status();
-  return Json{{"Name", b.name}, {"Fields", fields}, {"Relationships", rels},
-              {"Indexes", indexes}, {"DocumentCount", *count}};
+  return Json{{"Name", b.name},
+              {"Fields", fields},
+              {"Relationships", rels},
+              {"Indexes", indexes},
+              {"DocumentCount", *count}};
 }
 
 }  // namespace strata::engine

@@ -21,15 +21,14 @@ Result<Json> prepare_document(const Bundle& bundle, const Json& values) {
         return Status(Code::kConstraintViolation,
                       "DocumentID is assigned by the server and cannot be set");
       }
-      return Status(Code::kConstraintViolation, "Field '" + key +
-                                                    "' is not declared in bundle '" +
-                                                    bundle.name + "'");
+      return Status(Code::kConstraintViolation,
+                    "Field '" + key + "' is not declared in bundle '" + bundle.name + "'");
     }
     if (value.is_null()) continue;
     if (!parser::value_matches(f->type, value)) {
       return Status(Code::kTypeMismatch, "Field '" + key + "' in bundle '" + bundle.name +
-                                             "' expects " + parser::type_name(f->type) +
-                                             ", got " + value.dump());
+                                             "' expects " + parser::type_name(f->type) + ", got " +
+                                             value.dump());
     }
     doc[key] = value;
   }
@@ -38,9 +37,8 @@ Result<Json> prepare_document(const Bundle& bundle, const Json& values) {
     if (!f.default_value.is_null()) {
       doc[f.name] = f.default_value;
     } else if (f.required) {
-      return Status(Code::kConstraintViolation, "Field '" + f.name +
-                                                    "' is required in bundle '" + bundle.name +
-                                                    "'");
+      return Status(Code::kConstraintViolation,
+                    "Field '" + f.name + "' is required in bundle '" + bundle.name + "'");
     }
   }
   return doc;
@@ -103,19 +101,18 @@ Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, co
   return Status::Ok();
 }
 
-Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
-                        const Json& old_doc, const Json& new_doc) {
+Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& old_doc,
+                        const Json& new_doc) {
   STRATA_RETURN_IF_ERROR(check_unique(ctx.reader(), ctx.schema(), bundle, new_doc, seq));
   if (ctx.undo()) ctx.undo()->document_before(bundle, seq, &old_doc);
-  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq),
-                new_doc.dump());
+  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), new_doc.dump());
   for (const auto& idx : ctx.schema().indexes) {
     if (idx.bundle_id != bundle.id) continue;
     std::string old_key = index_entry_key(ctx.db_id(), idx, old_doc, seq);
     std::string new_key = index_entry_key(ctx.db_id(), idx, new_doc, seq);
     if (old_key == new_key) continue;
     ctx.txn().del(storage::Space::kIndex, old_key);
-    ctx.txn().put(storage::Space::kIndex, new_key, "");
+    ctx.txn().put(storage::Space::kIndex, new_key, keys::u64_value(seq));
   }
   return Status::Ok();
 }
@@ -123,8 +120,7 @@ Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
 void put_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
                                   const Json& old_doc, const Json& new_doc) {
   if (ctx.undo()) ctx.undo()->document_before(bundle, seq, &old_doc);
-  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq),
-                new_doc.dump());
+  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), new_doc.dump());
 }
 
 void erase_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,

@@ -39,8 +39,8 @@ Result<bool> bundle_has_documents(const Reader& reader, uint32_t db, uint32_t bu
 
 // Staged writes (check_unique included). `doc` is already prepared.
 Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& doc);
-Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
-                        const Json& old_doc, const Json& new_doc);
+Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& old_doc,
+                        const Json& new_doc);
 void erase_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& old_doc);
 // Writes / deletes a document without touching index entries: for changes that keep every
 // index key (RENAME FIELD) or whose index entries are dropped wholesale (DROP BUNDLE).

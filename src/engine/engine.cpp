@@ -23,24 +23,32 @@ struct Overloaded : Ts... {
 
 const char* role_name(ast::Role r) {
   switch (r) {
-    case ast::Role::kAdmin: return "admin";
-    case ast::Role::kMigrator: return "migrator";
-    case ast::Role::kReader: return "reader";
+    case ast::Role::kAdmin:
+      return "admin";
+    case ast::Role::kMigrator:
+      return "migrator";
+    case ast::Role::kReader:
+      return "reader";
   }
   return "reader";
 }
 
 // Statements a reader may run (SPEC §6: SHOW, SELECT, DESCRIBE, VALIDATE; plus USE, PING, AUTH).
 bool reader_allowed(const ast::Statement& st) {
-  return std::visit(Overloaded{
-      [](const ast::ShowDatabases&) { return true; }, [](const ast::UseDatabase&) { return true; },
-      [](const ast::Ping&) { return true; }, [](const ast::Auth&) { return true; },
-      [](const ast::ShowBundles&) { return true; }, [](const ast::DescribeBundle&) { return true; },
-      [](const ast::ShowIndexes&) { return true; }, [](const ast::ShowSettings&) { return true; },
-      [](const ast::SelectDocuments&) { return true; }, [](const ast::SelectCount&) { return true; },
-      [](const ast::ShowMigrations&) { return true; }, [](const ast::ShowMigration&) { return true; },
-      [](const ast::ValidateMigration&) { return true; },
-      [](const ast::ValidateRollback&) { return true; }, [](const auto&) { return false; }},
+  return std::visit(
+      Overloaded{
+          [](const ast::ShowDatabases&) { return true; },
+          [](const ast::UseDatabase&) { return true; }, [](const ast::Ping&) { return true; },
+          [](const ast::Auth&) { return true; }, [](const ast::ShowBundles&) { return true; },
+          [](const ast::DescribeBundle&) { return true; },
+          [](const ast::ShowIndexes&) { return true; },
+          [](const ast::ShowSettings&) { return true; },
+          [](const ast::SelectDocuments&) { return true; },
+          [](const ast::SelectCount&) { return true; },
+          [](const ast::ShowMigrations&) { return true; },
+          [](const ast::ShowMigration&) { return true; },
+          [](const ast::ValidateMigration&) { return true; },
+          [](const ast::ValidateRollback&) { return true; }, [](const auto&) { return false; }},
       st);
 }
 
@@ -55,17 +63,21 @@ bool admin_only(const ast::Statement& st) {
 }
 
 bool needs_database(const ast::Statement& st) {
-  return std::visit(Overloaded{
-      [](const ast::CreateDatabase&) { return false; }, [](const ast::DropDatabase&) { return false; },
-      [](const ast::UseDatabase&) { return false; }, [](const ast::ShowDatabases&) { return false; },
-      [](const ast::Auth&) { return false; }, [](const ast::Ping&) { return false; },
-      [](const ast::ShowBundles& s) { return !s.database.has_value(); },
-      [](const ast::ShowMigrations& s) { return !s.database.has_value(); },
-      [](const ast::BackupDatabase&) { return false; },
-      [](const ast::RestoreDatabase&) { return false; },
-      [](const ast::CreateUser&) { return false; }, [](const ast::AlterUserPassword&) { return false; },
-      [](const ast::AlterUserRole&) { return false; }, [](const ast::DropUser&) { return false; },
-      [](const ast::ShowUsers&) { return false; }, [](const auto&) { return true; }},
+  return std::visit(
+      Overloaded{[](const ast::CreateDatabase&) { return false; },
+                 [](const ast::DropDatabase&) { return false; },
+                 [](const ast::UseDatabase&) { return false; },
+                 [](const ast::ShowDatabases&) { return false; },
+                 [](const ast::Auth&) { return false; }, [](const ast::Ping&) { return false; },
+                 [](const ast::ShowBundles& s) { return !s.database.has_value(); },
+                 [](const ast::ShowMigrations& s) { return !s.database.has_value(); },
+                 [](const ast::BackupDatabase&) { return false; },
+                 [](const ast::RestoreDatabase&) { return false; },
+                 [](const ast::CreateUser&) { return false; },
+                 [](const ast::AlterUserPassword&) { return false; },
+                 [](const ast::AlterUserRole&) { return false; },
+                 [](const ast::DropUser&) { return false; },
+                 [](const ast::ShowUsers&) { return false; }, [](const auto&) { return true; }},
       st);
 }
 
@@ -121,8 +133,8 @@ Status Engine::load() {
     if (k[4] != 'S') continue;
     Json j = Json::parse(it->value(), nullptr, false);
     if (j.is_discarded()) {
-      return Status(Code::kStorageError, "store at " + options_.data_dir +
-                                             " is corrupted: unreadable catalog record");
+      return Status(Code::kStorageError,
+                    "store at " + options_.data_dir + " is corrupted: unreadable catalog record");
     }
     auto schema = schema_from_json(j);
     if (!schema.ok()) return schema.status();
@@ -174,9 +186,9 @@ void Engine::close_session(Session& session) {
 
 Json Engine::execute(Session& session, const ast::Statement& st) {
   if (session.role == ast::Role::kReader && !reader_allowed(st)) {
-    return error(Status(Code::kPermissionDenied,
-                        std::string("permission denied: role reader cannot run ") +
-                            ast::statement_name(st)));
+    return error(Status(
+        Code::kPermissionDenied,
+        std::string("permission denied: role reader cannot run ") + ast::statement_name(st)));
   }
   if (session.role != ast::Role::kAdmin && admin_only(st)) {
     return error(Status(Code::kPermissionDenied, std::string("permission denied: role ") +
@@ -196,7 +208,8 @@ Json Engine::execute(Session& session, const ast::Statement& st) {
   if (is_schema_statement(st)) {
     auto view = read(session.database);
     if (!view.ok()) return error(view.status());
-    if (!effective_settings(options_.settings, view->schema->settings).allow_direct_schema_changes) {
+    if (!effective_settings(options_.settings, view->schema->settings)
+             .allow_direct_schema_changes) {
       return error(Status(Code::kDirectSchemaChangesDisabled,
                           std::string(ast::statement_name(st)) +
                               " outside a migration is disabled (AllowDirectSchemaChanges = "
@@ -217,51 +230,63 @@ Status Engine::dispatch(Session& s, const ast::Statement& st, Json* response) {
     auto start = std::chrono::steady_clock::now();
     Status status = run_read(s, db, fn);
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                  std::chrono::steady_clock::now() - start).count();
+                  std::chrono::steady_clock::now() - start)
+                  .count();
     if (status.ok()) (*response)["ExecutionTimeMS"] = static_cast<double>(us) / 1000.0;
     return status;
   };
-  return std::visit(Overloaded{
-      [&](const ast::CreateDatabase& x) { return exec_create_database(s, x, response); },
-      [&](const ast::DropDatabase& x) { return exec_drop_database(s, x, response); },
-      [&](const ast::UseDatabase& x) { return exec_use_database(s, x, response); },
-      [&](const ast::ShowDatabases&) { return exec_show_databases(response); },
-      [&](const ast::Ping&) {
-        (*response)["message"] = "PONG";
-        return Status::Ok();
-      },
-      [&](const ast::SelectDocuments& x) {
-        return timed_read(s.database, [&](const ReadContext& c) { return exec_select_documents(c, x, response); });
-      },
-      [&](const ast::SelectCount& x) {
-        return timed_read(s.database, [&](const ReadContext& c) { return exec_select_count(c, x, response); });
-      },
-      [&](const ast::ShowBundles& x) {
-        return run_read(s, x.database.value_or(s.database), [&](const ReadContext& c) { return exec_show_bundles(c, response); });
-      },
-      [&](const ast::DescribeBundle& x) {
-        return run_read(s, s.database, [&](const ReadContext& c) { return exec_describe_bundle(c, x, response); });
-      },
-      [&](const ast::ShowIndexes& x) {
-        return run_read(s, s.database, [&](const ReadContext& c) { return exec_show_indexes(c, x, response); });
-      },
-      [&](const ast::ShowSettings&) {
-        return run_read(s, s.database, [&](const ReadContext& c) { return exec_show_settings(c, response); });
-      },
-      [&](const ast::BackupDatabase& x) { return exec_backup(s, x, response); },
-      [&](const ast::RestoreDatabase& x) { return exec_restore(s, x, response); },
-      [&](const ast::CreateBundle&) { return write_command(true); },
-      [&](const ast::UpdateBundle&) { return write_command(true); },
-      [&](const ast::DropBundle&) { return write_command(true); },
-      [&](const ast::CreateIndex&) { return write_command(true); },
-      [&](const ast::DropIndex&) { return write_command(true); },
-      [&](const ast::SetSetting&) { return write_command(true); },
-      [&](const ast::AddDocument&) { return write_command(options_.sync_data_writes); },
-      [&](const ast::UpdateDocuments&) { return write_command(options_.sync_data_writes); },
-      [&](const ast::DeleteDocuments&) { return write_command(options_.sync_data_writes); },
-      // Users (server work), migrations (migration work) and RESTORE DOCUMENTS (a DOWN
-      // command only) are not part of this build's engine.
-      [&](const auto&) { return unsupported(st); }},
+  return std::visit(
+      Overloaded{
+          [&](const ast::CreateDatabase& x) { return exec_create_database(s, x, response); },
+          [&](const ast::DropDatabase& x) { return exec_drop_database(s, x, response); },
+          [&](const ast::UseDatabase& x) { return exec_use_database(s, x, response); },
+          [&](const ast::ShowDatabases&) { return exec_show_databases(response); },
+          [&](const ast::Ping&) {
+            (*response)["message"] = "PONG";
+            return Status::Ok();
+          },
+          [&](const ast::SelectDocuments& x) {
+            return timed_read(s.database, [&](const ReadContext& c) {
+              return exec_select_documents(c, x, response);
+            });
+          },
+          [&](const ast::SelectCount& x) {
+            return timed_read(s.database, [&](const ReadContext& c) {
+              return exec_select_count(c, x, response);
+            });
+          },
+          [&](const ast::ShowBundles& x) {
+            return run_read(s, x.database.value_or(s.database),
+                            [&](const ReadContext& c) { return exec_show_bundles(c, response); });
+          },
+          [&](const ast::DescribeBundle& x) {
+            return run_read(s, s.database, [&](const ReadContext& c) {
+              return exec_describe_bundle(c, x, response);
+            });
+          },
+          [&](const ast::ShowIndexes& x) {
+            return run_read(s, s.database, [&](const ReadContext& c) {
+              return exec_show_indexes(c, x, response);
+            });
+          },
+          [&](const ast::ShowSettings&) {
+            return run_read(s, s.database,
+                            [&](const ReadContext& c) { return exec_show_settings(c, response); });
+          },
+          [&](const ast::BackupDatabase& x) { return exec_backup(s, x, response); },
+          [&](const ast::RestoreDatabase& x) { return exec_restore(s, x, response); },
+          [&](const ast::CreateBundle&) { return write_command(true); },
+          [&](const ast::UpdateBundle&) { return write_command(true); },
+          [&](const ast::DropBundle&) { return write_command(true); },
+          [&](const ast::CreateIndex&) { return write_command(true); },
+          [&](const ast::DropIndex&) { return write_command(true); },
+          [&](const ast::SetSetting&) { return write_command(true); },
+          [&](const ast::AddDocument&) { return write_command(options_.sync_data_writes); },
+          [&](const ast::UpdateDocuments&) { return write_command(options_.sync_data_writes); },
+          [&](const ast::DeleteDocuments&) { return write_command(options_.sync_data_writes); },
+          // Users (server work), migrations (migration work) and RESTORE DOCUMENTS (a DOWN
+          // command only) are not part of this build's engine.
+          [&](const auto&) { return unsupported(st); }},
       st);
 }
 
@@ -270,7 +295,8 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
   auto state = find(db);
   if (!state) return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
   std::lock_guard writer(state->writer);
-  if (state->dropped) return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
+  if (state->dropped)
+    return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
   std::shared_ptr<const DatabaseSchema> base;
   {
     std::shared_lock lock(state->publish);
@@ -310,8 +336,7 @@ Status Engine::run_read(Session& s, const std::string& db,
   return fn(ctx);
 }
 
-Json Engine::execute_text(Session& session, std::string_view text, uint32_t line,
-                          uint32_t column) {
+Json Engine::execute_text(Session& session, std::string_view text, uint32_t line, uint32_t column) {
   auto parsed = parser::parse(text, line - 1, column - 1);
   if (!parsed.ok()) return error(parser::to_status(parsed.error()));
   Json last;

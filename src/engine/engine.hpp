@@ -39,10 +39,10 @@ namespace strata::engine {
 
 struct EngineOptions {
   std::string data_dir = "./data";
-  std::string backup_dir;          // empty: <data_dir>/backups
-  SettingValues settings;          // server-wide setting defaults (SPEC §4.11)
-  bool sync_data_writes = false;   // fsync data statements too (schema changes always are)
-  QueryOptions query;              // use_indexes = false forces scans (benchmarks)
+  std::string backup_dir;         // empty: <data_dir>/backups
+  SettingValues settings;         // server-wide setting defaults (SPEC §4.11)
+  bool sync_data_writes = false;  // fsync data statements too (schema changes always are)
+  QueryOptions query;             // use_indexes = false forces scans (benchmarks)
   size_t block_cache_bytes = 64u << 20;
 };
 
@@ -109,8 +109,9 @@ class Engine {
   // backup.cpp
   Status exec_backup(Session& s, const ast::BackupDatabase& st, Json* response);
   Status exec_restore(Session& s, const ast::RestoreDatabase& st, Json* response);
-  Status create_database_from(std::string name, const std::function<Status(storage::Txn&,
-                              uint32_t db_id)>& fill, uint32_t* new_id);
+  Status create_database_from(std::string name,
+                              const std::function<Status(storage::Txn&, uint32_t db_id)>& fill,
+                              uint32_t* new_id);
 
   Status dispatch(Session& s, const ast::Statement& st, Json* response);
   Status run_read(Session& s, const std::string& db,

@@ -18,8 +18,7 @@ Status exec_show_bundles(const ReadContext& ctx, Json* response) {
   return Status::Ok();
 }
 
-Status exec_describe_bundle(const ReadContext& ctx, const ast::DescribeBundle& s,
-                            Json* response) {
+Status exec_describe_bundle(const ReadContext& ctx, const ast::DescribeBundle& s, Json* response) {
   const Bundle* b = ctx.schema.bundle(s.bundle);
   if (!b) return bundle_not_found(s.bundle);
   auto j = bundle_json(ctx.reader, ctx.schema, *b);

@@ -49,8 +49,10 @@ Status exec_update_documents(WriteContext& ctx, const ast::UpdateDocuments& s, J
     if (!old->has_value()) continue;
     Json merged = **old;
     for (const auto& a : s.assignments) {
-      if (a.value.is_null()) merged.erase(a.field);
-      else merged[a.field] = a.value;
+      if (a.value.is_null())
+        merged.erase(a.field);
+      else
+        merged[a.field] = a.value;
     }
     auto doc = prepare_document(*b, merged);
     if (!doc.ok()) {
@@ -113,8 +115,7 @@ Status exec_select_count(const ReadContext& ctx, const ast::SelectCount& s, Json
     n = *count;
   } else {
     STRATA_RETURN_IF_ERROR(run_query(ctx.reader, ctx.schema, *b, &*s.where, std::nullopt,
-                                     std::nullopt, ctx.query,
-                                     [&](uint64_t, Json&) -> Result<bool> {
+                                     std::nullopt, ctx.query, [&](uint64_t, Json&) -> Result<bool> {
                                        ++n;
                                        return true;
                                      }));
@@ -127,18 +128,27 @@ Status exec_command(WriteContext& ctx, const ast::Statement& s, Json* response) 
   return std::visit(
       [&](const auto& st) -> Status {
         using T = std::decay_t<decltype(st)>;
-        if constexpr (std::is_same_v<T, ast::CreateBundle>) return exec_create_bundle(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::UpdateBundle>) return exec_update_bundle(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::DropBundle>) return exec_drop_bundle(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::CreateIndex>) return exec_create_index(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::DropIndex>) return exec_drop_index(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::AddDocument>) return exec_add_document(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::UpdateDocuments>) return exec_update_documents(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::DeleteDocuments>) return exec_delete_documents(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::SetSetting>) return exec_set_setting(ctx, st, response);
+        if constexpr (std::is_same_v<T, ast::CreateBundle>)
+          return exec_create_bundle(ctx, st, response);
+        else if constexpr (std::is_same_v<T, ast::UpdateBundle>)
+          return exec_update_bundle(ctx, st, response);
+        else if constexpr (std::is_same_v<T, ast::DropBundle>)
+          return exec_drop_bundle(ctx, st, response);
+        else if constexpr (std::is_same_v<T, ast::CreateIndex>)
+          return exec_create_index(ctx, st, response);
+        else if constexpr (std::is_same_v<T, ast::DropIndex>)
+          return exec_drop_index(ctx, st, response);
+        else if constexpr (std::is_same_v<T, ast::AddDocument>)
+          return exec_add_document(ctx, st, response);
+        else if constexpr (std::is_same_v<T, ast::UpdateDocuments>)
+          return exec_update_documents(ctx, st, response);
+        else if constexpr (std::is_same_v<T, ast::DeleteDocuments>)
+          return exec_delete_documents(ctx, st, response);
+        else if constexpr (std::is_same_v<T, ast::SetSetting>)
+          return exec_set_setting(ctx, st, response);
         else
-          return Status(Code::kUnsupported, std::string(ast::statement_name(s)) +
-                                                " cannot run as a write command");
+          return Status(Code::kUnsupported,
+                        std::string(ast::statement_name(s)) + " cannot run as a write command");
       },
       s);
 }

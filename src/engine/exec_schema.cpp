@@ -16,7 +16,8 @@ Status bundle_exists(std::string_view name) {
 }
 
 Status check_name(std::string_view what, std::string_view name) {
-  if (name.empty()) return Status(Code::kInvalidValue, std::string(what) + " name must not be empty");
+  if (name.empty())
+    return Status(Code::kInvalidValue, std::string(what) + " name must not be empty");
   return Status::Ok();
 }
 
@@ -46,9 +47,8 @@ Status add_relationship(WriteContext& ctx, uint32_t bundle_id, const ast::AddRel
   DatabaseSchema& schema = ctx.mutable_schema();
   Bundle* from = schema.bundle_by_id(bundle_id);
   if (from->relationship(r.name)) {
-    return Status(Code::kRelationshipExists, "Relationship '" + r.name +
-                                                 "' already exists in bundle '" + from->name +
-                                                 "'");
+    return Status(Code::kRelationshipExists,
+                  "Relationship '" + r.name + "' already exists in bundle '" + from->name + "'");
   }
   if (!r.from_bundle.empty() && r.from_bundle != from->name) {
     return Status(Code::kInvalidValue, "Relationship '" + r.name + "' must start from bundle '" +
@@ -70,8 +70,12 @@ Status add_relationship(WriteContext& ctx, uint32_t bundle_id, const ast::AddRel
 
 Json relationship_json(const DatabaseSchema& schema, const Bundle& b, const Relationship& r) {
   const Bundle* to = schema.bundle_by_id(r.to_bundle);
-  return {{"name", r.name}, {"from", b.name}, {"to", to ? to->name : ""},
-          {"cardinality", r.cardinality}, {"from_field", r.from_field}, {"to_field", r.to_field}};
+  return {{"name", r.name},
+          {"from", b.name},
+          {"to", to ? to->name : ""},
+          {"cardinality", r.cardinality},
+          {"from_field", r.from_field},
+          {"to_field", r.to_field}};
 }
 
 Status remove_relationship(WriteContext& ctx, uint32_t bundle_id,
@@ -84,7 +88,8 @@ Status remove_relationship(WriteContext& ctx, uint32_t bundle_id,
     return Status(Code::kRelationshipNotFound,
                   "Relationship '" + c.name + "' does not exist in bundle '" + b->name + "'");
   }
-  if (ctx.undo()) ctx.undo()->schema_dropped("relationship", b->name, relationship_json(schema, *b, *it));
+  if (ctx.undo())
+    ctx.undo()->schema_dropped("relationship", b->name, relationship_json(schema, *b, *it));
   b->relationships.erase(it);
   return Status::Ok();
 }
@@ -125,13 +130,20 @@ Status exec_update_bundle(WriteContext& ctx, const ast::UpdateBundle& s, Json* r
     Status st = std::visit(
         [&](const auto& c) -> Status {
           using T = std::decay_t<decltype(c)>;
-          if constexpr (std::is_same_v<T, ast::SetBundleName>) return set_bundle_name(ctx, id, c);
-          else if constexpr (std::is_same_v<T, ast::AddField>) return exec_add_field(ctx, id, c);
-          else if constexpr (std::is_same_v<T, ast::RemoveField>) return exec_remove_field(ctx, id, c);
-          else if constexpr (std::is_same_v<T, ast::RenameField>) return exec_rename_field(ctx, id, c);
-          else if constexpr (std::is_same_v<T, ast::ModifyField>) return exec_modify_field(ctx, id, c);
-          else if constexpr (std::is_same_v<T, ast::AddRelationship>) return add_relationship(ctx, id, c);
-          else return remove_relationship(ctx, id, c);
+          if constexpr (std::is_same_v<T, ast::SetBundleName>)
+            return set_bundle_name(ctx, id, c);
+          else if constexpr (std::is_same_v<T, ast::AddField>)
+            return exec_add_field(ctx, id, c);
+          else if constexpr (std::is_same_v<T, ast::RemoveField>)
+            return exec_remove_field(ctx, id, c);
+          else if constexpr (std::is_same_v<T, ast::RenameField>)
+            return exec_rename_field(ctx, id, c);
+          else if constexpr (std::is_same_v<T, ast::ModifyField>)
+            return exec_modify_field(ctx, id, c);
+          else if constexpr (std::is_same_v<T, ast::AddRelationship>)
+            return add_relationship(ctx, id, c);
+          else
+            return remove_relationship(ctx, id, c);
         },
         change);
     STRATA_RETURN_IF_ERROR(st);
@@ -159,24 +171,39 @@ Status exec_drop_bundle(WriteContext& ctx, const ast::DropBundle& s, Json* respo
                           "' of bundle '" + other.name + "'; use DROP BUNDLE \"" + s.bundle +
                           "\" WITH FORCE to drop it and the relationship");
       }
-      if (ctx.undo()) ctx.undo()->schema_dropped("relationship", other.name, relationship_json(schema, other, *it));
+      if (ctx.undo())
+        ctx.undo()->schema_dropped("relationship", other.name,
+                                   relationship_json(schema, other, *it));
       it = other.relationships.erase(it);
     }
   }
   const Bundle bundle = *schema.bundle_by_id(id);
   if (ctx.undo()) {
-    Json def = Json::object();
+    // The whole definition: fields, relationships (with target names) and indexes.
+    Json fields = Json::array();
+    for (const auto& f : bundle.fields) {
+      fields.push_back({{"name", f.name},
+                        {"type", parser::type_name(f.type)},
+                        {"required", f.required},
+                        {"unique", f.unique},
+                        {"default", f.default_value}});
+    }
+    Json rels = Json::array();
+    for (const auto& r : bundle.relationships) rels.push_back(relationship_json(schema, bundle, r));
     Json idxs = Json::array();
     for (const auto* idx : schema.indexes_of(id)) idxs.push_back(index_json(schema, *idx));
-    def = {{"name", bundle.name}, {"indexes", idxs}};
-    ctx.undo()->schema_dropped("bundle", bundle.name, def);
+    ctx.undo()->schema_dropped(
+        "bundle", bundle.name,
+        Json{
+            {"name", bundle.name}, {"fields", fields}, {"relationships", rels}, {"indexes", idxs}});
   }
-  STRATA_RETURN_IF_ERROR(for_each_document(ctx.reader(), ctx.db_id(), id,
-                                           [&](uint64_t seq, Json& doc) -> Status {
-    erase_document_keeping_indexes(ctx, bundle, seq, doc);
-    return Status::Ok();
-  }));
-  for (const auto* idx : schema.indexes_of(id)) STRATA_RETURN_IF_ERROR(drop_index_entries(ctx, *idx));
+  STRATA_RETURN_IF_ERROR(
+      for_each_document(ctx.reader(), ctx.db_id(), id, [&](uint64_t seq, Json& doc) -> Status {
+        erase_document_keeping_indexes(ctx, bundle, seq, doc);
+        return Status::Ok();
+      }));
+  for (const auto* idx : schema.indexes_of(id))
+    STRATA_RETURN_IF_ERROR(drop_index_entries(ctx, *idx));
   std::erase_if(schema.indexes, [&](const IndexDef& i) { return i.bundle_id == id; });
   std::erase_if(schema.bundles, [&](const Bundle& b) { return b.id == id; });
   (*response)["message"] = "Bundle '" + s.bundle + "' dropped";
@@ -195,7 +222,8 @@ Status exec_create_index(WriteContext& ctx, const ast::CreateIndex& s, Json* res
   for (const auto& f : s.fields) {
     if (!b->field(f)) return field_not_found(f, b->name);
     if (!seen.insert(f).second) {
-      return Status(Code::kInvalidValue, "Field '" + f + "' appears twice in index '" + s.name + "'");
+      return Status(Code::kInvalidValue,
+                    "Field '" + f + "' appears twice in index '" + s.name + "'");
     }
   }
   DatabaseSchema& schema = ctx.mutable_schema();
@@ -217,7 +245,10 @@ Status exec_drop_index(WriteContext& ctx, const ast::DropIndex& s, Json* respons
                       "'; it goes away with the field's unique constraint");
   }
   const IndexDef idx = *found;
-  if (ctx.undo()) ctx.undo()->schema_dropped("index", "", index_json(ctx.schema(), idx));
+  if (ctx.undo()) {
+    const Bundle* b = ctx.schema().bundle_by_id(idx.bundle_id);
+    ctx.undo()->schema_dropped("index", b ? b->name : "", index_json(ctx.schema(), idx));
+  }
   STRATA_RETURN_IF_ERROR(drop_index_entries(ctx, idx));
   std::erase_if(ctx.mutable_schema().indexes, [&](const IndexDef& i) { return i.id == idx.id; });
   (*response)["message"] = "Index '" + s.name + "' dropped";

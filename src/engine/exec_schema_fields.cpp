@@ -2,10 +2,11 @@
 // (deletes the values; refused while an explicit index uses the field), RENAME FIELD
 // (rewrites documents, index definitions and relationship fields), MODIFY FIELD (converts
 // values or refuses naming the documents that do not convert).
+#include <strings.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <strings.h>
 
 #include "engine/documents.hpp"
 #include "engine/executors.hpp"
@@ -17,8 +18,7 @@ namespace {
 
 Status field_exists(std::string_view field, std::string_view bundle) {
   return Status(Code::kFieldExists, "Field '" + std::string(field) +
-                                        "' already exists in bundle '" + std::string(bundle) +
-                                        "'");
+                                        "' already exists in bundle '" + std::string(bundle) + "'");
 }
 
 // Converts a value for MODIFY FIELD; nullopt when it does not convert.
@@ -93,8 +93,11 @@ Status create_implicit_index(WriteContext& ctx, uint32_t bundle_id, const std::s
 }
 
 Json field_json(const Field& f) {
-  return {{"name", f.name}, {"type", parser::type_name(f.type)}, {"required", f.required},
-          {"unique", f.unique}, {"default", f.default_value}};
+  return {{"name", f.name},
+          {"type", parser::type_name(f.type)},
+          {"required", f.required},
+          {"unique", f.unique},
+          {"default", f.default_value}};
 }
 
 }  // namespace
@@ -110,21 +113,21 @@ Status exec_add_field(WriteContext& ctx, uint32_t bundle_id, const ast::AddField
   auto has_docs = bundle_has_documents(ctx.reader(), ctx.db_id(), bundle_id);
   if (!has_docs.ok()) return has_docs.status();
   if (f->required && f->default_value.is_null() && *has_docs) {
-    return Status(Code::kConstraintViolation,
-                  "Cannot add required field '" + f->name + "' without a default to bundle '" +
-                      b->name + "': it already holds documents");
+    return Status(Code::kConstraintViolation, "Cannot add required field '" + f->name +
+                                                  "' without a default to bundle '" + b->name +
+                                                  "': it already holds documents");
   }
   Bundle* mb = ctx.mutable_schema().bundle_by_id(bundle_id);
   mb->fields.push_back(*f);
   const Bundle& bundle = *mb;
   if (!f->default_value.is_null() && *has_docs) {
-    STRATA_RETURN_IF_ERROR(for_each_document(ctx.reader(), ctx.db_id(), bundle_id,
-                                             [&](uint64_t seq, Json& doc) -> Status {
-      Json updated = doc;
-      updated[f->name] = f->default_value;
-      put_document_keeping_indexes(ctx, bundle, seq, doc, updated);  // no index uses it yet
-      return Status::Ok();
-    }));
+    STRATA_RETURN_IF_ERROR(for_each_document(
+        ctx.reader(), ctx.db_id(), bundle_id, [&](uint64_t seq, Json& doc) -> Status {
+          Json updated = doc;
+          updated[f->name] = f->default_value;
+          put_document_keeping_indexes(ctx, bundle, seq, doc, updated);  // no index uses it yet
+          return Status::Ok();
+        }));
   }
   if (f->unique) STRATA_RETURN_IF_ERROR(create_implicit_index(ctx, bundle_id, f->name));
   return Status::Ok();
@@ -149,14 +152,14 @@ Status exec_remove_field(WriteContext& ctx, uint32_t bundle_id, const ast::Remov
     for (auto& r : other.relationships)
       if (r.to_bundle == bundle_id && r.to_field == c.field) r.to_field.clear();
   const Bundle& bundle = *ctx.schema().bundle_by_id(bundle_id);
-  return for_each_document(ctx.reader(), ctx.db_id(), bundle_id,
-                           [&](uint64_t seq, Json& doc) -> Status {
-    if (!doc.contains(c.field)) return Status::Ok();
-    Json updated = doc;
-    updated.erase(c.field);
-    put_document_keeping_indexes(ctx, bundle, seq, doc, updated);  // no index uses it now
-    return Status::Ok();
-  });
+  return for_each_document(
+      ctx.reader(), ctx.db_id(), bundle_id, [&](uint64_t seq, Json& doc) -> Status {
+        if (!doc.contains(c.field)) return Status::Ok();
+        Json updated = doc;
+        updated.erase(c.field);
+        put_document_keeping_indexes(ctx, bundle, seq, doc, updated);  // no index uses it now
+        return Status::Ok();
+      });
 }
 
 Status exec_rename_field(WriteContext& ctx, uint32_t bundle_id, const ast::RenameField& c) {
@@ -187,14 +190,14 @@ Status exec_rename_field(WriteContext& ctx, uint32_t bundle_id, const ast::Renam
   // Index keys hold values only, so every entry stays valid.
   return for_each_document(ctx.reader(), ctx.db_id(), bundle_id,
                            [&](uint64_t seq, Json& doc) -> Status {
-    auto it = doc.find(c.from);
-    if (it == doc.end()) return Status::Ok();
-    Json updated = doc;
-    updated[c.to] = *it;
-    updated.erase(c.from);
-    put_document_keeping_indexes(ctx, bundle, seq, doc, updated);
-    return Status::Ok();
-  });
+                             auto it = doc.find(c.from);
+                             if (it == doc.end()) return Status::Ok();
+                             Json updated = doc;
+                             updated[c.to] = *it;
+                             updated.erase(c.from);
+                             put_document_keeping_indexes(ctx, bundle, seq, doc, updated);
+                             return Status::Ok();
+                           });
 }
 
 Status exec_modify_field(WriteContext& ctx, uint32_t bundle_id, const ast::ModifyField& c) {
@@ -208,37 +211,37 @@ Status exec_modify_field(WriteContext& ctx, uint32_t bundle_id, const ast::Modif
   // Convert first (to know every failure), then write.
   std::vector<uint64_t> bad_type, missing;
   const std::string bundle_name = b->name;
-  if (before.unique && !after.unique) STRATA_RETURN_IF_ERROR(drop_implicit_index(ctx, bundle_id, after.name));
+  if (before.unique && !after.unique)
+    STRATA_RETURN_IF_ERROR(drop_implicit_index(ctx, bundle_id, after.name));
   *ctx.mutable_schema().bundle_by_id(bundle_id)->field(after.name) = after;
   const Bundle& bundle = *ctx.schema().bundle_by_id(bundle_id);
-  STRATA_RETURN_IF_ERROR(for_each_document(ctx.reader(), ctx.db_id(), bundle_id,
-                                           [&](uint64_t seq, Json& doc) -> Status {
-    auto it = doc.find(after.name);
-    Json updated = doc;
-    if (it == doc.end()) {
-      if (!after.required) return Status::Ok();
-      if (after.default_value.is_null()) {
-        missing.push_back(seq);
-        return Status::Ok();
-      }
-      updated[after.name] = after.default_value;
-    } else {
-      auto converted = convert_value(*it, after.type);
-      if (!converted) {
-        bad_type.push_back(seq);
-        return Status::Ok();
-      }
-      if (*converted == *it && converted->type() == it->type()) return Status::Ok();
-      updated[after.name] = *converted;
-    }
-    if (!bad_type.empty() || !missing.empty()) return Status::Ok();
-    return replace_document(ctx, bundle, seq, doc, updated);
-  }));
+  STRATA_RETURN_IF_ERROR(for_each_document(
+      ctx.reader(), ctx.db_id(), bundle_id, [&](uint64_t seq, Json& doc) -> Status {
+        auto it = doc.find(after.name);
+        Json updated = doc;
+        if (it == doc.end()) {
+          if (!after.required) return Status::Ok();
+          if (after.default_value.is_null()) {
+            missing.push_back(seq);
+            return Status::Ok();
+          }
+          updated[after.name] = after.default_value;
+        } else {
+          auto converted = convert_value(*it, after.type);
+          if (!converted) {
+            bad_type.push_back(seq);
+            return Status::Ok();
+          }
+          if (*converted == *it && converted->type() == it->type()) return Status::Ok();
+          updated[after.name] = *converted;
+        }
+        if (!bad_type.empty() || !missing.empty()) return Status::Ok();
+        return replace_document(ctx, bundle, seq, doc, updated);
+      }));
   if (!bad_type.empty()) {
     return Status(Code::kTypeMismatch,
-                  "Cannot modify field '" + after.name + "' of bundle '" + bundle_name +
-                      "' to " + parser::type_name(after.type) + ": " +
-                      std::to_string(bad_type.size()) +
+                  "Cannot modify field '" + after.name + "' of bundle '" + bundle_name + "' to " +
+                      parser::type_name(after.type) + ": " + std::to_string(bad_type.size()) +
                       " documents hold values that do not convert (DocumentIDs " +
                       id_list(bad_type) + ")",
                   Json{{"documentCount", bad_type.size()}});

@@ -14,15 +14,16 @@ Status not_found(const std::string& name) {
 }
 }  // namespace
 
-Status Engine::create_database_from(
-    std::string name, const std::function<Status(storage::Txn&, uint32_t)>& fill,
-    uint32_t* new_id) {
+Status Engine::create_database_from(std::string name,
+                                    const std::function<Status(storage::Txn&, uint32_t)>& fill,
+                                    uint32_t* new_id) {
   if (!valid_database_name(name)) {
     return Status(Code::kInvalidValue,
                   "invalid database name: 1 to 128 characters, no control characters");
   }
   std::lock_guard lock(dbs_mu_);
-  if (dbs_.count(name)) return Status(Code::kDatabaseExists, "Database '" + name + "' already exists");
+  if (dbs_.count(name))
+    return Status(Code::kDatabaseExists, "Database '" + name + "' already exists");
   const uint32_t id = next_db_id_;
   auto txn = store_->begin();
   DatabaseSchema schema;
@@ -44,7 +45,8 @@ Status Engine::create_database_from(
   state->id = id;
   state->name = name;
   state->schema = std::make_shared<const DatabaseSchema>(std::move(*parsed));
-  if (counter->has_value() && (*counter)->size() == 8) state->next_doc_seq = keys::get_u64(**counter);
+  if (counter->has_value() && (*counter)->size() == 8)
+    state->next_doc_seq = keys::get_u64(**counter);
   dbs_[name] = state;
   next_db_id_ = id + 1;
   if (new_id) *new_id = id;

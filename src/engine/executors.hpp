@@ -48,14 +48,12 @@ Status exec_modify_field(WriteContext& ctx, uint32_t bundle_id, const ast::Modif
 Status exec_add_document(WriteContext& ctx, const ast::AddDocument& s, Json* response);
 Status exec_update_documents(WriteContext& ctx, const ast::UpdateDocuments& s, Json* response);
 Status exec_delete_documents(WriteContext& ctx, const ast::DeleteDocuments& s, Json* response);
-Status exec_select_documents(const ReadContext& ctx, const ast::SelectDocuments& s,
-                             Json* response);
+Status exec_select_documents(const ReadContext& ctx, const ast::SelectDocuments& s, Json* response);
 Status exec_select_count(const ReadContext& ctx, const ast::SelectCount& s, Json* response);
 
 // §3.4 (the database-level ones are Engine members)
 Status exec_show_bundles(const ReadContext& ctx, Json* response);
-Status exec_describe_bundle(const ReadContext& ctx, const ast::DescribeBundle& s,
-                            Json* response);
+Status exec_describe_bundle(const ReadContext& ctx, const ast::DescribeBundle& s, Json* response);
 Status exec_show_indexes(const ReadContext& ctx, const ast::ShowIndexes& s, Json* response);
 Status exec_show_settings(const ReadContext& ctx, Json* response);
 Status exec_set_setting(WriteContext& ctx, const ast::SetSetting& s, Json* response);

@@ -3,7 +3,6 @@
 #include <set>
 
 #include "engine/documents.hpp"
-#include "engine/query.hpp"
 #include "storage/codec.hpp"
 #include "storage/keys.hpp"
 
@@ -34,18 +33,31 @@ std::string index_values_prefix(uint32_t db, const IndexDef& index,
   return k;
 }
 
+namespace {
+
+// True when every value of the index's fields in `doc` is non-null (a unique index then keys
+// the entry by the values alone).
+bool all_present(const IndexDef& idx, const Json& doc, uint64_t seq) {
+  for (const auto& f : idx.fields)
+    if (field_value(doc, seq, f).is_null()) return false;
+  return true;
+}
+
+}  // namespace
+
 std::string index_entry_key(uint32_t db, const IndexDef& index, const Json& doc, uint64_t seq) {
   std::string k = keys::index_prefix(db, index.id);
   for (const auto& f : index.fields) k += key_value(field_value(doc, seq, f));
-  keys::put_u64(&k, seq);
+  if (!index.unique || !all_present(index, doc, seq)) keys::put_u64(&k, seq);
   return k;
 }
 
 void add_index_entries(storage::Txn& txn, const DatabaseSchema& schema, uint32_t bundle_id,
                        const Json& doc, uint64_t seq) {
+  const std::string value = keys::u64_value(seq);
   for (const auto& idx : schema.indexes) {
     if (idx.bundle_id != bundle_id) continue;
-    txn.put(storage::Space::kIndex, index_entry_key(schema.id, idx, doc, seq), "");
+    txn.put(storage::Space::kIndex, index_entry_key(schema.id, idx, doc, seq), value);
   }
 }
 
@@ -59,40 +71,23 @@ void remove_index_entries(storage::Txn& txn, const DatabaseSchema& schema, uint3
 
 namespace {
 
-// The values of the index's fields in `doc`; false when any is null (no uniqueness then).
-bool unique_values(const IndexDef& idx, const Json& doc, uint64_t seq, std::vector<Json>* out) {
-  out->clear();
-  for (const auto& f : idx.fields) {
-    Json v = field_value(doc, seq, f);
-    if (v.is_null()) return false;
-    out->push_back(std::move(v));
-  }
-  return true;
+// The values of the index's fields in `doc`.
+std::vector<Json> values_of(const IndexDef& idx, const Json& doc, uint64_t seq) {
+  std::vector<Json> out;
+  for (const auto& f : idx.fields) out.push_back(field_value(doc, seq, f));
+  return out;
 }
 
-// Other documents holding exactly `values` in `idx` (up to `limit`).
-Result<std::vector<uint64_t>> find_equal(const Reader& reader, uint32_t db, const IndexDef& idx,
-                                         const std::vector<Json>& values, uint64_t self,
-                                         size_t limit) {
-  std::vector<uint64_t> out;
-  const std::string prefix = index_values_prefix(db, idx, values);
-  auto it = reader.scan_prefix(storage::Space::kIndex, prefix);
-  for (; it->valid() && out.size() < limit; it->next()) {
-    if (it->key().size() != prefix.size() + 8) continue;  // longer: not this value exactly
-    uint64_t seq = keys::index_key_seq(it->key());
-    if (seq == self) continue;
-    auto doc = load_document(reader, db, idx.bundle_id, seq);
-    if (!doc.ok()) return doc.status();
-    if (!doc->has_value()) continue;
-    bool equal = true;
-    for (size_t i = 0; i < idx.fields.size() && equal; ++i) {
-      equal = compare_values(field_value(**doc, seq, idx.fields[i]), ast::CompareOp::kEq,
-                             values[i]);
-    }
-    if (equal) out.push_back(seq);
-  }
-  STRATA_RETURN_IF_ERROR(it->status());
-  return out;
+// The document (other than `self`) holding the same non-null values in unique index `idx`:
+// one point read of the entry keyed by the values alone.
+Result<std::optional<uint64_t>> holder(const Reader& reader, uint32_t db, const IndexDef& idx,
+                                       const Json& doc, uint64_t self) {
+  auto got = reader.get(storage::Space::kIndex, index_entry_key(db, idx, doc, self));
+  if (!got.ok()) return got.status();
+  if (!got->has_value() || (*got)->size() != 8) return std::optional<uint64_t>();
+  uint64_t seq = keys::index_entry_seq(**got);
+  if (seq == self) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(seq);
 }
 
 std::string describe_values(const IndexDef& idx, const std::vector<Json>& values) {
@@ -121,18 +116,16 @@ std::string id_list(const std::vector<uint64_t>& seqs) {
 
 Status check_unique(const Reader& reader, const DatabaseSchema& schema, const Bundle& bundle,
                     const Json& doc, uint64_t seq) {
-  std::vector<Json> values;
   for (const auto& idx : schema.indexes) {
-    if (idx.bundle_id != bundle.id || !idx.unique) continue;
-    if (!unique_values(idx, doc, seq, &values)) continue;
-    auto clash = find_equal(reader, schema.id, idx, values, seq, 1);
+    if (idx.bundle_id != bundle.id || !idx.unique || !all_present(idx, doc, seq)) continue;
+    auto clash = holder(reader, schema.id, idx, doc, seq);
     if (!clash.ok()) return clash.status();
-    if (!clash->empty()) {
+    if (clash->has_value()) {
+      std::vector<Json> values = values_of(idx, doc, seq);
       return Status(Code::kConstraintViolation,
-                    "Unique constraint violated: " + describe_values(idx, values) +
-                        " in bundle '" + bundle.name + "' already has value " +
-                        value_text(values) + " (DocumentID " +
-                        keys::document_id(clash->front()) + ")",
+                    "Unique constraint violated: " + describe_values(idx, values) + " in bundle '" +
+                        bundle.name + "' already has value " + value_text(values) +
+                        " (DocumentID " + keys::document_id(**clash) + ")",
                     Json{{"index", idx.name}});
     }
   }
@@ -143,20 +136,21 @@ Status build_index(WriteContext& ctx, const IndexDef& idx) {
   const Bundle* bundle = ctx.schema().bundle_by_id(idx.bundle_id);
   if (!bundle) return bundle_not_found("#" + std::to_string(idx.bundle_id));
   std::set<uint64_t> clashing;
-  std::vector<Json> values;
-  Status st = for_each_document(ctx.reader(), ctx.db_id(), idx.bundle_id,
-                                [&](uint64_t seq, Json& doc) -> Status {
-    if (idx.unique && unique_values(idx, doc, seq, &values)) {
-      auto clash = find_equal(ctx.reader(), ctx.db_id(), idx, values, seq, 5);
-      if (!clash.ok()) return clash.status();
-      if (!clash->empty()) {
-        clashing.insert(seq);
-        clashing.insert(clash->begin(), clash->end());
-      }
-    }
-    ctx.txn().put(storage::Space::kIndex, index_entry_key(ctx.db_id(), idx, doc, seq), "");
-    return Status::Ok();
-  });
+  Status st = for_each_document(
+      ctx.reader(), ctx.db_id(), idx.bundle_id, [&](uint64_t seq, Json& doc) -> Status {
+        if (idx.unique && all_present(idx, doc, seq)) {
+          auto clash = holder(ctx.reader(), ctx.db_id(), idx, doc, seq);
+          if (!clash.ok()) return clash.status();
+          if (clash->has_value()) {
+            clashing.insert(seq);
+            clashing.insert(**clash);
+            return Status::Ok();
+          }
+        }
+        ctx.txn().put(storage::Space::kIndex, index_entry_key(ctx.db_id(), idx, doc, seq),
+                      keys::u64_value(seq));
+        return Status::Ok();
+      });
   STRATA_RETURN_IF_ERROR(st);
   if (!clashing.empty()) {
     std::vector<uint64_t> ids(clashing.begin(), clashing.end());

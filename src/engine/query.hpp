@@ -39,10 +39,10 @@ struct QueryPlan {
   enum class Kind { kScan, kDocumentId, kIndexEquality, kIndexRange, kIndexOrder };
   Kind kind = Kind::kScan;
   const IndexDef* index = nullptr;
-  std::optional<uint64_t> doc_seq;  // kDocumentId (nullopt: the id can match nothing)
-  Json equal_value;                 // kIndexEquality
+  std::optional<uint64_t> doc_seq;              // kDocumentId (nullopt: the id can match nothing)
+  Json equal_value;                             // kIndexEquality
   std::optional<ast::Comparison> lower, upper;  // kIndexRange
-  bool provides_order = false;      // results already come in ORDER BY order
+  bool provides_order = false;                  // results already come in ORDER BY order
   // "scan", "DocumentID", "index <name> (equality)" ... for diagnostics and tests.
   std::string describe() const;
 };
@@ -66,10 +66,8 @@ Status run_query(const Reader& reader, const DatabaseSchema& schema, const Bundl
                  const DocumentSink& sink);
 
 // The sequences of matching documents, in DocumentID order (UPDATE / DELETE DOCUMENTS).
-Result<std::vector<uint64_t>> matching_documents(const Reader& reader,
-                                                 const DatabaseSchema& schema,
-                                                 const Bundle& bundle,
-                                                 const ast::Condition* where,
+Result<std::vector<uint64_t>> matching_documents(const Reader& reader, const DatabaseSchema& schema,
+                                                 const Bundle& bundle, const ast::Condition* where,
                                                  const QueryOptions& options = {});
 
 }  // namespace strata::engine

@@ -12,9 +12,7 @@ Json success(Json fields) {
   return out;
 }
 
-Json success_message(std::string message) {
-  return success(Json{{"message", std::move(message)}});
-}
+Json success_message(std::string message) { return success(Json{{"message", std::move(message)}}); }
 
 Json error(const Status& status) {
   Json out = Json::object();

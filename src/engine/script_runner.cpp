@@ -22,7 +22,8 @@ bool run_statement(Engine& engine, Session& session, const parser::SplitStatemen
   }
   auto parsed = parser::parse(st.text, st.line - 1, st.column - 1);
   if (!parsed.ok()) {
-    out << error(parser::to_status(parsed.error())).dump(-1, ' ', false, Json::error_handler_t::replace)
+    out << error(parser::to_status(parsed.error()))
+               .dump(-1, ' ', false, Json::error_handler_t::replace)
         << '\n';
     return false;
   }
@@ -55,7 +56,8 @@ int run_script(Engine& engine, Session& session, std::istream& in, std::ostream&
       eof = true;
     } else {
       std::streamsize avail = std::max<std::streamsize>(1, sb->in_avail());
-      n = sb->sgetn(buf.data(), std::min<std::streamsize>(avail, static_cast<std::streamsize>(buf.size())));
+      n = sb->sgetn(buf.data(),
+                    std::min<std::streamsize>(avail, static_cast<std::streamsize>(buf.size())));
     }
     if (n > 0) splitter.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
     if (eof) splitter.finish();

@@ -1,7 +1,8 @@
 #include "engine/settings.hpp"
 
-#include <cmath>
 #include <strings.h>
+
+#include <cmath>
 
 namespace strata::engine {
 
@@ -41,11 +42,16 @@ Json setting_value(const SettingValues& s, const std::string& name) {
 }
 
 void apply_setting(SettingValues* s, const std::string& name, const Json& v) {
-  if (name == "MaxMigrationCommands") s->max_migration_commands = v.get<int64_t>();
-  else if (name == "MigrationPerformanceThreshold") s->migration_performance_threshold = v.get<double>();
-  else if (name == "MigrationTimeoutSeconds") s->migration_timeout_seconds = v.get<int64_t>();
-  else if (name == "RequireExplicitDownCommands") s->require_explicit_down_commands = v.get<bool>();
-  else if (name == "AllowDirectSchemaChanges") s->allow_direct_schema_changes = v.get<bool>();
+  if (name == "MaxMigrationCommands")
+    s->max_migration_commands = v.get<int64_t>();
+  else if (name == "MigrationPerformanceThreshold")
+    s->migration_performance_threshold = v.get<double>();
+  else if (name == "MigrationTimeoutSeconds")
+    s->migration_timeout_seconds = v.get<int64_t>();
+  else if (name == "RequireExplicitDownCommands")
+    s->require_explicit_down_commands = v.get<bool>();
+  else if (name == "AllowDirectSchemaChanges")
+    s->allow_direct_schema_changes = v.get<bool>();
 }
 
 SettingValues effective_settings(const SettingValues& server, const Json& overrides) {
@@ -65,8 +71,10 @@ Json describe_settings(const SettingValues& server, const Json& overrides) {
   for (const char* n : kSettingNames) {
     std::string name(n);
     const char* source = "default";
-    if (overrides.is_object() && overrides.contains(name)) source = "database";
-    else if (setting_value(server, name) != setting_value(builtin, name)) source = "server";
+    if (overrides.is_object() && overrides.contains(name))
+      source = "database";
+    else if (setting_value(server, name) != setting_value(builtin, name))
+      source = "server";
     out[name] = {{"value", setting_value(effective, name)}, {"source", source}};
   }
   return out;

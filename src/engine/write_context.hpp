@@ -44,11 +44,15 @@ class UndoLog {
 
 class WriteContext {
  public:
-  WriteContext(storage::Txn& txn, std::shared_ptr<const DatabaseSchema> base,
-               uint64_t next_doc_seq, Session& session, const SettingValues& server_settings,
-               UndoLog* undo = nullptr)
-      : txn_(txn), reader_(txn), base_(std::move(base)), session_(session),
-        server_settings_(server_settings), undo_(undo), next_doc_seq_(next_doc_seq),
+  WriteContext(storage::Txn& txn, std::shared_ptr<const DatabaseSchema> base, uint64_t next_doc_seq,
+               Session& session, const SettingValues& server_settings, UndoLog* undo = nullptr)
+      : txn_(txn),
+        reader_(txn),
+        base_(std::move(base)),
+        session_(session),
+        server_settings_(server_settings),
+        undo_(undo),
+        next_doc_seq_(next_doc_seq),
         start_doc_seq_(next_doc_seq) {}
 
   storage::Txn& txn() { return txn_; }

@@ -9,7 +9,7 @@
 //   kCatalog  <db u32> 'S'                                     the database's catalog (JSON)
 //   kCatalog  <db u32> 'N'                                     u64 BE next document sequence
 //   kDocs     <db u32> <bundle u32> <seq u64>                  document (compact JSON object)
-//   kIndex    <db u32> <index u32> <value>... <seq u64>        "" (one entry per document)
+//   kIndex    <db u32> <index u32> <value>... [<seq u64>]      u64 BE doc seq (one per document)
 //   kLedger   <db u32> ...                                     migration ledger (migration work)
 //   kSystem   anything not tied to one database (users, ...)
 //
@@ -18,6 +18,9 @@
 // prefix-free. Every key of a database in kCatalog, kDocs, kIndex and kLedger starts with
 // its 4-byte id: a database is exactly those four prefixes (DROP DATABASE, BACKUP and RESTORE
 // rely on it; a backup stores keys without the id, RESTORE prefixes a fresh one).
+// Index entries end with <seq> except in a unique index when every value is non-null: there
+// the key is the values alone (at most one document can hold them), so a uniqueness check is
+// one point read. Every entry's value is the document's seq, so scans never parse keys.
 // A DocumentID is the decimal text of <seq>: per database, monotonic, never reused.
 //
 // Thread-safety: pure functions.
@@ -40,10 +43,12 @@ inline constexpr Space kDatabaseSpaces[] = {Space::kCatalog, Space::kDocs, Space
                                             Space::kLedger};
 
 inline void put_u32(std::string* out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>((v >> shift) & 0xff));
 }
 inline void put_u64(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>((v >> shift) & 0xff));
 }
 inline uint32_t get_u32(std::string_view in) {
   uint32_t v = 0;
@@ -94,13 +99,13 @@ inline std::string doc_key(uint32_t db, uint32_t bundle, uint64_t seq) {
 // The sequence of a kDocs key.
 inline uint64_t doc_key_seq(std::string_view key) { return get_u64(key.substr(key.size() - 8)); }
 
-// kIndex: entries are index_prefix + encoded values + u64 seq.
+// kIndex: entries are index_prefix + encoded values [+ u64 seq]; the value is the u64 seq.
 inline std::string index_prefix(uint32_t db, uint32_t index) {
   std::string k = database_prefix(db);
   put_u32(&k, index);
   return k;
 }
-inline uint64_t index_key_seq(std::string_view key) { return get_u64(key.substr(key.size() - 8)); }
+inline uint64_t index_entry_seq(std::string_view value) { return get_u64(value); }
 
 // DocumentID <-> sequence. Only the canonical decimal form ("17", never "017") parses.
 inline std::string document_id(uint64_t seq) { return std::to_string(seq); }

@@ -10,11 +10,10 @@
 // Thread-safety: pure functions, plus the caller's Captures map.
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace strata::testing {
 
@@ -86,7 +85,9 @@ inline std::string substitute(const std::string& text, const Captures& captures)
   for (size_t i = 0; i < text.size();) {
     if (text[i] == '$') {
       size_t j = i + 1;
-      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+      while (j < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_'))
+        ++j;
       auto it = captures.find(text.substr(i + 1, j - i - 1));
       if (j > i + 1 && it != captures.end()) {
         out += it->second;

@@ -88,8 +88,9 @@ TEST_CASE("case files", "[engine][cases]") {
 TEST_CASE("case file format", "[engine][cases]") {
   std::vector<CaseBlock> blocks;
   std::string error;
-  REQUIRE(parse_case_file("# c\n@session s reader\nSHOW\n DATABASES\n----\n{\"a\":\n1}\n\nPING\n----\n{}\n",
-                          &blocks, &error));
+  REQUIRE(parse_case_file(
+      "# c\n@session s reader\nSHOW\n DATABASES\n----\n{\"a\":\n1}\n\nPING\n----\n{}\n", &blocks,
+      &error));
   REQUIRE(blocks.size() == 3);
   CHECK(blocks[0].kind == CaseBlock::Kind::kDirective);
   CHECK(blocks[1].text == "SHOW\n DATABASES");

@@ -116,8 +116,8 @@ uint64_t check_store(const std::string& dir, uint64_t previous_max) {
   nlohmann::json by_scan = engine->execute_text(s, "SELECT COUNT FROM \"K\"");
   CHECK(by_index["ResultCount"] == by_scan["ResultCount"]);
   // New documents get larger ids than every stored one.
-  nlohmann::json add = engine->execute_text(
-      s, "ADD DOCUMENT TO BUNDLE \"K\" WITH VALUES ({\"g\": -1, \"v\": 0})");
+  nlohmann::json add =
+      engine->execute_text(s, "ADD DOCUMENT TO BUNDLE \"K\" WITH VALUES ({\"g\": -1, \"v\": 0})");
   REQUIRE(add["success"].get<bool>());
   uint64_t id = std::stoull(add["DocumentID"].get<std::string>());
   CHECK(id > max_id);

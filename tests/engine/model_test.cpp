@@ -90,7 +90,8 @@ class Generator {
               [=](const json& d, uint64_t s) { return cmp(value_of(d, s, f), op, v); }};
     }
     Cond l = condition(max_seq, depth + 1);
-    if (kind == 9) return {"NOT (" + l.text + ")", [=](const json& d, uint64_t s) { return !l.eval(d, s); }};
+    if (kind == 9)
+      return {"NOT (" + l.text + ")", [=](const json& d, uint64_t s) { return !l.eval(d, s); }};
     Cond r = condition(max_seq, depth + 1);
     if (kind <= 7) {
       return {"(" + l.text + ") AND (" + r.text + ")",
@@ -155,7 +156,9 @@ void run_model(uint32_t seed, int steps) {
       after[max_seq + 1000000] = stored;
       bool ok = unique_ok(after, {"c"});
       for (const auto& name : model.indexes)
-        if (name.rfind("u_", 0) == 0) ok = ok && unique_ok(after, name == "u_b" ? std::vector<std::string>{"b"} : std::vector<std::string>{"a", "b"});
+        if (name.rfind("u_", 0) == 0)
+          ok = ok && unique_ok(after, name == "u_b" ? std::vector<std::string>{"b"}
+                                                    : std::vector<std::string>{"a", "b"});
       json r = run("ADD DOCUMENT TO BUNDLE \"M\" WITH VALUES (" + values.dump() + ")");
       REQUIRE(r["success"].get<bool>() == ok);
       if (ok) {
@@ -176,13 +179,18 @@ void run_model(uint32_t seed, int steps) {
       for (auto& [seq, d] : after) {
         if (!c.eval(d, seq)) continue;
         ++matched;
-        if (v.is_null()) d.erase(f);
-        else d[f] = v;
+        if (v.is_null())
+          d.erase(f);
+        else
+          d[f] = v;
       }
       bool ok = unique_ok(after, {"c"});
       for (const auto& name : model.indexes)
-        if (name.rfind("u_", 0) == 0) ok = ok && unique_ok(after, name == "u_b" ? std::vector<std::string>{"b"} : std::vector<std::string>{"a", "b"});
-      json r = run("UPDATE DOCUMENTS IN BUNDLE \"M\" (\"" + f + "\" = " + v.dump() + ") WHERE " + c.text);
+        if (name.rfind("u_", 0) == 0)
+          ok = ok && unique_ok(after, name == "u_b" ? std::vector<std::string>{"b"}
+                                                    : std::vector<std::string>{"a", "b"});
+      json r = run("UPDATE DOCUMENTS IN BUNDLE \"M\" (\"" + f + "\" = " + v.dump() + ") WHERE " +
+                   c.text);
       REQUIRE(r["success"].get<bool>() == ok);
       if (ok) {
         REQUIRE(r["affected"] == matched);
@@ -219,7 +227,8 @@ void run_model(uint32_t seed, int steps) {
         std::string f = kFields[g.pick(3)];
         name = "i" + std::to_string(++index_counter);
         text = "CREATE INDEX \"" + name + "\" " + (kind == 0 ? "HASH" : "BTREE") +
-               " ON BUNDLE \"M\" WITH FIELDS (\"" + f + "\"" + (kind == 2 ? (f == "a" ? ", \"b\")" : ", \"a\")") : ")");
+               " ON BUNDLE \"M\" WITH FIELDS (\"" + f + "\"" +
+               (kind == 2 ? (f == "a" ? ", \"b\")" : ", \"a\")") : ")");
       }
       if (model.indexes.count(name)) expect_ok = false;
       json r = run(text);
@@ -240,7 +249,8 @@ void run_model(uint32_t seed, int steps) {
       REQUIRE(r["ResultCount"] == n);
     } else {  // SELECT
       bool with_where = g.chance(85);
-      Cond c = with_where ? g.condition(max_seq) : Cond{"", [](const json&, uint64_t) { return true; }};
+      Cond c =
+          with_where ? g.condition(max_seq) : Cond{"", [](const json&, uint64_t) { return true; }};
       std::vector<std::pair<std::string, uint64_t>> rows;  // sort key, seq
       std::string order;
       bool desc = false;
