@@ -72,7 +72,7 @@ TEST_CASE("binary: the handshake authenticates against the user store and USEs t
   CHECK(server.log().find("nope") == std::string::npos);
 }
 
-TEST_CASE("binary: AUTH, then roles are enforced at the gate") {
+TEST_CASE("binary: AUTH - then roles are enforced at the gate") {
   ServerProcess server;
   REQUIRE(server.port() != 0);
   TestClient admin(server.port());
@@ -139,7 +139,7 @@ TEST_CASE("binary: the first start prints a generated admin password once") {
   CHECK(ask(client, "AUTH \"admin\" \"" + password + "\"").at("success") == true);
 }
 
-TEST_CASE("binary: --auth off is refused on a non-loopback address, allowed on loopback") {
+TEST_CASE("binary: --auth off is refused on a non-loopback address - allowed on loopback") {
   ServerProcess refused({"--host", "0.0.0.0", "--auth", "off"});
   CHECK(refused.port() == 0);
   REQUIRE(refused.exited(10000ms));
@@ -152,7 +152,7 @@ TEST_CASE("binary: --auth off is refused on a non-loopback address, allowed on l
   CHECK(ask(client, "SHOW DATABASES").at("success") == true);
 }
 
-TEST_CASE("binary: options come from --config too; command-line flags win") {
+TEST_CASE("binary: options come from --config too - command-line flags win") {
   TempDir dir;
   {
     std::ofstream config(dir.path() + "/strata.ini");
@@ -215,7 +215,7 @@ TEST_CASE("binary: garbage and half-sent migrations leave the server and the dat
   CHECK(bundles.dump().find("Half") == std::string::npos);
 }
 
-TEST_CASE("binary: SIGTERM stops gracefully with exit code 0; a restart shows what was answered") {
+TEST_CASE("binary: SIGTERM stops gracefully with exit code 0 - a restart shows what was answered") {
   TempDir dir;
   {
     ServerProcess server({}, "admin-pw", &dir);

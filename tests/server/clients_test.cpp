@@ -46,7 +46,7 @@ void write_file(const std::string& path, const std::string& text) { std::ofstrea
 
 }  // namespace
 
-TEST_CASE("run: plays files over the wire, stops at the first error, --continue goes on") {
+TEST_CASE("run: plays files over the wire - stops at the first error - --continue goes on") {
   ServerProcess server;
   REQUIRE(server.port() != 0);
   const std::string port = " --port " + std::to_string(server.port());
@@ -89,7 +89,7 @@ TEST_CASE("run: plays files over the wire, stops at the first error, --continue 
   CHECK(nobody.code == 2);
 }
 
-TEST_CASE("run: 2,000 statements pipelined with --continue") {
+TEST_CASE("run: 2000 statements pipelined with --continue") {
   ServerProcess server({"--auth", "off"});
   REQUIRE(server.port() != 0);
   const std::string file = server.dir().path() + "/many.sql";

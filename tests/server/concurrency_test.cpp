@@ -15,7 +15,7 @@ using namespace strata::server::testing;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-TEST_CASE("32 concurrent clients each get their own answers, in order") {
+TEST_CASE("32 concurrent clients each get their own answers - in order") {
   FakeHandler handler;
   InProcessServer server(handler);
   constexpr int kClients = 32, kStatements = 300;

@@ -29,7 +29,7 @@ const std::string kMigration =
 
 }  // namespace
 
-TEST_CASE("framer labels statements, handshake, PROTOCOL_VERSION and oversized frames") {
+TEST_CASE("framer labels statements - handshake - PROTOCOL_VERSION and oversized frames") {
   Framer framer(64);
   framer.feed("PROTOCOL_VERSION 2\x04syndrdb://h:1:main:admin:pw;PING;\x04 \x04;");
   auto f1 = framer.next();
@@ -70,7 +70,7 @@ TEST_CASE("handshake strings and protocol frames parse") {
   CHECK(protocol_version_reply(3).find("UNSUPPORTED") != std::string::npos);
 }
 
-TEST_CASE("';' and EOT both end statements; empty frames are ignored") {
+TEST_CASE("semicolon and EOT both end statements - empty frames are ignored") {
   FakeHandler handler;
   InProcessServer server(handler);
   TestClient client(server.port());
@@ -112,7 +112,7 @@ TEST_CASE("a migration split into two packets at every byte position is one stat
   CHECK(handler.executed() == static_cast<long>(text.size() - 1));
 }
 
-TEST_CASE("10,000 pipelined PINGs get 10,000 answers in order") {
+TEST_CASE("10000 pipelined PINGs get 10000 answers in order") {
   FakeHandler handler;
   InProcessServer server(handler);
   TestClient client(server.port());
@@ -133,7 +133,7 @@ TEST_CASE("10,000 pipelined PINGs get 10,000 answers in order") {
   for (int i = 0; i < 2000; ++i) REQUIRE(echo_of(echoes[i]) == "ECHO " + std::to_string(i));
 }
 
-TEST_CASE("after the client half-closes, every statement is still answered") {
+TEST_CASE("after the client half-closes - every statement is still answered") {
   FakeHandler handler;
   InProcessServer server(handler);
   TestClient client(server.port());

@@ -72,7 +72,7 @@ TEST_CASE("a handshake with a bad password or database gets one error line and a
   }
 }
 
-TEST_CASE("before AUTH only AUTH and PING run; three failed AUTHs close, slower each time") {
+TEST_CASE("before AUTH only AUTH and PING run - three failed AUTHs close - slower each time") {
   FakeHandler handler(true);
   InProcessServer server(handler);
   TestClient client(server.port());
@@ -120,7 +120,7 @@ TEST_CASE("a statement over --max-statement-bytes gets FRAME_TOO_LARGE and a clo
   CHECK(pings(server.port()));
 }
 
-TEST_CASE("random bytes get error or echo responses, never a crash") {
+TEST_CASE("random bytes get error or echo responses - never a crash") {
   FakeHandler handler(true);
   InProcessServer server(handler);
   std::mt19937 rng(1776);
@@ -155,7 +155,7 @@ TEST_CASE("a client that disconnects mid-statement harms no one") {
   CHECK(server.server().connections() == 0);
 }
 
-TEST_CASE("idle connections close after --idle-timeout; a long statement is not idleness") {
+TEST_CASE("idle connections close after --idle-timeout - a long statement is not idleness") {
   FakeHandler handler;
   auto options = test_options();
   options.idle_timeout_s = 0.3;
@@ -171,7 +171,7 @@ TEST_CASE("idle connections close after --idle-timeout; a long statement is not 
   CHECK(line->find("slept") != std::string::npos);
 }
 
-TEST_CASE("--max-connections turns further clients away with an error line") {
+TEST_CASE("the connection limit (--max-connections) turns further clients away with an error line") {
   FakeHandler handler;
   auto options = test_options();
   options.max_connections = 2;
@@ -188,7 +188,7 @@ TEST_CASE("--max-connections turns further clients away with an error line") {
   CHECK(c.closed_by_peer());
 }
 
-TEST_CASE("stop() lets running statements finish and answers them, then closes") {
+TEST_CASE("stop() lets running statements finish and answers them - then closes") {
   FakeHandler handler;
   auto server = std::make_unique<InProcessServer>(handler);
   TestClient client(server->port());

@@ -20,7 +20,7 @@ TEST_CASE("users: PBKDF2-HMAC-SHA256 matches the RFC 7914 test vector") {
   CHECK(hash == std::string(reinterpret_cast<const char*>(expected), 32));
 }
 
-TEST_CASE("users: first admin, authentication, roles, last-admin rules") {
+TEST_CASE("users: first admin - authentication - roles - last-admin rules") {
   TempDir dir;
   storage::Options options;
   options.path = dir.path() + "/data";
