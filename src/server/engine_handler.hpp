@@ -5,7 +5,8 @@
 //   - until a session authenticates, only AUTH and PING run; everything else gets
 //     PERMISSION_DENIED "authentication required" (with auth off, sessions start as admin);
 //   - AUTH "user" "password" and the handshake check the password with engine::UserStore and
-//     set the session's user and role, which the gate then enforces;
+//     set the session's user and role, which the gate then enforces (with auth off the
+//     handshake takes any credentials: every connection is an admin);
 //   - user statements (CREATE/ALTER/DROP USER, SHOW USERS) run through
 //     engine::execute_user_statement, admins only, until the gate dispatches them itself.
 // Every response is one compact JSON line. Passwords never reach a log or a response.
