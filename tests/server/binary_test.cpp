@@ -150,6 +150,12 @@ TEST_CASE("binary: --auth off is refused on a non-loopback address - allowed on 
   REQUIRE(open.port() != 0);
   TestClient client(open.port());
   CHECK(ask(client, "SHOW DATABASES").at("success") == true);
+  TestClient driver(open.port());  // a driver's handshake: any credentials, still an admin
+  driver.send("syndrdb://127.0.0.1:1:main:someone:anything\x04");
+  auto lines = driver.read_lines(2);
+  REQUIRE(lines.size() == 2);
+  CHECK(json::parse(lines[1]).at("role") == "admin");
+  CHECK(ask(driver, "SHOW BUNDLES").at("database") == "main");
 }
 
 TEST_CASE("binary: options come from --config too - command-line flags win") {
