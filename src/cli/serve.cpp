@@ -73,11 +73,9 @@ namespace {
 
 server::ServerOptions server_options(const ServeOptions& o) {
   server::ServerOptions s;
-  s.data_dir = o.data;
   s.host = o.host;
   s.port = o.port;
   s.auth = o.auth != "off";
-  s.init_db = o.init_db;
   s.threads = o.threads;
   s.tls_cert = o.tls_cert;
   s.tls_key = o.tls_key;
@@ -85,7 +83,6 @@ server::ServerOptions server_options(const ServeOptions& o) {
   s.max_connections = o.max_connections;
   s.idle_timeout_s = o.idle_timeout_seconds;
   s.shutdown_grace_s = o.shutdown_grace_seconds;
-  s.log_level = o.log_level;
   return s;
 }
 
