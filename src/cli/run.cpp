@@ -34,6 +34,9 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   cmd->add_option("--password-env", o.password_env,
                   "Environment variable holding the password (else asked on the terminal)")
       ->capture_default_str();
+  cmd->add_flag("--tls", o.tls, "Connect with TLS");
+  cmd->add_option("--tls-ca", o.tls_ca,
+                  "CA or self-signed certificate (PEM) to trust; implies --tls");
   cmd->add_flag("--continue", o.keep_going, "Keep going after a failed statement (pipelined)");
   return cmd;
 }
@@ -209,7 +212,8 @@ class Runner {
 }  // namespace
 
 int run_run(const RunOptions& options) {
-  auto client = WireClient::Connect(options.host, options.port);
+  auto client = WireClient::Connect(options.host, options.port,
+                                    {options.tls || !options.tls_ca.empty(), options.tls_ca});
   if (!client.ok()) {
     std::cerr << "strata run: " << client.status().message() << "\n";
     return kExitUsage;

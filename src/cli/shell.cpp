@@ -32,6 +32,9 @@ CLI::App* add_shell_command(CLI::App& app, ShellOptions& o) {
   cmd->add_option("--password-env", o.password_env,
                   "Environment variable holding the password (else asked without echo)")
       ->capture_default_str();
+  cmd->add_flag("--tls", o.tls, "Connect with TLS");
+  cmd->add_option("--tls-ca", o.tls_ca,
+                  "CA or self-signed certificate (PEM) to trust; implies --tls");
   cmd->add_flag("--json", o.json, "Print raw response lines instead of tables");
   return cmd;
 }
@@ -182,7 +185,8 @@ class Shell {
 }  // namespace
 
 int run_shell(const ShellOptions& options) {
-  auto client = WireClient::Connect(options.host, options.port);
+  auto client = WireClient::Connect(options.host, options.port,
+                                    {options.tls || !options.tls_ca.empty(), options.tls_ca});
   if (!client.ok()) {
     std::cerr << "strata shell: " << client.status().message() << "\n";
     return kExitUsage;

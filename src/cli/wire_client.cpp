@@ -4,18 +4,23 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 
 namespace strata::cli {
 
-Result<std::unique_ptr<WireClient>> WireClient::Connect(const std::string& host, uint16_t port) {
+Result<std::unique_ptr<WireClient>> WireClient::Connect(const std::string& host, uint16_t port,
+                                                        const ClientTls& tls) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -31,7 +36,15 @@ Result<std::unique_ptr<WireClient>> WireClient::Connect(const std::string& host,
       freeaddrinfo(found);
       int one = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      return std::unique_ptr<WireClient>(new WireClient(fd));
+      std::unique_ptr<WireClient> client(new WireClient(fd));
+      if (tls.enabled) {
+        Status status = client->start_tls(host, tls);
+        if (!status.ok()) {
+          return Status(Code::kInternal,
+                        "TLS handshake with " + where + " failed: " + status.message());
+        }
+      }
+      return client;
     }
     reason = std::strerror(errno);
     ::close(fd);
@@ -40,13 +53,69 @@ Result<std::unique_ptr<WireClient>> WireClient::Connect(const std::string& host,
   return Status(Code::kInternal, "cannot connect to " + where + ": " + reason);
 }
 
-WireClient::~WireClient() { ::close(fd_); }
+namespace {
+
+std::string openssl_reason() {
+  unsigned long code = ERR_get_error();
+  if (code == 0) return "connection closed";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  return text;
+}
+
+}  // namespace
+
+Status WireClient::start_tls(const std::string& host, const ClientTls& tls) {
+  std::signal(SIGPIPE, SIG_IGN);  // OpenSSL writes without MSG_NOSIGNAL
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  ssl_ctx_ = ctx;
+  if (ctx == nullptr) return Status(Code::kInternal, openssl_reason());
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  const int loaded = tls.ca_file.empty()
+                         ? SSL_CTX_set_default_verify_paths(ctx)
+                         : SSL_CTX_load_verify_locations(ctx, tls.ca_file.c_str(), nullptr);
+  if (loaded != 1) return Status(Code::kInternal, "cannot load " + tls.ca_file);
+  SSL* ssl = SSL_new(ctx);
+  ssl_ = ssl;
+  SSL_set_fd(ssl, fd_);
+  // The certificate must name the host: an IP address as such, otherwise the DNS name.
+  X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+  if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) != 1) {
+    SSL_set_tlsext_host_name(ssl, host.c_str());
+    X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
+  }
+  if (SSL_connect(ssl) != 1) {
+    const long verify = SSL_get_verify_result(ssl);
+    if (verify != X509_V_OK) {
+      return Status(Code::kInternal, X509_verify_cert_error_string(verify));
+    }
+    return Status(Code::kInternal, openssl_reason());
+  }
+  return Status::Ok();
+}
+
+long WireClient::raw_send(const char* data, size_t size) {
+  if (ssl_) return SSL_write(static_cast<SSL*>(ssl_), data, static_cast<int>(size));
+  return ::send(fd_, data, size, MSG_NOSIGNAL);
+}
+
+long WireClient::raw_recv(char* data, size_t size) {
+  if (ssl_) return SSL_read(static_cast<SSL*>(ssl_), data, static_cast<int>(size));
+  return ::recv(fd_, data, size, 0);
+}
+
+WireClient::~WireClient() {
+  if (ssl_) SSL_free(static_cast<SSL*>(ssl_));
+  if (ssl_ctx_) SSL_CTX_free(static_cast<SSL_CTX*>(ssl_ctx_));
+  ::close(fd_);
+}
 
 Status WireClient::send(std::string_view bytes) {
   while (!bytes.empty()) {
-    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Status(Code::kInternal, "connection lost: " + std::string(strerror(errno)));
+    long n = raw_send(bytes.data(), bytes.size());
+    if (n < 0 && !ssl_ && errno == EINTR) continue;
+    if (n <= 0) return Status(Code::kInternal, "connection lost");
     bytes.remove_prefix(static_cast<size_t>(n));
   }
   return Status::Ok();
@@ -69,8 +138,8 @@ std::optional<std::string> WireClient::read_line() {
       return line;
     }
     char chunk[65536];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n < 0 && errno == EINTR) continue;
+    long n = raw_recv(chunk, sizeof chunk);
+    if (n < 0 && !ssl_ && errno == EINTR) continue;
     if (n <= 0) return std::nullopt;
     buffer_.append(chunk, static_cast<size_t>(n));
   }
@@ -81,7 +150,10 @@ std::optional<std::string> WireClient::ask(std::string_view statement, bool newl
   return read_line();
 }
 
-void WireClient::shutdown_send() { ::shutdown(fd_, SHUT_WR); }
+void WireClient::shutdown_send() {
+  if (ssl_) SSL_shutdown(static_cast<SSL*>(ssl_));  // close_notify; the socket stays readable
+  ::shutdown(fd_, SHUT_WR);
+}
 
 std::string auth_statement(std::string_view user, std::string_view password) {
   return "AUTH " + Json(std::string(user)).dump() + " " + Json(std::string(password)).dump();

@@ -1,9 +1,10 @@
 #pragma once
 // WireClient: the client end of Strata's wire protocol (SPEC §6) for `strata run` and
-// `strata shell`: a blocking TCP connection that sends statement frames (text + EOT) and reads
-// response lines, plus the pieces both commands need: AUTH text with safe quoting, the
-// password prompt without echo, and the password from an environment variable.
-// Thread-safety: one per thread.
+// `strata shell`: a blocking TCP connection, optionally TLS (OpenSSL; the server's certificate
+// is verified against --tls-ca or the system's CAs, and must name the host), that sends
+// statement frames (text + EOT) and reads response lines, plus the pieces both commands need: AUTH
+// text with safe quoting, the password prompt without echo, and the password from an environment
+// variable. Thread-safety: one per thread.
 
 #include <optional>
 #include <string>
@@ -13,10 +14,17 @@
 
 namespace strata::cli {
 
+struct ClientTls {
+  bool enabled = false;
+  std::string ca_file;  // "": the system's trusted CAs
+};
+
 class WireClient {
  public:
-  // Connects to host:port. Errors: kInternal "cannot connect to H:P: reason".
-  static Result<std::unique_ptr<WireClient>> Connect(const std::string& host, uint16_t port);
+  // Connects to host:port (and completes the TLS handshake when tls.enabled). Errors:
+  // kInternal "cannot connect to H:P: reason", "TLS handshake with H:P failed: reason".
+  static Result<std::unique_ptr<WireClient>> Connect(const std::string& host, uint16_t port,
+                                                     const ClientTls& tls = {});
   ~WireClient();
 
   // Sends raw bytes. Errors: kInternal when the server has gone.
@@ -32,7 +40,14 @@ class WireClient {
 
  private:
   explicit WireClient(int fd) : fd_(fd) {}
+  Status start_tls(const std::string& host, const ClientTls& tls);
+  // One send / recv on the socket or the TLS session: bytes moved, or <= 0 on failure / end.
+  long raw_send(const char* data, size_t size);
+  long raw_recv(char* data, size_t size);
+
   int fd_;
+  void* ssl_ctx_ = nullptr;  // SSL_CTX*, kept opaque so this header needs no OpenSSL
+  void* ssl_ = nullptr;      // SSL*
   std::string buffer_;
 };
 

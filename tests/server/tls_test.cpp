@@ -99,3 +99,28 @@ TEST_CASE("TLS: the real binary with --tls-cert/--tls-key") {
       tls_round_trip(server.port(), certificate.cert, "AUTH \"admin\" \"admin-pw\";");
   CHECK(answer.find("Authentication successful") != std::string::npos);
 }
+
+TEST_CASE("TLS: strata run connects with --tls-ca and verifies the certificate") {
+  TestCertificate certificate;
+  ServerProcess server({"--tls-cert", certificate.cert, "--tls-key", certificate.key});
+  REQUIRE(server.port() != 0);
+  const std::string script = certificate.dir.path() + "/ping.sql";
+  std::ofstream(script) << "PING;\nSHOW DATABASES;\n";
+  const std::string base = "STRATA_PASSWORD=admin-pw timeout 30 " + std::string(STRATA_BINARY) +
+                           " run --port " + std::to_string(server.port()) + " ";
+  const std::string out = certificate.dir.path() + "/out";
+  CHECK(std::system((base + "--tls-ca " + certificate.cert + " " + script + " > " + out + " 2>&1")
+                        .c_str()) == 0);
+  std::ifstream in(out);
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK(text.str().find("PONG") != std::string::npos);
+  CHECK(text.str().find("main") != std::string::npos);
+  // Without the certificate to trust, the client refuses the server.
+  int refused = std::system((base + "--tls " + script + " > " + out + " 2>&1").c_str());
+  CHECK(WEXITSTATUS(refused) == 2);
+  std::ifstream again(out);
+  std::stringstream why;
+  why << again.rdbuf();
+  CHECK(why.str().find("TLS handshake") != std::string::npos);
+}
