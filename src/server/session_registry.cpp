@@ -28,6 +28,11 @@ void SessionRegistry::stop_all() {
   for (auto& session : sessions) session->stop();
 }
 
+bool SessionRegistry::stopping() const {
+  std::lock_guard lock(mu_);
+  return stopping_;
+}
+
 size_t SessionRegistry::size() const {
   std::lock_guard lock(mu_);
   return sessions_.size();

@@ -26,6 +26,8 @@ class SessionRegistry {
   // sessions from now on.
   void stop_all();
   size_t size() const;
+  // True once stop_all() has been called.
+  bool stopping() const;
 
  private:
   const size_t max_;
