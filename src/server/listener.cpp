@@ -65,6 +65,8 @@ asio::awaitable<void> Listener::accept_loop() {
         std::move(peer));
     if (context_.registry.add(session)) {
       session->start();
+    } else if (context_.registry.stopping()) {
+      session->start(Status(Code::kPermissionDenied, "the server is shutting down"));
     } else {
       session->start(Status(
           Code::kPermissionDenied,
