@@ -169,20 +169,22 @@ std::optional<std::string> obtain_password(const std::string& env_var, const std
   }
   int tty = ::open("/dev/tty", O_RDWR | O_NOCTTY);
   if (tty < 0) return std::nullopt;
-  const std::string prompt = "Password for " + user + ": ";
-  (void)!::write(tty, prompt.data(), prompt.size());
+  // Echo goes off before the prompt appears, and without flushing input, so a password typed
+  // right after the prompt is never lost or shown.
   termios saved{};
   const bool have_termios = ::tcgetattr(tty, &saved) == 0;
   if (have_termios) {
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     quiet.c_lflag |= ECHONL;
-    ::tcsetattr(tty, TCSAFLUSH, &quiet);
+    ::tcsetattr(tty, TCSANOW, &quiet);
   }
+  const std::string prompt = "Password for " + user + ": ";
+  (void)!::write(tty, prompt.data(), prompt.size());
   std::string password;
   char c;
   while (::read(tty, &c, 1) == 1 && c != '\n' && c != '\r') password.push_back(c);
-  if (have_termios) ::tcsetattr(tty, TCSAFLUSH, &saved);
+  if (have_termios) ::tcsetattr(tty, TCSANOW, &saved);
   ::close(tty);
   return password;
 }
