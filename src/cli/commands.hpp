@@ -45,6 +45,9 @@ struct ShellOptions {
   uint16_t port = 1776;
   std::string db;
   std::string user = "admin";
+  std::string password_env = "STRATA_PASSWORD";  // else the password is asked on the terminal
+  bool tls = false;    // connect with TLS (a server started with --tls-cert)
+  std::string tls_ca;  // PEM file of the CA (or self-signed certificate) to trust; "": system's
   bool json = false;  // raw response lines instead of tables
 };
 
@@ -55,6 +58,9 @@ struct RunOptions {
   uint16_t port = 1776;
   std::string db;
   std::string user = "admin";
+  std::string password_env = "STRATA_PASSWORD";  // else asked on the terminal, if there is one
+  bool tls = false;    // connect with TLS (a server started with --tls-cert)
+  std::string tls_ca;  // PEM file of the CA (or self-signed certificate) to trust; "": system's
   bool keep_going = false;  // --continue
 };
 

@@ -1,6 +1,24 @@
-// strata run (SPEC §7): flags of the script runner that talks to a server. Not in this build
-// yet: the command says so and exits 2.
+// strata run (SPEC §7): sends scripts to a server and prints each response line.
+//
+// Each file (or standard input for "-") is read as it comes and split by the parser's
+// StatementSplitter; every statement goes out as its own frame (text + EOT). With --continue
+// statements are pipelined (up to kWindow statements or kWindowBytes in flight) and every
+// failure is reported; without it, each statement waits for its answer so that nothing runs
+// after the first failure (a migration script must not go on past a failed step).
+// A failure is also reported on stderr as FILE:LINE:COLUMN of the statement (and of the
+// error inside it, when the server names a line and column).
+// Exit codes: 0 all succeeded; 1 a statement failed; 2 usage, unreadable file, no server.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <iostream>
+
 #include "cli/commands.hpp"
+#include "cli/wire_client.hpp"
+#include "parser/splitter.hpp"
 
 namespace strata::cli {
 
@@ -13,10 +31,226 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
       ->check(CLI::Range(1, 65535));
   cmd->add_option("--db", o.db, "Database to USE before the scripts");
   cmd->add_option("--user", o.user, "User name")->capture_default_str();
-  cmd->add_flag("--continue", o.keep_going, "Keep going after a failed statement");
+  cmd->add_option("--password-env", o.password_env,
+                  "Environment variable holding the password (else asked on the terminal)")
+      ->capture_default_str();
+  cmd->add_flag("--tls", o.tls, "Connect with TLS");
+  cmd->add_option("--tls-ca", o.tls_ca,
+                  "CA or self-signed certificate (PEM) to trust; implies --tls");
+  cmd->add_flag("--continue", o.keep_going, "Keep going after a failed statement (pipelined)");
   return cmd;
 }
 
-int run_run(const RunOptions&) { return not_available("run"); }
+namespace {
+
+constexpr size_t kWindow = 128;
+constexpr size_t kWindowBytes = 1 << 20;
+
+struct InFlight {
+  std::string file;
+  uint32_t line, column;                // where the statement starts in its file
+  uint32_t server_line, server_column;  // where it starts in the connection's stream
+  size_t bytes;
+};
+
+class Runner {
+ public:
+  // `first_column`: the stream column the first statement starts at (after the preamble,
+  // which is sent on line 1 without newlines).
+  Runner(WireClient& client, const RunOptions& options, uint32_t first_column)
+      : client_(client), options_(options), server_column_(first_column), progress_(isatty(2)) {}
+
+  // Plays one input; false after a failure (without --continue) or a lost connection.
+  bool play(const std::string& name, int fd) {
+    parser::StatementSplitter splitter;
+    char chunk[1 << 16];
+    while (true) {
+      ssize_t n = ::read(fd, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        std::cerr << "strata run: cannot read " << name << ": " << std::strerror(errno) << "\n";
+        io_error_ = true;
+        return false;
+      }
+      if (n == 0)
+        splitter.finish();
+      else
+        splitter.feed(std::string_view(chunk, static_cast<size_t>(n)));
+      while (auto statement = splitter.next()) {
+        if (!send(name, *statement)) return false;
+      }
+      if (n == 0) return true;
+    }
+  }
+
+  // Reads the answers still outstanding (all of them with --continue, else up to the first
+  // failure); false when one failed or the server went away.
+  bool drain() {
+    bool ok = true;
+    while (!in_flight_.empty() && !lost_) {
+      if (!receive()) {
+        ok = false;
+        if (!options_.keep_going) break;
+      }
+    }
+    return ok;
+  }
+
+  bool failed() const { return failures_ > 0; }
+  bool io_error() const { return io_error_; }
+
+ private:
+  bool send(const std::string& file, const parser::SplitStatement& statement) {
+    if (statement.oversized) {
+      std::cerr << "strata run: " << file << ":" << statement.line << ":" << statement.column
+                << ": statement too large to send\n";
+      ++failures_;
+      return options_.keep_going;
+    }
+    const size_t window = options_.keep_going ? kWindow : 1;
+    while (!in_flight_.empty() &&
+           (in_flight_.size() >= window || in_flight_bytes_ >= kWindowBytes)) {
+      if (!receive() && !options_.keep_going) return false;
+      if (lost_) return false;
+    }
+    // Newlines and spaces put the statement where it is in the file, so the positions in the
+    // server's messages are the file's (exactly so in the first file, after the preamble).
+    std::string frame;
+    if (statement.line > server_line_) {
+      frame.append(statement.line - server_line_, '\n');
+      server_line_ = statement.line;
+      server_column_ = 1;
+    }
+    if (statement.line == server_line_ && statement.column > server_column_) {
+      frame.append(statement.column - server_column_, ' ');
+      server_column_ = statement.column;
+    }
+    in_flight_.push_back({file, statement.line, statement.column, server_line_, server_column_,
+                          statement.text.size()});
+    in_flight_bytes_ += statement.text.size();
+    frame.append(statement.text);
+    frame.push_back('\x04');
+    for (char c : statement.text) {
+      if (c == '\n') {
+        ++server_line_;
+        server_column_ = 1;
+      } else {
+        ++server_column_;
+      }
+    }
+    ++server_column_;  // the EOT
+    if (!client_.send(frame).ok()) {
+      std::cerr << "strata run: the server closed the connection\n";
+      lost_ = io_error_ = true;
+      return false;
+    }
+    if (!options_.keep_going) return receive();
+    return true;
+  }
+
+  // Reads one answer; false when it was an error (or the connection is gone).
+  bool receive() {
+    std::optional<std::string> line = client_.read_line();
+    if (!line) {
+      std::cerr << "strata run: the server closed the connection\n";
+      lost_ = io_error_ = true;
+      in_flight_.clear();
+      return false;
+    }
+    InFlight statement = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    in_flight_bytes_ -= statement.bytes;
+    std::cout << *line << '\n';
+    if (progress_ && ++answered_ % 1000 == 0) {
+      std::cerr << "\r" << answered_ << " statements answered" << std::flush;
+    }
+    Json response = Json::parse(*line, nullptr, false);
+    if (response.is_object() && response.value("success", false)) return true;
+    ++failures_;
+    report(statement, response);
+    return false;
+  }
+
+  void report(const InFlight& statement, const Json& response) {
+    uint32_t line = statement.line, column = statement.column;
+    if (response.is_object() && response.contains("line") && response["line"].is_number()) {
+      // The server counts lines in its stream; map them back into the file.
+      const uint32_t server_line = response["line"].get<uint32_t>();
+      const uint32_t server_column = response.value("column", 1u);
+      if (server_line >= statement.server_line) {
+        line = statement.line + (server_line - statement.server_line);
+        column = server_line == statement.server_line
+                     ? statement.column + server_column - statement.server_column
+                     : server_column;
+      }
+    }
+    std::string code = "ERROR", message = "unreadable response";
+    if (response.is_object()) {
+      message = response.value("message", message);
+      if (response.contains("error") && response["error"].is_object()) {
+        code = response["error"].value("code", code);
+      }
+    }
+    if (progress_ && answered_ >= 1000) std::cerr << "\n";
+    std::cerr << statement.file << ":" << line << ":" << column << ": " << code << ": " << message
+              << "\n";
+  }
+
+  WireClient& client_;
+  const RunOptions& options_;
+  std::deque<InFlight> in_flight_;
+  size_t in_flight_bytes_ = 0;
+  uint32_t server_line_ = 1;  // the position of the next byte sent in the server's stream
+  uint32_t server_column_;
+  size_t answered_ = 0;
+  size_t failures_ = 0;
+  bool progress_;
+  bool lost_ = false;
+  bool io_error_ = false;
+};
+
+}  // namespace
+
+int run_run(const RunOptions& options) {
+  auto client = WireClient::Connect(options.host, options.port,
+                                    {options.tls || !options.tls_ca.empty(), options.tls_ca});
+  if (!client.ok()) {
+    std::cerr << "strata run: " << client.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::optional<std::string> password = obtain_password(options.password_env, options.user);
+  std::vector<std::string> preamble;
+  if (password && !password->empty()) preamble.push_back(auth_statement(options.user, *password));
+  if (!options.db.empty()) preamble.push_back(use_statement(options.db));
+  uint32_t column = 1;
+  for (const std::string& statement : preamble) {
+    column += static_cast<uint32_t>(statement.size()) + 1;  // the text and its EOT
+    std::optional<std::string> line = (*client)->ask(statement, /*newline=*/false);
+    Json response = line ? Json::parse(*line, nullptr, false) : Json();
+    if (!response.is_object() || !response.value("success", false)) {
+      std::cerr << "strata run: " << (line ? response.value("message", *line) : "no answer")
+                << "\n";
+      return kExitProblems;
+    }
+  }
+  Runner runner(**client, options, column);
+  bool ok = true;
+  for (const std::string& file : options.files) {
+    int fd = file == "-" ? 0 : ::open(file.c_str(), O_RDONLY);
+    if (fd < 0) {
+      std::cerr << "strata run: cannot open " << file << ": " << std::strerror(errno) << "\n";
+      runner.drain();
+      return kExitUsage;
+    }
+    ok = runner.play(file == "-" ? "<stdin>" : file, fd);
+    if (fd != 0) ::close(fd);
+    if (!ok && !options.keep_going) break;
+    if (runner.io_error()) break;
+  }
+  runner.drain();
+  (*client)->shutdown_send();
+  if (runner.io_error()) return kExitUsage;
+  return runner.failed() ? kExitProblems : kExitOk;
+}
 
 }  // namespace strata::cli

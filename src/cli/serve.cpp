@@ -1,21 +1,52 @@
-// strata serve (SPEC §6, §7): flags of the server. The server layer is not part of this build
-// yet, so the command says so and exits 2.
+// strata serve (SPEC §6, §7): opens the engine on --data, makes sure the first admin exists,
+// creates --init-db, and runs the TCP server until SIGINT/SIGTERM. Flags may also come from
+// --config FILE (INI/TOML `key = value` lines named like the flags, e.g. `port = 1777`);
+// flags on the command line win. Exit 0 after a graceful stop; 1 when the store cannot be
+// opened or the server cannot start; 2 for usage errors.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+
 #include "cli/commands.hpp"
+#include "engine/engine.hpp"
+#include "engine/users.hpp"
+#include "server/engine_handler.hpp"
+#include "server/server.hpp"
 
 namespace strata::cli {
+
+namespace {
+
+// Fills every option of `cmd` that the command line did not set from `file`'s `key = value`
+// lines (CLI11's INI/TOML reader). Unknown keys are a usage error.
+void apply_config_file(CLI::App& cmd, const std::string& file) {
+  std::vector<CLI::ConfigItem> items = CLI::ConfigTOML().from_file(file);
+  for (const CLI::ConfigItem& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // section markers
+    CLI::Option* option = cmd.get_option_no_throw("--" + item.name);
+    if (option == nullptr || item.name == "config") {
+      throw CLI::ConfigError("unknown option '" + item.name + "' in " + file);
+    }
+    if (option->count() > 0) continue;  // the command line wins
+    option->add_result(item.inputs);
+    option->run_callback();
+  }
+}
+
+}  // namespace
 
 CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
   CLI::App* cmd = app.add_subcommand("serve", "Run the server on an embedded store");
   cmd->add_option("--data", o.data, "Data directory")->capture_default_str();
   cmd->add_option("--host", o.host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", o.port, "TCP port")->capture_default_str()->check(CLI::Range(1, 65535));
+  cmd->add_option("--port", o.port, "TCP port (0: any free port)")->capture_default_str();
   cmd->add_option("--auth", o.auth, "Authentication: on, or off (loopback only)")
       ->capture_default_str()
       ->check(CLI::IsMember({"on", "off"}));
   cmd->add_option("--init-db", o.init_db, "Create this database if it is missing");
-  cmd->add_option("--threads", o.threads, "Worker threads (0: one per core)")
-      ->capture_default_str();
-  cmd->add_option("--tls-cert", o.tls_cert, "TLS certificate (PEM); enables TLS");
+  cmd->add_option("--threads", o.threads, "I/O threads (0: one per core)")->capture_default_str();
+  cmd->add_option("--tls-cert", o.tls_cert, "TLS certificate chain (PEM); enables TLS");
   cmd->add_option("--tls-key", o.tls_key, "TLS private key (PEM)");
   cmd->add_option("--backup-dir", o.backup_dir, "Backup directory (default <data>/backups)");
   cmd->add_option("--max-statement-bytes", o.max_statement_bytes, "Largest statement accepted")
@@ -30,9 +61,108 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
   cmd->add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  // Declared last, so the file fills only what the command line left unset.
+  cmd->add_option_function<std::string>(
+         "--config", [cmd](const std::string& file) { apply_config_file(*cmd, file); },
+         "Read options from an INI/TOML file (key = value, keys named like the flags)")
+      ->check(CLI::ExistingFile);
   return cmd;
 }
 
-int run_serve(const ServeOptions&) { return not_available("serve"); }
+namespace {
+
+server::ServerOptions server_options(const ServeOptions& o) {
+  server::ServerOptions s;
+  s.host = o.host;
+  s.port = o.port;
+  s.auth = o.auth != "off";
+  s.threads = o.threads;
+  s.tls_cert = o.tls_cert;
+  s.tls_key = o.tls_key;
+  s.max_statement_bytes = o.max_statement_bytes;
+  s.max_connections = o.max_connections;
+  s.idle_timeout_s = o.idle_timeout_seconds;
+  s.shutdown_grace_s = o.shutdown_grace_seconds;
+  return s;
+}
+
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("strata");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::flush_on(spdlog::level::info);
+}
+
+// Creates `name` unless it exists.
+Status init_database(engine::Engine& engine, const std::string& name) {
+  engine::Session session = engine.open_session("admin", ast::Role::kAdmin);
+  Json response = engine.execute(session, ast::CreateDatabase{name, {}});
+  engine.close_session(session);
+  if (response.value("success", false)) {
+    spdlog::info("created database '{}'", name);
+    return Status::Ok();
+  }
+  const std::string code = response["error"].value("code", "");
+  if (code == "DATABASE_EXISTS") return Status::Ok();
+  return Status(Code::kInternal, response.value("message", "cannot create database " + name));
+}
+
+}  // namespace
+
+int run_serve(const ServeOptions& o) {
+  setup_logging(o.log_level);
+  server::ServerOptions options = server_options(o);
+  if (!options.auth && !server::is_loopback_host(options.host)) {
+    spdlog::error("--auth off is only allowed on a loopback address, not {}", options.host);
+    return kExitUsage;
+  }
+  engine::EngineOptions engine_options;
+  engine_options.data_dir = o.data;
+  engine_options.backup_dir = o.backup_dir;
+  auto engine = engine::Engine::Open(engine_options);
+  if (!engine.ok()) {
+    spdlog::error("cannot open the store: {}", engine.status().message());
+    return kExitProblems;
+  }
+  engine::UserStore users((*engine)->store());
+  const char* admin_password = std::getenv("STRATA_ADMIN_PASSWORD");
+  auto generated = users.ensure_admin(admin_password ? admin_password : "");
+  if (!generated.ok()) {
+    spdlog::error("cannot create the admin user: {}", generated.status().message());
+    return kExitProblems;
+  }
+  if (!generated->empty()) {
+    // Shown once, at the first start; only its hash is stored.
+    spdlog::warn(
+        "created user 'admin' with password {} (shown only now; change it with "
+        "ALTER USER \"admin\" SET PASSWORD \"...\")",
+        *generated);
+  } else if (admin_password) {
+    spdlog::info("user 'admin' ready (password from STRATA_ADMIN_PASSWORD on first start)");
+  }
+  if (!o.init_db.empty()) {
+    Status status = init_database(**engine, o.init_db);
+    if (!status.ok()) {
+      spdlog::error("--init-db {}: {}", o.init_db, status.message());
+      return kExitProblems;
+    }
+  }
+  server::EngineHandler handler(**engine, users, options.auth);
+  server::Server server(options, handler);
+  if (Status status = server.start(); !status.ok()) {
+    spdlog::error("cannot start the server: {}", status.message());
+    return kExitProblems;
+  }
+  if (!server.wait()) {
+    // Statements still run on workers: leave without tearing the engine down under them.
+    // Every answered statement is already durable; RocksDB recovers the rest at next open.
+    spdlog::default_logger()->flush();
+    std::_Exit(kExitOk);
+  }
+  engine->reset();
+  spdlog::info("storage closed");
+  return kExitOk;
+}
 
 }  // namespace strata::cli

@@ -1,0 +1,148 @@
+// show_migrations_bench (SPEC §9): SHOW MIGRATIONS on a 100-migration ledger from 32
+// concurrent connections; prints throughput and p50 / p99 / max latency.
+//
+//   show_migrations_bench [--port 1776] [--connections 32] [--requests 20000] [--migrations 100]
+//
+// Against `strata serve --auth off`: creates database "bench_ledger" (unless it exists) and
+// that many migrations, each START MIGRATION … COMMIT + APPLY, then every connection USEs it
+// and runs SHOW MIGRATIONS back to back, one request in flight each. Exit 3 when the server
+// cannot build the ledger (e.g. a build without migrations), printing its answer.
+// bench/show_migrations_bench.sh starts a server and runs it.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+class Connection {
+ public:
+  explicit Connection(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      std::perror("connect");
+      std::exit(2);
+    }
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+  ~Connection() { ::close(fd_); }
+
+  // Sends `statement` + EOT and returns its answer line.
+  std::string ask(const std::string& statement) {
+    std::string frame = statement + "\x04";
+    for (size_t sent = 0; sent < frame.size();) {
+      ssize_t n = ::send(fd_, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) std::exit(2);
+      sent += static_cast<size_t>(n);
+    }
+    while (true) {
+      size_t nl = buffer_.find('\n');
+      if (nl != std::string::npos) {
+        std::string line = buffer_.substr(0, nl);
+        buffer_.erase(0, nl + 1);
+        return line;
+      }
+      char chunk[65536];
+      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0) std::exit(2);
+      buffer_.append(chunk, static_cast<size_t>(n));
+    }
+  }
+
+ private:
+  int fd_;
+  std::string buffer_;
+};
+
+bool ok(const std::string& line) { return line.find("\"success\":true") != std::string::npos; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int port = 1776, connections = 32, migrations = 100;
+  long requests = 20000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--port")
+      port = std::atoi(argv[i + 1]);
+    else if (flag == "--connections")
+      connections = std::atoi(argv[i + 1]);
+    else if (flag == "--requests")
+      requests = std::atol(argv[i + 1]);
+    else if (flag == "--migrations")
+      migrations = std::atoi(argv[i + 1]);
+    else {
+      std::fprintf(stderr, "show_migrations_bench: unknown flag %s\n", flag.c_str());
+      return 2;
+    }
+  }
+  {
+    Connection setup(port);
+    setup.ask("CREATE DATABASE \"bench_ledger\"");
+    std::string used = setup.ask("USE \"bench_ledger\"");
+    std::string shown = setup.ask("SHOW MIGRATIONS");
+    if (!ok(shown)) {
+      std::fprintf(stderr, "show_migrations_bench: SHOW MIGRATIONS fails: %s\n", shown.c_str());
+      return 3;
+    }
+    for (int v = 1;
+         v <= migrations && shown.find("\"Version\":" + std::to_string(v)) == std::string::npos;
+         ++v) {
+      std::string created = setup.ask(
+          "START MIGRATION WITH DESCRIPTION \"bench " + std::to_string(v) + "\" CREATE BUNDLE \"B" +
+          std::to_string(v) + "\" WITH FIELDS ({\"n\", INT, false, false}) COMMIT");
+      std::string applied = setup.ask("APPLY MIGRATION WITH VERSION " + std::to_string(v));
+      if (!ok(created) || !ok(applied)) {
+        std::fprintf(stderr, "show_migrations_bench: cannot build the ledger:\n%s\n%s\n",
+                     created.c_str(), applied.c_str());
+        return 3;
+      }
+    }
+  }
+  std::vector<std::vector<double>> latencies(static_cast<size_t>(connections));
+  std::atomic<long> next{0};
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      Connection conn(port);
+      conn.ask("USE \"bench_ledger\"");
+      while (next.fetch_add(1) < requests) {
+        const auto t0 = std::chrono::steady_clock::now();
+        std::string line = conn.ask("SHOW MIGRATIONS");
+        latencies[static_cast<size_t>(c)].push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
+        if (!ok(line)) std::exit(4);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) { return all[std::min(all.size() - 1, size_t(p * all.size()))]; };
+  std::printf(
+      "SHOW MIGRATIONS (%d migrations), %d connections: %.0f requests per second, "
+      "p50 %.3f ms, p99 %.3f ms, max %.3f ms (%zu requests)\n",
+      migrations, connections, static_cast<double>(all.size()) / seconds, pct(0.5), pct(0.99),
+      all.back(), all.size());
+  return 0;
+}

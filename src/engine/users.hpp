@@ -1,0 +1,90 @@
+#pragma once
+// Users, passwords and roles (SPEC §3.4, §6). Server-independent: the engine's gate and the
+// server's handshake/AUTH path both use it.
+//
+// A user is a name, a role (admin / migrator / reader) and a password stored only as a salted
+// PBKDF2-HMAC-SHA256 hash (OpenSSL PKCS5_PBKDF2_HMAC, kPasswordIterations rounds, 16 random
+// bytes of salt per user; the iteration count is stored with each user so it can be raised
+// later). Passwords are compared in constant time and are never logged, stored in clear or
+// returned; SHOW USERS lists names, roles and creation times only.
+//
+// Records live in storage Space::kSystem under "user/<name>" as JSON
+// {"name","role","salt","hash","iterations","created_at"} (salt and hash in hex). Every change
+// is one synced commit.
+//
+// Thread-safety: UserStore is safe for concurrent use. Reads go straight to the store; writes
+// are serialized by one mutex so that check-then-write sequences (exists? last admin?) hold.
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.hpp"
+#include "parser/ast.hpp"
+#include "storage/store.hpp"
+
+namespace strata::engine {
+
+inline constexpr uint32_t kPasswordIterations = 100000;
+
+// "admin" / "migrator" / "reader".
+const char* role_to_string(ast::Role role);
+
+// PBKDF2-HMAC-SHA256 of `password` with `salt`: 32 raw bytes.
+std::string hash_password(std::string_view password, std::string_view salt, uint32_t iterations);
+
+struct UserInfo {
+  std::string name;
+  ast::Role role = ast::Role::kReader;
+  std::string created_at;  // RFC 3339, UTC
+};
+
+class UserStore {
+ public:
+  explicit UserStore(storage::Store& store) : store_(store) {}
+
+  // First start: when no user exists, creates "admin" (role admin) with `password`, or with
+  // a random 24-character password when `password` is empty. Returns the generated password
+  // (to be shown once) or "" when none was generated or users already existed.
+  Result<std::string> ensure_admin(std::string_view password);
+
+  // The user's role when `password` is right. Errors: kAuthFailed "authentication failed"
+  // for an unknown user and a wrong password alike (the same work is done either way);
+  // kStorageError.
+  Result<ast::Role> authenticate(std::string_view user, std::string_view password) const;
+
+  // Errors: kInvalidValue (empty or over-long name, control characters, empty password),
+  // kUserExists, kStorageError.
+  Status create(std::string_view user, std::string_view password, ast::Role role);
+  // Errors: kUserNotFound, kInvalidValue (empty password), kStorageError.
+  Status set_password(std::string_view user, std::string_view password);
+  // Errors: kUserNotFound, kInvalidValue (demoting the last admin), kStorageError.
+  Status set_role(std::string_view user, ast::Role role);
+  // Errors: kUserNotFound, kInvalidValue (dropping the last admin), kStorageError.
+  Status drop(std::string_view user);
+  // Every user, ordered by name.
+  Result<std::vector<UserInfo>> list() const;
+  // The user's role; nullopt when there is no such user.
+  Result<std::optional<ast::Role>> role_of(std::string_view user) const;
+
+ private:
+  struct Record;
+  Result<std::optional<Record>> load(std::string_view user) const;
+  Status save(const Record& record);
+  Result<size_t> count_admins() const;  // REQUIRES: write_mu_ is held
+
+  storage::Store& store_;
+  std::mutex write_mu_;
+};
+
+// Executes a user statement (CREATE USER, ALTER USER … SET PASSWORD / SET ROLE, DROP USER,
+// SHOW USERS) and returns its response JSON (SPEC §5: {"status":"success",…,"message"} or
+// for SHOW USERS {"Result":[{"Name","Role","CreatedAt"}],"ResultCount":n}; errors as SPEC §5).
+// The caller (the gate) has already checked that the session is an admin. Passwords never
+// appear in a response. Returns nullopt when `statement` is not a user statement.
+std::optional<Json> execute_user_statement(UserStore& users, const ast::Statement& statement);
+
+}  // namespace strata::engine
