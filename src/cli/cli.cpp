@@ -8,11 +8,6 @@
 
 namespace strata::cli {
 
-int not_available(std::string_view command) {
-  std::cerr << "strata " << command << " is not available yet in this build (see README)\n";
-  return kExitUsage;
-}
-
 int run_main(int argc, char** argv) {
   CLI::App app{"strata: a document database whose schema changes only through migrations"};
   app.name("strata");

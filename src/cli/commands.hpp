@@ -4,8 +4,7 @@
 // and a function that runs the command and returns the process exit code.
 //
 // Exit codes: 0 success; 1 the command ran and found errors (check: problems in the input;
-// run/exec: a statement failed); 2 usage errors, unreadable files, or a command that this build
-// does not provide yet.
+// run/exec: a statement failed); 2 usage errors or unreadable files.
 // Thread-safety: called once from main.
 
 #include <CLI/CLI.hpp>
@@ -89,9 +88,5 @@ int run_shell(const ShellOptions& options);
 int run_run(const RunOptions& options);
 int run_exec(const ExecOptions& options);
 int run_check(const CheckOptions& options);
-
-// Prints "strata <command> is not available yet in this build (see README)" to stderr and
-// returns kExitUsage.
-int not_available(std::string_view command);
 
 }  // namespace strata::cli

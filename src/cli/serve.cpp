@@ -125,7 +125,7 @@ int run_serve(const ServeOptions& o) {
     spdlog::error("cannot open the store: {}", engine.status().message());
     return kExitProblems;
   }
-  engine::UserStore users((*engine)->store());
+  engine::UserStore& users = (*engine)->users();
   const char* admin_password = std::getenv("STRATA_ADMIN_PASSWORD");
   auto generated = users.ensure_admin(admin_password ? admin_password : "");
   if (!generated.ok()) {
@@ -148,7 +148,7 @@ int run_serve(const ServeOptions& o) {
       return kExitProblems;
     }
   }
-  server::EngineHandler handler(**engine, users, options.auth);
+  server::EngineHandler handler(**engine, options.auth);
   server::Server server(options, handler);
   if (Status status = server.start(); !status.ok()) {
     spdlog::error("cannot start the server: {}", status.message());

@@ -22,18 +22,6 @@ struct Overloaded : Ts... {
   using Ts::operator()...;
 };
 
-const char* role_name(ast::Role r) {
-  switch (r) {
-    case ast::Role::kAdmin:
-      return "admin";
-    case ast::Role::kMigrator:
-      return "migrator";
-    case ast::Role::kReader:
-      return "reader";
-  }
-  return "reader";
-}
-
 // Statements a reader may run (SPEC §6: SHOW, SELECT, DESCRIBE, VALIDATE; plus USE, PING, AUTH).
 bool reader_allowed(const ast::Statement& st) {
   return std::visit(
@@ -116,6 +104,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   auto store = storage::Store::Open(so);
   if (!store.ok()) return store.status();
   engine->store_ = std::move(*store);
+  engine->users_ = std::make_unique<UserStore>(*engine->store_);
   STRATA_RETURN_IF_ERROR(engine->load());
   check_ledgers_at_open(*engine);  // SPEC §4.10 (migration work)
   return engine;
@@ -187,6 +176,19 @@ void Engine::close_session(Session& session) {
 }
 
 Json Engine::execute(Session& session, const ast::Statement& st) {
+  if (const auto* auth = std::get_if<ast::Auth>(&st)) {
+    auto role = users_->authenticate(auth->user, auth->password);
+    if (!role.ok()) return error(role.status());
+    session.authenticated = true;
+    session.user = auth->user;
+    session.role = *role;
+    return success({{"message", "Authentication successful"},
+                    {"user", auth->user},
+                    {"role", role_to_string(*role)}});
+  }
+  if (!session.authenticated && !std::holds_alternative<ast::Ping>(st)) {
+    return error(Status(Code::kPermissionDenied, "authentication required"));
+  }
   if (session.role == ast::Role::kReader && !reader_allowed(st)) {
     return error(Status(
         Code::kPermissionDenied,
@@ -194,9 +196,10 @@ Json Engine::execute(Session& session, const ast::Statement& st) {
   }
   if (session.role != ast::Role::kAdmin && admin_only(st)) {
     return error(Status(Code::kPermissionDenied, std::string("permission denied: role ") +
-                                                     role_name(session.role) + " cannot run " +
-                                                     ast::statement_name(st)));
+                                                     role_to_string(session.role) +
+                                                     " cannot run " + ast::statement_name(st)));
   }
+  if (auto response = execute_user_statement(*users_, st)) return *response;
   if (!std::holds_alternative<ast::StartMigration>(st)) {
     auto issues = parser::syntax_check(st);
     if (!issues.empty()) {
@@ -295,8 +298,8 @@ Status Engine::dispatch(Session& s, const ast::Statement& st, Json* response) {
           [&](const ast::AddDocument&) { return write_command(options_.sync_data_writes); },
           [&](const ast::UpdateDocuments&) { return write_command(options_.sync_data_writes); },
           [&](const ast::DeleteDocuments&) { return write_command(options_.sync_data_writes); },
-          // Users (server work), migrations (migration work) and RESTORE DOCUMENTS (a DOWN
-          // command only) are not part of this build's engine.
+          // AUTH and the user statements are answered by the gate (execute); RESTORE
+          // DOCUMENTS is a DOWN command only, which the parser refuses anywhere else.
           [&](const auto&) { return unsupported(st); }},
       st);
 }

@@ -32,6 +32,7 @@
 #include "engine/query.hpp"
 #include "engine/reader.hpp"
 #include "engine/settings.hpp"
+#include "engine/users.hpp"
 #include "engine/write_context.hpp"
 #include "parser/ast.hpp"
 #include "storage/store.hpp"
@@ -51,6 +52,9 @@ struct Session {
   uint64_t id = 0;
   std::string user = "local";
   ast::Role role = ast::Role::kAdmin;
+  // False for a server connection that has not authenticated yet: the gate then answers
+  // every statement but AUTH and PING with PERMISSION_DENIED (SPEC §6).
+  bool authenticated = true;
   std::string database;  // the active database; "" when none
 };
 
@@ -92,6 +96,9 @@ class Engine {
   // Returns {"ok":bool,"documents":n,"indexEntries":m,"problems":[...]}.
   Result<Json> check_consistency(const std::string& db) const;
 
+  // The users and their passwords (SPEC §3.4, §6), stored in Space::kSystem.
+  UserStore& users() { return *users_; }
+
   const EngineOptions& options() const { return options_; }
   std::string backup_dir() const;
   storage::Store& store() { return *store_; }
@@ -120,6 +127,7 @@ class Engine {
 
   EngineOptions options_;
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<UserStore> users_;
   mutable std::mutex dbs_mu_;  // guards dbs_, creating_, session_db_, next_db_id_
   std::map<std::string, std::shared_ptr<DatabaseState>> dbs_;
   std::set<std::string> creating_;  // names reserved by a CREATE / RESTORE in progress

@@ -322,8 +322,13 @@ EncodedCommands encode_commands(const ast::StartMigration& m) {
     h.update("\n");
   }
   hash_description(&h, m.description);
+  // Positions are kept relative to the migration text (its START keyword is line 1,
+  // column 1), so diagnostics read the same whether the migration came from a file, a
+  // shell line or the middle of a TCP stream.
   for (size_t i = 0; i < m.up.size(); ++i) {
-    const ast::Pos p = ast::position_of(m.up[i]);
+    ast::Pos p = ast::position_of(m.up[i]);
+    if (p.line == m.pos.line) p.column = p.column - m.pos.column + 1;
+    p.line = p.line - m.pos.line + 1;
     if (i) rec += ' ';
     rec += std::to_string(p.line);
     rec += ',';

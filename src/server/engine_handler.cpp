@@ -14,59 +14,24 @@ struct EngineHandler::State : HandlerSession {
   engine::Engine& engine;
   engine::Session session;
   Peer peer;
-  bool authenticated = false;
 };
-
-namespace {
-
-bool is_user_statement(const ast::Statement& s) {
-  return std::holds_alternative<ast::CreateUser>(s) ||
-         std::holds_alternative<ast::AlterUserPassword>(s) ||
-         std::holds_alternative<ast::AlterUserRole>(s) ||
-         std::holds_alternative<ast::DropUser>(s) || std::holds_alternative<ast::ShowUsers>(s);
-}
-
-}  // namespace
 
 std::unique_ptr<HandlerSession> EngineHandler::open_session(const Peer& peer) {
   auto state = std::make_unique<State>(
       engine_,
       engine_.open_session(auth_ ? "" : "admin", auth_ ? ast::Role::kReader : ast::Role::kAdmin),
       peer);
-  state->authenticated = !auth_;
+  state->session.authenticated = !auth_;
   return state;
 }
 
 Json EngineHandler::execute_statement(State& state, const ast::Statement& statement, Reply* reply) {
+  Json response = engine_.execute(state.session, statement);
   if (const auto* auth = std::get_if<ast::Auth>(&statement)) {
-    auto role = users_.authenticate(auth->user, auth->password);
-    if (!role.ok()) {
-      reply->auth = Reply::Auth::kFailed;
-      reply->auth_user = auth->user;
-      return engine::error(role.status());
-    }
-    reply->auth = Reply::Auth::kSucceeded;
     reply->auth_user = auth->user;
-    state.authenticated = true;
-    state.session.user = auth->user;
-    state.session.role = *role;
-    return engine::success({{"message", "Authentication successful"},
-                            {"user", auth->user},
-                            {"role", engine::role_to_string(*role)}});
+    reply->auth = engine::is_success(response) ? Reply::Auth::kSucceeded : Reply::Auth::kFailed;
   }
-  if (!state.authenticated && !std::holds_alternative<ast::Ping>(statement)) {
-    return engine::error(Status(Code::kPermissionDenied, "authentication required"));
-  }
-  if (is_user_statement(statement)) {
-    if (state.session.role != ast::Role::kAdmin) {
-      return engine::error(
-          Status(Code::kPermissionDenied, std::string("permission denied: role ") +
-                                              engine::role_to_string(state.session.role) +
-                                              " cannot run " + ast::statement_name(statement)));
-    }
-    return *engine::execute_user_statement(users_, statement);
-  }
-  return engine_.execute(state.session, statement);
+  return response;
 }
 
 Reply EngineHandler::execute(HandlerSession& session, std::string_view text, uint32_t line,
@@ -92,7 +57,7 @@ Reply EngineHandler::handshake(HandlerSession& session, const HandshakeRequest& 
   Reply reply;
   reply.auth_user = request.user;
   // With auth off every connection is an admin: the driver's credentials are not checked.
-  Result<ast::Role> role = auth_ ? users_.authenticate(request.user, request.password)
+  Result<ast::Role> role = auth_ ? engine_.users().authenticate(request.user, request.password)
                                  : Result<ast::Role>(ast::Role::kAdmin);
   if (!role.ok()) {
     reply.lines = error_line(role.status());
@@ -100,7 +65,7 @@ Reply EngineHandler::handshake(HandlerSession& session, const HandshakeRequest& 
     reply.close = true;
     return reply;
   }
-  state.authenticated = true;
+  state.session.authenticated = true;
   state.session.user = request.user;
   state.session.role = *role;
   Json used = engine_.execute(state.session, ast::UseDatabase{request.database, {}});

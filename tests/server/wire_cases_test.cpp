@@ -5,9 +5,6 @@
 // directory; `@consistent` is the embedded runner's business (it needs the engine itself).
 // Positions in answers are the server's stream positions; they are mapped back to positions
 // in the statement's own text before matching, as `strata run` does for files.
-// Known difference: this build's embedded engine answers AUTH and the user statements
-// UNSUPPORTED, while the server implements them (engine/users.hpp); those expectations are
-// not compared until the gate handles users itself.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -118,13 +115,6 @@ class WireReplay {
   std::string current_;
 };
 
-// AUTH and the user statements, which this build's embedded engine answers UNSUPPORTED.
-bool is_user_statement(const std::string& text) {
-  static const std::regex user(
-      R"(^\s*(AUTH\b|CREATE\s+USER|ALTER\s+USER|DROP\s+USER|SHOW\s+USERS))", std::regex::icase);
-  return std::regex_search(text, user);
-}
-
 void replay(const fs::path& file) {
   std::ifstream in(file);
   std::stringstream ss;
@@ -150,10 +140,6 @@ void replay(const fs::path& file) {
     json actual = wire.execute(statement);
     json expected = json::parse(strata::testing::substitute(b.expected, captures), nullptr, false);
     REQUIRE_FALSE(expected.is_discarded());
-    if (is_user_statement(statement) && expected.contains("error") &&
-        expected["error"].value("code", "") == "UNSUPPORTED") {
-      continue;  // see the file comment: the server implements these
-    }
     std::string why;
     bool ok = strata::testing::match(expected, actual, &captures, &why);
     INFO("statement: " << statement << "\nexpected:  " << expected.dump()
