@@ -39,7 +39,6 @@ Json record_json(const MigrationRecord& r) {
             {"ChainChecksum", r.chain_checksum},
             {"ExecutionTimeMs", r.execution_time_ms ? Json(*r.execution_time_ms) : Json(nullptr)},
             {"FailureReason", opt_string(r.failure_reason)},
-            {"LastValidation", r.last_validation},
             {"Events", r.events},
             {"HasExplicitDown", r.has_explicit_down},
             {"DownGenerated", r.down_generated},
@@ -69,7 +68,6 @@ Result<MigrationRecord> parse_record(std::string_view bytes) {
   r.chain_checksum = get_string(j, "ChainChecksum");
   if (j["ExecutionTimeMs"].is_number()) r.execution_time_ms = j["ExecutionTimeMs"].get<int64_t>();
   r.failure_reason = get_string(j, "FailureReason");
-  r.last_validation = j.value("LastValidation", Json());
   r.events = j.value("Events", Json::array());
   r.has_explicit_down = j.value("HasExplicitDown", false);
   r.down_generated = j.value("DownGenerated", false);
@@ -222,6 +220,14 @@ Result<std::vector<MigrationRecord>> pending_above_current(const Reader& reader,
 
 void store_record(storage::Txn& txn, uint32_t db, const MigrationRecord& record) {
   txn.put(Space::kLedger, lk::header_key(db, record.version), record_json(record).dump());
+  if (!record.last_validation.is_null()) {
+    txn.put(Space::kLedger, lk::last_validation_key(db, record.version),
+            record.last_validation.dump());
+  }
+}
+
+Result<Json> load_last_validation(const Reader& reader, uint32_t db, uint64_t version) {
+  return load_json(reader, lk::last_validation_key(db, version));
 }
 
 void store_commands(storage::Txn& txn, uint32_t db, uint64_t version,
@@ -262,6 +268,7 @@ Status erase_migration(storage::Txn& txn, const Reader& reader, uint32_t db, uin
   store_highest_version(txn, db, version - 1);  // only the highest version is ever erased
   txn.del(Space::kLedger, lk::commands_key(db, version));
   txn.del(Space::kLedger, lk::generated_down_key(db, version));
+  txn.del(Space::kLedger, lk::last_validation_key(db, version));
   return erase_undo(txn, reader, db, version);
 }
 
@@ -391,6 +398,7 @@ Json summary_json(const MigrationRecord& r) {
 Json full_json(const MigrationRecord& r, const MigrationCommands& commands,
                const std::vector<std::string>& down) {
   Json j = record_json(r);
+  j["LastValidation"] = r.last_validation;
   for (const char* internal : {"HasExplicitDown", "DownGenerated", "Irreversible", "StartSeq",
                                "UndoBundles"}) {
     j.erase(internal);
