@@ -219,7 +219,14 @@ Json Engine::execute(Session& session, const ast::Statement& st) {
     }
   }
   Json response = Json::object();
-  Status status = dispatch(session, st, &response);
+  Status status;
+  try {
+    status = dispatch(session, st, &response);
+  } catch (const std::exception& e) {
+    // The edge of the engine: nothing throws past it. A statement that threw committed
+    // nothing (its txn is discarded, its locks released by RAII).
+    status = Status(Code::kInternal, std::string("internal error: ") + e.what());
+  }
   return status.ok() ? success(std::move(response)) : error(status);
 }
 

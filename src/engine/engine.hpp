@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -119,8 +120,9 @@ class Engine {
 
   EngineOptions options_;
   std::unique_ptr<storage::Store> store_;
-  mutable std::mutex dbs_mu_;  // guards dbs_, session_db_, next_db_id_
+  mutable std::mutex dbs_mu_;  // guards dbs_, creating_, session_db_, next_db_id_
   std::map<std::string, std::shared_ptr<DatabaseState>> dbs_;
+  std::set<std::string> creating_;  // names reserved by a CREATE / RESTORE in progress
   std::map<uint64_t, std::string> session_db_;
   uint32_t next_db_id_ = 1;
   uint64_t next_session_id_ = 1;

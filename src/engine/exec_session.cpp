@@ -21,34 +21,52 @@ Status Engine::create_database_from(std::string name,
     return Status(Code::kInvalidValue,
                   "invalid database name: 1 to 128 characters, no control characters");
   }
-  std::lock_guard lock(dbs_mu_);
-  if (dbs_.count(name))
-    return Status(Code::kDatabaseExists, "Database '" + name + "' already exists");
-  const uint32_t id = next_db_id_;
+  // Reserve the name and an id; build the batch without holding dbs_mu_ (a RESTORE reads a
+  // whole backup file); then commit and publish under it.
+  uint32_t id = 0;
+  {
+    std::lock_guard lock(dbs_mu_);
+    if (dbs_.count(name) || creating_.count(name))
+      return Status(Code::kDatabaseExists, "Database '" + name + "' already exists");
+    id = next_db_id_++;
+    creating_.insert(name);
+  }
+  auto release = [&] {
+    std::lock_guard lock(dbs_mu_);
+    creating_.erase(name);
+  };
   auto txn = store_->begin();
   DatabaseSchema schema;
   schema.id = id;
   schema.name = name;
   txn->put(storage::Space::kCatalog, keys::catalog_key(id), to_json(schema).dump());
   txn->put(storage::Space::kCatalog, keys::doc_counter_key(id), keys::u64_value(1));
-  if (fill) STRATA_RETURN_IF_ERROR(fill(*txn, id));
-  txn->put(storage::Space::kMeta, keys::kNextDbIdKey, keys::u32_value(id + 1));
+  Status st = fill ? fill(*txn, id) : Status::Ok();
   // `fill` may have replaced the catalog record and counter (RESTORE): read them back.
   auto catalog = txn->get(storage::Space::kCatalog, keys::catalog_key(id));
-  if (!catalog.ok()) return catalog.status();
-  auto parsed = schema_from_json(Json::parse(**catalog, nullptr, false));
-  if (!parsed.ok()) return parsed.status();
   auto counter = txn->get(storage::Space::kCatalog, keys::doc_counter_key(id));
-  if (!counter.ok()) return counter.status();
-  STRATA_RETURN_IF_ERROR(store_->commit(*txn, /*sync=*/true));
+  Result<DatabaseSchema> parsed = Status(Code::kInternal, "catalog record missing");
+  if (st.ok() && !catalog.ok()) st = catalog.status();
+  if (st.ok() && !counter.ok()) st = counter.status();
+  if (st.ok() && catalog->has_value())
+    parsed = schema_from_json(Json::parse(**catalog, nullptr, false));
+  if (st.ok() && !parsed.ok()) st = parsed.status();
+  if (!st.ok()) {
+    release();
+    return st;
+  }
   auto state = std::make_shared<DatabaseState>();
   state->id = id;
   state->name = name;
   state->schema = std::make_shared<const DatabaseSchema>(std::move(*parsed));
   if (counter->has_value() && (*counter)->size() == 8)
     state->next_doc_seq = keys::get_u64(**counter);
+  std::lock_guard lock(dbs_mu_);
+  creating_.erase(name);
+  // Written under the lock, so the stored counter is always the latest in-memory one.
+  txn->put(storage::Space::kMeta, keys::kNextDbIdKey, keys::u32_value(next_db_id_));
+  STRATA_RETURN_IF_ERROR(store_->commit(*txn, /*sync=*/true));
   dbs_[name] = state;
-  next_db_id_ = id + 1;
   if (new_id) *new_id = id;
   return Status::Ok();
 }

@@ -42,8 +42,8 @@ bool run_statement(Engine& engine, Session& session, const parser::SplitStatemen
 }  // namespace
 
 int run_script(Engine& engine, Session& session, std::istream& in, std::ostream& out,
-               bool continue_on_error) {
-  parser::StatementSplitter splitter;
+               bool continue_on_error, size_t max_statement_bytes) {
+  parser::StatementSplitter splitter(max_statement_bytes);
   std::string buf(1 << 16, '\0');
   int rc = 0;
   bool eof = false;

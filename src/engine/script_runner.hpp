@@ -15,7 +15,8 @@
 
 namespace strata::engine {
 
+// A statement longer than `max_statement_bytes` answers FRAME_TOO_LARGE (and is skipped).
 int run_script(Engine& engine, Session& session, std::istream& in, std::ostream& out,
-               bool continue_on_error);
+               bool continue_on_error, size_t max_statement_bytes = 256u << 20);
 
 }  // namespace strata::engine

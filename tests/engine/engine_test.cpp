@@ -2,6 +2,7 @@
 // or foreign store refused with a clear message, damaged backup files refused with
 // INVALID_BACKUP and nothing created, the write() seam running several commands atomically,
 // the UndoLog seam, and run_script streaming.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -217,6 +218,14 @@ TEST_CASE("run_script streams statements and stops at the first error", "[engine
   CHECK(lines[3]["DocumentID"] == "1");
   CHECK(lines[4]["error"]["code"] == "SYNTAX_ERROR");
   CHECK(lines[4]["line"].get<int>() >= 5);  // positions are relative to the whole stream
+
+  std::istringstream big("SHOW DATABASES; SELECT * FROM \"" + std::string(5000, 'x') +
+                         "\"; SHOW DATABASES;");
+  std::ostringstream out3;
+  CHECK(engine::run_script(*e, s, big, out3, true, 1000) == 1);
+  const std::string text3 = out3.str();
+  CHECK(text3.find("FRAME_TOO_LARGE") != std::string::npos);
+  CHECK(std::count(text3.begin(), text3.end(), '\n') == 3);
 
   std::istringstream again("SELECT * FROM \"B\" WHERE s ==;\nSHOW DATABASES;");
   std::ostringstream out2;
