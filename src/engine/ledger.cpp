@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <algorithm>
+#include <charconv>
 
 #include "common/sha256.hpp"
 #include "parser/canonical.hpp"
@@ -159,14 +160,17 @@ Result<MigrationCommands> load_commands(const Reader& reader, uint32_t db, uint6
   for (auto& line : c.down)
     if (!next_line(&line)) return bad;
   c.positions.reserve(up);
-  const char* p = text.c_str() + pos;
+  const char* p = text.data() + pos;
+  const char* end = text.data() + text.size();
   for (size_t i = 0; i < up; ++i) {
-    unsigned line = 0, column = 0;
-    int used = 0;
-    if (std::sscanf(p, "%u,%u%n", &line, &column, &used) != 2) return bad;
+    uint32_t line = 0, column = 0;
+    auto [after_line, e1] = std::from_chars(p, end, line);
+    if (e1 != std::errc() || after_line == end || *after_line != ',') return bad;
+    auto [after_column, e2] = std::from_chars(after_line + 1, end, column);
+    if (e2 != std::errc()) return bad;
     c.positions.push_back(ast::Pos{line, column});
-    p += used;
-    while (*p == ' ') ++p;
+    p = after_column;
+    while (p != end && *p == ' ') ++p;
   }
   return c;
 }
