@@ -97,10 +97,17 @@ Status erase_prefix(storage::Txn& txn, const Reader& reader, const std::string& 
   return Status::Ok();
 }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 0;
+}
+
 Digest from_hex(const std::string& hex) {
   Digest d{};
   for (size_t i = 0; i < d.size() && 2 * i + 1 < hex.size(); ++i) {
-    d[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+    d[i] = static_cast<uint8_t>(hex_digit(hex[2 * i]) * 16 + hex_digit(hex[2 * i + 1]));
   }
   return d;
 }
