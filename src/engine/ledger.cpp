@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
+#include <unordered_map>
 #include <algorithm>
 #include <charconv>
 
@@ -49,7 +51,44 @@ Json record_json(const MigrationRecord& r) {
   return j;
 }
 
+Result<MigrationRecord> parse_record_json(std::string_view bytes);
+
+// Parsed headers, keyed by their exact bytes: a hit returns the record parsed earlier from the
+// same bytes, so there is nothing to invalidate (SHOW MIGRATIONS and the check at open read
+// every header; parsing them was most of their time). Bounded; cleared when full.
+class HeaderCache {
+ public:
+  std::optional<MigrationRecord> find(std::string_view bytes) {
+    std::lock_guard lock(mu_);
+    auto it = map_.find(std::string(bytes));
+    if (it == map_.end()) return std::nullopt;
+    return it->second;
+  }
+  void put(std::string_view bytes, const MigrationRecord& r) {
+    std::lock_guard lock(mu_);
+    if (map_.size() >= kMaxEntries) map_.clear();
+    map_.emplace(std::string(bytes), r);
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 20000;
+  std::mutex mu_;
+  std::unordered_map<std::string, MigrationRecord> map_;
+};
+
+HeaderCache& header_cache() {
+  static HeaderCache cache;
+  return cache;
+}
+
 Result<MigrationRecord> parse_record(std::string_view bytes) {
+  if (auto hit = header_cache().find(bytes)) return std::move(*hit);
+  auto r = parse_record_json(bytes);
+  if (r.ok()) header_cache().put(bytes, *r);
+  return r;
+}
+
+Result<MigrationRecord> parse_record_json(std::string_view bytes) {
   Json j = Json::parse(bytes, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("Version")) {
     return Status(Code::kStorageError, "unreadable migration record in the ledger");
