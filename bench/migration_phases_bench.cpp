@@ -6,9 +6,11 @@
 //   big     VALIDATE of a 1,000-command migration (ADD DOCUMENT) over a bundle of D documents
 //   open    Engine::Open of a store whose ledger holds L applied migrations (each adds one
 //           document; the chain and every checksum are verified at open)
+//   show    SHOW MIGRATIONS latency over a ledger of L migrations (one thread)
 //   cost    the performance phase's coefficients (validate/phase_performance.cpp): APPLY of
 //           N ADD DOCUMENT, ADD FIELD with a default over N documents, CREATE INDEX over N
-// usage: migration_phases_bench w1 FILE | w2w3 M | big D | open L | cost N   [DATA_DIR]
+// usage: migration_phases_bench w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -139,6 +141,22 @@ int open_ledger(int migrations, const std::string& dir) {
   return e.ok() ? 0 : 1;
 }
 
+int show(int migrations, const std::string& dir) {
+  Bench b(dir);
+  b.run("CREATE DATABASE \"bench\"; USE \"bench\"");
+  for (int i = 1; i <= migrations; ++i) {
+    b.run("START MIGRATION WITH DESCRIPTION \"m" + std::to_string(i) + "\" CREATE BUNDLE \"t_" +
+          std::to_string(i) + "\" WITH FIELDS ({\"a\", INT, false, false}) COMMIT");
+    b.run("APPLY MIGRATION WITH VERSION " + std::to_string(i));
+  }
+  std::vector<double> us;
+  for (int i = 0; i < 2000; ++i) us.push_back(b.timed("SHOW MIGRATIONS") * 1e6);
+  std::sort(us.begin(), us.end());
+  std::printf("SHOW MIGRATIONS over %d migrations, one thread: p50 %.0f us, p99 %.0f us\n",
+              migrations, us[us.size() / 2], us[us.size() * 99 / 100]);
+  return 0;
+}
+
 int cost(int n, const std::string& dir) {
   Bench b(dir);
   b.run("CREATE DATABASE \"bench\"; USE \"bench\"");
@@ -166,7 +184,7 @@ int cost(int n, const std::string& dir) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s w1 FILE | w2w3 M | big D | open L | cost N  [DATA_DIR]\n",
+    std::fprintf(stderr, "usage: %s w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR]\n",
                  argv[0]);
     return 2;
   }
@@ -178,5 +196,6 @@ int main(int argc, char** argv) {
   if (what == "big") return big(n, dir);
   if (what == "open") return open_ledger(n, dir);
   if (what == "cost") return cost(n, dir);
+  if (what == "show") return show(n, dir);
   return 2;
 }

@@ -104,6 +104,9 @@ Status exec_show_migration(Engine& e, Session& s, const ast::ShowMigration& x, J
   if (!commands.ok()) return commands.status();
   auto down = effective_down(*view->reader, db, **rec);
   if (!down.ok()) return down.status();
+  auto report = load_last_validation(*view->reader, db, x.version);
+  if (!report.ok()) return report.status();
+  (*rec)->last_validation = std::move(*report);
   (*out)["migration"] = full_json(**rec, *commands, *down);
   return Status::Ok();
 }

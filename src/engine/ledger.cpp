@@ -3,7 +3,10 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
+#include <unordered_map>
 #include <algorithm>
+#include <charconv>
 
 #include "common/sha256.hpp"
 #include "parser/canonical.hpp"
@@ -39,7 +42,6 @@ Json record_json(const MigrationRecord& r) {
             {"ChainChecksum", r.chain_checksum},
             {"ExecutionTimeMs", r.execution_time_ms ? Json(*r.execution_time_ms) : Json(nullptr)},
             {"FailureReason", opt_string(r.failure_reason)},
-            {"LastValidation", r.last_validation},
             {"Events", r.events},
             {"HasExplicitDown", r.has_explicit_down},
             {"DownGenerated", r.down_generated},
@@ -49,7 +51,44 @@ Json record_json(const MigrationRecord& r) {
   return j;
 }
 
+Result<MigrationRecord> parse_record_json(std::string_view bytes);
+
+// Parsed headers, keyed by their exact bytes: a hit returns the record parsed earlier from the
+// same bytes, so there is nothing to invalidate (SHOW MIGRATIONS and the check at open read
+// every header; parsing them was most of their time). Bounded; cleared when full.
+class HeaderCache {
+ public:
+  std::optional<MigrationRecord> find(std::string_view bytes) {
+    std::lock_guard lock(mu_);
+    auto it = map_.find(std::string(bytes));
+    if (it == map_.end()) return std::nullopt;
+    return it->second;
+  }
+  void put(std::string_view bytes, const MigrationRecord& r) {
+    std::lock_guard lock(mu_);
+    if (map_.size() >= kMaxEntries) map_.clear();
+    map_.emplace(std::string(bytes), r);
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 20000;
+  std::mutex mu_;
+  std::unordered_map<std::string, MigrationRecord> map_;
+};
+
+HeaderCache& header_cache() {
+  static HeaderCache cache;
+  return cache;
+}
+
 Result<MigrationRecord> parse_record(std::string_view bytes) {
+  if (auto hit = header_cache().find(bytes)) return std::move(*hit);
+  auto r = parse_record_json(bytes);
+  if (r.ok()) header_cache().put(bytes, *r);
+  return r;
+}
+
+Result<MigrationRecord> parse_record_json(std::string_view bytes) {
   Json j = Json::parse(bytes, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("Version")) {
     return Status(Code::kStorageError, "unreadable migration record in the ledger");
@@ -69,7 +108,6 @@ Result<MigrationRecord> parse_record(std::string_view bytes) {
   r.chain_checksum = get_string(j, "ChainChecksum");
   if (j["ExecutionTimeMs"].is_number()) r.execution_time_ms = j["ExecutionTimeMs"].get<int64_t>();
   r.failure_reason = get_string(j, "FailureReason");
-  r.last_validation = j.value("LastValidation", Json());
   r.events = j.value("Events", Json::array());
   r.has_explicit_down = j.value("HasExplicitDown", false);
   r.down_generated = j.value("DownGenerated", false);
@@ -98,10 +136,17 @@ Status erase_prefix(storage::Txn& txn, const Reader& reader, const std::string& 
   return Status::Ok();
 }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 0;
+}
+
 Digest from_hex(const std::string& hex) {
   Digest d{};
   for (size_t i = 0; i < d.size() && 2 * i + 1 < hex.size(); ++i) {
-    d[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+    d[i] = static_cast<uint8_t>(hex_digit(hex[2 * i]) * 16 + hex_digit(hex[2 * i + 1]));
   }
   return d;
 }
@@ -161,14 +206,17 @@ Result<MigrationCommands> load_commands(const Reader& reader, uint32_t db, uint6
   for (auto& line : c.down)
     if (!next_line(&line)) return bad;
   c.positions.reserve(up);
-  const char* p = text.c_str() + pos;
+  const char* p = text.data() + pos;
+  const char* end = text.data() + text.size();
   for (size_t i = 0; i < up; ++i) {
-    unsigned line = 0, column = 0;
-    int used = 0;
-    if (std::sscanf(p, "%u,%u%n", &line, &column, &used) != 2) return bad;
+    uint32_t line = 0, column = 0;
+    auto [after_line, e1] = std::from_chars(p, end, line);
+    if (e1 != std::errc() || after_line == end || *after_line != ',') return bad;
+    auto [after_column, e2] = std::from_chars(after_line + 1, end, column);
+    if (e2 != std::errc()) return bad;
     c.positions.push_back(ast::Pos{line, column});
-    p += used;
-    while (*p == ' ') ++p;
+    p = after_column;
+    while (p != end && *p == ' ') ++p;
   }
   return c;
 }
@@ -222,6 +270,14 @@ Result<std::vector<MigrationRecord>> pending_above_current(const Reader& reader,
 
 void store_record(storage::Txn& txn, uint32_t db, const MigrationRecord& record) {
   txn.put(Space::kLedger, lk::header_key(db, record.version), record_json(record).dump());
+  if (!record.last_validation.is_null()) {
+    txn.put(Space::kLedger, lk::last_validation_key(db, record.version),
+            record.last_validation.dump());
+  }
+}
+
+Result<Json> load_last_validation(const Reader& reader, uint32_t db, uint64_t version) {
+  return load_json(reader, lk::last_validation_key(db, version));
 }
 
 void store_commands(storage::Txn& txn, uint32_t db, uint64_t version,
@@ -262,6 +318,7 @@ Status erase_migration(storage::Txn& txn, const Reader& reader, uint32_t db, uin
   store_highest_version(txn, db, version - 1);  // only the highest version is ever erased
   txn.del(Space::kLedger, lk::commands_key(db, version));
   txn.del(Space::kLedger, lk::generated_down_key(db, version));
+  txn.del(Space::kLedger, lk::last_validation_key(db, version));
   return erase_undo(txn, reader, db, version);
 }
 
@@ -396,6 +453,7 @@ Json summary_json(const MigrationRecord& r) {
 Json full_json(const MigrationRecord& r, const MigrationCommands& commands,
                const std::vector<std::string>& down) {
   Json j = record_json(r);
+  j["LastValidation"] = r.last_validation;
   for (const char* internal : {"HasExplicitDown", "DownGenerated", "Irreversible", "StartSeq",
                                "UndoBundles"}) {
     j.erase(internal);

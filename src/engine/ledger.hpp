@@ -43,7 +43,7 @@ struct MigrationRecord {
   std::string chain_checksum;  // 64 hex
   std::optional<int64_t> execution_time_ms;
   std::string failure_reason;
-  Json last_validation;            // null until the first VALIDATE
+  Json last_validation;  // stored apart (key 'L'); null when not loaded or never validated
   Json events = Json::array();     // [{"At","By","Statement","From","To"}]
   bool has_explicit_down = false;
   bool down_generated = false;  // APPLY generated the DOWN list (which may be empty)
@@ -66,6 +66,9 @@ Result<std::optional<MigrationRecord>> load_record(const Reader& reader, uint32_
 // Every record in version order.
 Result<std::vector<MigrationRecord>> load_records(const Reader& reader, uint32_t db);
 Result<MigrationCommands> load_commands(const Reader& reader, uint32_t db, uint64_t version);
+// The last validation report (null when none). Headers do not carry it, so listing and the
+// check at open stay cheap.
+Result<Json> load_last_validation(const Reader& reader, uint32_t db, uint64_t version);
 Result<std::vector<std::string>> load_generated_down(const Reader& reader, uint32_t db,
                                                      uint64_t version);
 // The highest version in the ledger (0 when empty).
@@ -90,7 +93,7 @@ EncodedCommands encode_commands(const ast::StartMigration& migration);
 void store_commands_record(storage::Txn& txn, uint32_t db, uint64_t version,
                            const std::string& record);
 
-// Staged writes.
+// Staged writes. store_record also writes record.last_validation when it is not null.
 void store_record(storage::Txn& txn, uint32_t db, const MigrationRecord& record);
 void store_commands(storage::Txn& txn, uint32_t db, uint64_t version,
                     const MigrationCommands& commands);

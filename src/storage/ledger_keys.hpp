@@ -9,6 +9,7 @@
 //   <db u32> 'M' <version u64>                       migration record header (JSON, small)
 //   <db u32> 'C' <version u64>                       commands: UP, explicit DOWN, positions (text)
 //   <db u32> 'G' <version u64>                       generated DOWN list (JSON array of strings)
+//   <db u32> 'L' <version u64>                       last validation report (JSON)
 //   <db u32> 'U' <version u64> <bundle u32> <seq u64>  undo pre-image: stored document bytes
 //
 // 'U' entries hold the pre-migration bytes of every document of a pre-existing bundle that
@@ -41,6 +42,9 @@ inline std::string commands_key(uint32_t db, uint64_t version) {
 }
 inline std::string generated_down_key(uint32_t db, uint64_t version) {
   return versioned(db, 'G', version);
+}
+inline std::string last_validation_key(uint32_t db, uint64_t version) {
+  return versioned(db, 'L', version);
 }
 // The version of a header key.
 inline uint64_t header_key_version(std::string_view key) {

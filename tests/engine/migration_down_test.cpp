@@ -259,3 +259,26 @@ TEST_CASE("a migration that changed nothing has an empty generated DOWN and roll
   CHECK(h.ok("SHOW MIGRATION 2")["migration"]["DownCommands"].empty());
   CHECK(h.ok("APPLY ROLLBACK TO VERSION 1")["rolledBackVersions"] == Json::array({2}));
 }
+
+TEST_CASE("DOWN: one SyndrQL UPDATE BUNDLE with several changes reverses them in reverse order") {
+  MigrationHarness h;
+  setup(h);
+  Json down = round_trip(h,
+      "START MIGRATION UPDATE BUNDLE \"Users\" SET ("
+      "{ADD \"x\" = \"x\", \"INT\", FALSE, FALSE, 5},"
+      " {MODIFY \"age\" = \"years\", \"STRING\", FALSE, FALSE, NULL},"
+      " {REMOVE \"tag\" = \"\", \"\", FALSE, FALSE, NULL}) COMMIT",
+      [](MigrationHarness& m) {
+        Json ann = m.select("Users")[0];
+        CHECK(ann["years"] == "31");
+        CHECK(ann["x"] == 5);
+        CHECK(!ann.contains("tag"));
+      });
+  INFO(down.dump());
+  REQUIRE(down.size() == 5);
+  CHECK(down[0] == "UPDATE BUNDLE \"Users\" ADD FIELD {\"tag\", STRING, false, false}");
+  CHECK(down[1] == "UPDATE BUNDLE \"Users\" MODIFY FIELD {\"years\", INT, false, false}");
+  CHECK(down[2] == "UPDATE BUNDLE \"Users\" RENAME FIELD \"years\" TO \"age\"");
+  CHECK(down[3] == "UPDATE BUNDLE \"Users\" REMOVE FIELD \"x\"");
+  CHECK(down[4] == "RESTORE DOCUMENTS TO BUNDLE \"Users\" FROM MIGRATION 2");
+}

@@ -97,7 +97,7 @@ TEST_CASE("PENDING -> APPLIED -> ROLLED_BACK -> PENDING -> APPLIED, with events 
   CHECK(m["LastValidation"]["overallResult"] == "PASS");
 }
 
-TEST_CASE("PENDING -> FAILED on timeout, nothing visible; RESET; errors of RESET (SPEC 4.5)") {
+TEST_CASE("PENDING -> FAILED on timeout with nothing visible, then RESET (SPEC 4.5)") {
   strata::engine::SettingValues server;
   server.migration_timeout_seconds = 0;
   MigrationHarness h(server);
@@ -220,7 +220,7 @@ TEST_CASE("constraint phase sees real documents and simulated adds (SPEC 4.4)") 
   CHECK(h.select("P").size() == 1);  // validation never changes data
 }
 
-TEST_CASE("performance warnings need FORCE; FORCE applies (SPEC 4.4, seed example)") {
+TEST_CASE("performance warnings need FORCE and FORCE applies (SPEC 4.4, seed example)") {
   MigrationHarness h;
   h.ok("CREATE BUNDLE \"Products\" WITH FIELDS ({\"name\", STRING, false, false})");
   h.ok("SET MaxMigrationCommands = 100");

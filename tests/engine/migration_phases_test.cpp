@@ -1,0 +1,181 @@
+// The pure pieces of the migration work, without an engine: the validation phases over a
+// catalog overlay (validate/phases.hpp), DOWN generation (down.hpp), the schema checksum and
+// the ledger's checksum chain.
+#include <catch2/catch.hpp>
+
+#include "engine/down.hpp"
+#include "engine/ledger.hpp"
+#include "engine/schema_checksum.hpp"
+#include "engine/validate/phases.hpp"
+#include "parser/parser.hpp"
+
+using namespace strata;
+using namespace strata::engine;
+
+namespace {
+
+ast::Statement one(const std::string& text) {
+  auto r = parser::parse(text);
+  REQUIRE(r.ok());
+  REQUIRE(r.script().size() == 1);
+  return r.script().front();
+}
+
+DatabaseSchema users_schema() {
+  DatabaseSchema s;
+  REQUIRE(validate::check_semantics(&s, one("CREATE BUNDLE \"Users\" WITH FIELDS ("
+                                            "{\"name\", STRING, true, false}, "
+                                            "{\"email\", STRING, false, true})"), 1)
+              .empty());
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("phase 1: stored text re-parses, types are known, one allowed command") {
+  std::optional<ast::Statement> parsed;
+  CHECK(validate::check_syntax("CREATE BUNDLE \"A\" WITH FIELDS ({\"a\", INT, false, false})", 1,
+                               &parsed).empty());
+  CHECK(parsed.has_value());
+  parsed.reset();
+  auto f = validate::check_syntax("CREATE BUNDLE \"A\" WITH FIELDS ({\"a\", VARCHAR, false, false})",
+                                  2, &parsed);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].command == 2);
+  CHECK(validate::check_syntax("SELECT * FROM \"A\"", 3, &parsed).size() == 1);
+  CHECK(validate::check_syntax("CREATE BUNDLE", 4, &parsed).size() == 1);
+  CHECK(validate::check_checksum("a", "a").empty());
+  CHECK(validate::check_checksum("a", "b").size() == 1);
+}
+
+TEST_CASE("phase 2: the overlay advances command by command and never on failure") {
+  DatabaseSchema s = users_schema();
+  const DatabaseSchema published = s;
+  auto f = validate::check_semantics(&s, one("UPDATE BUNDLE \"Users\" RENAME FIELD \"name\" TO "
+                                             "\"email\""), 2);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].message == "Field 'email' already exists in bundle 'Users'");
+  CHECK(s == published);
+  CHECK(validate::check_semantics(&s, one("UPDATE BUNDLE \"Users\" SET NAME = \"People\""), 3)
+            .empty());
+  CHECK(s.bundle("People") != nullptr);
+  CHECK(s.index("People_email_unique") != nullptr);
+  f = validate::check_semantics(&s, one("ADD DOCUMENT TO BUNDLE \"Users\" WITH VALUES ({})"), 4);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].message == "Bundle 'Users' does not exist");
+  CHECK(validate::check_semantics(&s, one("CREATE INDEX \"i\" HASH ON BUNDLE \"People\" WITH "
+                                          "FIELDS (\"name\")"), 5).empty());
+  f = validate::check_semantics(&s, one("UPDATE BUNDLE \"People\" REMOVE FIELD \"name\""), 6);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].message.find("drop the index first") != std::string::npos);
+  CHECK(validate::check_semantics(&s, one("CREATE BUNDLE \"O\" WITH FIELDS ({\"a\", INT, false, "
+                                          "false})"), 7).empty());
+  CHECK(validate::check_semantics(&s, one("UPDATE BUNDLE \"O\" ADD RELATIONSHIP \"r\" FROM "
+                                          "BUNDLE \"O\" TO BUNDLE \"People\""), 8).empty());
+  f = validate::check_semantics(&s, one("DROP BUNDLE \"People\""), 9);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].message.find("WITH FORCE") != std::string::npos);
+  CHECK(validate::check_semantics(&s, one("DROP BUNDLE \"People\" WITH FORCE"), 10).empty());
+  CHECK(s.bundle("O")->relationships.empty());
+}
+
+TEST_CASE("phase 3 owns the refusals about documents") {
+  CHECK(validate::constraint_finding(Status(Code::kConstraintViolation, "x"), 3)->command == 3);
+  CHECK(validate::constraint_finding(Status(Code::kTypeMismatch, "x"), 1).has_value());
+  CHECK_FALSE(validate::constraint_finding(Status(Code::kBundleNotFound, "x"), 1).has_value());
+  CHECK_FALSE(validate::constraint_finding(Status::Ok(), 1).has_value());
+}
+
+TEST_CASE("phase 4: the cost model and its warnings") {
+  SettingValues settings;
+  validate::CostInput in;
+  in.commands = 3;
+  auto r = validate::estimate_cost(in, settings);
+  CHECK(r.warnings.empty());
+  CHECK(r.estimate["commands"] == 3);
+  in.commands = 200000;
+  in.documents_touched = 200000;
+  in.builds.emplace_back(2, "idx", 50);
+  r = validate::estimate_cost(in, settings);
+  REQUIRE(r.warnings.size() == 3);
+  CHECK(r.warnings[0].message == "Migration contains 200000 commands, exceeds threshold of 1000");
+  CHECK(r.warnings[1].message.rfind("Migration estimated to take ", 0) == 0);
+  CHECK(r.warnings[2].command == 2);
+  CHECK(validate::format_seconds(0.3) == "0.3s");
+}
+
+TEST_CASE("phase 5: reversibility") {
+  validate::ReversibilityInput in;
+  CHECK(validate::check_reversibility(in).down_generated);
+  in.irreversible.emplace_back(4, "DROP BUNDLE \"X\" WITH FORCE");
+  auto r = validate::check_reversibility(in);
+  CHECK_FALSE(r.down_generated);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].command == 4);
+  in = {};
+  in.require_explicit = true;
+  CHECK(validate::check_reversibility(in).warnings.size() == 1);
+  in.has_explicit_down = true;
+  in.explicit_down_count = 1;
+  CHECK(validate::check_reversibility(in).warnings.empty());
+}
+
+TEST_CASE("DOWN: reversed steps, then restores, then deferred MODIFY") {
+  DatabaseSchema base = users_schema();
+  DownBuilder down(7, base);
+  DatabaseSchema cur = base;
+  for (const char* text : {"UPDATE BUNDLE \"Users\" REMOVE FIELD \"name\"",
+                           "CREATE BUNDLE \"T\" WITH FIELDS ({\"a\", INT, false, false})",
+                           "ADD DOCUMENT TO BUNDLE \"T\" WITH VALUES ({\"a\":1})",
+                           "ADD DOCUMENT TO BUNDLE \"Users\" WITH VALUES ({})",
+                           "DELETE DOCUMENTS FROM BUNDLE \"Users\""}) {
+    ast::Statement st = one(text);
+    down.add(cur, st, std::holds_alternative<ast::AddDocument>(st) ? std::optional<uint64_t>(9)
+                                                                    : std::nullopt);
+    REQUIRE(validate::check_semantics(&cur, st, 0).empty());
+  }
+  CHECK(down.predicted_restores() == std::set<std::string>{"Users"});
+  auto list = down.finish({"Users"});
+  CHECK(list == std::vector<std::string>{
+                    "DELETE DOCUMENTS FROM BUNDLE \"Users\" WHERE \"DocumentID\" == \"9\"",
+                    "DROP BUNDLE \"T\"",
+                    "UPDATE BUNDLE \"Users\" ADD FIELD {\"name\", STRING, false, false}",
+                    "RESTORE DOCUMENTS TO BUNDLE \"Users\" FROM MIGRATION 7",
+                    "UPDATE BUNDLE \"Users\" MODIFY FIELD {\"name\", STRING, true, false}"});
+  DownBuilder forced(8, base);
+  forced.add(base, one("DROP BUNDLE \"Users\" WITH FORCE"), std::nullopt);
+  CHECK(forced.irreversible() == "DROP BUNDLE \"Users\" WITH FORCE");
+}
+
+TEST_CASE("schema checksum: deterministic, order-free, drift") {
+  DatabaseSchema a = users_schema();
+  DatabaseSchema b;
+  REQUIRE(validate::check_semantics(&b, one("CREATE BUNDLE \"Users\" WITH FIELDS ("
+                                            "{\"email\", STRING, false, true}, "
+                                            "{\"name\", STRING, true, false})"), 1).empty());
+  CHECK(schema_checksum(a) == schema_checksum(b));  // field order is not schema
+  CHECK(schema_checksum(a).size() == 64);
+  CHECK(schema_drift(a));          // nothing recorded: differs from the empty schema
+  CHECK_FALSE(schema_drift(DatabaseSchema{}));
+  a.schema_checksum = schema_checksum(a);
+  CHECK_FALSE(schema_drift(a));
+}
+
+TEST_CASE("migration checksum and chain") {
+  MigrationCommands c;
+  c.up = {"DROP BUNDLE \"A\""};
+  const std::string one_sum = migration_checksum(c, std::nullopt);
+  CHECK(one_sum != migration_checksum(c, std::string("d")));
+  c.down = {"X"};
+  CHECK(one_sum != migration_checksum(c, std::nullopt));
+  CHECK(zero_chain() == std::string(64, '0'));
+  CHECK(chain_checksum(zero_chain(), one_sum) != chain_checksum(one_sum, one_sum));
+  auto parsed = parser::parse("START MIGRATION DROP BUNDLE \"A\" DOWN X_IS_NOT_VALID COMMIT");
+  CHECK_FALSE(parsed.ok());
+  auto m = parser::parse("START MIGRATION WITH DESCRIPTION \"d\" DROP BUNDLE \"A\" COMMIT");
+  REQUIRE(m.ok());
+  auto enc = encode_commands(std::get<ast::StartMigration>(m.script().front()));
+  MigrationCommands plain;
+  plain.up = {"DROP BUNDLE \"A\""};
+  CHECK(enc.checksum == migration_checksum(plain, std::string("d")));
+}
