@@ -184,7 +184,7 @@ Json Engine::execute(Session& session, const ast::Statement& st) {
     session.role = *role;
     return success({{"message", "Authentication successful"},
                     {"user", auth->user},
-                    {"role", role_to_string(*role)}});
+                    {"role", ast::role_name(*role)}});
   }
   if (!session.authenticated && !std::holds_alternative<ast::Ping>(st)) {
     return error(Status(Code::kPermissionDenied, "authentication required"));
@@ -196,7 +196,7 @@ Json Engine::execute(Session& session, const ast::Statement& st) {
   }
   if (session.role != ast::Role::kAdmin && admin_only(st)) {
     return error(Status(Code::kPermissionDenied, std::string("permission denied: role ") +
-                                                     role_to_string(session.role) +
+                                                     ast::role_name(session.role) +
                                                      " cannot run " + ast::statement_name(st)));
   }
   if (auto response = execute_user_statement(*users_, st)) return *response;

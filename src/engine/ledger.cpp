@@ -421,15 +421,6 @@ uint64_t current_version(const std::vector<MigrationRecord>& records) {
   return v;
 }
 
-std::string utc_now() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 void record_event(MigrationRecord* record, const std::string& user, const std::string& statement,
                   const std::string& to_status) {
   record->events.push_back({{"At", utc_now()},

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "common/status.hpp"
 #include "engine/reader.hpp"
 #include "parser/ast.hpp"
@@ -117,8 +118,6 @@ std::string zero_chain();
 // currentVersion (SPEC §4.2): highest v with 1..v all APPLIED.
 uint64_t current_version(const std::vector<MigrationRecord>& records);
 
-// "2026-01-10T10:00:00Z" (UTC, now).
-std::string utc_now();
 // Records a state change in the record's event log and sets its status.
 void record_event(MigrationRecord* record, const std::string& user, const std::string& statement,
                   const std::string& to_status);

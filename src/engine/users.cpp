@@ -7,6 +7,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "common/clock.hpp"
 #include "engine/response.hpp"
 
 namespace strata::engine {
@@ -70,15 +71,6 @@ std::string random_bytes(size_t n) {
   return out;
 }
 
-std::string now_rfc3339() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 Status check_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameBytes) {
     return Status(Code::kInvalidValue, "user names are 1 to 128 characters");
@@ -101,18 +93,6 @@ Status not_found(std::string_view user) {
 }
 
 }  // namespace
-
-const char* role_to_string(ast::Role role) {
-  switch (role) {
-    case ast::Role::kAdmin:
-      return "admin";
-    case ast::Role::kMigrator:
-      return "migrator";
-    case ast::Role::kReader:
-      return "reader";
-  }
-  return "reader";
-}
 
 std::string hash_password(std::string_view password, std::string_view salt, uint32_t iterations) {
   std::string out(32, '\0');
@@ -142,7 +122,7 @@ Result<std::optional<UserStore::Record>> UserStore::load(std::string_view user) 
 
 Status UserStore::save(const Record& r) {
   Json j = {
-      {"name", r.name},         {"role", role_to_string(r.role)}, {"salt", to_hex(r.salt)},
+      {"name", r.name},         {"role", ast::role_name(r.role)}, {"salt", to_hex(r.salt)},
       {"hash", to_hex(r.hash)}, {"iterations", r.iterations},     {"created_at", r.created_at}};
   auto txn = store_.begin();
   txn->put(storage::Space::kSystem, user_key(r.name), j.dump());
@@ -162,7 +142,7 @@ Result<std::string> UserStore::ensure_admin(std::string_view password) {
     password = generated;
   }
   Record r{"admin", ast::Role::kAdmin,   random_bytes(kSaltBytes),
-           "",      kPasswordIterations, now_rfc3339()};
+           "",      kPasswordIterations, utc_now()};
   r.hash = hash_password(password, r.salt, r.iterations);
   STRATA_RETURN_IF_ERROR(save(r));
   return generated;
@@ -192,7 +172,7 @@ Status UserStore::create(std::string_view user, std::string_view password, ast::
     return Status(Code::kUserExists, "User '" + std::string(user) + "' already exists");
   }
   Record r{std::string(user),   role,         random_bytes(kSaltBytes), "",
-           kPasswordIterations, now_rfc3339()};
+           kPasswordIterations, utc_now()};
   r.hash = hash_password(password, r.salt, r.iterations);
   return save(r);
 }
@@ -279,14 +259,14 @@ std::optional<Json> execute_user_statement(UserStore& users, const ast::Statemen
   if (auto* s = std::get_if<ast::CreateUser>(&statement)) {
     ast::Role role = s->role.value_or(ast::Role::kReader);
     return reply(users.create(s->user, s->password, role),
-                 "User '" + s->user + "' created with role " + role_to_string(role));
+                 "User '" + s->user + "' created with role " + ast::role_name(role));
   }
   if (auto* s = std::get_if<ast::AlterUserPassword>(&statement)) {
     return reply(users.set_password(s->user, s->password), "Password of '" + s->user + "' changed");
   }
   if (auto* s = std::get_if<ast::AlterUserRole>(&statement)) {
     return reply(users.set_role(s->user, s->role),
-                 "Role of '" + s->user + "' set to " + role_to_string(s->role));
+                 "Role of '" + s->user + "' set to " + ast::role_name(s->role));
   }
   if (auto* s = std::get_if<ast::DropUser>(&statement)) {
     return reply(users.drop(s->user), "User '" + s->user + "' dropped");
@@ -297,7 +277,7 @@ std::optional<Json> execute_user_statement(UserStore& users, const ast::Statemen
     Json rows = Json::array();
     for (const UserInfo& u : *list) {
       rows.push_back(
-          {{"Name", u.name}, {"Role", role_to_string(u.role)}, {"CreatedAt", u.created_at}});
+          {{"Name", u.name}, {"Role", ast::role_name(u.role)}, {"CreatedAt", u.created_at}});
     }
     const size_t n = rows.size();
     return success({{"Result", std::move(rows)}, {"ResultCount", n}});

@@ -30,8 +30,6 @@ namespace strata::engine {
 
 inline constexpr uint32_t kPasswordIterations = 100000;
 
-// "admin" / "migrator" / "reader".
-const char* role_to_string(ast::Role role);
 
 // PBKDF2-HMAC-SHA256 of `password` with `salt`: 32 raw bytes.
 std::string hash_password(std::string_view password, std::string_view salt, uint32_t iterations);

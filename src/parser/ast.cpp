@@ -76,4 +76,16 @@ const char* statement_name(const Statement& s) {
   return std::visit(Namer{}, s);
 }
 
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::kAdmin:
+      return "admin";
+    case Role::kMigrator:
+      return "migrator";
+    case Role::kReader:
+      return "reader";
+  }
+  return "reader";
+}
+
 }  // namespace strata::ast

@@ -353,6 +353,9 @@ Pos position_of(const Statement& s);
 // RestoreDocuments counts as allowed only when `in_down` is true.
 bool allowed_in_migration(const Statement& s, bool in_down);
 
+// "admin" / "migrator" / "reader".
+const char* role_name(Role role);
+
 // The keyword-level name of a statement kind, e.g. "CREATE BUNDLE", "SELECT DOCUMENTS";
 // used in error messages ("USE is not allowed inside a migration").
 const char* statement_name(const Statement& s);

@@ -131,18 +131,6 @@ const char* op_text(ast::CompareOp op) {
   return "==";
 }
 
-const char* role_text(ast::Role role) {
-  switch (role) {
-    case ast::Role::kAdmin:
-      return "admin";
-    case ast::Role::kMigrator:
-      return "migrator";
-    case ast::Role::kReader:
-      return "reader";
-  }
-  return "reader";
-}
-
 // Precedence NOT > AND > OR: a child is parenthesized when printing it bare would bind
 // differently or flatten into its parent (an AND inside an AND keeps its own node).
 void append_condition(std::string& out, const ast::Condition& c);
@@ -338,12 +326,12 @@ std::string canonical(const ast::Statement& statement) {
           return "RESTORE DATABASE FROM " + quote(s.file) + " AS " + quote(s.new_name);
         } else if constexpr (std::is_same_v<T, CreateUser>) {
           std::string out = "CREATE USER " + quote(s.user) + " WITH PASSWORD " + quote(s.password);
-          if (s.role) out += std::string(" ROLE ") + role_text(*s.role);
+          if (s.role) out += std::string(" ROLE ") + ast::role_name(*s.role);
           return out;
         } else if constexpr (std::is_same_v<T, AlterUserPassword>) {
           return "ALTER USER " + quote(s.user) + " SET PASSWORD " + quote(s.password);
         } else if constexpr (std::is_same_v<T, AlterUserRole>) {
-          return "ALTER USER " + quote(s.user) + " SET ROLE " + role_text(s.role);
+          return "ALTER USER " + quote(s.user) + " SET ROLE " + ast::role_name(s.role);
         } else if constexpr (std::is_same_v<T, DropUser>) {
           return "DROP USER " + quote(s.user);
         } else if constexpr (std::is_same_v<T, ShowUsers>) {

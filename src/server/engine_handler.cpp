@@ -78,7 +78,7 @@ Reply EngineHandler::handshake(HandlerSession& session, const HandshakeRequest& 
   reply.lines = std::string(kWelcomeLine) +
                 json_line(engine::success({{"message", "Authentication successful"},
                                            {"user", request.user},
-                                           {"role", engine::role_to_string(*role)},
+                                           {"role", ast::role_name(*role)},
                                            {"database", request.database}}));
   return reply;
 }
