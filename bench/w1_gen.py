@@ -3,7 +3,7 @@
 
 usage: w1_gen.py OUTDIR [N] [M]
   OUTDIR/w1.sql  W1: one migration creating "users" (5 fields, one unique), 2 indexes and
-                 N ADD DOCUMENT (rows of ../shared/bench-peers/gen.py), then VALIDATE and
+                 N ADD DOCUMENT (the peers' rows, bench/gen_w1.py make_row), then VALIDATE and
                  APPLY ... FORCE (100,000 commands exceed MaxMigrationCommands: a warning)
   OUTDIR/w2.sql  W2: M small migrations (migration i creates bundle t_i with 3 fields),
                  START + APPLY each, every APPLY durable
@@ -12,10 +12,8 @@ usage: w1_gen.py OUTDIR [N] [M]
 import os
 import sys
 
-PEERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared",
-                     "bench-peers")
-sys.path.insert(0, os.environ.get("BENCH_PEERS", PEERS))
-from gen import make_row  # noqa: E402  (the peers' row function, byte-identical rows)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_w1 import make_row  # noqa: E402  (the peers' row function, copied into bench/)
 
 
 def w1(n):
