@@ -1,15 +1,15 @@
 // SPEC §3.4 BACKUP DATABASE / RESTORE DATABASE (Engine members).
 //
-// File format (version 1), in <backup dir>/<file>:
+// File format (version 2: the store's format-2 catalog records), in <backup dir>/<file>:
 //   "STRATABK"  u32 format version  u32 name length  name (the source database, informative)
 //   records:    u8 space  u32 key length  key  u32 value length  value
 //               (every key of the database in keys::kDatabaseSpaces, WITHOUT its 4-byte
-//               database id: catalog record, counter, documents, index entries, ledger)
+//               database id: catalog records, counter, documents, index entries, ledger)
 //   end:        u8 0xFF  u64 record count
 //   trailer:    32-byte SHA-256 of every byte before it
 // Integers big-endian. Written to a temp file, fsynced, renamed, directory fsynced. RESTORE
 // verifies the checksum over the whole file BEFORE creating anything, then writes every
-// record under a fresh database id in one synced batch (the catalog record gets the new id
+// record under a fresh database id in one synced batch (the catalog header gets the new id
 // and name), so the restored database is identical to the original.
 #include <fcntl.h>
 #include <unistd.h>
@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kMagic = "STRATABK";
-constexpr uint32_t kBackupVersion = 1;
+constexpr uint32_t kBackupVersion = 2;
 constexpr uint8_t kEndMarker = 0xFF;
 
 Status invalid(const std::string& why) { return Status(Code::kInvalidBackup, why); }
@@ -232,12 +232,14 @@ Status Engine::exec_restore(Session&, const ast::RestoreDatabase& st, Json* resp
         return invalid("backup file is malformed: bad record");
       }
       auto sp = static_cast<storage::Space>(space);
-      if (sp == storage::Space::kCatalog && key == "S") {
-        auto schema = schema_from_json(Json::parse(value, nullptr, false));
-        if (!schema.ok()) return invalid("backup holds a malformed catalog record");
-        schema->id = id;
-        schema->name = st.new_name;
-        value = to_json(*schema).dump();
+      if (sp == storage::Space::kCatalog && key == std::string(1, keys::kCatalogHeaderTag)) {
+        DatabaseSchema header;
+        Json j = Json::parse(value, nullptr, false);
+        if (j.is_discarded() || !header_from_json(j, &header).ok())
+          return invalid("backup holds a malformed catalog record");
+        header.id = id;
+        header.name = st.new_name;
+        value = header_to_json(header).dump();
       }
       txn.put(sp, prefix + key, value);
       ++records;

@@ -8,8 +8,11 @@
 // inside one statement's WriteContext, and publishes the copy only after its commit
 // succeeded. The same copy is the overlay on which the validator simulates migrations.
 //
-// Persistence: the whole schema is one JSON record (keys.hpp catalog_key); to_json/from_json
-// convert, and from_json refuses a malformed record with kStorageError.
+// Persistence (keys.hpp): a header record (name, settings, checksum, next ids), one record
+// per bundle (with its fields and relationships) and one per index, all JSON. stage_catalog
+// writes only the records a change touched (so a schema change costs what it changed, not the
+// size of the catalog); CatalogRecords reassembles a schema from its records and refuses a
+// malformed one with kStorageError.
 // Thread-safety: plain values; a published schema is shared read-only between threads.
 
 #include <cstdint>
@@ -20,6 +23,7 @@
 #include "common/status.hpp"
 #include "parser/ast.hpp"
 #include "parser/syntax_check.hpp"
+#include "storage/store.hpp"
 
 namespace strata::engine {
 
@@ -101,8 +105,37 @@ Result<Field> bind_field(const ast::FieldDef& def, std::string_view bundle);
 // Adds `field`'s implicit unique hash index to `schema` (name "<Bundle>_<field>_unique").
 void add_implicit_index(DatabaseSchema* schema, const Bundle& bundle, const std::string& field);
 
-Json to_json(const DatabaseSchema& schema);
-Result<DatabaseSchema> schema_from_json(const Json& json);
+// The catalog records' JSON (keys.hpp catalog_key, catalog_bundle_key, catalog_index_key).
+Json header_to_json(const DatabaseSchema& schema);  // all but bundles and indexes
+Json bundle_to_json(const Bundle& bundle);
+Json index_to_json(const IndexDef& index);
+// Sets the header fields of `schema` from a header record (kStorageError when malformed).
+Status header_from_json(const Json& json, DatabaseSchema* schema);
+Result<Bundle> bundle_from_json(const Json& json);
+Result<IndexDef> index_from_json(const Json& json);
+
+// Stages into `txn` the catalog records of `now` that differ from `base` (the schema as
+// stored; nullptr when nothing is stored yet, e.g. CREATE DATABASE): the header if any header
+// field changed, each added or changed bundle and index (matched by id), and a delete for each
+// bundle and index of `base` that `now` no longer has. Cost: O(size of the catalog) to compare,
+// plus the serialization of what changed.
+void stage_catalog(storage::Txn& txn, const DatabaseSchema* base, const DatabaseSchema& now);
+
+// Reassembles one database's schema from its kCatalog records, fed in any order.
+class CatalogRecords {
+ public:
+  // `suffix` is the record's key without the 4-byte database prefix. Keys that are not
+  // catalog records (the document counter) are ignored. kStorageError on a record that is
+  // not JSON ("unreadable catalog record") or is malformed.
+  Status add(std::string_view suffix, std::string_view value);
+  bool has_header() const { return has_header_; }
+  // The schema, bundles and indexes in id (= creation) order; kStorageError without header.
+  Result<DatabaseSchema> build() &&;
+
+ private:
+  DatabaseSchema schema_;
+  bool has_header_ = false;
+};
 
 const char* kind_name(ast::IndexKind kind);  // "HASH" / "BTREE"
 

@@ -116,18 +116,24 @@ Status Engine::load() {
   if (next->has_value() && (*next)->size() == 4) next_db_id_ = keys::get_u32(**next);
   auto it = store_->scan(storage::Space::kCatalog, "", "");
   std::map<uint32_t, uint64_t> counters;
+  std::map<uint32_t, CatalogRecords> catalogs;
   for (; it->valid(); it->next()) {
     std::string_view k = it->key();
-    if (k.size() != 5) continue;
+    if (k.size() < 5) continue;
     uint32_t id = keys::get_u32(k);
-    if (k[4] == 'N' && it->value().size() == 8) counters[id] = keys::get_u64(it->value());
-    if (k[4] != 'S') continue;
-    Json j = Json::parse(it->value(), nullptr, false);
-    if (j.is_discarded()) {
-      return Status(Code::kStorageError,
-                    "store at " + options_.data_dir + " is corrupted: unreadable catalog record");
+    if (k == keys::doc_counter_key(id) && it->value().size() == 8)
+      counters[id] = keys::get_u64(it->value());
+    Status st = catalogs[id].add(k.substr(4), it->value());
+    if (!st.ok()) {
+      return Status(Code::kStorageError, "store at " + options_.data_dir +
+                                             " is corrupted: " + st.message());
     }
-    auto schema = schema_from_json(j);
+  }
+  STRATA_RETURN_IF_ERROR(it->status());
+  it.reset();
+  for (auto& [id, records] : catalogs) {
+    if (!records.has_header()) continue;  // only a counter: not a database
+    auto schema = std::move(records).build();
     if (!schema.ok()) return schema.status();
     auto state = std::make_shared<DatabaseState>();
     state->id = id;
@@ -136,7 +142,6 @@ Status Engine::load() {
     dbs_[state->name] = state;
     if (id >= next_db_id_) next_db_id_ = id + 1;
   }
-  STRATA_RETURN_IF_ERROR(it->status());
   for (auto& [name, state] : dbs_) {
     auto c = counters.find(state->id);
     if (c != counters.end()) state->next_doc_seq = c->second;

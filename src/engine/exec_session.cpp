@@ -39,17 +39,22 @@ Status Engine::create_database_from(std::string name,
   DatabaseSchema schema;
   schema.id = id;
   schema.name = name;
-  txn->put(storage::Space::kCatalog, keys::catalog_key(id), to_json(schema).dump());
+  stage_catalog(*txn, nullptr, schema);
   txn->put(storage::Space::kCatalog, keys::doc_counter_key(id), keys::u64_value(1));
   Status st = fill ? fill(*txn, id) : Status::Ok();
-  // `fill` may have replaced the catalog record and counter (RESTORE): read them back.
-  auto catalog = txn->get(storage::Space::kCatalog, keys::catalog_key(id));
+  // `fill` may have replaced the catalog records and counter (RESTORE): read them back.
   auto counter = txn->get(storage::Space::kCatalog, keys::doc_counter_key(id));
   Result<DatabaseSchema> parsed = Status(Code::kInternal, "catalog record missing");
-  if (st.ok() && !catalog.ok()) st = catalog.status();
   if (st.ok() && !counter.ok()) st = counter.status();
-  if (st.ok() && catalog->has_value())
-    parsed = schema_from_json(Json::parse(**catalog, nullptr, false));
+  if (st.ok()) {
+    const std::string prefix = keys::database_prefix(id);
+    CatalogRecords records;
+    auto it = txn->scan_prefix(storage::Space::kCatalog, prefix);
+    for (; st.ok() && it->valid(); it->next())
+      st = records.add(it->key().substr(prefix.size()), it->value());
+    if (st.ok()) st = it->status();
+    if (st.ok()) parsed = std::move(records).build();
+  }
   if (st.ok() && !parsed.ok()) st = parsed.status();
   if (!st.ok()) {
     release();

@@ -1,6 +1,7 @@
 #include "engine/schema_checksum.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "common/sha256.hpp"
 
@@ -26,7 +27,19 @@ void quoted(std::string* out, const std::string& s) {
 
 std::string canonical_schema_text(const DatabaseSchema& schema) {
   std::vector<const Bundle*> bundles;
-  for (const auto& b : schema.bundles) bundles.push_back(&b);
+  // Bundle names by id, built once (relationship targets and index bundles are looked up per
+  // object: a linear bundle_by_id would make this quadratic in the catalog size).
+  std::unordered_map<uint32_t, const std::string*> name_of;
+  name_of.reserve(schema.bundles.size());
+  for (const auto& b : schema.bundles) {
+    bundles.push_back(&b);
+    name_of.emplace(b.id, &b.name);
+  }
+  static const std::string kNoName;
+  auto bundle_name = [&](uint32_t id) -> const std::string& {
+    auto it = name_of.find(id);
+    return it == name_of.end() ? kNoName : *it->second;
+  };
   std::sort(bundles.begin(), bundles.end(),
             [](const Bundle* a, const Bundle* b) { return a->name < b->name; });
   std::string out = "{\"bundles\":[";
@@ -60,11 +73,10 @@ std::string canonical_schema_text(const DatabaseSchema& schema) {
               [](const Relationship* x, const Relationship* y) { return x->name < y->name; });
     for (size_t i = 0; i < rels.size(); ++i) {
       const Relationship* r = rels[i];
-      const Bundle* to = schema.bundle_by_id(r->to_bundle);
       out += i ? ",[" : "[";
       quoted(&out, r->name);
       out += ',';
-      quoted(&out, to ? to->name : std::string());
+      quoted(&out, bundle_name(r->to_bundle));
       for (const std::string* part : {&r->cardinality, &r->from_field, &r->to_field}) {
         out += ',';
         quoted(&out, *part);
@@ -80,13 +92,12 @@ std::string canonical_schema_text(const DatabaseSchema& schema) {
             [](const IndexDef* a, const IndexDef* b) { return a->name < b->name; });
   for (size_t n = 0; n < idx.size(); ++n) {
     const IndexDef* i = idx[n];
-    const Bundle* b = schema.bundle_by_id(i->bundle_id);
     out += n ? ",[" : "[";
     quoted(&out, i->name);
     out += ",\"";
     out += kind_name(i->kind);
     out += "\",";
-    quoted(&out, b ? b->name : "");
+    quoted(&out, bundle_name(i->bundle_id));
     out += ',';
     out += Json(i->fields).dump();
     out += i->unique ? ",true" : ",false";

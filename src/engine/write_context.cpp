@@ -7,8 +7,7 @@ namespace strata::engine {
 namespace keys = storage::keys;
 
 void WriteContext::finish() {
-  if (copy_)
-    txn_.put(storage::Space::kCatalog, keys::catalog_key(copy_->id), to_json(*copy_).dump());
+  if (copy_) stage_catalog(txn_, base_.get(), *copy_);
   if (next_doc_seq_ != start_doc_seq_) {
     txn_.put(storage::Space::kCatalog, keys::doc_counter_key(base_->id),
              keys::u64_value(next_doc_seq_));

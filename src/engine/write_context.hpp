@@ -79,7 +79,8 @@ class WriteContext {
   uint64_t allocate_doc_seq() { return next_doc_seq_++; }
   uint64_t next_doc_seq() const { return next_doc_seq_; }
 
-  // Stages the catalog record (if the schema changed) and the document counter (if it moved).
+  // Stages the catalog records the schema copy changed against the published schema
+  // (stage_catalog) and the document counter (if it moved).
   void finish();
 
  private:

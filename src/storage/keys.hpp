@@ -6,7 +6,11 @@
 //   --------  -----------------------------------------------  --------------------------------
 //   kMeta     "format_version"                                 u32 BE format version
 //   kMeta     "next_db_id"                                     u32 BE next database id
-//   kCatalog  <db u32> 'S'                                     the database's catalog (JSON)
+//   kCatalog  <db u32> 'S'                                     catalog header (JSON): id, name,
+//                                                              settings, checksum, next ids
+//   kCatalog  <db u32> 'B' <bundle u32>                        one bundle (JSON): its fields and
+//                                                              relationships
+//   kCatalog  <db u32> 'I' <index u32>                         one index definition (JSON)
 //   kCatalog  <db u32> 'N'                                     u64 BE next document sequence
 //   kDocs     <db u32> <bundle u32> <seq u64>                  document (compact JSON object)
 //   kIndex    <db u32> <index u32> <value>... [<seq u64>]      u64 BE doc seq (one per document)
@@ -21,6 +25,9 @@
 // Index entries end with <seq> except in a unique index when every value is non-null: there
 // the key is the values alone (at most one document can hold them), so a uniqueness check is
 // one point read. Every entry's value is the document's seq, so scans never parse keys.
+// The catalog is split per bundle and per index so a schema change rewrites only the records
+// of what it changed (format version 2; version 1 held the whole catalog in the 'S' record).
+// Bundle and index ids grow in creation order, so a prefix scan yields them in that order.
 // A DocumentID is the decimal text of <seq>: per database, monotonic, never reused.
 //
 // Thread-safety: pure functions.
@@ -34,7 +41,7 @@
 
 namespace strata::storage::keys {
 
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;
 inline constexpr std::string_view kFormatVersionKey = "format_version";
 inline constexpr std::string_view kNextDbIdKey = "next_db_id";
 
@@ -74,14 +81,33 @@ inline std::string u64_value(uint64_t v) {
 // <db>: the prefix of every key of a database in kDatabaseSpaces.
 inline std::string database_prefix(uint32_t db) { return u32_value(db); }
 
+// The catalog record tags: the byte after <db> in kCatalog.
+inline constexpr char kCatalogHeaderTag = 'S';
+inline constexpr char kCatalogBundleTag = 'B';
+inline constexpr char kCatalogIndexTag = 'I';
+inline constexpr char kDocCounterTag = 'N';
+
+// The catalog header record.
 inline std::string catalog_key(uint32_t db) {
   std::string k = database_prefix(db);
-  k.push_back('S');
+  k.push_back(kCatalogHeaderTag);
+  return k;
+}
+inline std::string catalog_bundle_key(uint32_t db, uint32_t bundle) {
+  std::string k = database_prefix(db);
+  k.push_back(kCatalogBundleTag);
+  put_u32(&k, bundle);
+  return k;
+}
+inline std::string catalog_index_key(uint32_t db, uint32_t index) {
+  std::string k = database_prefix(db);
+  k.push_back(kCatalogIndexTag);
+  put_u32(&k, index);
   return k;
 }
 inline std::string doc_counter_key(uint32_t db) {
   std::string k = database_prefix(db);
-  k.push_back('N');
+  k.push_back(kDocCounterTag);
   return k;
 }
 

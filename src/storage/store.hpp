@@ -104,7 +104,7 @@ class Txn {
 class Store {
  public:
   // Opens (or creates) the store at options.path. Errors: kStorageError with a message such
-  // as "store at ./data was written by format version 7; this strata reads version 1",
+  // as "store at ./data was written by format version 7; this strata reads version 2",
   // "store at ./data is corrupted: ...", "./data is not a Strata store".
   static Result<std::unique_ptr<Store>> Open(const Options& options);
   ~Store();

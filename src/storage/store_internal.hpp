@@ -21,7 +21,7 @@
 namespace strata::storage {
 
 // The format of the records this build writes and reads (the "format_version" key of kMeta).
-inline constexpr uint32_t kStoreFormatVersion = 1;
+inline constexpr uint32_t kStoreFormatVersion = 2;  // keys.hpp kFormatVersion
 inline constexpr std::string_view kFormatVersionKey = "format_version";
 
 // An open RocksDB instance with one handle per Space (plus any unknown column family that had

@@ -1,10 +1,11 @@
-// Engine-level tests that case files cannot express: reopen after a clean stop, a corrupted
-// or foreign store refused with a clear message, damaged backup files refused with
-// INVALID_BACKUP and nothing created, the write() seam running several commands atomically,
-// the UndoLog seam, and run_script streaming.
+// Engine-level tests that case files cannot express: reopen after a clean stop, the per-bundle
+// catalog records (only changed ones rewritten), a corrupted or foreign store refused with a
+// clear message, damaged backup files refused with INVALID_BACKUP and nothing created, the
+// write() seam running several commands atomically, the UndoLog seam, and run_script streaming.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "engine/engine_fixture.hpp"
@@ -50,6 +51,59 @@ TEST_CASE("reopen after a clean stop shows the same data", "[engine]") {
   auto report = e->check_consistency("db");
   REQUIRE(report.ok());
   CHECK((*report)["ok"].get<bool>());
+}
+
+// The kCatalog records of database `id` (keys without the database prefix).
+std::map<std::string, std::string> catalog_records(engine::Engine& e, uint32_t id) {
+  std::map<std::string, std::string> out;
+  auto it = e.store().scan_prefix(storage::Space::kCatalog, storage::keys::database_prefix(id));
+  for (; it->valid(); it->next()) out[std::string(it->key().substr(4))] = it->value();
+  return out;
+}
+
+TEST_CASE("the catalog is one record per bundle and index, rewritten only when changed",
+          "[engine]") {
+  namespace keys = storage::keys;
+  TempDir dir;
+  engine::DatabaseSchema before;
+  uint32_t id = 0;
+  {
+    auto e = open_engine(dir.path());
+    auto s = e->open_embedded_session();
+    seed(*e, s);
+    must(*e, s, "CREATE BUNDLE \"C\" WITH FIELDS ({\"x\", INT, false, false})");
+    must(*e, s, "CREATE BUNDLE \"D\" WITH FIELDS ({\"y\", INT, false, false})");
+    id = e->read("db")->schema->id;
+    auto sub = [&](const std::string& key) { return key.substr(4); };
+    auto b = catalog_records(*e, id);
+    // Header, counter, bundles B C D (ids 1..3), indexes: B's implicit unique one and its BTREE.
+    CHECK(b.size() == 7);
+    CHECK(b.count(sub(keys::catalog_key(id))));
+    CHECK(b.count(sub(keys::catalog_bundle_key(id, 3))));
+    CHECK(b.count(sub(keys::catalog_index_key(id, 2))));
+    must(*e, s, "UPDATE BUNDLE \"C\" SET NAME = \"C2\"");
+    auto a = catalog_records(*e, id);
+    const std::string renamed = sub(keys::catalog_bundle_key(id, 2));
+    for (const auto& [k, v] : b) {
+      INFO(k);
+      // Only C's record changed: header, counter, other bundles and indexes untouched.
+      CHECK((a[k] == v) == (k != renamed));
+    }
+    must(*e, s, "DROP BUNDLE \"B\"");
+    auto d = catalog_records(*e, id);
+    CHECK(d.size() == 4);  // header, counter, C2, D: B and its indexes are gone
+    CHECK_FALSE(d.count(sub(keys::catalog_bundle_key(id, 1))));
+    CHECK_FALSE(d.count(sub(keys::catalog_index_key(id, 1))));
+    CHECK(d.at(sub(keys::catalog_key(id))) == b.at(sub(keys::catalog_key(id))));
+    must(*e, s, "CREATE INDEX HASH ON BUNDLE \"D\" WITH FIELD \"y\"");
+    before = *e->read("db")->schema;
+  }
+  auto e = open_engine(dir.path());
+  auto after = e->read("db");
+  REQUIRE(after.ok());
+  CHECK(*after->schema == before);
+  REQUIRE(before.bundles.size() == 2);
+  CHECK(before.bundles[0].name == "C2");
 }
 
 TEST_CASE("a corrupted or foreign store is refused with a clear message", "[engine]") {

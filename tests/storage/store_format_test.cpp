@@ -60,7 +60,7 @@ TEST_CASE("store format: a newer format version is refused with a clear message"
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == Code::kStorageError);
   CHECK(r.status().message() ==
-        "store at " + path + " was written by format version 99; this strata reads version 1");
+        "store at " + path + " was written by format version 99; this strata reads version 2");
 }
 
 TEST_CASE("store format: an unreadable format_version record is reported as corruption") {
@@ -119,7 +119,7 @@ TEST_CASE("store format: an empty store whose creation was cut short is complete
   auto store = must_open(path);
   auto v = store->get(Space::kMeta, "format_version");
   REQUIRE(v.ok());
-  CHECK(*v == "1");
+  CHECK(*v == "2");
 }
 
 TEST_CASE("store format: a missing store with create_if_missing=false is an error") {

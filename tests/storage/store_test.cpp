@@ -222,7 +222,7 @@ TEST_CASE("store: data survives close and reopen") {
   CHECK(get(*store, Space::kLedger, "m1") == "applied");
   CHECK(get(*store, Space::kSystem, "u1") == "admin");
   auto v = get(*store, Space::kMeta, "format_version");
-  CHECK(v == "1");
+  CHECK(v == "2");
 }
 
 TEST_CASE("store: spaces are independent") {
