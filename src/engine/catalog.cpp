@@ -148,15 +148,17 @@ void stage_records(storage::Txn& txn, const std::vector<T>* base, const std::vec
 
 }  // namespace
 
+Json field_to_json(const Field& f) {
+  return {{"name", f.name},
+          {"type", parser::type_name(f.type)},
+          {"required", f.required},
+          {"unique", f.unique},
+          {"default", f.default_value}};
+}
+
 Json bundle_to_json(const Bundle& b) {
   Json fields = Json::array();
-  for (const auto& f : b.fields) {
-    fields.push_back({{"name", f.name},
-                      {"type", parser::type_name(f.type)},
-                      {"required", f.required},
-                      {"unique", f.unique},
-                      {"default", f.default_value}});
-  }
+  for (const auto& f : b.fields) fields.push_back(field_to_json(f));
   Json rels = Json::array();
   for (const auto& r : b.relationships) {
     rels.push_back({{"name", r.name},

@@ -107,6 +107,7 @@ void add_implicit_index(DatabaseSchema* schema, const Bundle& bundle, const std:
 
 // The catalog records' JSON (keys.hpp catalog_key, catalog_bundle_key, catalog_index_key).
 Json header_to_json(const DatabaseSchema& schema);  // all but bundles and indexes
+Json field_to_json(const Field& field);  // {"name","type","required","unique","default"}
 Json bundle_to_json(const Bundle& bundle);
 Json index_to_json(const IndexDef& index);
 // Sets the header fields of `schema` from a header record (kStorageError when malformed).

@@ -181,13 +181,7 @@ Status exec_drop_bundle(WriteContext& ctx, const ast::DropBundle& s, Json* respo
   if (ctx.undo()) {
     // The whole definition: fields, relationships (with target names) and indexes.
     Json fields = Json::array();
-    for (const auto& f : bundle.fields) {
-      fields.push_back({{"name", f.name},
-                        {"type", parser::type_name(f.type)},
-                        {"required", f.required},
-                        {"unique", f.unique},
-                        {"default", f.default_value}});
-    }
+    for (const auto& f : bundle.fields) fields.push_back(field_to_json(f));
     Json rels = Json::array();
     for (const auto& r : bundle.relationships) rels.push_back(relationship_json(schema, bundle, r));
     Json idxs = Json::array();

@@ -92,14 +92,6 @@ Status create_implicit_index(WriteContext& ctx, uint32_t bundle_id, const std::s
   return build_index(ctx, schema.indexes.back());
 }
 
-Json field_json(const Field& f) {
-  return {{"name", f.name},
-          {"type", parser::type_name(f.type)},
-          {"required", f.required},
-          {"unique", f.unique},
-          {"default", f.default_value}};
-}
-
 }  // namespace
 
 Status exec_add_field(WriteContext& ctx, uint32_t bundle_id, const ast::AddField& c) {
@@ -142,7 +134,7 @@ Status exec_remove_field(WriteContext& ctx, uint32_t bundle_id, const ast::Remov
                                            "' is used by index '" + idx->name +
                                            "'; drop the index first");
   }
-  if (ctx.undo()) ctx.undo()->schema_dropped("field", b->name, field_json(*f));
+  if (ctx.undo()) ctx.undo()->schema_dropped("field", b->name, field_to_json(*f));
   STRATA_RETURN_IF_ERROR(drop_implicit_index(ctx, bundle_id, c.field));
   Bundle* mb = ctx.mutable_schema().bundle_by_id(bundle_id);
   std::erase_if(mb->fields, [&](const Field& x) { return x.name == c.field; });
