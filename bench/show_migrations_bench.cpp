@@ -8,65 +8,41 @@
 // and runs SHOW MIGRATIONS back to back, one request in flight each. Exit 3 when the server
 // cannot build the ledger (e.g. a build without migrations), printing its answer.
 // bench/show_migrations_bench.sh starts a server and runs it.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cli/wire_client.hpp"
+
 namespace {
 
+// A connection that ends the benchmark (exit 2) when the server cannot be reached or goes away.
 class Connection {
  public:
   explicit Connection(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      std::perror("connect");
+    auto client = strata::cli::WireClient::Connect("127.0.0.1", static_cast<uint16_t>(port));
+    if (!client.ok()) {
+      std::fprintf(stderr, "show_migrations_bench: %s\n", client.status().message().c_str());
       std::exit(2);
     }
-    int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    client_ = std::move(*client);
   }
-  ~Connection() { ::close(fd_); }
 
   // Sends `statement` + EOT and returns its answer line.
   std::string ask(const std::string& statement) {
-    std::string frame = statement + "\x04";
-    for (size_t sent = 0; sent < frame.size();) {
-      ssize_t n = ::send(fd_, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) std::exit(2);
-      sent += static_cast<size_t>(n);
-    }
-    while (true) {
-      size_t nl = buffer_.find('\n');
-      if (nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
-      char chunk[65536];
-      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n <= 0) std::exit(2);
-      buffer_.append(chunk, static_cast<size_t>(n));
-    }
+    auto line = client_->ask(statement);
+    if (!line) std::exit(2);
+    return *line;
   }
 
  private:
-  int fd_;
-  std::string buffer_;
+  std::unique_ptr<strata::cli::WireClient> client_;
 };
 
 bool ok(const std::string& line) { return line.find("\"success\":true") != std::string::npos; }

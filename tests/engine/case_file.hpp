@@ -2,6 +2,7 @@
 // Case files (tests/cases/*.test, format in tests/cases/README.md): parsing and matching,
 // shared by the embedded case runner (case_runner_test.cpp) and the server's wire replay.
 //
+//   - load_case_file(path): reads a file and parses it (below);
 //   - parse_case_file(text): the blocks of a file: statements with their expected response,
 //     and directives (`@session NAME [admin|migrator|reader]`, `@reopen`).
 //   - substitute(text, captures): replaces $NAME by the value captured under NAME.
@@ -9,6 +10,8 @@
 //     $absent / $capture:NAME.
 // Thread-safety: pure functions, plus the caller's Captures map.
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -77,6 +80,20 @@ inline bool parse_case_file(const std::string& text, std::vector<CaseBlock>* blo
     blocks->push_back(b);
   }
   return true;
+}
+
+// Reads and parses the case file at `path`. Returns false and sets *error when it cannot be
+// read or is malformed.
+inline bool load_case_file(const std::filesystem::path& path, std::vector<CaseBlock>* blocks,
+                           std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "cannot read " + path.string();
+    return false;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_case_file(ss.str(), blocks, error);
 }
 
 // Replaces every $NAME (letters, digits, '_') that names a capture by its value.

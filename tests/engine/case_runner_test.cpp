@@ -21,13 +21,10 @@ ast::Role role_from(const std::string& name) {
 }
 
 void run_case_file(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream ss;
-  ss << in.rdbuf();
   std::vector<CaseBlock> blocks;
   std::string error;
-  INFO("case file " << file.filename().string());
-  REQUIRE(parse_case_file(ss.str(), &blocks, &error));
+  INFO("case file " << file.filename().string() << ": " << error);
+  REQUIRE(load_case_file(file, &blocks, &error));
   TempDir dir;
   auto engine = open_engine(dir.path());
   std::map<std::string, engine::Session> sessions;

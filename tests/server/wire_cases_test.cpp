@@ -116,13 +116,10 @@ class WireReplay {
 };
 
 void replay(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream ss;
-  ss << in.rdbuf();
   std::vector<CaseBlock> blocks;
   std::string error;
-  INFO("case file " << file.filename().string());
-  REQUIRE(strata::testing::parse_case_file(ss.str(), &blocks, &error));
+  INFO("case file " << file.filename().string() << ": " << error);
+  REQUIRE(strata::testing::load_case_file(file, &blocks, &error));
   TempDir dir;
   WireReplay wire(dir);
   Captures captures;
