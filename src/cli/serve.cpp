@@ -148,17 +148,21 @@ int run_serve(const ServeOptions& o) {
       return kExitProblems;
     }
   }
-  server::EngineHandler handler(**engine, options.auth);
-  server::Server server(options, handler);
-  if (Status status = server.start(); !status.ok()) {
-    spdlog::error("cannot start the server: {}", status.message());
-    return kExitProblems;
-  }
-  if (!server.wait()) {
-    // Statements still run on workers: leave without tearing the engine down under them.
-    // Every answered statement is already durable; RocksDB recovers the rest at next open.
-    spdlog::default_logger()->flush();
-    std::_Exit(kExitOk);
+  {
+    // The server goes before the engine: tearing down its io_context destroys the last
+    // connection coroutines, whose sessions still close themselves through the engine.
+    server::EngineHandler handler(**engine, options.auth);
+    server::Server server(options, handler);
+    if (Status status = server.start(); !status.ok()) {
+      spdlog::error("cannot start the server: {}", status.message());
+      return kExitProblems;
+    }
+    if (!server.wait()) {
+      // Statements still run on workers: leave without tearing the engine down under them.
+      // Every answered statement is already durable; RocksDB recovers the rest at next open.
+      spdlog::default_logger()->flush();
+      std::_Exit(kExitOk);
+    }
   }
   engine->reset();
   spdlog::info("storage closed");

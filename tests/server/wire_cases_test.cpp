@@ -45,6 +45,7 @@ class WireReplay {
     connections_.clear();
     server_->signal(SIGTERM);
     REQUIRE(server_->exited(std::chrono::seconds(20)));
+    INFO("exit status " << server_->exit_code().value_or(-1) << "; server log:\n" << server_->log());
     REQUIRE(server_->exit_code() == 0);
     start();
   }
