@@ -111,19 +111,29 @@ std::unique_ptr<Txn> Store::begin() const {
 Status Store::commit(Txn& txn, bool sync) {
   Txn::Impl& t = *txn.impl_;
   const DbHandle& h = *impl_->handle;
-  if (!t.deferred.ok()) return t.deferred;
-  if (t.batch.GetWriteBatch()->Count() > 0) {
+  if (t.writes.count() > 0) {
+    // One batch, every Space in key order: RocksDB's memtable inserts sorted keys cheaply.
+    rocksdb::WriteBatch batch(t.writes.bytes() + 64);
+    for (int i = 0; i < kSpaceCount; ++i) {
+      const Space space = static_cast<Space>(i);
+      rocksdb::ColumnFamilyHandle* cf = h.cf(space);
+      for (WriteSet::Slot slot : t.writes.sorted(space)) {
+        const WriteSet::Entry e = t.writes.entry(space, slot);
+        rocksdb::Status s = e.value ? batch.Put(cf, e.key, *e.value) : batch.Delete(cf, e.key);
+        if (!s.ok()) return storage_error(h, s);
+      }
+    }
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     rocksdb::Status s;
     try {
-      s = h.db->Write(wo, t.batch.GetWriteBatch());
+      s = h.db->Write(wo, &batch);
     } catch (const std::exception& e) {
       return Status(Code::kStorageError, "store at " + h.path + ": write failed: " + e.what());
     }
     if (!s.ok()) return storage_error(h, s);
   }
-  t.batch.Clear();
+  t.writes.clear();
   t.snapshot = snapshot();
   return Status::Ok();
 }

@@ -8,7 +8,6 @@
 
 #include <rocksdb/comparator.h>
 #include <rocksdb/db.h>
-#include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <array>
 #include <memory>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "storage/store.hpp"
+#include "storage/write_set.hpp"
 
 namespace strata::storage {
 
@@ -65,14 +65,11 @@ struct Store::Impl {
 // A Txn's state: its writes, indexed for read-your-writes, and the snapshot it reads on.
 struct Txn::Impl {
   Impl(std::shared_ptr<DbHandle> h, std::shared_ptr<const Snapshot> s)
-      : handle(std::move(h)),
-        snapshot(std::move(s)),
-        batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+      : handle(std::move(h)), snapshot(std::move(s)) {}
 
   std::shared_ptr<DbHandle> handle;
   std::shared_ptr<const Snapshot> snapshot;
-  rocksdb::WriteBatchWithIndex batch;
-  Status deferred;  // the first failed put/del, reported by Store::commit
+  WriteSet writes;
 };
 
 // Builds the read options of a scan or get: `snapshot` may be null (latest state).

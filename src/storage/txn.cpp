@@ -1,22 +1,120 @@
-// Txn: a WriteBatchWithIndex read on top of a snapshot (read-your-writes), STYLE §10.
+// Txn: a WriteSet read on top of a snapshot (read-your-writes), STYLE §10.
 
 #include <rocksdb/db.h>
-#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <algorithm>
 
 #include "storage/store.hpp"
 #include "storage/store_internal.hpp"
 
 namespace strata::storage {
 
+namespace {
+
+// Merges a Txn's written keys of one Space over a snapshot iterator of the same range. A key
+// the Txn wrote hides the store's; a key it deleted is skipped. The written keys are read
+// through their sorted list by index; when a nested scan rebuilds that list (its generation
+// changes) the position is found again from the last key returned, so the order holds.
+class TxnIterator final : public Iterator {
+ public:
+  TxnIterator(WriteSet& writes, Space space, std::string_view begin, std::string_view end,
+              std::unique_ptr<Iterator> base)
+      : writes_(writes), space_(space), end_(end), base_(std::move(base)) {
+    const auto& sorted = writes_.sorted(space_);
+    generation_ = writes_.generation(space_);
+    pos_ = static_cast<size_t>(
+        std::lower_bound(sorted.begin(), sorted.end(), begin,
+                         [this](WriteSet::Slot k, std::string_view b) { return key(k) < b; }) -
+        sorted.begin());
+    settle();
+  }
+
+  bool valid() const override { return valid_; }
+
+  void next() override {
+    if (!valid_) return;
+    if (!on_write_) base_->next();
+    if (writes_.generation(space_) != generation_) {
+      const auto& sorted = writes_.sorted_view(space_);
+      generation_ = writes_.generation(space_);
+      pos_ = static_cast<size_t>(
+          std::upper_bound(sorted.begin(), sorted.end(), current_,
+                           [this](const std::string& c, WriteSet::Slot k) { return c < key(k); }) -
+          sorted.begin());
+    } else if (on_write_) {
+      ++pos_;
+    }
+    settle();
+  }
+
+  std::string_view key() const override { return current_; }
+  std::string_view value() const override {
+    return on_write_ ? *writes_.entry(space_, slot_).value : base_->value();
+  }
+  Status status() const override { return base_->status(); }
+
+ private:
+  std::string_view key(WriteSet::Slot slot) const { return writes_.entry(space_, slot).key; }
+
+  // Stands on the smaller of the next written key and the next stored key (a written key
+  // hides the stored one; a deleted one hides both).
+  void settle() {
+    const auto& sorted = writes_.sorted_view(space_);
+    for (;;) {
+      std::optional<WriteSet::Entry> written;
+      if (pos_ < sorted.size()) {
+        written = writes_.entry(space_, sorted[pos_]);
+        if (!end_.empty() && written->key >= end_) written.reset();
+      }
+      const bool base_valid = base_->valid();
+      if (!written && !base_valid) {
+        valid_ = false;
+        return;
+      }
+      if (written && (!base_valid || written->key <= base_->key())) {
+        if (base_valid && written->key == base_->key()) base_->next();
+        if (!written->value) {  // deleted in this Txn
+          ++pos_;
+          continue;
+        }
+        current_ = written->key;
+        slot_ = sorted[pos_];
+        on_write_ = true;
+      } else {
+        current_ = base_->key();
+        on_write_ = false;
+      }
+      valid_ = true;
+      return;
+    }
+  }
+
+  WriteSet& writes_;
+  Space space_;
+  std::string end_;
+  std::unique_ptr<Iterator> base_;
+  uint64_t generation_ = 0;
+  size_t pos_ = 0;          // next unvisited index in the sorted written keys
+  std::string current_;     // the key stood on
+  WriteSet::Slot slot_ = 0;  // its slot, when on a written key
+  bool on_write_ = false;   // current_ comes from the written keys
+  bool valid_ = false;
+};
+
+}  // namespace
+
 Txn::Txn(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Txn::~Txn() = default;
 
 Result<std::optional<std::string>> Txn::get(Space space, std::string_view key) const {
   Impl& t = *impl_;
+  if (auto written = t.writes.find(space, key)) {
+    if (!written->value) return std::optional<std::string>();
+    return std::optional<std::string>(*written->value);
+  }
   const DbHandle& h = *t.handle;
   rocksdb::PinnableSlice value;
-  rocksdb::Status s =
-      t.batch.GetFromBatchAndDB(h.db, read_options(t.snapshot.get()), h.cf(space), key, &value);
+  rocksdb::Status s = h.db->Get(read_options(t.snapshot.get()), h.cf(space), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return storage_error(h, s);
   return std::optional<std::string>(value.ToString());
@@ -27,11 +125,11 @@ std::unique_ptr<Iterator> Txn::scan(Space space, std::string_view begin,
   Impl& t = *impl_;
   rocksdb::DB* db = t.handle->db;
   rocksdb::ColumnFamilyHandle* cf = t.handle->cf(space);
-  rocksdb::WriteBatchWithIndex* batch = &t.batch;
-  return std::make_unique<RangeIterator>(
-      t.handle, t.snapshot, begin, end, [&](rocksdb::ReadOptions& ro) {
-        return batch->NewIteratorWithBase(cf, db->NewIterator(ro, cf), &ro);
-      });
+  auto base = std::make_unique<RangeIterator>(
+      t.handle, t.snapshot, begin, end,
+      [&](rocksdb::ReadOptions& ro) { return db->NewIterator(ro, cf); });
+  if (t.writes.empty(space)) return base;
+  return std::make_unique<TxnIterator>(t.writes, space, begin, end, std::move(base));
 }
 
 std::unique_ptr<Iterator> Txn::scan_prefix(Space space, std::string_view prefix) const {
@@ -39,17 +137,13 @@ std::unique_ptr<Iterator> Txn::scan_prefix(Space space, std::string_view prefix)
 }
 
 void Txn::put(Space space, std::string_view key, std::string_view value) {
-  rocksdb::Status s = impl_->batch.Put(impl_->handle->cf(space), key, value);
-  if (!s.ok() && impl_->deferred.ok()) impl_->deferred = storage_error(*impl_->handle, s);
+  impl_->writes.put(space, key, value);
 }
 
-void Txn::del(Space space, std::string_view key) {
-  rocksdb::Status s = impl_->batch.Delete(impl_->handle->cf(space), key);
-  if (!s.ok() && impl_->deferred.ok()) impl_->deferred = storage_error(*impl_->handle, s);
-}
+void Txn::del(Space space, std::string_view key) { impl_->writes.del(space, key); }
 
-size_t Txn::count() const { return impl_->batch.GetWriteBatch()->Count(); }
+size_t Txn::count() const { return impl_->writes.count(); }
 
-size_t Txn::bytes() const { return impl_->batch.GetWriteBatch()->GetDataSize(); }
+size_t Txn::bytes() const { return impl_->writes.bytes(); }
 
 }  // namespace strata::storage

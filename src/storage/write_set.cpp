@@ -1,0 +1,149 @@
+// WriteSet: a Txn's pending writes in an arena, hashed for point access, sorted on demand.
+
+#include "storage/write_set.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+
+namespace strata::storage {
+
+namespace {
+
+constexpr size_t kBlockBytes = 1u << 20;
+constexpr uint32_t kTombstone = UINT32_MAX;
+constexpr size_t kHeader = 2 * sizeof(uint32_t);  // key length, value length (or kTombstone)
+
+uint64_t hash_of(std::string_view key) { return std::hash<std::string_view>{}(key); }
+uint32_t tag_of(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
+
+}  // namespace
+
+// Record layout: u32 key length, u32 value length or kTombstone, key bytes, value bytes.
+std::string_view WriteSet::key_of(const char* record) {
+  uint32_t key_size;
+  std::memcpy(&key_size, record, sizeof key_size);
+  return {record + kHeader, key_size};
+}
+
+WriteSet::Entry WriteSet::decode(const char* record) {
+  uint32_t key_size, value_size;
+  std::memcpy(&key_size, record, sizeof key_size);
+  std::memcpy(&value_size, record + sizeof key_size, sizeof value_size);
+  Entry e{{record + kHeader, key_size}, std::nullopt};
+  if (value_size != kTombstone) e.value.emplace(record + kHeader + key_size, value_size);
+  return e;
+}
+
+const char* WriteSet::append(std::string_view key, std::optional<std::string_view> value) {
+  const size_t value_size = value ? value->size() : 0;
+  const size_t need = (kHeader + key.size() + value_size + 7) & ~size_t{7};
+  if (need > room_) {
+    const size_t block = std::max(kBlockBytes, need);
+    blocks_.push_back(std::make_unique<char[]>(block));
+    cursor_ = blocks_.back().get();
+    room_ = block;
+  }
+  char* record = cursor_;
+  const auto key_size = static_cast<uint32_t>(key.size());
+  const uint32_t value_tag = value ? static_cast<uint32_t>(value_size) : kTombstone;
+  std::memcpy(record, &key_size, sizeof key_size);
+  std::memcpy(record + sizeof key_size, &value_tag, sizeof value_tag);
+  std::memcpy(record + kHeader, key.data(), key.size());
+  if (value_size > 0) std::memcpy(record + kHeader + key.size(), value->data(), value_size);
+  cursor_ += need;
+  room_ -= need;
+  return record;
+}
+
+size_t WriteSet::probe(const PerSpace& s, std::string_view key, uint64_t hash) const {
+  const size_t mask = s.table.size() - 1;
+  const uint32_t tag = tag_of(hash);
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const uint64_t cell = s.table[i];
+    if (cell == 0) return i;
+    if (static_cast<uint32_t>(cell >> 32) == tag &&
+        key_of(s.latest[static_cast<uint32_t>(cell) - 1]) == key) {
+      return i;
+    }
+  }
+}
+
+void WriteSet::grow(PerSpace& s) {
+  std::vector<uint64_t> old;
+  old.swap(s.table);
+  s.table.assign(old.empty() ? 1024 : old.size() * 2, 0);
+  const size_t mask = s.table.size() - 1;
+  for (uint64_t cell : old) {
+    if (cell == 0) continue;
+    size_t i = hash_of(key_of(s.latest[static_cast<uint32_t>(cell) - 1])) & mask;
+    while (s.table[i] != 0) i = (i + 1) & mask;
+    s.table[i] = cell;
+  }
+}
+
+std::optional<WriteSet::Entry> WriteSet::find(Space space, std::string_view key) const {
+  const PerSpace& s = spaces_[index(space)];
+  if (s.latest.empty()) return std::nullopt;
+  const uint64_t cell = s.table[probe(s, key, hash_of(key))];
+  if (cell == 0) return std::nullopt;
+  return decode(s.latest[static_cast<uint32_t>(cell) - 1]);
+}
+
+void WriteSet::write(Space space, std::string_view key, std::optional<std::string_view> value) {
+  PerSpace& s = spaces_[index(space)];
+  ++count_;
+  bytes_ += kHeader + key.size() + (value ? value->size() : 0);
+  if ((s.latest.size() + 1) * 2 > s.table.size()) grow(s);  // load factor at most 1/2
+  const uint64_t hash = hash_of(key);
+  const size_t at = probe(s, key, hash);
+  const char* record = append(key, value);
+  if (s.table[at] != 0) {
+    s.latest[static_cast<uint32_t>(s.table[at]) - 1] = record;
+    return;
+  }
+  const auto slot = static_cast<Slot>(s.latest.size());
+  s.latest.push_back(record);
+  s.table[at] = (static_cast<uint64_t>(tag_of(hash)) << 32) | (slot + 1);
+  s.pending.push_back(slot);
+}
+
+void WriteSet::put(Space space, std::string_view key, std::string_view value) {
+  write(space, key, value);
+}
+
+void WriteSet::del(Space space, std::string_view key) { write(space, key, std::nullopt); }
+
+const std::vector<WriteSet::Slot>& WriteSet::sorted(Space space) {
+  PerSpace& s = spaces_[index(space)];
+  if (s.pending.empty()) return s.sorted;
+  auto less = [&s](Slot a, Slot b) { return key_of(s.latest[a]) < key_of(s.latest[b]); };
+  std::sort(s.pending.begin(), s.pending.end(), less);
+  if (s.sorted.empty()) {
+    s.sorted.swap(s.pending);
+  } else {
+    const auto middle = static_cast<ptrdiff_t>(s.sorted.size());
+    s.sorted.insert(s.sorted.end(), s.pending.begin(), s.pending.end());
+    std::inplace_merge(s.sorted.begin(), s.sorted.begin() + middle, s.sorted.end(), less);
+    s.pending.clear();
+  }
+  ++s.generation;
+  return s.sorted;
+}
+
+void WriteSet::clear() {
+  for (PerSpace& s : spaces_) {
+    s.latest.clear();
+    s.table.clear();
+    s.sorted.clear();
+    s.pending.clear();
+    ++s.generation;
+  }
+  blocks_.clear();
+  cursor_ = nullptr;
+  room_ = 0;
+  count_ = 0;
+  bytes_ = 0;
+}
+
+}  // namespace strata::storage

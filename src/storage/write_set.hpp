@@ -1,0 +1,83 @@
+#pragma once
+// Private to src/storage: the pending writes of one Txn, per Space (STYLE §10).
+//
+// A migration's Txn can hold millions of writes (W1: 100,000 documents, ~5 keys each), so the
+// structure is chosen for that case:
+//   - every write is appended to an arena as one record (key, value or tombstone); nothing is
+//     allocated per write beyond the arena's 1 MiB blocks;
+//   - each Space has an open-addressing hash table from key to the key's latest record, so
+//     put/del/find cost one probe, not an ordered insert;
+//   - the ordered view a scan needs is built lazily: keys first written since the last scan
+//     wait in a "pending" list and are merged into the sorted list (sort the new ones, one
+//     linear merge) only when a scan of that Space asks for it;
+//   - commit walks every Space in key order, so RocksDB's memtable receives sorted inserts.
+// A rewritten key gets a new record (the old one stays in the arena until clear()); records
+// never move, so views into them stay valid until clear().
+//
+// Thread-safety: none; a WriteSet belongs to its Txn's thread.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/store.hpp"
+
+namespace strata::storage {
+
+class WriteSet {
+ public:
+  // A key's latest write: its value, or deleted in this Txn.
+  struct Entry {
+    std::string_view key;
+    std::optional<std::string_view> value;  // nullopt: deleted
+  };
+  using Slot = uint32_t;  // a key's number within its Space, stable until clear()
+
+  // The latest write of `key` in `space`, or nullopt when this Txn did not write it.
+  std::optional<Entry> find(Space space, std::string_view key) const;
+  void put(Space space, std::string_view key, std::string_view value);
+  void del(Space space, std::string_view key);
+
+  // Every written key of `space` in byte order (pending keys merged in first). Calling it may
+  // rebuild the list; generation(space) then changes, so holders of an index re-seek.
+  const std::vector<Slot>& sorted(Space space);
+  // The sorted list as of the last sorted() call, without merging pending keys.
+  const std::vector<Slot>& sorted_view(Space space) const { return spaces_[index(space)].sorted; }
+  uint64_t generation(Space space) const { return spaces_[index(space)].generation; }
+  Entry entry(Space space, Slot slot) const { return decode(spaces_[index(space)].latest[slot]); }
+
+  size_t count() const { return count_; }
+  size_t bytes() const { return bytes_; }
+  bool empty(Space space) const { return spaces_[index(space)].latest.empty(); }
+  void clear();
+
+ private:
+  struct PerSpace {
+    std::vector<const char*> latest;  // per slot: its latest record
+    std::vector<uint64_t> table;      // open addressing: (hash high 32 bits << 32) | slot + 1
+    std::vector<Slot> sorted;         // slots in key order, as of the last sorted()
+    std::vector<Slot> pending;        // slots added since, in write order
+    uint64_t generation = 0;
+  };
+  static size_t index(Space s) { return static_cast<size_t>(s); }
+  static Entry decode(const char* record);
+  static std::string_view key_of(const char* record);
+  // The table position holding `key`, or the empty position where it would go.
+  size_t probe(const PerSpace& s, std::string_view key, uint64_t hash) const;
+  void grow(PerSpace& s);
+  const char* append(std::string_view key, std::optional<std::string_view> value);
+  void write(Space space, std::string_view key, std::optional<std::string_view> value);
+
+  std::array<PerSpace, kSpaceCount> spaces_;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* cursor_ = nullptr;  // free room in the last block
+  size_t room_ = 0;
+  size_t count_ = 0;
+  size_t bytes_ = 0;
+};
+
+}  // namespace strata::storage
