@@ -1,6 +1,7 @@
 #include "engine/validate/validator.hpp"
 
 #include "engine/executors.hpp"
+#include "engine/validate/command_stream.hpp"
 #include "engine/validate/phases.hpp"
 #include "engine/validate/simulated_adds.hpp"
 #include "parser/canonical.hpp"
@@ -126,9 +127,11 @@ Outcome run(const Request& req, WriteContext& ctx) {
   bool desynced = false;  // an executed command failed: the context no longer follows the overlay
   SimulatedAdds adds;     // VALIDATE only: documents added to bundles the simulation created
 
+  CommandStream stream(req.commands->up);
   for (size_t i = 1; i <= req.commands->up.size(); ++i) {
-    std::optional<ast::Statement> parsed;
-    auto syntax = check_syntax(req.commands->up[i - 1], i, &parsed);
+    ParsedCommand command = stream.next(i);
+    const std::vector<Finding>& syntax = command.syntax;
+    std::optional<ast::Statement>& parsed = command.statement;
     c.add_all(0, "error", syntax);
     if (!parsed) continue;
     if (auto* d = std::get_if<ast::DropBundle>(&*parsed); d && d->force) {
