@@ -108,20 +108,41 @@ std::unique_ptr<Txn> Store::begin() const {
   return std::unique_ptr<Txn>(new Txn(std::move(impl)));
 }
 
+namespace {
+
+// Above this many bytes of writes, a commit drains the write set in write order (freeing it
+// as the batch fills) rather than sorting it: the memory of a huge migration is not doubled.
+constexpr size_t kSortedCommitBytes = 64u << 20;
+
+}  // namespace
+
 Status Store::commit(Txn& txn, bool sync) {
   Txn::Impl& t = *txn.impl_;
   const DbHandle& h = *impl_->handle;
   if (t.writes.count() > 0) {
-    // One batch, every Space in key order: RocksDB's memtable inserts sorted keys cheaply.
-    rocksdb::WriteBatch batch(t.writes.bytes() + 64);
-    for (int i = 0; i < kSpaceCount; ++i) {
-      const Space space = static_cast<Space>(i);
+    // Room for every record plus its tag and length prefixes: the batch never reallocates.
+    rocksdb::WriteBatch batch(t.writes.bytes() + 16 * t.writes.count() + 64);
+    auto add = [&](Space space, const WriteSet::Entry& e) -> Status {
       rocksdb::ColumnFamilyHandle* cf = h.cf(space);
-      for (WriteSet::Slot slot : t.writes.sorted(space)) {
-        const WriteSet::Entry e = t.writes.entry(space, slot);
-        rocksdb::Status s = e.value ? batch.Put(cf, e.key, *e.value) : batch.Delete(cf, e.key);
-        if (!s.ok()) return storage_error(h, s);
+      rocksdb::Status s = e.value ? batch.Put(cf, e.key, *e.value) : batch.Delete(cf, e.key);
+      return s.ok() ? Status::Ok() : storage_error(h, s);
+    };
+    Status built;
+    if (t.writes.bytes() > kSortedCommitBytes) {
+      built = t.writes.drain(add);
+    } else {
+      // Every Space in key order: RocksDB's memtable inserts sorted keys cheaply.
+      for (int i = 0; i < kSpaceCount && built.ok(); ++i) {
+        const Space space = static_cast<Space>(i);
+        for (WriteSet::Slot slot : t.writes.sorted(space)) {
+          built = add(space, t.writes.entry(space, slot));
+          if (!built.ok()) break;
+        }
       }
+    }
+    if (!built.ok()) {
+      t.writes.clear();
+      return built;
     }
     rocksdb::WriteOptions wo;
     wo.sync = sync;
@@ -129,9 +150,13 @@ Status Store::commit(Txn& txn, bool sync) {
     try {
       s = h.db->Write(wo, &batch);
     } catch (const std::exception& e) {
+      t.writes.clear();
       return Status(Code::kStorageError, "store at " + h.path + ": write failed: " + e.what());
     }
-    if (!s.ok()) return storage_error(h, s);
+    if (!s.ok()) {
+      t.writes.clear();
+      return storage_error(h, s);
+    }
   }
   t.writes.clear();
   t.snapshot = snapshot();

@@ -125,7 +125,8 @@ class Store {
   std::unique_ptr<Txn> begin() const;
   // Writes every put/delete of `txn` as one atomic batch; with `sync`, durable on return
   // (fsync of the WAL). The txn is emptied and may be reused (it then reads the new state).
-  // On error (kStorageError) nothing was written and the txn is left as it was.
+  // On error (kStorageError) nothing was written and the txn's writes are dropped (it is
+  // empty, as after a commit, but still reads its old snapshot).
   // REQUIRES: `txn` was begun on this Store.
   Status commit(Txn& txn, bool sync);
 

@@ -12,14 +12,20 @@ namespace {
 
 constexpr size_t kBlockBytes = 1u << 20;
 constexpr uint32_t kTombstone = UINT32_MAX;
-constexpr size_t kHeader = 2 * sizeof(uint32_t);  // key length, value length (or kTombstone)
+// Record layout: u32 key length, u32 value length or kTombstone, u8 space, u8 live (0 once a
+// later write of the key supersedes it), 2 bytes padding, key bytes, value bytes; records
+// start at multiples of 8.
+constexpr size_t kHeader = 12;
+constexpr size_t kSpaceAt = 8;
+constexpr size_t kLiveAt = 9;
+
+size_t padded(size_t n) { return (n + 7) & ~size_t{7}; }
 
 uint64_t hash_of(std::string_view key) { return std::hash<std::string_view>{}(key); }
 uint32_t tag_of(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
 
 }  // namespace
 
-// Record layout: u32 key length, u32 value length or kTombstone, key bytes, value bytes.
 std::string_view WriteSet::key_of(const char* record) {
   uint32_t key_size;
   std::memcpy(&key_size, record, sizeof key_size);
@@ -35,16 +41,29 @@ WriteSet::Entry WriteSet::decode(const char* record) {
   return e;
 }
 
-const char* WriteSet::append(std::string_view key, std::optional<std::string_view> value) {
+size_t WriteSet::record_size(const char* record) {
+  const Entry e = decode(record);
+  return padded(kHeader + e.key.size() + (e.value ? e.value->size() : 0));
+}
+
+Space WriteSet::space_of(const char* record) { return static_cast<Space>(record[kSpaceAt]); }
+
+bool WriteSet::live(const char* record) { return record[kLiveAt] != 0; }
+
+char* WriteSet::append(Space space, std::string_view key,
+                             std::optional<std::string_view> value) {
   const size_t value_size = value ? value->size() : 0;
-  const size_t need = (kHeader + key.size() + value_size + 7) & ~size_t{7};
+  const size_t need = padded(kHeader + key.size() + value_size);
   if (need > room_) {
-    const size_t block = std::max(kBlockBytes, need);
-    blocks_.push_back(std::make_unique<char[]>(block));
-    cursor_ = blocks_.back().get();
-    room_ = block;
+    const size_t size = std::max(kBlockBytes, need);
+    blocks_.push_back(Block{std::make_unique<char[]>(size), 0});
+    cursor_ = blocks_.back().bytes.get();
+    room_ = size;
   }
   char* record = cursor_;
+  record[kSpaceAt] = static_cast<char>(space);
+  record[kLiveAt] = 1;
+  record[kLiveAt + 1] = record[kLiveAt + 2] = 0;
   const auto key_size = static_cast<uint32_t>(key.size());
   const uint32_t value_tag = value ? static_cast<uint32_t>(value_size) : kTombstone;
   std::memcpy(record, &key_size, sizeof key_size);
@@ -53,6 +72,7 @@ const char* WriteSet::append(std::string_view key, std::optional<std::string_vie
   if (value_size > 0) std::memcpy(record + kHeader + key.size(), value->data(), value_size);
   cursor_ += need;
   room_ -= need;
+  blocks_.back().used += need;
   return record;
 }
 
@@ -97,9 +117,11 @@ void WriteSet::write(Space space, std::string_view key, std::optional<std::strin
   if ((s.latest.size() + 1) * 2 > s.table.size()) grow(s);  // load factor at most 1/2
   const uint64_t hash = hash_of(key);
   const size_t at = probe(s, key, hash);
-  const char* record = append(key, value);
+  char* record = append(space, key, value);
   if (s.table[at] != 0) {
-    s.latest[static_cast<uint32_t>(s.table[at]) - 1] = record;
+    char*& latest = s.latest[static_cast<uint32_t>(s.table[at]) - 1];
+    latest[kLiveAt] = 0;  // superseded: drain() skips it
+    latest = record;
     return;
   }
   const auto slot = static_cast<Slot>(s.latest.size());

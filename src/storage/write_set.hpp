@@ -10,9 +10,12 @@
 //   - the ordered view a scan needs is built lazily: keys first written since the last scan
 //     wait in a "pending" list and are merged into the sorted list (sort the new ones, one
 //     linear merge) only when a scan of that Space asks for it;
-//   - commit walks every Space in key order, so RocksDB's memtable receives sorted inserts.
-// A rewritten key gets a new record (the old one stays in the arena until clear()); records
-// never move, so views into them stay valid until clear().
+//   - commit walks every Space in key order, so RocksDB's memtable receives sorted inserts;
+//     a very large write set is instead drained in write order, each arena block freed as soon
+//     as its records are in the batch, so the writes are not held twice (SPEC §9: peak memory
+//     of a 1,000,000-document migration).
+// A rewritten key gets a new record and the old one is marked superseded (it stays in the
+// arena until clear()); records never move, so views into them stay valid until clear().
 //
 // Thread-safety: none; a WriteSet belongs to its Txn's thread.
 
@@ -50,6 +53,11 @@ class WriteSet {
   uint64_t generation(Space space) const { return spaces_[index(space)].generation; }
   Entry entry(Space space, Slot slot) const { return decode(spaces_[index(space)].latest[slot]); }
 
+  // Hands every key's latest write to `fn(space, entry)` in write order, freeing the arena as
+  // it goes; the WriteSet is empty afterwards. Stops at the first non-ok status fn returns.
+  template <typename Fn>
+  Status drain(Fn&& fn);
+
   size_t count() const { return count_; }
   size_t bytes() const { return bytes_; }
   bool empty(Space space) const { return spaces_[index(space)].latest.empty(); }
@@ -57,7 +65,7 @@ class WriteSet {
 
  private:
   struct PerSpace {
-    std::vector<const char*> latest;  // per slot: its latest record
+    std::vector<char*> latest;  // per slot: its latest record
     std::vector<uint64_t> table;      // open addressing: (hash high 32 bits << 32) | slot + 1
     std::vector<Slot> sorted;         // slots in key order, as of the last sorted()
     std::vector<Slot> pending;        // slots added since, in write order
@@ -69,15 +77,39 @@ class WriteSet {
   // The table position holding `key`, or the empty position where it would go.
   size_t probe(const PerSpace& s, std::string_view key, uint64_t hash) const;
   void grow(PerSpace& s);
-  const char* append(std::string_view key, std::optional<std::string_view> value);
+  char* append(Space space, std::string_view key, std::optional<std::string_view> value);
   void write(Space space, std::string_view key, std::optional<std::string_view> value);
 
   std::array<PerSpace, kSpaceCount> spaces_;
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  struct Block {
+    std::unique_ptr<char[]> bytes;
+    size_t used = 0;
+  };
+  static size_t record_size(const char* record);
+  static Space space_of(const char* record);
+  static bool live(const char* record);
+
+  std::vector<Block> blocks_;
   char* cursor_ = nullptr;  // free room in the last block
   size_t room_ = 0;
   size_t count_ = 0;
   size_t bytes_ = 0;
 };
+
+template <typename Fn>
+Status WriteSet::drain(Fn&& fn) {
+  Status status;
+  for (Block& block : blocks_) {
+    for (size_t at = 0; status.ok() && at < block.used;) {
+      const char* record = block.bytes.get() + at;
+      if (live(record)) status = fn(space_of(record), decode(record));
+      at += record_size(record);
+    }
+    block.bytes.reset();
+    if (!status.ok()) break;
+  }
+  clear();
+  return status;
+}
 
 }  // namespace strata::storage

@@ -305,3 +305,37 @@ TEST_CASE("store: a txn may rewrite the key its scan stands on, then move on") {
 
 }  // namespace
 }  // namespace strata::storage
+
+namespace strata::storage {
+namespace {
+
+// Past 64 MiB of writes a commit drains the write set in write order instead of sorting it:
+// rewritten and deleted keys must still end up as their last write said.
+TEST_CASE("store: a txn over 64 MiB commits its last write of every key") {
+  TempDir dir;
+  auto store = open_store(dir.sub("db"));
+  put_commit(*store, Space::kDocs, "gone", "old");
+  put_commit(*store, Space::kDocs, "kept", "old");
+  auto txn = store->begin();
+  const std::string big(1u << 20, 'x');
+  for (int i = 0; i < 70; ++i) txn->put(Space::kDocs, "big" + std::to_string(i), big);
+  txn->put(Space::kIndex, "k", "first");
+  txn->del(Space::kDocs, "gone");
+  txn->put(Space::kDocs, "kept", "new");
+  txn->put(Space::kIndex, "k", "second");
+  txn->put(Space::kDocs, "big7", "small");
+  txn->del(Space::kDocs, "big9");
+  REQUIRE(txn->bytes() > (64u << 20));
+  REQUIRE(store->commit(*txn, true).ok());
+  CHECK(txn->empty());
+  CHECK_FALSE(get(*store, Space::kDocs, "gone"));
+  CHECK(get(*store, Space::kDocs, "kept") == "new");
+  CHECK(get(*store, Space::kIndex, "k") == "second");
+  CHECK(get(*store, Space::kDocs, "big7") == "small");
+  CHECK_FALSE(get(*store, Space::kDocs, "big9"));
+  CHECK(get(*store, Space::kDocs, "big69") == big);
+  CHECK(keys(store->scan_prefix(Space::kDocs, "big")).size() == 69);
+}
+
+}  // namespace
+}  // namespace strata::storage
