@@ -183,7 +183,8 @@ Result<MigrationCommands> load_commands(const Reader& reader, uint32_t db, uint6
   if (!v.ok()) return v.status();
   MigrationCommands c;
   if (!v->has_value()) return c;
-  const std::string& text = **v;
+  c.text = std::make_shared<const std::string>(std::move(**v));
+  const std::string& text = *c.text;
   const Status bad(Code::kStorageError, "unreadable commands record of migration " +
                                             std::to_string(version) + " in the ledger");
   size_t up = 0, down = 0;
@@ -192,19 +193,25 @@ Result<MigrationCommands> load_commands(const Reader& reader, uint32_t db, uint6
     return bad;
   }
   ++pos;
-  auto next_line = [&](std::string* out) {
+  auto next_line = [&]() -> std::optional<std::string_view> {
     size_t end = text.find('\n', pos);
-    if (end == std::string::npos) return false;
-    out->assign(text, pos, end - pos);
+    if (end == std::string::npos) return std::nullopt;
+    std::string_view line(text.data() + pos, end - pos);
     pos = end + 1;
-    return true;
+    return line;
   };
-  c.up.resize(up);
-  c.down.resize(down);
-  for (auto& line : c.up)
-    if (!next_line(&line)) return bad;
-  for (auto& line : c.down)
-    if (!next_line(&line)) return bad;
+  c.up.reserve(std::min(up, text.size()));  // a corrupt count must not allocate wildly
+  for (size_t i = 0; i < up; ++i) {
+    auto line = next_line();
+    if (!line) return bad;
+    c.up.push_back(*line);
+  }
+  c.down.reserve(std::min(down, text.size()));
+  for (size_t i = 0; i < down; ++i) {
+    auto line = next_line();
+    if (!line) return bad;
+    c.down.emplace_back(*line);
+  }
   c.positions.reserve(up);
   const char* p = text.data() + pos;
   const char* end = text.data() + text.size();
@@ -288,11 +295,13 @@ void store_commands(storage::Txn& txn, uint32_t db, uint64_t version,
   for (const auto& c : commands.up) bytes += c.size() + 1;
   for (const auto& c : commands.down) bytes += c.size() + 1;
   out.reserve(bytes);
-  for (const auto* list : {&commands.up, &commands.down}) {
-    for (const auto& c : *list) {
-      out += c;
-      out += '\n';
-    }
+  for (std::string_view c : commands.up) {
+    out += c;
+    out += '\n';
+  }
+  for (const std::string& c : commands.down) {
+    out += c;
+    out += '\n';
   }
   for (size_t i = 0; i < commands.positions.size(); ++i) {
     if (i) out += ' ';

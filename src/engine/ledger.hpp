@@ -16,7 +16,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -55,8 +57,11 @@ struct MigrationRecord {
 
 // The texts of a migration: canonical UP commands, their positions in the migration as
 // written, and the explicit DOWN commands (empty when there was no DOWN section).
+// `up` views either the loaded ledger record (held by `text`) or strings that outlive it (a
+// test's literals): a million-command migration is not copied line by line (SPEC §9 memory).
 struct MigrationCommands {
-  std::vector<std::string> up;
+  std::shared_ptr<const std::string> text;  // the record `up` points into, when loaded
+  std::vector<std::string_view> up;
   std::vector<ast::Pos> positions;
   std::vector<std::string> down;
 };

@@ -4,7 +4,7 @@
 
 namespace strata::engine::validate {
 
-CommandStream::CommandStream(const std::vector<std::string>& commands) : commands_(commands) {
+CommandStream::CommandStream(const std::vector<std::string_view>& commands) : commands_(commands) {
   if (commands_.size() >= kThreadFrom) worker_ = std::thread([this] { work(); });
 }
 

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -36,7 +37,7 @@ class CommandStream {
   static constexpr size_t kThreadFrom = 2048;  // fewer commands: parse inline
 
   // `commands` must outlive the stream.
-  explicit CommandStream(const std::vector<std::string>& commands);
+  explicit CommandStream(const std::vector<std::string_view>& commands);
   ~CommandStream();
   CommandStream(const CommandStream&) = delete;
   CommandStream& operator=(const CommandStream&) = delete;
@@ -47,7 +48,7 @@ class CommandStream {
  private:
   void work();
 
-  const std::vector<std::string>& commands_;
+  const std::vector<std::string_view>& commands_;
   std::mutex mu_;
   std::condition_variable ready_, room_;
   std::deque<std::vector<ParsedCommand>> chunks_;  // parsed, not yet handed out

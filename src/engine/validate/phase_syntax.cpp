@@ -7,7 +7,7 @@
 
 namespace strata::engine::validate {
 
-std::vector<Finding> check_syntax(const std::string& text, size_t command,
+std::vector<Finding> check_syntax(std::string_view text, size_t command,
                                   std::optional<ast::Statement>* parsed) {
   std::vector<Finding> out;
   auto result = parser::parse(text);

@@ -32,7 +32,7 @@ struct Finding {
 };
 
 // Phase 1. `text` is the stored canonical command; on success `parsed` receives its AST.
-std::vector<Finding> check_syntax(const std::string& text, size_t command,
+std::vector<Finding> check_syntax(std::string_view text, size_t command,
                                   std::optional<ast::Statement>* parsed);
 // Phase 1, whole migration: the stored checksum against one recomputed from the stored text.
 std::vector<Finding> check_checksum(const std::string& stored, const std::string& recomputed);
