@@ -94,7 +94,7 @@ Result<bool> bundle_has_documents(const Reader& reader, uint32_t db, uint32_t bu
 }
 
 Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& doc) {
-  STRATA_RETURN_IF_ERROR(check_unique(ctx.reader(), ctx.schema(), bundle, doc, seq));
+  STRATA_RETURN_IF_ERROR(check_unique(ctx, bundle, doc, seq));
   if (ctx.undo()) ctx.undo()->document_before(bundle, seq, nullptr);
   ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), doc.dump());
   add_index_entries(ctx.txn(), ctx.schema(), bundle.id, doc, seq);
@@ -103,7 +103,7 @@ Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, co
 
 Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& old_doc,
                         const Json& new_doc) {
-  STRATA_RETURN_IF_ERROR(check_unique(ctx.reader(), ctx.schema(), bundle, new_doc, seq));
+  STRATA_RETURN_IF_ERROR(check_unique(ctx, bundle, new_doc, seq));
   if (ctx.undo()) ctx.undo()->document_before(bundle, seq, &old_doc);
   ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), new_doc.dump());
   for (const auto& idx : ctx.schema().indexes) {

@@ -90,6 +90,17 @@ Result<std::optional<uint64_t>> holder(const Reader& reader, uint32_t db, const 
   return std::optional<uint64_t>(seq);
 }
 
+// holder() for an index created by this statement: only its own writes can hold the key.
+Result<std::optional<uint64_t>> own_holder(const WriteContext& ctx, const IndexDef& idx,
+                                           const Json& doc, uint64_t self) {
+  auto written = ctx.txn().own_write(
+      storage::Space::kIndex, index_entry_key(ctx.db_id(), idx, doc, self));
+  if (!written || !*written || (*written)->size() != 8) return std::optional<uint64_t>();
+  uint64_t seq = keys::index_entry_seq(**written);
+  if (seq == self) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(seq);
+}
+
 std::string describe_values(const IndexDef& idx, const std::vector<Json>& values) {
   if (idx.fields.size() == 1) return "field '" + idx.fields[0] + "'";
   std::string s = "fields (";
@@ -114,11 +125,13 @@ std::string id_list(const std::vector<uint64_t>& seqs) {
   return s;
 }
 
-Status check_unique(const Reader& reader, const DatabaseSchema& schema, const Bundle& bundle,
-                    const Json& doc, uint64_t seq) {
+Status check_unique(const WriteContext& ctx, const Bundle& bundle, const Json& doc,
+                    uint64_t seq) {
+  const DatabaseSchema& schema = ctx.schema();
   for (const auto& idx : schema.indexes) {
     if (idx.bundle_id != bundle.id || !idx.unique || !all_present(idx, doc, seq)) continue;
-    auto clash = holder(reader, schema.id, idx, doc, seq);
+    auto clash = ctx.index_is_new(idx.id) ? own_holder(ctx, idx, doc, seq)
+                                          : holder(ctx.reader(), schema.id, idx, doc, seq);
     if (!clash.ok()) return clash.status();
     if (clash->has_value()) {
       std::vector<Json> values = values_of(idx, doc, seq);

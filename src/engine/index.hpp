@@ -42,9 +42,10 @@ void remove_index_entries(storage::Txn& txn, const DatabaseSchema& schema, uint3
 
 // CONSTRAINT_VIOLATION when another document (seq != `seq`) of the bundle holds the same
 // non-null values as `doc` in a unique index of the bundle. The message names the field(s),
-// bundle, value and the other DocumentID.
-Status check_unique(const Reader& reader, const DatabaseSchema& schema, const Bundle& bundle,
-                    const Json& doc, uint64_t seq);
+// bundle, value and the other DocumentID. An index the statement created is looked up in its
+// own writes only (WriteContext::index_is_new).
+Status check_unique(const WriteContext& ctx, const Bundle& bundle, const Json& doc,
+                    uint64_t seq);
 
 // Builds `index` over the existing documents of its bundle. A unique index that existing
 // documents violate: CONSTRAINT_VIOLATION naming how many documents and up to five IDs.

@@ -56,6 +56,7 @@ class WriteContext {
         start_doc_seq_(next_doc_seq) {}
 
   storage::Txn& txn() { return txn_; }
+  const storage::Txn& txn() const { return txn_; }
   const Reader& reader() const { return reader_; }
   Session& session() { return session_; }
   UndoLog* undo() { return undo_; }
@@ -73,6 +74,16 @@ class WriteContext {
   // The changed schema to publish after commit (nullptr when unchanged).
   std::shared_ptr<const DatabaseSchema> take_schema() {
     return copy_ ? std::shared_ptr<const DatabaseSchema>(std::move(copy_)) : nullptr;
+  }
+
+  // True when index `id` did not exist when this statement began (created by it): the store
+  // holds no entry of it, so only this statement's own writes can clash with a new entry.
+  // (Index ids are never reused while entries exist: dropping an index deletes its entries
+  // in the same batch.)
+  bool index_is_new(uint32_t id) const {
+    for (const auto& idx : base_->indexes)
+      if (idx.id == id) return false;
+    return true;
   }
 
   // Document sequences: allocate() hands out the next one.

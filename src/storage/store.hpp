@@ -85,6 +85,12 @@ class Txn {
   std::unique_ptr<Iterator> scan(Space space, std::string_view begin, std::string_view end) const;
   std::unique_ptr<Iterator> scan_prefix(Space space, std::string_view prefix) const;
 
+  // This Txn's own write of `key`, reading nothing from the store: nullopt when it wrote
+  // nothing there, an empty inner optional when it deleted the key. The view lasts until the
+  // next commit.
+  std::optional<std::optional<std::string_view>> own_write(Space space,
+                                                           std::string_view key) const;
+
   void put(Space space, std::string_view key, std::string_view value);
   void del(Space space, std::string_view key);
 

@@ -120,6 +120,13 @@ Result<std::optional<std::string>> Txn::get(Space space, std::string_view key) c
   return std::optional<std::string>(value.ToString());
 }
 
+std::optional<std::optional<std::string_view>> Txn::own_write(Space space,
+                                                              std::string_view key) const {
+  auto written = impl_->writes.find(space, key);
+  if (!written) return std::nullopt;
+  return written->value;
+}
+
 std::unique_ptr<Iterator> Txn::scan(Space space, std::string_view begin,
                                     std::string_view end) const {
   Impl& t = *impl_;
