@@ -22,6 +22,8 @@ constexpr size_t kLiveAt = 9;
 size_t padded(size_t n) { return (n + 7) & ~size_t{7}; }
 
 uint64_t hash_of(std::string_view key) { return std::hash<std::string_view>{}(key); }
+// The high half of a key's hash: kept in its table cell, it both places the key (so a table
+// grows without reading any key) and filters probes before a key comparison.
 uint32_t tag_of(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
 
 }  // namespace
@@ -79,7 +81,7 @@ char* WriteSet::append(Space space, std::string_view key,
 size_t WriteSet::probe(const PerSpace& s, std::string_view key, uint64_t hash) const {
   const size_t mask = s.table.size() - 1;
   const uint32_t tag = tag_of(hash);
-  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+  for (size_t i = tag & mask;; i = (i + 1) & mask) {
     const uint64_t cell = s.table[i];
     if (cell == 0) return i;
     if (static_cast<uint32_t>(cell >> 32) == tag &&
@@ -96,7 +98,7 @@ void WriteSet::grow(PerSpace& s) {
   const size_t mask = s.table.size() - 1;
   for (uint64_t cell : old) {
     if (cell == 0) continue;
-    size_t i = hash_of(key_of(s.latest[static_cast<uint32_t>(cell) - 1])) & mask;
+    size_t i = (cell >> 32) & mask;  // the position comes from the stored tag: no key is read
     while (s.table[i] != 0) i = (i + 1) & mask;
     s.table[i] = cell;
   }
@@ -140,7 +142,10 @@ const std::vector<WriteSet::Slot>& WriteSet::sorted(Space space) {
   PerSpace& s = spaces_[index(space)];
   if (s.pending.empty()) return s.sorted;
   auto less = [&s](Slot a, Slot b) { return key_of(s.latest[a]) < key_of(s.latest[b]); };
-  std::sort(s.pending.begin(), s.pending.end(), less);
+  // Keys often arrive in order (document sequences, ascending unique values): check first.
+  if (!std::is_sorted(s.pending.begin(), s.pending.end(), less)) {
+    std::sort(s.pending.begin(), s.pending.end(), less);
+  }
   if (s.sorted.empty()) {
     s.sorted.swap(s.pending);
   } else {
