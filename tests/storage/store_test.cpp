@@ -2,6 +2,7 @@
 
 #include "storage/store.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -335,6 +336,50 @@ TEST_CASE("store: a txn over 64 MiB commits its last write of every key") {
   CHECK_FALSE(get(*store, Space::kDocs, "big9"));
   CHECK(get(*store, Space::kDocs, "big69") == big);
   CHECK(keys(store->scan_prefix(Space::kDocs, "big")).size() == 69);
+}
+
+}  // namespace
+}  // namespace strata::storage
+
+namespace strata::storage {
+namespace {
+
+// A scan started inside another scan re-sorts the txn's written keys; the outer scan must go
+// on from where it stood: strictly increasing keys, each visited once, deleted ones skipped.
+TEST_CASE("store: a nested scan that re-sorts the writes leaves the outer scan in order") {
+  TempDir dir;
+  auto store = open_store(dir.sub("db"));
+  auto setup = store->begin();
+  for (int i = 0; i < 100; i += 3) setup->put(Space::kDocs, "k" + std::to_string(1000 + i), "db");
+  REQUIRE(store->commit(*setup, false).ok());
+  auto txn = store->begin();
+  for (int i = 1; i < 100; i += 3) txn->put(Space::kDocs, "k" + std::to_string(1000 + i), "w");
+  txn->del(Space::kDocs, "k1030");
+  std::vector<std::string> visited;
+  int written_behind = 0;
+  for (auto it = txn->scan_prefix(Space::kDocs, "k"); it->valid(); it->next()) {
+    std::string k(it->key());
+    visited.push_back(k);
+    const int n = std::stoi(k.substr(1));
+    if ((n - 1000) % 3 == 0 && n + 2 < 1100) {  // a key from the store
+      txn->put(Space::kDocs, "k" + std::to_string(n + 2), "ahead");  // a new key ahead
+      txn->put(Space::kDocs, "k0" + std::to_string(n), "behind");    // a new key behind
+      ++written_behind;
+      CHECK(keys(txn->scan_prefix(Space::kDocs, "k")).size() > 0);  // re-sorts the writes
+    }
+  }
+  REQUIRE(written_behind > 0);
+  for (size_t i = 1; i < visited.size(); ++i) CHECK(visited[i - 1] < visited[i]);
+  CHECK(std::find(visited.begin(), visited.end(), "k1030") == visited.end());
+  for (const auto& k : visited) CHECK(k.rfind("k0", 0) != 0);  // nothing behind the scan
+  // Every key the txn now holds, in order, once.
+  auto all = keys(txn->scan_prefix(Space::kDocs, "k"));
+  CHECK(std::is_sorted(all.begin(), all.end()));
+  CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
+  CHECK(std::find(all.begin(), all.end(), "k1030") == all.end());
+  CHECK(std::count_if(all.begin(), all.end(), [](const std::string& k) {
+          return k.rfind("k0", 0) == 0;
+        }) == written_behind);
 }
 
 }  // namespace
