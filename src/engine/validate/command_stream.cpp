@@ -4,8 +4,12 @@
 
 namespace strata::engine::validate {
 
-CommandStream::CommandStream(const std::vector<std::string_view>& commands) : commands_(commands) {
-  if (commands_.size() >= kThreadFrom) worker_ = std::thread([this] { work(); });
+CommandStream::CommandStream(const std::vector<std::string_view>& commands)
+    : commands_(commands), chunk_count_((commands.size() + kChunk - 1) / kChunk) {
+  if (commands_.size() < kThreadFrom) return;
+  parsed_.resize(chunk_count_);
+  done_.assign(chunk_count_, 0);
+  worker_ = std::thread([this] { work(); });
 }
 
 CommandStream::~CommandStream() {
@@ -18,18 +22,34 @@ CommandStream::~CommandStream() {
   worker_.join();
 }
 
+CommandStream::Chunk CommandStream::parse_chunk(size_t chunk) const {
+  const size_t begin = chunk * kChunk;
+  const size_t end = std::min(begin + kChunk, commands_.size());
+  Chunk out(end - begin);
+  for (size_t i = begin; i < end; ++i) {
+    ParsedCommand& c = out[i - begin];
+    c.syntax = check_syntax(commands_[i], i + 1, &c.statement);
+  }
+  return out;
+}
+
 void CommandStream::work() {
-  for (size_t begin = 0; begin < commands_.size(); begin += kChunk) {
-    const size_t end = std::min(begin + kChunk, commands_.size());
-    std::vector<ParsedCommand> chunk(end - begin);
-    for (size_t i = begin; i < end; ++i) {
-      ParsedCommand& c = chunk[i - begin];
-      c.syntax = check_syntax(commands_[i], i + 1, &c.statement);
+  for (;;) {
+    size_t chunk;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      room_.wait(lock, [this] {
+        return stop_ || next_claim_ >= chunk_count_ || next_claim_ < consumed_ + kChunksAhead;
+      });
+      if (stop_ || next_claim_ >= chunk_count_) return;
+      chunk = next_claim_++;
     }
-    std::unique_lock<std::mutex> lock(mu_);
-    room_.wait(lock, [this] { return stop_ || chunks_.size() < kChunksAhead; });
-    if (stop_) return;
-    chunks_.push_back(std::move(chunk));
+    Chunk out = parse_chunk(chunk);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      parsed_[chunk] = std::move(out);
+      done_[chunk] = 1;
+    }
     ready_.notify_one();
   }
 }
@@ -40,15 +60,25 @@ ParsedCommand CommandStream::next(size_t index) {
     c.syntax = check_syntax(commands_[index - 1], index, &c.statement);
     return c;
   }
-  if (current_pos_ == current_.size()) {
+  const size_t chunk = (index - 1) / kChunk;
+  if (chunk != current_chunk_) {
     std::unique_lock<std::mutex> lock(mu_);
-    ready_.wait(lock, [this] { return !chunks_.empty(); });
-    current_ = std::move(chunks_.front());
-    chunks_.pop_front();
-    current_pos_ = 0;
+    if (chunk == next_claim_) {  // the worker has not started it: parse it here
+      ++next_claim_;
+      lock.unlock();
+      current_ = parse_chunk(chunk);
+      lock.lock();
+    } else {
+      ready_.wait(lock, [&] { return done_[chunk] != 0; });
+      current_ = std::move(parsed_[chunk]);
+      parsed_[chunk] = Chunk();
+    }
+    consumed_ = chunk + 1;
+    current_chunk_ = chunk;
+    lock.unlock();
     room_.notify_one();
   }
-  return std::move(current_[current_pos_++]);
+  return std::move(current_[(index - 1) % kChunk]);
 }
 
 }  // namespace strata::engine::validate
