@@ -13,6 +13,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "engine/answer_cache.hpp"
 #include "engine/catalog.hpp"
 #include "engine/engine.hpp"
 
@@ -26,6 +27,7 @@ struct Engine::DatabaseState {
   std::shared_ptr<const DatabaseSchema> schema;  // guarded by publish
   uint64_t next_doc_seq = 1;                     // guarded by writer
   bool dropped = false;                          // guarded by writer
+  AnswerCache answers;  // serialized answers; every commit is a CommitScope on it
 };
 
 }  // namespace strata::engine

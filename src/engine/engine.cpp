@@ -77,6 +77,39 @@ bool is_schema_statement(const ast::Statement& st) {
          std::holds_alternative<ast::CreateIndex>(st) || std::holds_alternative<ast::DropIndex>(st);
 }
 
+// The gate's first checks (SPEC §6): authentication, then role.
+std::optional<Json> access_refusal(const Session& session, const ast::Statement& st) {
+  if (!session.authenticated && !std::holds_alternative<ast::Ping>(st)) {
+    return error(Status(Code::kPermissionDenied, "authentication required"));
+  }
+  if (session.role == ast::Role::kReader && !reader_allowed(st)) {
+    return error(Status(
+        Code::kPermissionDenied,
+        std::string("permission denied: role reader cannot run ") + ast::statement_name(st)));
+  }
+  if (session.role != ast::Role::kAdmin && admin_only(st)) {
+    return error(Status(Code::kPermissionDenied, std::string("permission denied: role ") +
+                                                     ast::role_name(session.role) +
+                                                     " cannot run " + ast::statement_name(st)));
+  }
+  return std::nullopt;
+}
+
+// The gate's statement checks: phase-1 syntax checks, then the active database.
+std::optional<Json> statement_refusal(const Session& session, const ast::Statement& st) {
+  if (!std::holds_alternative<ast::StartMigration>(st)) {
+    auto issues = parser::syntax_check(st);
+    if (!issues.empty()) {
+      const auto& i = issues.front();
+      return error(Status(i.code, i.message, Json{{"line", i.pos.line}, {"column", i.pos.column}}));
+    }
+  }
+  if (needs_database(st) && session.database.empty()) {
+    return error(Status(Code::kNoActiveDatabase, "no active database"));
+  }
+  return std::nullopt;
+}
+
 Status unsupported(const ast::Statement& st) {
   return Status(Code::kUnsupported,
                 std::string(ast::statement_name(st)) + " is not available in this build");
@@ -181,6 +214,10 @@ void Engine::close_session(Session& session) {
 }
 
 Json Engine::execute(Session& session, const ast::Statement& st) {
+  return answer(session, st).json();
+}
+
+Answer Engine::answer(Session& session, const ast::Statement& st) {
   if (const auto* auth = std::get_if<ast::Auth>(&st)) {
     auto role = users_->authenticate(auth->user, auth->password);
     if (!role.ok()) return error(role.status());
@@ -191,30 +228,9 @@ Json Engine::execute(Session& session, const ast::Statement& st) {
                     {"user", auth->user},
                     {"role", ast::role_name(*role)}});
   }
-  if (!session.authenticated && !std::holds_alternative<ast::Ping>(st)) {
-    return error(Status(Code::kPermissionDenied, "authentication required"));
-  }
-  if (session.role == ast::Role::kReader && !reader_allowed(st)) {
-    return error(Status(
-        Code::kPermissionDenied,
-        std::string("permission denied: role reader cannot run ") + ast::statement_name(st)));
-  }
-  if (session.role != ast::Role::kAdmin && admin_only(st)) {
-    return error(Status(Code::kPermissionDenied, std::string("permission denied: role ") +
-                                                     ast::role_name(session.role) +
-                                                     " cannot run " + ast::statement_name(st)));
-  }
+  if (auto refused = access_refusal(session, st)) return std::move(*refused);
   if (auto response = execute_user_statement(*users_, st)) return *response;
-  if (!std::holds_alternative<ast::StartMigration>(st)) {
-    auto issues = parser::syntax_check(st);
-    if (!issues.empty()) {
-      const auto& i = issues.front();
-      return error(Status(i.code, i.message, Json{{"line", i.pos.line}, {"column", i.pos.column}}));
-    }
-  }
-  if (needs_database(st) && session.database.empty()) {
-    return error(Status(Code::kNoActiveDatabase, "no active database"));
-  }
+  if (auto refused = statement_refusal(session, st)) return std::move(*refused);
   if (is_schema_statement(st)) {
     auto view = read(session.database);
     if (!view.ok()) return error(view.status());
@@ -228,14 +244,35 @@ Json Engine::execute(Session& session, const ast::Statement& st) {
   }
   Json response = Json::object();
   Status status;
+  Answer::Text ready;
   try {
-    status = dispatch(session, st, &response);
+    if (const auto* show = std::get_if<ast::ShowMigrations>(&st)) {
+      // Kept serialized per ledger state (exec_show_migrations.cpp).
+      auto text = show_migrations_text(*this, session, *show);
+      if (text.ok()) ready = std::move(*text);
+      status = text.status();
+    } else {
+      status = dispatch(session, st, &response);
+    }
   } catch (const std::exception& e) {
     // The edge of the engine: nothing throws past it. A statement that threw committed
     // nothing (its txn is discarded, its locks released by RAII).
     status = Status(Code::kInternal, std::string("internal error: ") + e.what());
   }
+  if (ready) return Answer(std::move(ready));
   return status.ok() ? success(std::move(response)) : error(status);
+}
+
+std::optional<Answer> Engine::answer_if_ready(Session& session, const ast::Statement& st) {
+  const auto* show = std::get_if<ast::ShowMigrations>(&st);
+  if (!show) return std::nullopt;
+  // The same checks as answer(), in the same order (a SHOW is no user statement).
+  if (auto refused = access_refusal(session, st)) return Answer(std::move(*refused));
+  if (auto refused = statement_refusal(session, st)) return Answer(std::move(*refused));
+  if (Answer::Text text = cached_show_migrations(*this, session, *show)) {
+    return Answer(std::move(text));
+  }
+  return std::nullopt;
 }
 
 Status Engine::dispatch(Session& s, const ast::Statement& st, Json* response) {
@@ -326,6 +363,7 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
   STRATA_RETURN_IF_ERROR(fn(ctx));
   ctx.finish();
   if (txn->empty()) return Status::Ok();
+  AnswerCache::CommitScope commit(state->answers);  // answers from before it are not served
   if (auto changed = ctx.take_schema()) {
     std::unique_lock lock(state->publish);
     STRATA_RETURN_IF_ERROR(store_->commit(*txn, /*sync=*/true));
@@ -345,6 +383,11 @@ Result<ReadView> Engine::read(const std::string& db) const {
   view.schema = state->schema;
   view.reader = std::make_unique<SnapshotReader>(*store_, store_->snapshot());
   return view;
+}
+
+std::shared_ptr<AnswerCache> Engine::answer_cache(const std::string& db) const {
+  auto state = find(db);
+  return state ? std::shared_ptr<AnswerCache>(state, &state->answers) : nullptr;
 }
 
 Status Engine::run_read(Session& s, const std::string& db,

@@ -22,15 +22,18 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 
+#include "engine/answer_cache.hpp"
 #include "engine/catalog.hpp"
 #include "engine/executors.hpp"
 #include "engine/query.hpp"
 #include "engine/reader.hpp"
+#include "engine/response.hpp"
 #include "engine/settings.hpp"
 #include "engine/users.hpp"
 #include "engine/write_context.hpp"
@@ -79,6 +82,14 @@ class Engine {
 
   // The gate: one statement, one response.
   Json execute(Session& session, const ast::Statement& statement);
+  // The same, for the server: answers the engine keeps serialized (SHOW MIGRATIONS) come as
+  // shared text, not parsed back into JSON. execute() == answer().json().
+  Answer answer(Session& session, const ast::Statement& statement);
+  // The answer of `statement` when the engine has it ready, without touching storage or
+  // waiting for a build or a writer: today a SHOW MIGRATIONS whose serialized answer is
+  // cached, or the gate's refusal of one. nullopt otherwise: then call answer(). Cheap
+  // enough for a server's I/O thread; the same response answer() would give.
+  std::optional<Answer> answer_if_ready(Session& session, const ast::Statement& statement);
   // Parses then executes. `line`/`column` give the text's position in its script. A text with
   // several statements runs them in order, stopping at the first error, and answers the last
   // response; an empty text answers null.
@@ -91,6 +102,9 @@ class Engine {
                const std::function<Status(WriteContext&)>& fn);
   // A consistent read view of `db` (DATABASE_NOT_FOUND).
   Result<ReadView> read(const std::string& db) const;
+  // The cache of serialized answers of `db` (null when there is no such database). Every
+  // write() commit is a CommitScope on it (answer_cache.hpp).
+  std::shared_ptr<AnswerCache> answer_cache(const std::string& db) const;
 
   // Checks that every index agrees with the documents and documents with their schema.
   // Returns {"ok":bool,"documents":n,"indexEntries":m,"problems":[...]}.

@@ -1,8 +1,6 @@
-// SPEC §4.1-§4.3, §4.12: START ... COMMIT, SHOW MIGRATIONS, SHOW MIGRATION, RESET MIGRATION,
-// DROP MIGRATION, and the dispatch of every §3.5 statement.
+// SPEC §4.1-§4.3, §4.12: START ... COMMIT, SHOW MIGRATION, RESET MIGRATION, DROP MIGRATION,
+// and the dispatch of every §3.5 statement (SHOW MIGRATIONS: exec_show_migrations.cpp).
 #include "engine/exec_migration.hpp"
-
-#include <strings.h>
 
 #include "engine/down.hpp"
 #include "engine/schema_checksum.hpp"
@@ -23,74 +21,6 @@ size_t code_points(std::string_view s) {
 std::string start_statement_text(const ast::StartMigration& x) {
   return x.description ? "START MIGRATION WITH DESCRIPTION " + parser::quote(*x.description)
                        : std::string("START MIGRATION");
-}
-
-bool compare(ast::CompareOp op, int c) {
-  switch (op) {
-    case ast::CompareOp::kEq: return c == 0;
-    case ast::CompareOp::kNe: return c != 0;
-    case ast::CompareOp::kLt: return c < 0;
-    case ast::CompareOp::kLe: return c <= 0;
-    case ast::CompareOp::kGt: return c > 0;
-    case ast::CompareOp::kGe: return c >= 0;
-  }
-  return false;
-}
-
-// SHOW MIGRATIONS ... WHERE: Status, Version, Description, CreatedBy.
-Result<bool> matches(const MigrationRecord& r, const ast::MigrationFilter& f) {
-  const std::string& field = f.field;
-  if (strcasecmp(field.c_str(), "Version") == 0) {
-    if (!f.value.is_number()) {
-      return Status(Code::kInvalidValue, "Version must be compared with a number");
-    }
-    const double v = f.value.get<double>();
-    const double mine = static_cast<double>(r.version);
-    return compare(f.op, mine < v ? -1 : mine > v ? 1 : 0);
-  }
-  std::string mine;
-  if (strcasecmp(field.c_str(), "Status") == 0) {
-    mine = r.status;
-  } else if (strcasecmp(field.c_str(), "Description") == 0) {
-    mine = r.description.value_or("");
-  } else if (strcasecmp(field.c_str(), "CreatedBy") == 0) {
-    mine = r.created_by;
-  } else {
-    return Status(Code::kInvalidValue, "Unknown migration field '" + field +
-                                           "' (expected Status, Version, Description or "
-                                           "CreatedBy)");
-  }
-  if (f.op != ast::CompareOp::kEq && f.op != ast::CompareOp::kNe) {
-    return Status(Code::kInvalidValue, field + " can only be compared with == or !=");
-  }
-  const std::string theirs = f.value.is_string() ? f.value.get<std::string>() : f.value.dump();
-  const bool equal = strcasecmp(field.c_str(), "Status") == 0
-                         ? strcasecmp(mine.c_str(), theirs.c_str()) == 0
-                         : mine == theirs;
-  return f.op == ast::CompareOp::kEq ? equal : !equal;
-}
-
-Status exec_show_migrations(Engine& e, Session& s, const ast::ShowMigrations& x, Json* out) {
-  const std::string db = x.database.value_or(s.database);
-  auto view = e.read(db);
-  if (!view.ok()) return view.status();
-  auto records = load_records(*view->reader, view->schema->id);
-  if (!records.ok()) return records.status();
-  Json list = Json::array();
-  for (const auto& r : *records) {
-    bool keep = true;
-    for (const auto& f : x.filters) {
-      auto m = matches(r, f);
-      if (!m.ok()) return m.status();
-      keep = keep && *m;
-    }
-    if (keep) list.push_back(summary_json(r));
-  }
-  (*out)["database"] = db;
-  (*out)["currentVersion"] = current_version(*records);
-  (*out)["schemaDrift"] = schema_drift(*view->schema);
-  (*out)["migrations"] = std::move(list);
-  return Status::Ok();
 }
 
 Status exec_show_migration(Engine& e, Session& s, const ast::ShowMigration& x, Json* out) {

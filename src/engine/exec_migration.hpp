@@ -1,7 +1,8 @@
 #pragma once
 // The migration statements of SPEC §3.5 (semantics §4), entered from the gate
 // (Engine::dispatch) once role, active database and syntax checks have passed (STYLE §14):
-//   exec_migration.cpp   START ... COMMIT, SHOW MIGRATIONS, SHOW MIGRATION, RESET, DROP
+//   exec_migration.cpp   START ... COMMIT, SHOW MIGRATION, RESET, DROP
+//   exec_show_migrations.cpp  SHOW MIGRATIONS, kept serialized per ledger state
 //   exec_validate.cpp    VALIDATE MIGRATION (the simulation; validate/validator.hpp)
 //   exec_apply.cpp       APPLY MIGRATION [FORCE]: one atomic synced write
 //   exec_rollback.cpp    VALIDATE ROLLBACK, APPLY ROLLBACK: one atomic synced write
@@ -12,6 +13,7 @@
 
 #include "engine/engine.hpp"
 #include "engine/ledger.hpp"
+#include "engine/response.hpp"
 
 namespace strata::engine {
 
@@ -25,7 +27,17 @@ Status exec_migration_statement(Engine& engine, Session& session,
 // problem to stderr. Never fails the open.
 void check_ledgers_at_open(Engine& engine);
 
+// SHOW MIGRATIONS as the gate answers it: the whole success response, serialized, taken from
+// the database's AnswerCache while no commit has changed the database since it was built.
+// Errors: DATABASE_NOT_FOUND, INVALID_VALUE (a bad WHERE), storage errors.
+Result<Answer::Text> show_migrations_text(Engine& e, Session& s, const ast::ShowMigrations& x);
+// The same text only if it is cached and valid now (no storage access, no wait); else null.
+Answer::Text cached_show_migrations(Engine& e, Session& s, const ast::ShowMigrations& x);
+
 // Internal entry points shared by the exec_* files of the migration work.
+// SHOW MIGRATIONS' fields ({"database","currentVersion","schemaDrift","migrations"}), built
+// from a fresh read view (no cache).
+Status exec_show_migrations(Engine& e, Session& s, const ast::ShowMigrations& x, Json* out);
 Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x, Json* out);
 Status exec_validate_migration(Engine& e, Session& s, const ast::ValidateMigration& x,
                                Json* out);

@@ -35,4 +35,11 @@ bool is_success(const Json& response) {
   return it != response.end() && it->is_boolean() && it->get<bool>();
 }
 
+std::string serialize(const Json& response) {
+  return response.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Json Answer::json() const& { return text_ ? Json::parse(*text_) : json_; }
+Json Answer::json() && { return text_ ? Json::parse(*text_) : std::move(json_); }
+
 }  // namespace strata::engine

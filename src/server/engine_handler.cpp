@@ -1,11 +1,27 @@
 #include "server/engine_handler.hpp"
 
+#include <strings.h>
+
 #include "engine/response.hpp"
 #include "parser/parser.hpp"
 #include "server/handshake.hpp"
 #include "server/responses.hpp"
 
 namespace strata::server {
+
+namespace {
+
+// The response line of a reply: the engine's serialized text as is (shared, not copied), or
+// its JSON dumped.
+void set_response(Reply* reply, engine::Answer answer) {
+  if (answer.text()) {
+    reply->shared_line = answer.text();
+  } else {
+    reply->lines = json_line(std::move(answer).json());
+  }
+}
+
+}  // namespace
 
 struct EngineHandler::State : HandlerSession {
   State(engine::Engine& e, engine::Session s, Peer p)
@@ -25,11 +41,12 @@ std::unique_ptr<HandlerSession> EngineHandler::open_session(const Peer& peer) {
   return state;
 }
 
-Json EngineHandler::execute_statement(State& state, const ast::Statement& statement, Reply* reply) {
-  Json response = engine_.execute(state.session, statement);
+engine::Answer EngineHandler::execute_statement(State& state, const ast::Statement& statement,
+                                               Reply* reply) {
+  engine::Answer response = engine_.answer(state.session, statement);
   if (const auto* auth = std::get_if<ast::Auth>(&statement)) {
     reply->auth_user = auth->user;
-    reply->auth = engine::is_success(response) ? Reply::Auth::kSucceeded : Reply::Auth::kFailed;
+    reply->auth = response.success() ? Reply::Auth::kSucceeded : Reply::Auth::kFailed;
   }
   return response;
 }
@@ -43,12 +60,33 @@ Reply EngineHandler::execute(HandlerSession& session, std::string_view text, uin
     reply.lines = error_line(parser::to_status(parsed.error()));
     return reply;
   }
-  Json response = engine::success_message("empty statement");
+  engine::Answer response = engine::success_message("empty statement");
   for (const ast::Statement& statement : parsed.script()) {
     response = execute_statement(state, statement, &reply);
-    if (!engine::is_success(response)) break;
+    if (!response.success()) break;
   }
-  reply.lines = json_line(response);
+  set_response(&reply, std::move(response));
+  return reply;
+}
+
+std::optional<Reply> EngineHandler::answer_now(HandlerSession& session, std::string_view text,
+                                               uint32_t line, uint32_t column) {
+  // Parsing is the I/O thread's work here: keep it to short statements that can be SHOWs.
+  constexpr size_t kMaxInlineBytes = 512;
+  if (text.size() > kMaxInlineBytes) return std::nullopt;
+  size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || text.size() - start < 4 ||
+      strncasecmp(text.data() + start, "SHOW", 4) != 0) {
+    return std::nullopt;
+  }
+  auto& state = static_cast<State&>(session);
+  parser::ParseResult parsed = parser::parse(text, line - 1, column - 1);
+  if (!parsed.ok() || parsed.script().size() != 1) return std::nullopt;
+  std::optional<engine::Answer> answer =
+      engine_.answer_if_ready(state.session, parsed.script().front());
+  if (!answer) return std::nullopt;
+  Reply reply;
+  set_response(&reply, std::move(*answer));
   return reply;
 }
 

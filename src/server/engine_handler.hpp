@@ -7,7 +7,9 @@
 // string: password check, then USE) and, for the server's throttling and three-strikes rule,
 // whether an AUTH succeeded. With auth off every connection is an authenticated admin and the
 // handshake takes any credentials.
-// Every response is one compact JSON line. Passwords never reach a log or a response.
+// Every response is one compact JSON line; answers the engine keeps serialized (SHOW
+// MIGRATIONS) are passed on as shared text, not re-dumped. Passwords never reach a log or a
+// response.
 //
 // Thread-safety: safe for concurrent use across sessions (Engine and UserStore are); one
 // session's calls are serialized by the server.
@@ -26,10 +28,14 @@ class EngineHandler : public RequestHandler {
   Reply execute(HandlerSession& session, std::string_view text, uint32_t line,
                 uint32_t column) override;
   Reply handshake(HandlerSession& session, const HandshakeRequest& request) override;
+  // Short statements the engine can answer from what it keeps ready
+  // (Engine::answer_if_ready: a cached SHOW MIGRATIONS).
+  std::optional<Reply> answer_now(HandlerSession& session, std::string_view text, uint32_t line,
+                                  uint32_t column) override;
 
  private:
   struct State;
-  Json execute_statement(State& state, const ast::Statement& statement, Reply* reply);
+  engine::Answer execute_statement(State& state, const ast::Statement& statement, Reply* reply);
 
   engine::Engine& engine_;
   const bool auth_;

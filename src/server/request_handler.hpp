@@ -5,12 +5,14 @@
 // tests plug in small handlers to exercise framing, ordering and limits on their own.
 //
 // Calls for one connection are never concurrent: the server runs them one after another, in
-// statement order, on worker threads (never on the I/O threads). Calls for different
-// connections run in parallel, so an implementation must be safe for concurrent use across
+// statement order, on worker threads (never on the I/O threads) — except answer_now(), which
+// runs on the connection's I/O thread and must never block. Calls for different connections
+// run in parallel, so an implementation must be safe for concurrent use across
 // HandlerSessions.
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,10 +39,22 @@ struct Reply {
       : lines(std::move(lines)), close(close), auth(auth) {}
 
   std::string lines;        // one or more complete lines, each ending in '\n'
+  // One more response line written after `lines` (followed by '\n'), shared with the
+  // engine's cache of serialized answers instead of copied; null when none.
+  std::shared_ptr<const std::string> shared_line;
   bool close = false;       // close the connection once `lines` are written
   Auth auth = Auth::kNone;  // the statement was an authentication attempt, and its outcome
   std::string auth_user;    // for authentication attempts: the user name (logged; never the
                             // password)
+
+  // Appends the reply's bytes to `out`.
+  void append_to(std::string* out) const {
+    out->append(lines);
+    if (shared_line) {
+      out->append(*shared_line);
+      out->push_back('\n');
+    }
+  }
 };
 
 // The parts of `syndrdb://HOST:PORT:DATABASE:USER:PASSWORD;` (handshake.hpp parses it).
@@ -63,6 +77,17 @@ class RequestHandler {
   // connection's stream) and returns its response line.
   virtual Reply execute(HandlerSession& session, std::string_view text, uint32_t line,
                         uint32_t column) = 0;
+
+  // The reply to a statement if the handler has it at hand without blocking (no storage
+  // access, no lock held for long; e.g. an answer it keeps ready), else nullopt: the server
+  // then calls execute() on a worker. Called on the I/O thread, in statement order, and
+  // saves a statement the two thread hand-offs of the worker pool. Never an authentication
+  // attempt, never a reply that closes. Default: nullopt.
+  virtual std::optional<Reply> answer_now(HandlerSession& session, std::string_view text,
+                                          uint32_t line, uint32_t column) {
+    (void)session, (void)text, (void)line, (void)column;
+    return std::nullopt;
+  }
 
   // The SyndrDB driver handshake, sent as a connection's first statement. On success: a line
   // holding S0001, then the success JSON; on failure one error line and close = true.

@@ -157,21 +157,25 @@ asio::awaitable<void> Session::process_loop(std::shared_ptr<Session> self) {
       co_await wait(processor_signal_);
       continue;
     }
-    std::vector<Frame> batch;
-    while (!pending_.empty() && batch.size() < kMaxBatch) {
-      pending_bytes_ -= pending_.front().text.size();
-      batch.push_back(std::move(pending_.front()));
-      pending_.pop_front();
-    }
-    busy_ = true;
-    // Named first: GCC 12 mishandles temporaries inside a co_await expression.
-    auto on_worker = run_on_workers(self, batch);
-    std::vector<Reply> replies = co_await std::move(on_worker);
-    busy_ = false;
-    // Frames after one that authenticated or closes go back to the queue, in order.
-    for (size_t i = batch.size(); i-- > replies.size();) {
-      pending_bytes_ += batch[i].text.size();
-      pending_.push_front(std::move(batch[i]));
+    // Statements the handler has answers ready for are answered here, on the strand.
+    std::vector<Reply> replies = answer_now();
+    if (replies.empty()) {
+      std::vector<Frame> batch;
+      while (!pending_.empty() && batch.size() < kMaxBatch) {
+        pending_bytes_ -= pending_.front().text.size();
+        batch.push_back(std::move(pending_.front()));
+        pending_.pop_front();
+      }
+      busy_ = true;
+      // Named first: GCC 12 mishandles temporaries inside a co_await expression.
+      auto on_worker = run_on_workers(self, batch);
+      replies = co_await std::move(on_worker);
+      busy_ = false;
+      // Frames after one that authenticated or closes go back to the queue, in order.
+      for (size_t i = batch.size(); i-- > replies.size();) {
+        pending_bytes_ += batch[i].text.size();
+        pending_.push_front(std::move(batch[i]));
+      }
     }
     notify(reader_signal_);
     if (closed_) co_return;
@@ -180,7 +184,7 @@ asio::awaitable<void> Session::process_loop(std::shared_ptr<Session> self) {
     bool close_after = false;
     out_.clear();
     for (Reply& reply : replies) {
-      out_ += reply.lines;
+      reply.append_to(&out_);
       close_after = close_after || reply.close;
     }
     Reply& last = replies.back();
@@ -221,6 +225,25 @@ asio::awaitable<std::vector<Reply>> Session::run_on_workers(std::shared_ptr<Sess
         });
       },
       asio::use_awaitable);
+}
+
+std::vector<Reply> Session::answer_now() {
+  std::vector<Reply> replies;
+  while (!pending_.empty() && replies.size() < kMaxBatch) {
+    const Frame& frame = pending_.front();
+    if (frame.kind != Frame::Kind::kStatement) break;
+    std::optional<Reply> reply;
+    try {
+      reply = context_.handler.answer_now(*handler_session_, frame.text, frame.line, frame.column);
+    } catch (const std::exception&) {
+      break;  // execute() on a worker answers it (and logs what went wrong)
+    }
+    if (!reply) break;
+    pending_bytes_ -= frame.text.size();
+    pending_.pop_front();
+    replies.push_back(std::move(*reply));
+  }
+  return replies;
 }
 
 std::vector<Reply> Session::execute_batch(const std::vector<Frame>& frames) {

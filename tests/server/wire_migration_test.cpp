@@ -305,3 +305,42 @@ TEST_CASE("wire migrations: a migration in many tiny packets with EOT gets one a
   REQUIRE(succeeded(shown));
   CHECK(shown["migrations"].size() == 1);
 }
+
+TEST_CASE("wire migrations: pipelined SHOW MIGRATIONS around writes answer in order, never stale",
+          "[wire]") {
+  // A cached SHOW MIGRATIONS is answered on the connection's strand (answer_now); the writes
+  // between go to the worker pool. Sent in one burst, the answers must still come in order
+  // and each SHOW must see every write before it, on this connection and on another one.
+  EngineServer server;
+  TestClient client(server.port());
+  TestClient watcher(server.port());
+  use_database(client, "pipe", /*create=*/true);
+  use_database(watcher, "pipe", /*create=*/false);
+  REQUIRE(succeeded(ask(client, "SHOW MIGRATIONS")));  // cached from here on
+  std::string burst;
+  for (int v = 1; v <= 3; ++v) {
+    burst += "SHOW MIGRATIONS\x04" + migration_text(v, "P") + "\x04" + "SHOW MIGRATIONS\x04" +
+             "APPLY MIGRATION WITH VERSION " + std::to_string(v) + "\x04";
+  }
+  burst += "SHOW MIGRATIONS\x04";
+  REQUIRE(client.send(burst));
+  auto lines = client.read_lines(13);
+  REQUIRE(lines.size() == 13);
+  for (int v = 1; v <= 3; ++v) {
+    const size_t at = static_cast<size_t>(4 * (v - 1));
+    json before = json::parse(lines[at]), created = json::parse(lines[at + 1]),
+         after = json::parse(lines[at + 2]), applied = json::parse(lines[at + 3]);
+    INFO("version " << v << ": " << before.dump() << "\n" << after.dump());
+    REQUIRE(succeeded(created));
+    REQUIRE(succeeded(applied));
+    CHECK(before["migrations"].size() == static_cast<size_t>(v - 1));
+    CHECK(before["currentVersion"] == v - 1);
+    CHECK(after["migrations"].size() == static_cast<size_t>(v));
+    CHECK(entries(after, v).at(0)["Status"] == "PENDING");
+    json seen = ask(watcher, "SHOW MIGRATIONS WHERE Status == \"APPLIED\"");
+    CHECK(seen["migrations"].size() == 3);  // the whole burst is answered by now
+  }
+  json last = json::parse(lines[12]);
+  CHECK(last["currentVersion"] == 3);
+  CHECK(last == ask(watcher, "SHOW MIGRATIONS"));
+}
