@@ -26,6 +26,29 @@ struct action<g::statement_start> {
   }
 };
 
+// Every bracket of the language is a tok<C>, whose first rule is one<C>: these count the
+// nesting depth and stop the parse past kMaxNesting (parse() reports the error).
+struct bracket_open {
+  static void apply0(ParseState& st) {
+    if (++st.bracket_depth_ > kMaxNesting) throw NestingTooDeep{};
+  }
+};
+struct bracket_close {
+  static void apply0(ParseState& st) { --st.bracket_depth_; }
+};
+template <>
+struct action<tao::pegtl::one<'('>> : bracket_open {};
+template <>
+struct action<tao::pegtl::one<'['>> : bracket_open {};
+template <>
+struct action<tao::pegtl::one<'{'>> : bracket_open {};
+template <>
+struct action<tao::pegtl::one<')'>> : bracket_close {};
+template <>
+struct action<tao::pegtl::one<']'>> : bracket_close {};
+template <>
+struct action<tao::pegtl::one<'}'>> : bracket_close {};
+
 template <>
 struct action<g::string_body> {
   template <typename Input>

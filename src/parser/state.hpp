@@ -35,6 +35,10 @@ struct TextPos {
   size_t column = 1;
 };
 
+// Thrown by the bracket actions when ( [ { nest deeper than kMaxNesting: parse() then reports
+// the nesting error (check_nesting in parser.cpp finds the bracket).
+struct NestingTooDeep {};
+
 // A syntax error detected by an action rather than by a failed rule.
 struct ActionError {
   TextPos at;
@@ -112,6 +116,11 @@ class ParseState {
   std::vector<ast::Statement>* sink_ = &script_;
   ast::StartMigration migration_;
   bool in_down_ = false;
+
+  // How many ( [ { are open at the current position. The grammar never backtracks out of an
+  // open bracket (each opener commits, by must<>, up to its closer), so this is the text's
+  // nesting depth there, exactly as check_nesting counts it.
+  int bracket_depth_ = 0;
 
   // Value stacks.
   std::string text_;  // the last decoded string body
