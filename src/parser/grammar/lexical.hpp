@@ -52,15 +52,26 @@ struct whitespace {
 struct skip {
   using rule_t = skip;
   using subs_t = type_list<whitespace, line_comment, block_comment>;
+  static constexpr bool is_token_start(char c) { return c > ' ' && c != '-' && c != '/'; }
+  // Inlined into every token: most tokens are followed directly by another, or by one space.
   template <apply_mode A, rewind_mode M, template <typename...> class Action,
             template <typename...> class Control, typename Input, typename... States>
-  static bool match(Input& in, States&&... st) {
+  [[gnu::always_inline]] static bool match(Input& in, States&&... st) {
+    const char* p = in.current();
+    const char* const end = in.end();
+    if (p == end || is_token_start(*p)) return true;
+    if (*p == ' ' && end - p >= 2 && is_token_start(p[1])) {
+      in.bump_in_this_line(1);
+      return true;
+    }
+    return skip_blanks<A, Action, Control>(in, st...);
+  }
+  template <apply_mode A, template <typename...> class Action, template <typename...> class Control,
+            typename Input, typename... States>
+  [[gnu::noinline]] static bool skip_blanks(Input& in, States&&... st) {
     for (;;) {
       const char* p = in.current();
       const char* const end = in.end();
-      if (p == end) return true;
-      // Most tokens are followed directly by another: no blank, no comment.
-      if (*p > ' ' && *p != '-' && *p != '/') return true;
       const char* line = p;  // the first byte after the last line break bumped
       while (p != end && whitespace::is_space(*p)) {
         if (*p++ == '\n') {
