@@ -189,6 +189,7 @@ std::string refused_statement_name(const char* begin, const char* end) {
 void ParseState::reset_statement() {
   strings_.clear();
   values_.clear();
+  array_marks_.clear();
   conditions_.clear();
   condition_depths_.clear();
   condition_marks_.clear();

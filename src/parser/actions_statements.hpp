@@ -72,8 +72,7 @@ template <>
 struct action<g::document_member> {
   static void apply0(ParseState& st) {
     Json v = st.pop_value();
-    std::string key = st.pop_string();
-    st.document_[std::move(key)] = std::move(v);
+    st.set_member(st.document_, std::move(v));
   }
 };
 template <>

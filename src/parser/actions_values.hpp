@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstddef>
+#include <iterator>
 #include <optional>
 #include <system_error>
 #include <utility>
@@ -26,17 +28,37 @@ struct action<g::statement_start> {
   }
 };
 
+// Every bracket of the language is a tok<C>, whose first rule is one<C>: these count the
+// nesting depth and stop the parse past kMaxNesting (parse() reports the error).
+struct bracket_open {
+  static void apply0(ParseState& st) {
+    if (++st.bracket_depth_ > kMaxNesting) throw NestingTooDeep{};
+  }
+};
+struct bracket_close {
+  static void apply0(ParseState& st) { --st.bracket_depth_; }
+};
+template <>
+struct action<tao::pegtl::one<'('>> : bracket_open {};
+template <>
+struct action<tao::pegtl::one<'['>> : bracket_open {};
+template <>
+struct action<tao::pegtl::one<'{'>> : bracket_open {};
+template <>
+struct action<tao::pegtl::one<')'>> : bracket_close {};
+template <>
+struct action<tao::pegtl::one<']'>> : bracket_close {};
+template <>
+struct action<tao::pegtl::one<'}'>> : bracket_close {};
+
+// The string of a `quoted`, decoded straight into its slot on the stack. (Once the body has
+// matched, `quoted` either succeeds or raises, so this is as if `quoted` pushed it.)
 template <>
 struct action<g::string_body> {
   template <typename Input>
   static void apply(const Input& in, ParseState& st) {
-    decode_string(in.string_view(), st.text_);
+    decode_string(in.string_view(), st.strings_.emplace_back());
   }
-};
-
-template <>
-struct action<g::quoted> {
-  static void apply0(ParseState& st) { st.strings_.push_back(std::move(st.text_)); }
 };
 
 template <>
@@ -83,18 +105,28 @@ struct action<g::null_literal> {
 };
 template <>
 struct action<g::json_string> {
-  static void apply0(ParseState& st) { st.values_.emplace_back(st.pop_string()); }
+  static void apply0(ParseState& st) { st.string_to_value(); }
 };
 
+// An array's elements stay on the value stack above it until the array closes, then move
+// into it at once (one allocation, not one per doubling).
 template <>
 struct action<g::array_open> {
-  static void apply0(ParseState& st) { st.values_.emplace_back(Json::array()); }
+  static void apply0(ParseState& st) {
+    st.array_marks_.push_back(st.values_.size());
+    st.values_.emplace_back(Json::array());
+  }
 };
 template <>
-struct action<g::array_element> {
+struct action<g::array> {
   static void apply0(ParseState& st) {
-    Json v = st.pop_value();
-    st.values_.back().push_back(std::move(v));
+    const size_t mark = st.array_marks_.back();
+    st.array_marks_.pop_back();
+    const auto first = st.values_.begin() + static_cast<std::ptrdiff_t>(mark) + 1;
+    auto& elements = st.values_[mark].get_ref<Json::array_t&>();
+    elements.reserve(static_cast<size_t>(st.values_.end() - first));
+    std::move(first, st.values_.end(), std::back_inserter(elements));
+    st.values_.erase(first, st.values_.end());
   }
 };
 template <>
@@ -105,8 +137,7 @@ template <>
 struct action<g::object_member> {
   static void apply0(ParseState& st) {
     Json v = st.pop_value();
-    std::string key = st.pop_string();
-    st.values_.back()[std::move(key)] = std::move(v);
+    st.set_member(st.values_.back(), std::move(v));
   }
 };
 

@@ -1,13 +1,15 @@
 // parse(): runs grammar::script over the text with the actions of actions*.hpp and the message
 // table of errors.hpp, and turns every failure into a SyntaxError (SPEC §2, §5). Nothing
 // escapes: PEGTL parse errors, action errors, allocation failures and anything else are
-// caught here. A linear pre-scan refuses nesting deeper than kMaxNesting before PEGTL's
-// recursive descent could exhaust the stack.
+// caught here. Nesting deeper than kMaxNesting is refused: the parse stops at the first bracket
+// too deep (so PEGTL's recursive descent cannot exhaust the stack), and a failed parse first
+// runs a linear scan that reports such nesting anywhere in the text before any other error.
 
 #include "parser/parser.hpp"
 
 #include <exception>
 #include <new>
+#include <optional>
 #include <string>
 #include <tao/pegtl.hpp>
 
@@ -173,17 +175,20 @@ std::optional<SyntaxError> check_nesting(std::string_view text, uint32_t line_of
   return std::nullopt;
 }
 
-// parse() proper; may throw only while building an error (e.g. out of memory).
-ParseResult parse_or_throw(std::string_view text, uint32_t line_offset, uint32_t column_offset) {
+// The error of a parse that threw `failure`. Nesting deeper than kMaxNesting is reported
+// before any other error, wherever it is in the text, so check_nesting runs first; the parse
+// itself stopped at the first bracket too deep (NestingTooDeep) and never recursed deeper.
+// May throw only while building an error (e.g. out of memory).
+ParseResult report_failure(std::string_view text, uint32_t line_offset, uint32_t column_offset,
+                           const std::exception_ptr& failure) {
   try {
     if (auto error = check_nesting(text, line_offset, column_offset)) return std::move(*error);
-    const char* begin = text.data() == nullptr ? "" : text.data();
-    tao::pegtl::memory_input<tao::pegtl::tracking_mode::eager, tao::pegtl::eol::lf_crlf,
-                             const char*>
-        in(begin, begin + text.size(), "statement");
-    ParseState state(line_offset, column_offset);
-    tao::pegtl::parse<grammar::script, action, control>(in, state);
-    return ParseResult(std::move(state.script_));
+    std::rethrow_exception(failure);
+  } catch (const NestingTooDeep&) {
+    // Unreachable: the bracket that stopped the parse is one check_nesting reports.
+    return make_error(text, 0, 1, 1, line_offset, column_offset,
+                      "at most " + std::to_string(kMaxNesting) + " levels of nesting",
+                      "nesting deeper than " + std::to_string(kMaxNesting) + " levels");
   } catch (const tao::pegtl::parse_error& e) {
     const auto& positions = e.positions();
     if (positions.empty()) {
@@ -206,6 +211,25 @@ ParseResult parse_or_throw(std::string_view text, uint32_t line_offset, uint32_t
     return make_error(text, 0, 1, 1, line_offset, column_offset, "a valid statement",
                       "internal parser error");
   }
+}
+
+// parse() proper; may throw only while building an error (e.g. out of memory). The text is
+// parsed without a pre-scan: the actions count bracket depth (ParseState::bracket_depth_) and
+// stop past kMaxNesting, and only a failed parse pays for check_nesting.
+ParseResult parse_or_throw(std::string_view text, uint32_t line_offset, uint32_t column_offset) {
+  std::exception_ptr failure;
+  try {
+    const char* begin = text.data() == nullptr ? "" : text.data();
+    tao::pegtl::memory_input<tao::pegtl::tracking_mode::eager, tao::pegtl::eol::lf_crlf,
+                             const char*>
+        in(begin, begin + text.size(), "statement");
+    ParseState state(line_offset, column_offset);
+    tao::pegtl::parse<grammar::script, action, control>(in, state);
+    return ParseResult(std::move(state.script_));
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  return report_failure(text, line_offset, column_offset, failure);
 }
 
 }  // namespace

@@ -35,6 +35,10 @@ struct TextPos {
   size_t column = 1;
 };
 
+// Thrown by the bracket actions when ( [ { nest deeper than kMaxNesting: parse() then reports
+// the nesting error (check_nesting in parser.cpp finds the bracket).
+struct NestingTooDeep {};
+
 // A syntax error detected by an action rather than by a failed rule.
 struct ActionError {
   TextPos at;
@@ -89,6 +93,27 @@ class ParseState {
     values_.pop_back();
     return v;
   }
+  // Moves the string on top of strings_ onto values_ as a JSON string.
+  void string_to_value() {
+    if (strings_.empty()) {
+      values_.emplace_back(std::string());
+      return;
+    }
+    values_.emplace_back(std::move(strings_.back()));
+    strings_.pop_back();
+  }
+  // Pops the key on top of strings_ and sets object[key] = value (a repeated key keeps its last
+  // value; a null `object` becomes an object), moving key and value into place.
+  void set_member(Json& object, Json&& value) {
+    if (object.is_null()) object = Json::object();
+    auto& members = object.get_ref<Json::object_t&>();
+    if (strings_.empty()) {
+      members.insert_or_assign(std::string(), std::move(value));
+      return;
+    }
+    members.insert_or_assign(std::move(strings_.back()), std::move(value));
+    strings_.pop_back();
+  }
   ast::Condition pop_condition() {
     if (conditions_.empty()) return ast::Condition();
     ast::Condition c = std::move(conditions_.back());
@@ -113,10 +138,15 @@ class ParseState {
   ast::StartMigration migration_;
   bool in_down_ = false;
 
+  // How many ( [ { are open at the current position. The grammar never backtracks out of an
+  // open bracket (each opener commits, by must<>, up to its closer), so this is the text's
+  // nesting depth there, exactly as check_nesting counts it.
+  int bracket_depth_ = 0;
+
   // Value stacks.
-  std::string text_;  // the last decoded string body
   std::vector<std::string> strings_;
   std::vector<Json> values_;
+  std::vector<size_t> array_marks_;  // where in values_ each open array is
   std::vector<ast::Condition> conditions_;
   std::vector<uint32_t> condition_depths_;  // the tree depth of each entry of conditions_
   std::vector<size_t> condition_marks_;
@@ -136,7 +166,7 @@ class ParseState {
   ast::IndexKind index_kind_ = ast::IndexKind::kHash;
   std::optional<std::string> index_name_;
   std::vector<std::string> index_fields_;
-  Json document_;  // null until the first member (operator[] makes it an object)
+  Json document_;  // null until the first member (set_member makes it an object)
   std::vector<ast::Assignment> assignments_;
   std::optional<ast::Condition> where_;
   bool descending_ = false;
