@@ -1,11 +1,12 @@
 // Parsing throughput (SPEC §9: "parsing migration text, one core", >= 50 MB/s, aim 200 MB/s).
-// A deterministic ~50 MB script of START MIGRATION ... COMMIT blocks of about 1000 commands
+// A deterministic ~50 MiB script of START MIGRATION ... COMMIT blocks of about 1000 commands
 // each (CREATE BUNDLE, UPDATE BUNDLE ADD FIELD, ADD DOCUMENT with nested JSON values) is
 // measured through the statement splitter alone, through parser::parse per statement, and
 // through both, as a server reading a script would.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,11 @@
 
 namespace {
 
-constexpr size_t kTargetBytes = size_t{50} << 20;
+// Size of the generated script: 50 MiB, or PARSE_BENCH_MB MiB when that is set (bench/run quick).
+size_t target_bytes() {
+  const char* mb = std::getenv("PARSE_BENCH_MB");
+  return (mb && std::atoi(mb) > 0 ? size_t(std::atoi(mb)) : size_t{50}) << 20;
+}
 constexpr int kCommandsPerMigration = 1000;
 
 // A small deterministic PRNG (splitmix64), so every run measures the same text.
@@ -63,10 +68,11 @@ void append_command(std::string& out, Rng& rng, uint64_t serial) {
 const std::string& script() {
   static const std::string text = [] {
     std::string out;
-    out.reserve(kTargetBytes + (1 << 20));
+    const size_t target = target_bytes();
+    out.reserve(target + (1 << 20));
     Rng rng{42};
     uint64_t serial = 0;
-    for (int m = 1; out.size() < kTargetBytes; ++m) {
+    for (int m = 1; out.size() < target; ++m) {
       out += "-- migration " + std::to_string(m) + "\nSTART MIGRATION WITH DESCRIPTION \"Batch " +
              std::to_string(m) + "\"\n";
       for (int c = 0; c < kCommandsPerMigration; ++c) append_command(out, rng, serial++);

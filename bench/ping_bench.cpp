@@ -6,7 +6,7 @@
 // One thread drives every connection with epoll, like redis-benchmark: each connection keeps
 // --pipeline PINGs in flight (1 = not pipelined), sending a new one for each answer line,
 // until --requests answers have arrived. Prints "PING: <n> requests per second".
-// bench/ping_bench.sh runs it interleaved with redis-benchmark and prints the ratios.
+// bench/run (row w4) runs it interleaved with redis-benchmark and prints the ratios.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>

@@ -7,7 +7,7 @@
 // that many migrations, each START MIGRATION … COMMIT + APPLY, then every connection USEs it
 // and runs SHOW MIGRATIONS back to back, one request in flight each. Exit 3 when the server
 // cannot build the ledger (e.g. a build without migrations), printing its answer.
-// bench/show_migrations_bench.sh starts a server and runs it.
+// bench/run (row show) starts a server and runs it.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
