@@ -199,8 +199,8 @@ TEST_CASE("START's commands record: canonical texts, positions, checksum, byte f
               R"(ADD DOCUMENT TO BUNDLE "B" WITH VALUES ({}))"};
   plain.down = {R"(DROP INDEX "i")", R"(ADD DOCUMENT TO BUNDLE "A" WITH VALUES ({"x":"y"}))"};
   std::string expected = "C1 3 2\n";
-  for (const auto& c : plain.up) expected += c + "\n";
-  for (const auto& c : plain.down) expected += c + "\n";
+  for (const auto& c : plain.up) (expected += c) += '\n';
+  for (const auto& c : plain.down) (expected += c) += '\n';
   expected += "1,38 2,3 3,5\n";
   CHECK(enc.record == expected);
   CHECK(enc.up_count == 3);
