@@ -151,22 +151,36 @@ void DownBuilder::add(const DatabaseSchema& before, const ast::Statement& comman
           steps.push_back(parser::canonical(ast::Statement(
               ast::CreateIndex{idx->name, idx->kind, b->name, idx->fields, idx->unique, {}})));
         } else if constexpr (std::is_same_v<T, ast::AddDocument>) {
-          const Bundle* b = before.bundle(c.bundle);
-          if (!b || !assigned_seq || !in_base(base_, b->id)) return;
-          ast::DeleteDocuments del;
-          del.bundle = b->name;
-          ast::Condition where;
-          where.compare = {"DocumentID", ast::CompareOp::kEq,
-                           Json(storage::keys::document_id(*assigned_seq)), {}};
-          del.where = where;
-          steps.push_back(parser::canonical(ast::Statement(std::move(del))));
+          if (assigned_seq) document_step(before, c.bundle, *assigned_seq, &steps);
         } else if constexpr (std::is_same_v<T, ast::UpdateDocuments> ||
                              std::is_same_v<T, ast::DeleteDocuments>) {
           if (const Bundle* b = before.bundle(c.bundle)) predict_restore(before, b->id);
         }
       },
       command);
-  steps_.push_back(std::move(steps));
+  if (!steps.empty()) steps_.push_back(std::move(steps));
+}
+
+void DownBuilder::add_document(const DatabaseSchema& before, const std::string& bundle,
+                               uint64_t assigned_seq) {
+  std::vector<std::string> steps;
+  document_step(before, bundle, assigned_seq, &steps);
+  if (!steps.empty()) steps_.push_back(std::move(steps));
+}
+
+// ADD DOCUMENT -> DELETE DOCUMENTS ... WHERE DocumentID == id, unless the bundle is new (its
+// DROP BUNDLE removes the document).
+void DownBuilder::document_step(const DatabaseSchema& before, const std::string& bundle,
+                                uint64_t assigned_seq, std::vector<std::string>* steps) const {
+  const Bundle* b = before.bundle(bundle);
+  if (!b || !in_base(base_, b->id)) return;
+  ast::DeleteDocuments del;
+  del.bundle = b->name;
+  ast::Condition where;
+  where.compare = {"DocumentID", ast::CompareOp::kEq,
+                   Json(storage::keys::document_id(assigned_seq)), {}};
+  del.where = where;
+  steps->push_back(parser::canonical(ast::Statement(std::move(del))));
 }
 
 std::vector<std::string> DownBuilder::finish(const std::vector<std::string>& restores) const {

@@ -40,6 +40,10 @@ class DownBuilder {
   // the sequence (DocumentID) the document gets.
   void add(const DatabaseSchema& before, const ast::Statement& command,
            std::optional<uint64_t> assigned_seq);
+  // The same for ADD DOCUMENT TO BUNDLE `bundle`, given only its bundle name (all its DOWN
+  // step depends on; START keeps no more of one, ast::MigrationCommand).
+  void add_document(const DatabaseSchema& before, const std::string& bundle,
+                    uint64_t assigned_seq);
 
   // Pre-existing bundles (pre-migration names) whose documents this migration is expected to
   // overwrite or delete, judged from the commands (the preliminary list's restore steps).
@@ -54,10 +58,14 @@ class DownBuilder {
   void reverse_change(const DatabaseSchema& before, std::string* bundle_name,
                       const ast::BundleChange& change, std::vector<std::string>* steps);
   void predict_restore(const DatabaseSchema& before, uint32_t bundle_id);
+  void document_step(const DatabaseSchema& before, const std::string& bundle,
+                     uint64_t assigned_seq, std::vector<std::string>* steps) const;
 
   uint64_t version_;
   const DatabaseSchema& base_;
-  std::vector<std::vector<std::string>> steps_;  // per UP command, in UP order
+  // The non-empty reversals of the UP commands, in UP order (a migration's ADD DOCUMENTs into
+  // bundles it creates have none: nothing is kept for them).
+  std::vector<std::vector<std::string>> steps_;
   std::vector<std::string> deferred_;            // step 3
   std::set<std::string> predicted_restores_;
   std::string irreversible_;

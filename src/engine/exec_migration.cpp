@@ -151,10 +151,17 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
     DownBuilder builder(r.version, base);
     uint64_t next_seq = ctx.next_doc_seq();
     for (const auto& c : x.up) {
+      if (!c.statement) {
+        // An ADD DOCUMENT, kept as its bundle name only (ast::MigrationCommand). Its semantic
+        // check changes no schema, and START ignores findings (VALIDATE reports them).
+        builder.add_document(overlay, x.bundle_of(c), next_seq++);
+        continue;
+      }
+      const ast::Statement& st = *c.statement;
       std::optional<uint64_t> seq;
-      if (std::holds_alternative<ast::AddDocument>(c)) seq = next_seq++;
-      builder.add(overlay, c, seq);
-      (void)validate::check_semantics(&overlay, c, 0);
+      if (std::holds_alternative<ast::AddDocument>(st)) seq = next_seq++;
+      builder.add(overlay, st, seq);
+      (void)validate::check_semantics(&overlay, st, 0);
     }
     r.irreversible = builder.irreversible();
     if (!x.has_down && !settings.require_explicit_down_commands && r.irreversible.empty()) {

@@ -67,7 +67,11 @@ Result<std::vector<ast::Statement>> parse_down(const std::vector<std::string>& t
     return Status(Code::kRollbackFailed, "rollback failed: a stored DOWN command does not parse: " +
                                              parsed.error().message);
   }
-  return std::move(std::get<ast::StartMigration>(parsed.script().front()).down);
+  // A DOWN command keeps its whole AST (ast::MigrationCommand).
+  std::vector<ast::Statement> out;
+  for (const auto& c : std::get<ast::StartMigration>(parsed.script().front()).down)
+    out.push_back(*c.statement);
+  return out;
 }
 
 struct Impact {

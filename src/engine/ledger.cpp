@@ -369,30 +369,26 @@ std::string migration_checksum(const MigrationCommands& commands,
 EncodedCommands encode_commands(const ast::StartMigration& m) {
   EncodedCommands out;
   out.up_count = m.up.size();
-  Sha256 h;
+  // m.text is already the record's body: every UP then every DOWN command's canonical text,
+  // each followed by '\n' (the parser made it, ast::MigrationCommand).
+  const std::string_view text = m.text;
+  const size_t up_end = m.down.empty() ? text.size() : m.down.front().text_begin;
   std::string& rec = out.record;
   rec = "C1 " + std::to_string(m.up.size()) + " " + std::to_string(m.down.size()) + "\n";
+  rec.reserve(rec.size() + text.size() + 12 * m.up.size() + 2);
+  rec += text;
+  Sha256 h;
   h.update("UP\n");
-  for (const auto& c : m.up) {
-    const size_t start = rec.size();
-    rec += parser::canonical(c);
-    rec += '\n';
-    h.update(std::string_view(rec).substr(start));
-  }
+  h.update(text.substr(0, up_end));
   h.update("DOWN\n");
-  for (const auto& c : m.down) {
-    out.down.push_back(parser::canonical(c));
-    rec += out.down.back();
-    rec += '\n';
-    h.update(out.down.back());
-    h.update("\n");
-  }
+  h.update(text.substr(up_end));
+  for (const auto& c : m.down) out.down.emplace_back(m.text_of(c));
   hash_description(&h, m.description);
   // Positions are kept relative to the migration text (its START keyword is line 1,
   // column 1), so diagnostics read the same whether the migration came from a file, a
   // shell line or the middle of a TCP stream.
   for (size_t i = 0; i < m.up.size(); ++i) {
-    ast::Pos p = ast::position_of(m.up[i]);
+    ast::Pos p = m.up[i].pos;
     if (p.line == m.pos.line) p.column = p.column - m.pos.column + 1;
     p.line = p.line - m.pos.line + 1;
     if (i) rec += ' ';

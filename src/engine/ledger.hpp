@@ -86,9 +86,9 @@ Result<uint64_t> current_version_of(const Reader& reader, uint32_t db);
 // The PENDING migrations above currentVersion, in version order.
 Result<std::vector<MigrationRecord>> pending_above_current(const Reader& reader, uint32_t db);
 
-// The commands record and checksum of a migration being created, encoded straight from its
-// AST in one pass (canonical text is produced once and never held twice: START of a
-// 100,000-command migration stays small).
+// The commands record and checksum of a migration being created, from the canonical text the
+// parser already made of each command (ast::MigrationCommand): START of a 1,000,000-command
+// migration holds that text and one copy of it in the record, never the commands' trees.
 struct EncodedCommands {
   std::string record;               // the stored form (see store_commands)
   std::string checksum;             // = migration_checksum of the decoded commands

@@ -330,7 +330,7 @@ struct action<g::migration_begin> {
   static void apply0(ParseState& st) {
     st.migration_ = ast::StartMigration();
     st.migration_.pos = st.statement_pos();
-    st.sink_ = &st.migration_.up;
+    st.in_migration_ = true;
     st.in_down_ = false;
     st.reset_statement();
   }
@@ -343,14 +343,13 @@ template <>
 struct action<g::down_keyword> {
   static void apply0(ParseState& st) {
     st.migration_.has_down = true;
-    st.sink_ = &st.migration_.down;
     st.in_down_ = true;
   }
 };
 template <>
 struct action<g::start_migration> {
   static void apply0(ParseState& st) {
-    st.sink_ = &st.script_;
+    st.in_migration_ = false;
     st.in_down_ = false;
     st.script_.push_back(std::move(st.migration_));
     st.migration_ = ast::StartMigration();

@@ -17,8 +17,10 @@
 // Thread-safety: plain values.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -331,16 +333,66 @@ using Statement = std::variant<
     StartMigration, ShowMigrations, ShowMigration, ValidateMigration, ApplyMigration,
     ValidateRollback, ApplyRollback, ResetMigration, DropMigration, VerifyMigrations>;
 
+// A phase-1 finding of parser::syntax_check (syntax_check.hpp documents the checks). Defined
+// here because a StartMigration carries those of its commands (see MigrationCommand).
+struct SyntaxIssue {
+  Code code;            // kUnknownType, kFieldExists, kDescriptionTooLong, kEmptyMigration, ...
+  std::string message;  // e.g. "Unknown type 'VARCHAR' for field 'name'"
+  Pos pos;              // where in the text
+  size_t command = 0;   // 1-based command index inside a migration (DOWN commands continue
+                        // the count after the UP commands); 0 for a plain statement
+};
+
+// One command of a START MIGRATION body in the compact form the parser keeps it in: a
+// migration may hold a million ADD DOCUMENT commands, and what START stores is their canonical
+// text, not their tree (SPEC §4.3). The parser turns each command into this as soon as it is
+// parsed (parser/migration_command.hpp):
+//   - its canonical text (parser::canonical) lies in StartMigration::text at
+//     [text_begin, text_begin + text_size), followed by '\n';
+//   - `pos` is where it starts in the source;
+//   - `statement` is its full AST, kept for every command except an ADD DOCUMENT of the UP
+//     section, for which only the bundle name is kept (StartMigration::bundles[bundle]): it is
+//     all START's execution needs of one (DOWN generation, SPEC §4.7). Anything else re-parses
+//     the text.
+struct MigrationCommand {
+  Pos pos;
+  uint32_t text_size = 0;
+  uint32_t bundle = 0;
+  size_t text_begin = 0;
+  std::shared_ptr<const Statement> statement;  // null only for an UP ADD DOCUMENT
+};
+
 // START MIGRATION [WITH DESCRIPTION "d"] up... [DOWN down...] COMMIT.
 // `up` and `down` hold only commands allowed inside a migration (SPEC §3.5: the §3.2 and §3.3
-// statements except SELECT; RestoreDocuments only in `down`).
+// statements except SELECT; RestoreDocuments only in `down`), in the compact form above.
+// Build one with parser::add_command (migration_command.hpp), never by hand.
+//
+// Equality compares meaning: description, DOWN section, and the canonical text of every
+// command (which determines its AST).
 struct StartMigration {
   std::optional<std::string> description;
-  std::vector<Statement> up;
+  std::vector<MigrationCommand> up;
   bool has_down = false;  // a DOWN section was written (possibly empty)
-  std::vector<Statement> down;
+  std::vector<MigrationCommand> down;
   Pos pos;
-  bool operator==(const StartMigration&) const = default;
+  // The canonical text of every UP command, then of every DOWN command, each followed by
+  // '\n': the body of the stored commands record (engine/ledger.hpp), byte for byte.
+  std::string text;
+  std::vector<std::string> bundles;  // the distinct bundle names of UP ADD DOCUMENT commands
+  // The phase-1 findings of the commands (syntax_check on each command's AST while it
+  // existed), in command order, `command` set.
+  std::vector<SyntaxIssue> issues;
+
+  std::string_view text_of(const MigrationCommand& c) const {
+    return std::string_view(text).substr(c.text_begin, c.text_size);
+  }
+  // The bundle an UP ADD DOCUMENT command (null `statement`) adds to.
+  const std::string& bundle_of(const MigrationCommand& c) const { return bundles[c.bundle]; }
+
+  bool operator==(const StartMigration& o) const {
+    return description == o.description && has_down == o.has_down && up.size() == o.up.size() &&
+           down.size() == o.down.size() && text == o.text;
+  }
 };
 
 // A parsed script: statements in source order.

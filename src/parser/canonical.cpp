@@ -1,6 +1,7 @@
 // The canonical printer (canonical.hpp): one seed-form spelling for every AST.
 #include "parser/canonical.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <type_traits>
 
@@ -101,6 +102,23 @@ void append_json(std::string& out, const Json& v) {
     case Json::value_t::string:
       append_quoted(out, v.get_ref<const std::string&>());
       return;
+    // What dump() prints, without building a serializer per value (migrations print
+    // millions of these).
+    case Json::value_t::null:
+      out += "null";
+      return;
+    case Json::value_t::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      return;
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: {
+      char buf[24];
+      const auto r = v.is_number_unsigned()
+                         ? std::to_chars(buf, buf + sizeof buf, v.get<uint64_t>())
+                         : std::to_chars(buf, buf + sizeof buf, v.get<int64_t>());
+      out.append(buf, r.ptr);
+      return;
+    }
     default:
       out += v.dump();
       return;
@@ -213,10 +231,17 @@ std::string migration(const ast::StartMigration& m) {
   std::string out = "START MIGRATION";
   if (m.description) out += " WITH DESCRIPTION " + quote(*m.description);
   out.push_back('\n');
-  for (const ast::Statement& s : m.up) out += "  " + canonical(s) + ";\n";
+  // The commands' canonical texts were made when they were parsed (migration_command.hpp).
+  out.reserve(out.size() + m.text.size() + 3 * (m.up.size() + m.down.size()) + 16);
+  const auto command = [&](const ast::MigrationCommand& c) {
+    out += "  ";
+    out += m.text_of(c);
+    out += ";\n";
+  };
+  for (const ast::MigrationCommand& c : m.up) command(c);
   if (m.has_down) {
     out += "DOWN\n";
-    for (const ast::Statement& s : m.down) out += "  " + canonical(s) + ";\n";
+    for (const ast::MigrationCommand& c : m.down) command(c);
   }
   out += "COMMIT";
   return out;
@@ -242,6 +267,19 @@ std::string canonical(const ast::FieldDef& f) {
                     (f.required ? "true" : "false") + ", " + (f.unique ? "true" : "false");
   if (!f.default_value.is_null()) out += ", " + json(f.default_value);
   return out + "}";
+}
+
+void append_canonical(std::string& out, const ast::Statement& statement) {
+  // ADD DOCUMENT, the bulk of large migrations, is printed in place.
+  if (const auto* d = std::get_if<ast::AddDocument>(&statement)) {
+    out += "ADD DOCUMENT TO BUNDLE ";
+    append_quoted(out, d->bundle);
+    out += " WITH VALUES (";
+    append_json(out, d->values);
+    out += ')';
+    return;
+  }
+  out += canonical(statement);
 }
 
 std::string canonical(const ast::Statement& statement) {

@@ -15,6 +15,8 @@
 namespace strata::parser {
 
 std::string canonical(const ast::Statement& statement);
+// Appends canonical(statement) to `out`.
+void append_canonical(std::string& out, const ast::Statement& statement);
 std::string canonical(const ast::Condition& condition);
 std::string canonical(const ast::FieldDef& field);
 // A double-quoted string with JSON escapes: "a\"b".

@@ -2,7 +2,7 @@
 // The parse state the PEGTL actions build the AST into (STYLE §6, like PEGTL's
 // json_build.cpp): value stacks for strings, JSON values and conditions, scratch slots for the
 // statement being parsed, and the sink the finished statement goes to (the script, or the UP
-// or DOWN list of the START MIGRATION being parsed).
+// or DOWN section of the START MIGRATION being parsed, in compact form).
 //
 // Leaf actions push (a decoded string, a JSON value, a comparison); the action of the rule
 // that owns them pops exactly what it needs, so the stacks are empty between statements, and
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "parser/ast.hpp"
+#include "parser/migration_command.hpp"
 
 namespace strata::parser {
 
@@ -122,9 +123,15 @@ class ParseState {
     return c;
   }
 
-  // Hands a finished statement to the current sink and clears the per-statement slots.
+  // Hands a finished statement to the current sink and clears the per-statement slots: the
+  // script, or — inside START MIGRATION — the migration's UP or DOWN section, where it is kept
+  // in compact form (migration_command.hpp) and its tree freed at once.
   void emit(ast::Statement statement) {
-    sink_->push_back(std::move(statement));
+    if (in_migration_) {
+      add_command(&migration_, std::move(statement), in_down_);
+    } else {
+      script_.push_back(std::move(statement));
+    }
     reset_statement();
   }
   void reset_statement();
@@ -132,10 +139,10 @@ class ParseState {
   // Where the statement being parsed starts.
   TextPos statement_at_;
 
-  // Output: the script, and the migration being parsed with the list commands go to.
+  // Output: the script, and the migration being parsed with the section commands go to.
   ast::Script script_;
-  std::vector<ast::Statement>* sink_ = &script_;
   ast::StartMigration migration_;
+  bool in_migration_ = false;
   bool in_down_ = false;
 
   // How many ( [ { are open at the current position. The grammar never backtracks out of an

@@ -106,11 +106,9 @@ class Checker {
     if (s.up.empty()) {
       issue(Code::kEmptyMigration, "migration must contain at least one command", s.pos);
     }
-    // Commands are numbered 1.. through UP, and DOWN commands continue the count.
-    size_t index = 0;
-    for (const ast::Statement& c : s.up) check(c, ++index);
-    for (const ast::Statement& c : s.down) check(c, ++index);
-    command_ = 0;
+    // The commands' own findings were made by the parser (migration_command.hpp), numbered
+    // 1.. through UP, with DOWN commands continuing the count.
+    out_->insert(out_->end(), s.issues.begin(), s.issues.end());
   }
 
   template <typename Other>

@@ -29,16 +29,12 @@ bool value_matches(FieldType type, const Json& value);
 // True for "2024-01-10T10:00:00Z"-style RFC 3339 date-times.
 bool is_rfc3339(std::string_view s);
 
-struct SyntaxIssue {
-  Code code;            // kUnknownType, kFieldExists, kDescriptionTooLong, kEmptyMigration, ...
-  std::string message;  // e.g. "Unknown type 'VARCHAR' for field 'name'"
-  ast::Pos pos;         // where in the text
-  size_t command = 0;   // 1-based command index inside a migration (DOWN commands continue
-                        // the count after the UP commands); 0 for a plain statement
-};
+// A finding: code, message, position, and the 1-based command index inside a migration.
+using SyntaxIssue = ast::SyntaxIssue;
 
-// Every phase-1 problem of one statement (for a StartMigration: of each of its commands, with
-// `command` set). Empty when clean.
+// Every phase-1 problem of one statement (for a StartMigration: its own, then those of each of
+// its commands, with `command` set, which the parser found while it built the migration). Empty
+// when clean.
 std::vector<SyntaxIssue> syntax_check(const ast::Statement& statement);
 
 }  // namespace strata::parser

@@ -179,3 +179,31 @@ TEST_CASE("migration checksum and chain") {
   plain.up = {"DROP BUNDLE \"A\""};
   CHECK(enc.checksum == migration_checksum(plain, std::string("d")));
 }
+
+TEST_CASE("START's commands record: canonical texts, positions, checksum, byte for byte") {
+  // The record START stores (and every existing store holds): header, one canonical command
+  // per line (UP then DOWN), the UP positions relative to the START keyword.
+  auto m = parser::parse(
+      "PING; START MIGRATION WITH DESCRIPTION \"d\" ADD DOCUMENT TO BUNDLE \"A\" WITH VALUES "
+      "({\"b\": 2, \"a\": [1, {\"d\": null, \"c\": 1.5}]});\n"
+      "  CREATE INDEX \"i\" HASH ON BUNDLE \"A\" WITH FIELDS (\"a\");\n"
+      "    ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({})\n"
+      "DOWN\n"
+      "  DROP INDEX \"i\"; ADD DOCUMENT TO BUNDLE \"A\" WITH VALUES ({\"x\": \"y\"})\n"
+      "COMMIT");
+  REQUIRE(m.ok());
+  const auto enc = encode_commands(std::get<ast::StartMigration>(m.script()[1]));
+  MigrationCommands plain;
+  plain.up = {R"(ADD DOCUMENT TO BUNDLE "A" WITH VALUES ({"a":[1,{"c":1.5,"d":null}],"b":2}))",
+              R"(CREATE INDEX "i" HASH ON BUNDLE "A" WITH FIELDS ("a"))",
+              R"(ADD DOCUMENT TO BUNDLE "B" WITH VALUES ({}))"};
+  plain.down = {R"(DROP INDEX "i")", R"(ADD DOCUMENT TO BUNDLE "A" WITH VALUES ({"x":"y"}))"};
+  std::string expected = "C1 3 2\n";
+  for (const auto& c : plain.up) (expected += c) += '\n';
+  for (const auto& c : plain.down) (expected += c) += '\n';
+  expected += "1,38 2,3 3,5\n";
+  CHECK(enc.record == expected);
+  CHECK(enc.up_count == 3);
+  CHECK(enc.down == plain.down);
+  CHECK(enc.checksum == migration_checksum(plain, std::string("d")));
+}

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "parser/migration_command.hpp"
 #include "parser/parser.hpp"
 #include "parser/splitter.hpp"
 #include "parser/statement_corpus.hpp"
@@ -96,10 +97,10 @@ TEST_CASE("canonical: exact text of hand-built statements", "[canonical]") {
 
   ast::StartMigration m;
   m.description = "d";
-  m.up.push_back(ast::DropIndex{"i", {}});
-  m.up.push_back(ast::DropBundle{"B", false, {}});
+  add_command(&m, ast::DropIndex{"i", {}}, false);
+  add_command(&m, ast::DropBundle{"B", false, {}}, false);
   m.has_down = true;
-  m.down.push_back(ast::RestoreDocuments{"B", 2, {}});
+  add_command(&m, ast::RestoreDocuments{"B", 2, {}}, true);
   CHECK(canonical(m) ==
         "START MIGRATION WITH DESCRIPTION \"d\"\n  DROP INDEX \"i\";\n  DROP BUNDLE \"B\";\nDOWN\n"
         "  RESTORE DOCUMENTS TO BUNDLE \"B\" FROM MIGRATION 2;\nCOMMIT");
@@ -229,18 +230,23 @@ TEST_CASE("canonical: round trip of hand-built ASTs", "[canonical]") {
                ast::RemoveRelationship{"old"},
                ast::RemoveField{"c"}};
   check_round_trip(u);
-  ast::StartMigration m;
-  m.description = std::string("multi\nline \"quoted\"");
-  m.up.push_back(u);
-  m.up.push_back(ast::AddDocument{"Users", Json{{"id", "u1"}}, {}});
-  m.has_down = true;
-  m.down.push_back(ast::RestoreDocuments{"Users", 12, {}});
-  m.down.push_back(ast::DropBundle{"People", false, {}});
-  check_round_trip(m);
-  m.down.clear();  // an empty DOWN section stays a DOWN section
-  check_round_trip(m);
-  m.has_down = false;
-  check_round_trip(m);
+  const auto migration = [&](bool has_down, bool with_down_commands) {
+    ast::StartMigration m;
+    m.description = std::string("multi\nline \"quoted\"");
+    add_command(&m, u, false);
+    add_command(&m, ast::AddDocument{"Users", Json{{"id", "u1"}}, {}}, false);
+    m.has_down = has_down;
+    if (with_down_commands) {
+      add_command(&m, ast::RestoreDocuments{"Users", 12, {}}, true);
+      add_command(&m, ast::DropBundle{"People", false, {}}, true);
+    }
+    return m;
+  };
+  check_round_trip(migration(true, true));
+  check_round_trip(migration(true, false));  // an empty DOWN section stays a DOWN section
+  check_round_trip(migration(false, false));
+  CHECK_FALSE(migration(true, true) == migration(true, false));
+  CHECK_FALSE(migration(true, false) == migration(false, false));
   check_round_trip(ast::CreateUser{"u", "p w", ast::Role::kMigrator, {}});
   check_round_trip(ast::AlterUserRole{"u", ast::Role::kReader, {}});
   check_round_trip(

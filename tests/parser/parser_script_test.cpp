@@ -51,12 +51,14 @@ TEST_CASE("script: positions of statements, commands, fields and comparisons", "
   CHECK(m.pos.line == 2);
   CHECK(m.pos.column == 1);
   REQUIRE(m.up.size() == 2);
-  CHECK(position_of(m.up[0]).line == 3);
-  CHECK(position_of(m.up[0]).column == 3);
-  const auto& create = std::get<CreateBundle>(m.up[0]);
+  CHECK(m.up[0].pos.line == 3);
+  CHECK(m.up[0].pos.column == 3);
+  REQUIRE(m.up[0].statement);
+  const auto& create = std::get<CreateBundle>(*m.up[0].statement);
   CHECK(create.fields[0].pos.line == 4);
   CHECK(create.fields[0].pos.column == 5);
-  const auto& del = std::get<DeleteDocuments>(m.up[1]);
+  REQUIRE(m.up[1].statement);
+  const auto& del = std::get<DeleteDocuments>(*m.up[1].statement);
   REQUIRE(del.where.has_value());
   CHECK(del.where->pos.line == 5);
   CHECK(del.where->pos.column == 42);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "parser/migration_command.hpp"
 #include "parser/parser.hpp"
 
 namespace {
@@ -315,14 +316,15 @@ std::vector<Case> cases() {
     StartMigration m;
     c.push_back({"START MIGRATION COMMIT", m});
     m.description = "Add phone";
-    m.up.push_back(update("Users", {AddField{fd("phone", "STRING", false, false)}}));
+    strata::parser::add_command(
+        &m, update("Users", {AddField{fd("phone", "STRING", false, false)}}), false);
     c.push_back({R"(START MIGRATION WITH DESCRIPTION "Add phone"
         UPDATE BUNDLE "Users" ADD FIELD {"phone", STRING, false, false}
       COMMIT;)",
                  m});
     m.has_down = true;
-    m.down.push_back(update("Users", {RemoveField{"phone"}}));
-    m.down.push_back(RestoreDocuments{"Users", 7, {}});
+    strata::parser::add_command(&m, update("Users", {RemoveField{"phone"}}), true);
+    strata::parser::add_command(&m, RestoreDocuments{"Users", 7, {}}, true);
     c.push_back({R"(START MIGRATION WITH DESCRIPTION "Add phone"
         UPDATE BUNDLE "Users" ADD FIELD {"phone", STRING, false, false};
       DOWN

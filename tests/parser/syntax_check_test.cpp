@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <limits>
 
+#include "parser/migration_command.hpp"
 #include "parser/parser.hpp"
 #include "parser/splitter.hpp"
 
@@ -178,7 +179,7 @@ TEST_CASE("syntax_check: migrations: empty, description length, command indexes"
     CHECK(issues[0].pos.line == 10);
     CHECK(issues[0].command == 0);
   }
-  m.up.push_back(ast::DropIndex{"i"});
+  add_command(&m, ast::DropIndex{"i"}, false);
   m.description = std::string(500, 'x');
   CHECK(syntax_check(m).empty());
   std::string accents;  // 500 code points, 1000 bytes: still fine
@@ -193,15 +194,16 @@ TEST_CASE("syntax_check: migrations: empty, description length, command indexes"
     CHECK(issues[0].message == "description exceeds 500 character limit");
   }
   m.description.reset();
-  m.up.push_back(bundle("A", {field("x", "NUMBER", nullptr, 12, 9)}));
+  add_command(&m, bundle("A", {field("x", "NUMBER", nullptr, 12, 9)}), false);
   ast::AddDocument bad_doc;
   bad_doc.values = 5;
   bad_doc.pos = {13, 5};
-  m.up.push_back(bad_doc);
+  add_command(&m, bad_doc, false);
   m.has_down = true;
-  m.down.push_back(ast::DropIndex{"i"});
-  m.down.push_back(
-      bundle("C", {field("y", "INT", nullptr, 15, 5), field("y", "INT", nullptr, 16, 5)}));
+  add_command(&m, ast::DropIndex{"i"}, true);
+  add_command(
+      &m, bundle("C", {field("y", "INT", nullptr, 15, 5), field("y", "INT", nullptr, 16, 5)}),
+      true);
   const auto issues = syntax_check(m);
   REQUIRE(issues.size() == 3);
   CHECK(issues[0].code == Code::kUnknownType);
