@@ -263,11 +263,6 @@ TEST_CASE("store: an iterator and a snapshot may outlive their store") {
   CHECK(get(*store, Space::kDocs, "a") == "1");
 }
 
-}  // namespace
-}  // namespace strata::storage
-
-namespace strata::storage {
-namespace {
 
 TEST_CASE("store: a txn may rewrite the key its scan stands on, then move on") {
   TempDir dir;
@@ -304,11 +299,6 @@ TEST_CASE("store: a txn may rewrite the key its scan stands on, then move on") {
   CHECK(keys(txn->scan_prefix(Space::kIndex, "d")).size() == 199);
 }
 
-}  // namespace
-}  // namespace strata::storage
-
-namespace strata::storage {
-namespace {
 
 // Past 64 MiB of writes a commit drains the write set in write order instead of sorting it:
 // rewritten and deleted keys must still end up as their last write said.
@@ -338,11 +328,6 @@ TEST_CASE("store: a txn over 64 MiB commits its last write of every key") {
   CHECK(keys(store->scan_prefix(Space::kDocs, "big")).size() == 69);
 }
 
-}  // namespace
-}  // namespace strata::storage
-
-namespace strata::storage {
-namespace {
 
 // A scan started inside another scan re-sorts the txn's written keys; the outer scan must go
 // on from where it stood: strictly increasing keys, each visited once, deleted ones skipped.
