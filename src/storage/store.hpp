@@ -7,8 +7,9 @@
 // strata::Status at this edge (Code::kStorageError, or kNotFound-style optionals).
 //
 // A Txn gathers the writes of one statement (or one whole migration / rollback) and lets the
-// statement read its own writes on top of a snapshot (RocksDB WriteBatchWithIndex). Commit()
-// writes it as ONE atomic batch. Nothing is visible to other readers before Commit().
+// statement read its own writes on top of a snapshot (write_set.hpp: an arena with a hash
+// table per Space, sorted lazily for scans). Commit() writes it as ONE atomic RocksDB batch.
+// Nothing is visible to other readers before Commit().
 //
 // Format: the store carries a format-version record (keys.hpp). Open() refuses a store of an
 // unknown (newer) version, a corrupted store, or a directory that is not a Strata store, with
