@@ -79,24 +79,23 @@ std::vector<Json> values_of(const IndexDef& idx, const Json& doc, uint64_t seq) 
 }
 
 // The document (other than `self`) holding the same non-null values in unique index `idx`:
-// one point read of the entry keyed by the values alone.
-Result<std::optional<uint64_t>> holder(const Reader& reader, uint32_t db, const IndexDef& idx,
+// one point read of the entry keyed by the values alone. An index the statement created has
+// no entry in the store (WriteContext::index_is_new), so only its own writes are read.
+Result<std::optional<uint64_t>> holder(const WriteContext& ctx, const IndexDef& idx,
                                        const Json& doc, uint64_t self) {
-  auto got = reader.get(storage::Space::kIndex, index_entry_key(db, idx, doc, self));
-  if (!got.ok()) return got.status();
-  if (!got->has_value() || (*got)->size() != 8) return std::optional<uint64_t>();
-  uint64_t seq = keys::index_entry_seq(**got);
-  if (seq == self) return std::optional<uint64_t>();
-  return std::optional<uint64_t>(seq);
-}
-
-// holder() for an index created by this statement: only its own writes can hold the key.
-Result<std::optional<uint64_t>> own_holder(const WriteContext& ctx, const IndexDef& idx,
-                                           const Json& doc, uint64_t self) {
-  auto written = ctx.txn().own_write(
-      storage::Space::kIndex, index_entry_key(ctx.db_id(), idx, doc, self));
-  if (!written || !*written || (*written)->size() != 8) return std::optional<uint64_t>();
-  uint64_t seq = keys::index_entry_seq(**written);
+  const std::string key = index_entry_key(ctx.db_id(), idx, doc, self);
+  std::optional<std::string> stored;  // owns the value read from the store, when read
+  std::optional<std::string_view> entry;
+  if (ctx.index_is_new(idx.id)) {
+    if (auto written = ctx.txn().own_write(storage::Space::kIndex, key)) entry = *written;
+  } else {
+    auto got = ctx.reader().get(storage::Space::kIndex, key);
+    if (!got.ok()) return got.status();
+    stored = std::move(*got);
+    if (stored) entry = *stored;
+  }
+  if (!entry || entry->size() != 8) return std::optional<uint64_t>();
+  uint64_t seq = keys::index_entry_seq(*entry);
   if (seq == self) return std::optional<uint64_t>();
   return std::optional<uint64_t>(seq);
 }
@@ -130,8 +129,7 @@ Status check_unique(const WriteContext& ctx, const Bundle& bundle, const Json& d
   const DatabaseSchema& schema = ctx.schema();
   for (const auto& idx : schema.indexes) {
     if (idx.bundle_id != bundle.id || !idx.unique || !all_present(idx, doc, seq)) continue;
-    auto clash = ctx.index_is_new(idx.id) ? own_holder(ctx, idx, doc, seq)
-                                          : holder(ctx.reader(), schema.id, idx, doc, seq);
+    auto clash = holder(ctx, idx, doc, seq);
     if (!clash.ok()) return clash.status();
     if (clash->has_value()) {
       std::vector<Json> values = values_of(idx, doc, seq);
@@ -152,7 +150,7 @@ Status build_index(WriteContext& ctx, const IndexDef& idx) {
   Status st = for_each_document(
       ctx.reader(), ctx.db_id(), idx.bundle_id, [&](uint64_t seq, Json& doc) -> Status {
         if (idx.unique && all_present(idx, doc, seq)) {
-          auto clash = holder(ctx.reader(), ctx.db_id(), idx, doc, seq);
+          auto clash = holder(ctx, idx, doc, seq);
           if (!clash.ok()) return clash.status();
           if (clash->has_value()) {
             clashing.insert(seq);
