@@ -8,6 +8,8 @@
 //   - substitute(text, captures): replaces $NAME by the value captured under NAME.
 //   - match(expected, actual, captures, why): subset matching with $any / $string / $number /
 //     $absent / $capture:NAME.
+//   - directive_of(block): a directive's verb and arguments;
+//   - run_case_statement(block, captures, execute): one statement block executed and matched.
 // Thread-safety: pure functions, plus the caller's Captures map.
 
 #include <filesystem>
@@ -175,6 +177,45 @@ inline bool match(const Json& expected, const Json& actual, Captures* captures, 
     return false;
   }
   return true;
+}
+
+// A directive block split into its words: `@session NAME ROLE`, `@reopen`, `@consistent DB`.
+struct CaseDirective {
+  std::string verb, name, role;
+};
+inline CaseDirective directive_of(const CaseBlock& block) {
+  CaseDirective d;
+  std::istringstream in(block.text);
+  in >> d.verb >> d.name >> d.role;
+  return d;
+}
+
+// The outcome of one statement block: whether its expected text is JSON, whether the answer
+// matched it, and a report naming the statement, both answers and the first mismatch.
+struct CaseResult {
+  bool expected_valid = false;
+  bool ok = false;
+  std::string report;
+};
+
+// Substitutes the captures into the block's statement, runs it with `execute(statement)`
+// (which returns the answer as JSON) and matches the answer, capturing what it names.
+template <typename Execute>
+CaseResult run_case_statement(const CaseBlock& block, Captures* captures, Execute&& execute) {
+  CaseResult r;
+  const std::string statement = substitute(block.text, *captures);
+  const Json actual = execute(statement);
+  const Json expected = Json::parse(substitute(block.expected, *captures), nullptr, false);
+  r.expected_valid = !expected.is_discarded();
+  if (!r.expected_valid) {
+    r.report = "expected response is not JSON: " + block.expected;
+    return r;
+  }
+  std::string why;
+  r.ok = match(expected, actual, captures, &why);
+  r.report = "statement: " + statement + "\nexpected:  " + expected.dump() +
+             "\nactual:    " + actual.dump() + "\nmismatch:  " + why;
+  return r;
 }
 
 }  // namespace strata::testing

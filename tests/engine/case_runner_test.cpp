@@ -34,9 +34,7 @@ void run_case_file(const fs::path& file) {
   for (const auto& b : blocks) {
     INFO(file.filename().string() << ":" << b.line);
     if (b.kind == CaseBlock::Kind::kDirective) {
-      std::istringstream d(b.text);
-      std::string verb, name, role;
-      d >> verb >> name >> role;
+      const auto [verb, name, role] = directive_of(b);
       if (verb == "session") {
         if (!sessions.count(name)) {
           sessions[name] = engine->open_session(name, role_from(role.empty() ? "admin" : role));
@@ -58,15 +56,12 @@ void run_case_file(const fs::path& file) {
       }
       continue;
     }
-    const std::string statement = substitute(b.text, captures);
-    Json actual = engine->execute_text(sessions[current], statement);
-    Json expected = Json::parse(substitute(b.expected, captures), nullptr, false);
-    REQUIRE_FALSE(expected.is_discarded());
-    std::string why;
-    bool ok = match(expected, actual, &captures, &why);
-    INFO("statement: " << statement << "\nexpected:  " << expected.dump()
-                       << "\nactual:    " << actual.dump() << "\nmismatch:  " << why);
-    CHECK(ok);
+    CaseResult r = run_case_statement(b, &captures, [&](const std::string& statement) {
+      return engine->execute_text(sessions[current], statement);
+    });
+    INFO(r.report);
+    REQUIRE(r.expected_valid);
+    CHECK(r.ok);
   }
 }
 

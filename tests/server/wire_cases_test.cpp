@@ -127,22 +127,16 @@ void replay(const fs::path& file) {
   for (const auto& b : blocks) {
     INFO(file.filename().string() << ":" << b.line);
     if (b.kind == CaseBlock::Kind::kDirective) {
-      std::istringstream d(b.text);
-      std::string verb, name, role;
-      d >> verb >> name >> role;
+      const auto [verb, name, role] = strata::testing::directive_of(b);
       if (verb == "session") wire.session(name, role);
       if (verb == "reopen") wire.restart();
       continue;
     }
-    const std::string statement = strata::testing::substitute(b.text, captures);
-    json actual = wire.execute(statement);
-    json expected = json::parse(strata::testing::substitute(b.expected, captures), nullptr, false);
-    REQUIRE_FALSE(expected.is_discarded());
-    std::string why;
-    bool ok = strata::testing::match(expected, actual, &captures, &why);
-    INFO("statement: " << statement << "\nexpected:  " << expected.dump()
-                       << "\nactual:    " << actual.dump() << "\nmismatch:  " << why);
-    CHECK(ok);
+    auto r = strata::testing::run_case_statement(
+        b, &captures, [&](const std::string& statement) { return wire.execute(statement); });
+    INFO(r.report);
+    REQUIRE(r.expected_valid);
+    CHECK(r.ok);
   }
 }
 
