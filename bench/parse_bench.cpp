@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -22,16 +23,12 @@ size_t target_bytes() {
 }
 constexpr int kCommandsPerMigration = 1000;
 
-// A small deterministic PRNG (splitmix64), so every run measures the same text.
+// A seeded standard generator (its sequence is fixed by the C++ standard): every run uses
+// the same inputs.
 struct Rng {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  uint64_t below(uint64_t n) { return next() % n; }
+  explicit Rng(uint64_t seed) : engine(seed) {}
+  std::mt19937_64 engine;
+  uint64_t below(uint64_t n) { return n == 0 ? 0 : engine() % n; }
 };
 
 const char* const kTypes[] = {"STRING", "TEXT", "INT", "FLOAT", "BOOLEAN", "DATETIME", "JSON"};

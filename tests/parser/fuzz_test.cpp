@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -23,15 +24,12 @@ namespace {
 constexpr int kChunks = 8;
 constexpr int kInputsPerChunk = 50'000;  // 8 x 50,000 = 400,000 inputs
 
-struct Rng {  // splitmix64
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  size_t below(size_t n) { return n == 0 ? 0 : static_cast<size_t>(next() % n); }
+// A seeded standard generator (its sequence is fixed by the C++ standard): every run uses
+// the same inputs.
+struct Rng {
+  explicit Rng(uint64_t seed) : engine(seed) {}
+  std::mt19937_64 engine;
+  uint64_t below(uint64_t n) { return n == 0 ? 0 : engine() % n; }
 };
 
 // Bytes that matter to the lexer and grammar, more likely than uniform random bytes.
