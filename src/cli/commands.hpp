@@ -10,9 +10,12 @@
 #include <CLI/CLI.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "cli/wire_client.hpp"
 
 namespace strata::cli {
 
@@ -38,29 +41,26 @@ struct ServeOptions {
   std::string log_level = "info";
 };
 
-// strata shell: the interactive client.
-struct ShellOptions {
+// What `strata shell` and `strata run` need to reach a server and log in.
+struct ClientOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 1776;
-  std::string db;
-  std::string user = "admin";
-  std::string password_env = "STRATA_PASSWORD";  // else the password is asked on the terminal
-  bool tls = false;    // connect with TLS (a server started with --tls-cert)
-  std::string tls_ca;  // PEM file of the CA (or self-signed certificate) to trust; "": system's
-  bool json = false;  // raw response lines instead of tables
-};
-
-// strata run: scripts sent over the wire.
-struct RunOptions {
-  std::vector<std::string> files;  // "-" is standard input
-  std::string host = "127.0.0.1";
-  uint16_t port = 1776;
-  std::string db;
+  std::string db;  // USEd after connecting, when given
   std::string user = "admin";
   std::string password_env = "STRATA_PASSWORD";  // else asked on the terminal, if there is one
   bool tls = false;    // connect with TLS (a server started with --tls-cert)
   std::string tls_ca;  // PEM file of the CA (or self-signed certificate) to trust; "": system's
-  bool keep_going = false;  // --continue
+};
+
+// strata shell: the interactive client.
+struct ShellOptions : ClientOptions {
+  bool json = false;  // raw response lines instead of tables
+};
+
+// strata run: scripts sent over the wire.
+struct RunOptions : ClientOptions {
+  std::vector<std::string> files;  // "-" is standard input
+  bool keep_going = false;         // --continue
 };
 
 // strata exec: scripts against an embedded store, no server.
@@ -76,6 +76,11 @@ struct CheckOptions {
   uint64_t max_statement_bytes = uint64_t{256} << 20;
   size_t max_errors_per_file = 50;  // further errors are counted, not printed
 };
+
+// Declares --host, --port, --db, --user, --password-env, --tls and --tls-ca on `cmd`.
+void add_client_options(CLI::App* cmd, ClientOptions& options, const std::string& db_help);
+// Connects to the server the options name (TLS when --tls or --tls-ca was given).
+Result<std::unique_ptr<WireClient>> connect_client(const ClientOptions& options);
 
 CLI::App* add_serve_command(CLI::App& app, ServeOptions& options);
 CLI::App* add_shell_command(CLI::App& app, ShellOptions& options);

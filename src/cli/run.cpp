@@ -25,18 +25,7 @@ namespace strata::cli {
 CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   CLI::App* cmd = app.add_subcommand("run", "Send scripts to a server and print each response");
   cmd->add_option("files", o.files, "Script files, or - for standard input")->required();
-  cmd->add_option("--host", o.host, "Server address")->capture_default_str();
-  cmd->add_option("--port", o.port, "Server port")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 65535));
-  cmd->add_option("--db", o.db, "Database to USE before the scripts");
-  cmd->add_option("--user", o.user, "User name")->capture_default_str();
-  cmd->add_option("--password-env", o.password_env,
-                  "Environment variable holding the password (else asked on the terminal)")
-      ->capture_default_str();
-  cmd->add_flag("--tls", o.tls, "Connect with TLS");
-  cmd->add_option("--tls-ca", o.tls_ca,
-                  "CA or self-signed certificate (PEM) to trust; implies --tls");
+  add_client_options(cmd, o, "Database to USE before the scripts");
   cmd->add_flag("--continue", o.keep_going, "Keep going after a failed statement (pipelined)");
   return cmd;
 }
@@ -212,8 +201,7 @@ class Runner {
 }  // namespace
 
 int run_run(const RunOptions& options) {
-  auto client = WireClient::Connect(options.host, options.port,
-                                    {options.tls || !options.tls_ca.empty(), options.tls_ca});
+  auto client = connect_client(options);
   if (!client.ok()) {
     std::cerr << "strata run: " << client.status().message() << "\n";
     return kExitUsage;

@@ -22,19 +22,7 @@ namespace strata::cli {
 
 CLI::App* add_shell_command(CLI::App& app, ShellOptions& o) {
   CLI::App* cmd = app.add_subcommand("shell", "Interactive shell connected to a server");
-  cmd->add_option("--host", o.host, "Server address")->capture_default_str();
-  cmd->add_option("--port", o.port, "Server port")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 65535));
-  cmd->add_option("--db", o.db, "Database to USE after connecting");
-  cmd->add_option("--user", o.user, "User name (the password is asked without echo)")
-      ->capture_default_str();
-  cmd->add_option("--password-env", o.password_env,
-                  "Environment variable holding the password (else asked without echo)")
-      ->capture_default_str();
-  cmd->add_flag("--tls", o.tls, "Connect with TLS");
-  cmd->add_option("--tls-ca", o.tls_ca,
-                  "CA or self-signed certificate (PEM) to trust; implies --tls");
+  add_client_options(cmd, o, "Database to USE after connecting");
   cmd->add_flag("--json", o.json, "Print raw response lines instead of tables");
   return cmd;
 }
@@ -185,8 +173,7 @@ class Shell {
 }  // namespace
 
 int run_shell(const ShellOptions& options) {
-  auto client = WireClient::Connect(options.host, options.port,
-                                    {options.tls || !options.tls_ca.empty(), options.tls_ca});
+  auto client = connect_client(options);
   if (!client.ok()) {
     std::cerr << "strata shell: " << client.status().message() << "\n";
     return kExitUsage;
