@@ -114,51 +114,49 @@ namespace {
 // as the batch fills) rather than sorting it: the memory of a huge migration is not doubled.
 constexpr size_t kSortedCommitBytes = 64u << 20;
 
+// Writes `writes` as one WriteBatch.
+Status write_batch(const DbHandle& h, WriteSet& writes, bool sync) {
+  // Room for every record plus its tag and length prefixes: the batch never reallocates.
+  rocksdb::WriteBatch batch(writes.bytes() + 16 * writes.count() + 64);
+  auto add = [&](Space space, const WriteSet::Entry& e) -> Status {
+    rocksdb::ColumnFamilyHandle* cf = h.cf(space);
+    rocksdb::Status s = e.value ? batch.Put(cf, e.key, *e.value) : batch.Delete(cf, e.key);
+    return s.ok() ? Status::Ok() : storage_error(h, s);
+  };
+  if (writes.bytes() > kSortedCommitBytes) {
+    STRATA_RETURN_IF_ERROR(writes.drain(add));
+  } else {
+    // Every Space in key order: RocksDB's memtable inserts sorted keys cheaply.
+    for (int i = 0; i < kSpaceCount; ++i) {
+      const Space space = static_cast<Space>(i);
+      for (WriteSet::Slot slot : writes.sorted(space)) {
+        STRATA_RETURN_IF_ERROR(add(space, writes.entry(space, slot)));
+      }
+    }
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  rocksdb::Status s = h.db->Write(wo, &batch);
+  return s.ok() ? Status::Ok() : storage_error(h, s);
+}
+
 }  // namespace
 
 Status Store::commit(Txn& txn, bool sync) {
   Txn::Impl& t = *txn.impl_;
   const DbHandle& h = *impl_->handle;
   if (t.writes.count() > 0) {
-    // Room for every record plus its tag and length prefixes: the batch never reallocates.
-    rocksdb::WriteBatch batch(t.writes.bytes() + 16 * t.writes.count() + 64);
-    auto add = [&](Space space, const WriteSet::Entry& e) -> Status {
-      rocksdb::ColumnFamilyHandle* cf = h.cf(space);
-      rocksdb::Status s = e.value ? batch.Put(cf, e.key, *e.value) : batch.Delete(cf, e.key);
-      return s.ok() ? Status::Ok() : storage_error(h, s);
-    };
-    Status built;
-    if (t.writes.bytes() > kSortedCommitBytes) {
-      built = t.writes.drain(add);
-    } else {
-      // Every Space in key order: RocksDB's memtable inserts sorted keys cheaply.
-      for (int i = 0; i < kSpaceCount && built.ok(); ++i) {
-        const Space space = static_cast<Space>(i);
-        for (WriteSet::Slot slot : t.writes.sorted(space)) {
-          built = add(space, t.writes.entry(space, slot));
-          if (!built.ok()) break;
-        }
-      }
-    }
-    if (!built.ok()) {
-      t.writes.clear();
-      return built;
-    }
-    rocksdb::WriteOptions wo;
-    wo.sync = sync;
-    rocksdb::Status s;
+    Status written;
     try {
-      s = h.db->Write(wo, &batch);
+      written = h.ingest_from_keys > 0 && t.writes.count() >= h.ingest_from_keys
+                    ? ingest_write_set(h, t.writes)
+                    : write_batch(h, t.writes, sync);
     } catch (const std::exception& e) {
-      t.writes.clear();
-      return Status(Code::kStorageError, "store at " + h.path + ": write failed: " + e.what());
+      written = Status(Code::kStorageError, "store at " + h.path + ": write failed: " + e.what());
     }
-    if (!s.ok()) {
-      t.writes.clear();
-      return storage_error(h, s);
-    }
+    t.writes.clear();
+    STRATA_RETURN_IF_ERROR(written);
   }
-  t.writes.clear();
   t.snapshot = snapshot();
   return Status::Ok();
 }

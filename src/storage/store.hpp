@@ -8,8 +8,9 @@
 //
 // A Txn gathers the writes of one statement (or one whole migration / rollback) and lets the
 // statement read its own writes on top of a snapshot (write_set.hpp: an arena with a hash
-// table per Space, sorted lazily for scans). Commit() writes it as ONE atomic RocksDB batch.
-// Nothing is visible to other readers before Commit().
+// table per Space, sorted lazily for scans). Commit() writes it as ONE atomic RocksDB batch,
+// or, for a txn of many keys, as SST files ingested in one atomic step (ingest.cpp). Nothing
+// is visible to other readers before Commit().
 //
 // Format: the store carries a format-version record (keys.hpp). Open() refuses a store of an
 // unknown (newer) version, a corrupted store, or a directory that is not a Strata store, with
@@ -54,6 +55,10 @@ struct Options {
   bool create_if_missing = true;  // false: a missing store is an error
   size_t block_cache_bytes = 64u << 20;
   size_t write_buffer_bytes = 64u << 20;
+  // A commit of at least this many keys (Txn::count) is written as SST files ingested
+  // atomically instead of one WAL batch (ingest.cpp); 0: never. Fewer, larger values (a
+  // migration's command record) are cheaper through the WAL.
+  size_t ingest_from_keys = 1u << 16;
 };
 
 class Snapshot;  // a consistent read view; release by dropping the shared_ptr
@@ -131,7 +136,9 @@ class Store {
   // A new transaction reading on a fresh snapshot.
   std::unique_ptr<Txn> begin() const;
   // Writes every put/delete of `txn` as one atomic batch; with `sync`, durable on return
-  // (fsync of the WAL). The txn is emptied and may be reused (it then reads the new state).
+  // (fsync of the WAL). A large txn (Options::ingest_from_keys) becomes SST files added in
+  // one atomic step instead, durable on return even without `sync`. The txn is emptied and
+  // may be reused (it then reads the new state).
   // On error (kStorageError) nothing was written and the txn's writes are dropped (it is
   // empty, as after a commit, but still reads its old snapshot).
   // REQUIRES: `txn` was begun on this Store.

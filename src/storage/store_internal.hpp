@@ -33,6 +33,7 @@ struct DbHandle {
   std::vector<rocksdb::ColumnFamilyHandle*> all_handles;  // every handle opened, owned
   std::shared_ptr<rocksdb::Cache> block_cache;
   std::string path;
+  size_t ingest_from_keys = 0;  // Options::ingest_from_keys
 
   rocksdb::ColumnFamilyHandle* cf(Space s) const { return spaces[static_cast<int>(s)]; }
 };
@@ -41,6 +42,13 @@ struct DbHandle {
 // corrupted: ..." for corruption). `s` must not be ok.
 Status storage_error(const DbHandle& handle, const rocksdb::Status& s);
 Status storage_error(const std::string& path, const rocksdb::Status& s);
+
+// Commits `writes` by building SST files of its sorted keys and ingesting them into every
+// Space at once (ingest.cpp): atomic and durable. On error nothing was written. `writes` is
+// left as it was (sorted); the caller clears it.
+Status ingest_write_set(const DbHandle& handle, WriteSet& writes);
+// Removes the temporary files of an ingestion a crash interrupted, in the store at `path`.
+void remove_ingest_leftovers(const std::string& path);
 
 // A consistent read view of the whole store (all Spaces). Released on destruction.
 class Snapshot : public std::enable_shared_from_this<Snapshot> {

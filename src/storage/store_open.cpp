@@ -54,6 +54,10 @@ rocksdb::ColumnFamilyOptions space_options(Space s, const Options& options,
   t.block_size = 16u << 10;
   t.cache_index_and_filter_blocks = true;
   t.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Block checksums: XXH3 rather than the default CRC32C, which this RocksDB build computes
+  // without the CPU's CRC instruction (flushes, compactions and ingested files pay for it).
+  // Each file records its own checksum type, so files of older builds still read.
+  t.checksum = rocksdb::kXXH3;
   if (s == Space::kDocs || s == Space::kIndex) {
     o.OptimizeLevelStyleCompaction(options.write_buffer_bytes);
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -225,8 +229,10 @@ Result<std::shared_ptr<DbHandle>> open_store(const Options& options) {
     }
   }
 
+  if (!fresh) remove_ingest_leftovers(path);
   auto handle = std::make_shared<DbHandle>();
   handle->path = path;
+  handle->ingest_from_keys = options.ingest_from_keys;
   handle->block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   return fresh ? create_store(options, handle) : open_existing(options, handle);
 }

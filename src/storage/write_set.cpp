@@ -140,23 +140,58 @@ void WriteSet::put(Space space, std::string_view key, std::string_view value) {
 
 void WriteSet::del(Space space, std::string_view key) { write(space, key, std::nullopt); }
 
+void WriteSet::sort_slots(const PerSpace& s, std::vector<Slot>& slots) {
+  auto less = [&s](Slot a, Slot b) { return key_of(s.latest[a]) < key_of(s.latest[b]); };
+  // Keys often arrive in order (document sequences, ascending unique values): check first.
+  if (std::is_sorted(slots.begin(), slots.end(), less)) return;
+  if (slots.size() < kParallelSortFrom) {
+    std::sort(slots.begin(), slots.end(), less);
+    return;
+  }
+  // A migration's commit: hundreds of thousands of keys whose records lie all over the arena.
+  // Comparing them in place is one cache miss per comparison, so each key is first reduced to
+  // 8 bytes (big-endian, after the prefix every key shares), sorted by those, and only equal
+  // heads compare whole keys. The halves sort on two cores, then merge.
+  size_t shared = key_of(s.latest[slots.front()]).size();
+  const std::string_view first = key_of(s.latest[slots.front()]);
+  for (Slot slot : slots) {
+    const std::string_view k = key_of(s.latest[slot]);
+    size_t n = std::min(shared, k.size());
+    size_t i = 0;
+    while (i < n && k[i] == first[i]) ++i;
+    shared = i;
+    if (shared == 0) break;
+  }
+  struct Head {
+    uint64_t bytes;
+    Slot slot;
+  };
+  std::vector<Head> heads(slots.size());
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const std::string_view k = key_of(s.latest[slots[i]]);
+    unsigned char b[8] = {};
+    if (k.size() > shared) std::memcpy(b, k.data() + shared, std::min<size_t>(8, k.size() - shared));
+    uint64_t v = 0;
+    for (unsigned char c : b) v = (v << 8) | c;
+    heads[i] = Head{v, slots[i]};
+  }
+  auto head_less = [&s](const Head& a, const Head& b) {
+    if (a.bytes != b.bytes) return a.bytes < b.bytes;
+    return key_of(s.latest[a.slot]) < key_of(s.latest[b.slot]);
+  };
+  const auto middle = heads.begin() + static_cast<ptrdiff_t>(heads.size() / 2);
+  std::thread helper([&] { std::sort(heads.begin(), middle, head_less); });
+  std::sort(middle, heads.end(), head_less);
+  helper.join();
+  std::inplace_merge(heads.begin(), middle, heads.end(), head_less);
+  for (size_t i = 0; i < heads.size(); ++i) slots[i] = heads[i].slot;
+}
+
 const std::vector<WriteSet::Slot>& WriteSet::sorted(Space space) {
   PerSpace& s = spaces_[index(space)];
   if (s.pending.empty()) return s.sorted;
+  sort_slots(s, s.pending);
   auto less = [&s](Slot a, Slot b) { return key_of(s.latest[a]) < key_of(s.latest[b]); };
-  // Keys often arrive in order (document sequences, ascending unique values): check first.
-  if (!std::is_sorted(s.pending.begin(), s.pending.end(), less)) {
-    if (s.pending.size() < kParallelSortFrom) {
-      std::sort(s.pending.begin(), s.pending.end(), less);
-    } else {
-      // A migration's commit: sort the halves on two cores, then merge.
-      const auto middle = s.pending.begin() + static_cast<ptrdiff_t>(s.pending.size() / 2);
-      std::thread helper([&] { std::sort(s.pending.begin(), middle, less); });
-      std::sort(middle, s.pending.end(), less);
-      helper.join();
-      std::inplace_merge(s.pending.begin(), middle, s.pending.end(), less);
-    }
-  }
   if (s.sorted.empty()) {
     s.sorted.swap(s.pending);
   } else {

@@ -10,10 +10,10 @@
 //   - the ordered view a scan needs is built lazily: keys first written since the last scan
 //     wait in a "pending" list and are merged into the sorted list (sort the new ones, one
 //     linear merge) only when a scan of that Space asks for it;
-//   - commit walks every Space in key order, so RocksDB's memtable receives sorted inserts;
-//     a very large write set is instead drained in write order, each arena block freed as soon
-//     as its records are in the batch, so the writes are not held twice (SPEC §9: peak memory
-//     of a 1,000,000-document migration).
+//   - commit walks every Space in key order: RocksDB's memtable receives sorted inserts, or,
+//     for a commit of many keys, the keys go straight into sorted SST files (ingest.cpp); a
+//     very large batch commit is instead drained in write order, each arena block freed as
+//     soon as its records are in the batch, so the writes are not held twice.
 // A rewritten key gets a new record and the old one is marked superseded (it stays in the
 // arena until clear()); records never move, so views into them stay valid until clear().
 //
@@ -72,6 +72,8 @@ class WriteSet {
     uint64_t generation = 0;
   };
   static size_t index(Space s) { return static_cast<size_t>(s); }
+  // Sorts `slots` (slots of `s`) by key.
+  static void sort_slots(const PerSpace& s, std::vector<Slot>& slots);
   static Entry decode(const char* record);
   static std::string_view key_of(const char* record);
   // The table position holding `key`, or the empty position where it would go.

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,9 +19,10 @@ namespace {
 
 using testing::TempDir;
 
-std::unique_ptr<Store> open_store(const std::string& path) {
+std::unique_ptr<Store> open_store(const std::string& path, size_t ingest_from_keys = 1u << 16) {
   Options o;
   o.path = path;
+  o.ingest_from_keys = ingest_from_keys;
   auto r = Store::Open(o);
   INFO(r.status().ToString());
   REQUIRE(r.ok());
@@ -365,6 +368,84 @@ TEST_CASE("store: a nested scan that re-sorts the writes leaves the outer scan i
   CHECK(std::count_if(all.begin(), all.end(), [](const std::string& k) {
           return k.rfind("k0", 0) == 0;
         }) == written_behind);
+}
+
+bool has_ingest_files(const std::string& dir) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().filename().string().starts_with("strata-ingest-")) return true;
+  }
+  return false;
+}
+
+size_t table_files(const std::string& dir) {
+  size_t n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    n += entry.path().extension() == ".sst";
+  }
+  return n;
+}
+
+// A commit of Options::ingest_from_keys keys or more becomes SST files ingested into every Space
+// at once: the same last-write-wins, deletes of stored keys, snapshot isolation and
+// durability as a WAL batch.
+TEST_CASE("store: an ingested commit writes the last write of every key, in every Space") {
+  TempDir dir;
+  const std::string path = dir.sub("db");
+  {
+    auto store = open_store(path, /*ingest_from_keys=*/1000);
+    put_commit(*store, Space::kDocs, "gone", "old");
+    put_commit(*store, Space::kDocs, "kept", "old");
+    put_commit(*store, Space::kLedger, "l", "old");
+    auto before = store->snapshot();
+    auto txn = store->begin();
+    for (int i = 0; i < 50000; ++i) {
+      txn->put(Space::kDocs, "doc/" + std::to_string(i), "v" + std::to_string(i));
+      txn->put(Space::kIndex, "idx/" + std::to_string(49999 - i), std::to_string(i));
+    }
+    txn->del(Space::kDocs, "gone");
+    txn->put(Space::kDocs, "kept", "new");
+    txn->put(Space::kDocs, "doc/7", "rewritten");
+    txn->del(Space::kDocs, "doc/8");
+    txn->put(Space::kLedger, "l", "new");
+    REQUIRE(txn->count() >= 1000);
+    REQUIRE(table_files(path) == 0);  // so far everything is in the WAL and memtables
+    REQUIRE(store->commit(*txn, /*sync=*/false).ok());
+    CHECK(table_files(path) >= 3);  // one file or more per Space written
+    CHECK(txn->empty());
+    CHECK_FALSE(has_ingest_files(path));
+
+    CHECK(get(*store, Space::kDocs, "gone", before.get()) == "old");  // older snapshot
+    CHECK_FALSE(get(*store, Space::kDocs, "doc/1", before.get()));
+    CHECK(get(*store, Space::kLedger, "l", before.get()) == "old");
+
+    // Small commits after it take the WAL path and layer on top.
+    put_commit(*store, Space::kDocs, "doc/9", "after");
+  }
+  auto store = open_store(path);
+  CHECK_FALSE(get(*store, Space::kDocs, "gone"));
+  CHECK(get(*store, Space::kDocs, "kept") == "new");
+  CHECK(get(*store, Space::kDocs, "doc/7") == "rewritten");
+  CHECK_FALSE(get(*store, Space::kDocs, "doc/8"));
+  CHECK(get(*store, Space::kDocs, "doc/9") == "after");
+  CHECK(get(*store, Space::kDocs, "doc/49999") == "v49999");
+  CHECK(get(*store, Space::kIndex, "idx/0") == "49999");
+  CHECK(get(*store, Space::kLedger, "l") == "new");
+  CHECK(keys(store->scan_prefix(Space::kDocs, "doc/")).size() == 49999);
+  CHECK(keys(store->scan_prefix(Space::kIndex, "idx/")).size() == 50000);
+}
+
+// A crash between building the files and ingesting them leaves strata-ingest-*.tmp files in
+// the store's directory; opening the store removes them.
+TEST_CASE("store: files of an interrupted ingestion are removed at open") {
+  TempDir dir;
+  const std::string path = dir.sub("db");
+  { open_store(path); }
+  std::ofstream(path + "/strata-ingest-3.tmp") << "half a table";
+  REQUIRE(has_ingest_files(path));
+  auto store = open_store(path);
+  CHECK_FALSE(has_ingest_files(path));
+  put_commit(*store, Space::kDocs, "a", "1");
+  CHECK(get(*store, Space::kDocs, "a") == "1");
 }
 
 }  // namespace
