@@ -5,10 +5,12 @@
 // refuse commands that may not stand inside a migration. Thread-safety: per ParseState.
 
 #include <cctype>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "parser/actions_schema.hpp"
+#include "parser/fast_add_document.hpp"
 
 namespace strata::parser {
 
@@ -81,6 +83,19 @@ struct action<g::add_document> {
     Json values = st.document_.is_null() ? Json::object() : std::move(st.document_);
     // Aggregate initialization: no default Json::object() allocated only to be overwritten.
     st.emit(ast::AddDocument{st.pop_string(), std::move(values), st.statement_pos()});
+  }
+};
+// add_document's fast path (grammar::fast_add_document): the scanner, unless the parse runs
+// the grammar alone, and the AddDocument add_document's actions would emit.
+template <>
+struct action<g::fast_add_document> : tao::pegtl::nothing<g::fast_add_document> {
+  static std::optional<FastAddDocument> scan(const char* begin, const char* end,
+                                             const ParseState& st) {
+    if (!st.fast_paths_) return std::nullopt;
+    return scan_add_document(begin, end);
+  }
+  static void emit(FastAddDocument&& doc, ParseState& st) {
+    st.emit(ast::AddDocument{std::move(doc.bundle), std::move(doc.values), st.statement_pos()});
   }
 };
 template <>

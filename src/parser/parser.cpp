@@ -4,6 +4,9 @@
 // caught here. Nesting deeper than kMaxNesting is refused: the parse stops at the first bracket
 // too deep (so PEGTL's recursive descent cannot exhaust the stack), and a failed parse first
 // runs a linear scan that reports such nesting anywhere in the text before any other error.
+// ADD DOCUMENT statements the scanner of fast_add_document.hpp recognises skip the grammar:
+// a text that is just one (parse_single_add_document), and those inside START MIGRATION
+// (grammar::fast_add_document).
 
 #include "parser/parser.hpp"
 
@@ -15,6 +18,7 @@
 
 #include "parser/actions_statements.hpp"
 #include "parser/errors.hpp"
+#include "parser/fast_add_document.hpp"
 
 namespace strata::parser {
 namespace {
@@ -213,17 +217,51 @@ ParseResult report_failure(std::string_view text, uint32_t line_offset, uint32_t
   }
 }
 
+// parse()'s fast path: a text that is one ADD DOCUMENT the scanner recognises
+// (fast_add_document.hpp), after whitespace and before an optional ';' and whitespace, is the
+// one-statement script the grammar (script <- skip separators script_item* end_of_input) would
+// give, positioned as its statement_start would be. False, with `state` untouched, for any
+// other text.
+bool parse_single_add_document(const char* begin, const char* end, ParseState& state) {
+  using grammar::whitespace;
+  TextPos at;
+  const char* p = begin;
+  for (; p != end && whitespace::is_space(*p); ++p) {
+    if (*p == '\n') {
+      ++at.line;
+      at.column = 1;
+    } else {
+      ++at.column;
+    }
+  }
+  at.byte = static_cast<size_t>(p - begin);
+  std::optional<FastAddDocument> doc = action<grammar::fast_add_document>::scan(p, end, state);
+  if (!doc) return false;
+  const char* rest = p + doc->size;
+  if (rest != end && *rest == ';') ++rest;
+  while (rest != end && whitespace::is_space(*rest)) ++rest;
+  if (rest != end) return false;
+  state.statement_at_ = at;
+  action<grammar::fast_add_document>::emit(std::move(*doc), state);
+  return true;
+}
+
 // parse() proper; may throw only while building an error (e.g. out of memory). The text is
 // parsed without a pre-scan: the actions count bracket depth (ParseState::bracket_depth_) and
-// stop past kMaxNesting, and only a failed parse pays for check_nesting.
-ParseResult parse_or_throw(std::string_view text, uint32_t line_offset, uint32_t column_offset) {
+// stop past kMaxNesting, and only a failed parse pays for check_nesting. `fast_paths` false
+// runs the grammar alone.
+ParseResult parse_or_throw(std::string_view text, uint32_t line_offset, uint32_t column_offset,
+                           bool fast_paths) {
   std::exception_ptr failure;
   try {
     const char* begin = text.data() == nullptr ? "" : text.data();
+    const char* end = begin + text.size();
+    ParseState state(line_offset, column_offset);
+    state.fast_paths_ = fast_paths;
+    if (parse_single_add_document(begin, end, state)) return ParseResult(std::move(state.script_));
     tao::pegtl::memory_input<tao::pegtl::tracking_mode::eager, tao::pegtl::eol::lf_crlf,
                              const char*>
-        in(begin, begin + text.size(), "statement");
-    ParseState state(line_offset, column_offset);
+        in(begin, end, "statement");
     tao::pegtl::parse<grammar::script, action, control>(in, state);
     return ParseResult(std::move(state.script_));
   } catch (...) {
@@ -232,11 +270,10 @@ ParseResult parse_or_throw(std::string_view text, uint32_t line_offset, uint32_t
   return report_failure(text, line_offset, column_offset, failure);
 }
 
-}  // namespace
-
-ParseResult parse(std::string_view text, uint32_t line_offset, uint32_t column_offset) {
+ParseResult parse_never_throwing(std::string_view text, uint32_t line_offset,
+                                 uint32_t column_offset, bool fast_paths) {
   try {
-    return parse_or_throw(text, line_offset, column_offset);
+    return parse_or_throw(text, line_offset, column_offset, fast_paths);
   } catch (...) {
     // Building the error failed (out of memory): a minimal error without allocation.
     SyntaxError e;
@@ -245,6 +282,17 @@ ParseResult parse(std::string_view text, uint32_t line_offset, uint32_t column_o
     e.message = "out of memory";  // short enough for the small-string buffer
     return ParseResult(std::move(e));
   }
+}
+
+}  // namespace
+
+ParseResult parse(std::string_view text, uint32_t line_offset, uint32_t column_offset) {
+  return parse_never_throwing(text, line_offset, column_offset, true);
+}
+
+ParseResult parse_grammar_only(std::string_view text, uint32_t line_offset,
+                               uint32_t column_offset) {
+  return parse_never_throwing(text, line_offset, column_offset, false);
 }
 
 Status to_status(const SyntaxError& error) {

@@ -42,7 +42,16 @@ class ParseResult {
 // whitespace/comment-only text is an empty script. `line_offset` / `column_offset` shift the
 // reported positions, for text cut out of a larger stream (the first line gets the column
 // offset added).
+//
+// ADD DOCUMENT statements of the common shape, alone or inside START MIGRATION, are read by a
+// hand-written scanner (fast_add_document.hpp) instead of the PEGTL grammar; the result is
+// the same for every text.
 ParseResult parse(std::string_view text, uint32_t line_offset = 0, uint32_t column_offset = 0);
+
+// parse() without the ADD DOCUMENT scanner: the PEGTL grammar alone. For tests that check
+// that the scanner changes nothing; everything else calls parse().
+ParseResult parse_grammar_only(std::string_view text, uint32_t line_offset = 0,
+                               uint32_t column_offset = 0);
 
 // Converts a syntax error into a SYNTAX_ERROR status whose details carry line, column,
 // expected and found.

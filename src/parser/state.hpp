@@ -139,6 +139,10 @@ class ParseState {
   // Where the statement being parsed starts.
   TextPos statement_at_;
 
+  // Whether the fast path of ADD DOCUMENT (fast_add_document.hpp) may run; false only for
+  // parse_grammar_only(), which tests compare parse() with.
+  bool fast_paths_ = true;
+
   // Output: the script, and the migration being parsed with the section commands go to.
   ast::Script script_;
   ast::StartMigration migration_;

@@ -71,6 +71,28 @@ struct document_values : if_must<tok<'('>, document_object, star<tok<','>, must<
 struct add_document : if_must<kw_add, kw_document, kw_to, kw_bundle, bundle_name, kw_with,
                               opt<kw_values>, document_values> {};
 
+// Not a rule of the language (it has no line in document.peg): an implementation detail that
+// matches a subset of add_document faster. Placed before add_document, it either matches
+// exactly what add_document would (the scanner of parser/fast_add_document.hpp, then skip)
+// or consumes nothing, so the language and its errors are add_document's.
+//   Its action supplies the scanner (`scan`, which may decline: see ParseState) and, when
+//   actions are on, takes the result (`emit`) in place of add_document's actions. Brackets
+//   are not counted: they are balanced within the match and nest far less than kMaxNesting.
+struct fast_add_document {
+  using rule_t = fast_add_document;
+  using subs_t = type_list<skip>;
+  template <apply_mode A, rewind_mode M, template <typename...> class Action,
+            template <typename...> class Control, typename Input, typename... States>
+  static bool match(Input& in, States&&... st) {
+    auto doc = Action<fast_add_document>::scan(in.current(), in.end(), st...);
+    if (!doc) return false;
+    in.bump(doc->size);  // counts the line breaks in the span, as skip would have
+    (void)Control<skip>::template match<A, M, Action, Control>(in, st...);
+    if constexpr (A == apply_mode::action) Action<fast_add_document>::emit(std::move(*doc), st...);
+    return true;
+  }
+};
+
 // ---- SELECT
 
 // order_direction <- ASC / DESC
@@ -117,3 +139,8 @@ struct restore_documents : if_must<seq<kw_restore, kw_documents>, kw_to, kw_bund
                                    kw_from, kw_migration, restore_version> {};
 
 }  // namespace strata::parser::grammar
+
+// PEGTL's analyze() sees fast_add_document as a rule that consumes input when it matches.
+template <typename Name>
+struct tao::pegtl::analyze_traits<Name, strata::parser::grammar::fast_add_document>
+    : tao::pegtl::analyze_any_traits<> {};

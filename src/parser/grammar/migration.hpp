@@ -87,13 +87,18 @@ struct migration_drop : seq<kw_drop, sor<drop_bundle, drop_index>> {};
 
 // up_command <- statement_start (migration_create / migration_update / migration_drop
 //               / add_document / delete_documents / refused_command)
-struct up_command : seq<statement_start, sor<migration_create, migration_update, migration_drop,
-                                             add_document, delete_documents, refused_command>> {};
+//   fast_add_document (document.hpp) comes first: an implementation detail, not an alternative
+//   of the language.
+struct up_command
+    : seq<statement_start, sor<fast_add_document, migration_create, migration_update,
+                               migration_drop, add_document, delete_documents, refused_command>> {};
 // down_command <- statement_start (migration_create / migration_update / migration_drop
 //                 / add_document / delete_documents / restore_documents / refused_command)
-struct down_command
-    : seq<statement_start, sor<migration_create, migration_update, migration_drop, add_document,
-                               delete_documents, restore_documents, refused_command>> {};
+//   fast_add_document first, as in up_command.
+struct down_command : seq<statement_start,
+                          sor<fast_add_document, migration_create, migration_update, migration_drop,
+                              add_document, delete_documents, restore_documents, refused_command>> {
+};
 
 // command_end <- ';' skip separators / &DOWN / &COMMIT
 struct command_end : sor<seq<tok<';'>, separators>, at<kw_down>, at<kw_commit>> {};

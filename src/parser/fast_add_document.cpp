@@ -1,0 +1,248 @@
+// The ADD DOCUMENT scanner (fast_add_document.hpp): a recursive descent over the subset, each
+// function mirroring the grammar rule named in its comment and declining (returning false)
+// wherever that rule would take a path the subset leaves to PEGTL.
+
+#include "parser/fast_add_document.hpp"
+
+#include <iterator>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "parser/grammar/lexical.hpp"
+#include "parser/state.hpp"
+
+namespace strata::parser {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// PEGTL's identifier_other: the characters a keyword must not run on into.
+bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_';
+}
+
+class Scanner {
+ public:
+  Scanner(const char* begin, const char* end) : p_(begin), end_(end) {}
+
+  // add_document <- ADD DOCUMENT TO BUNDLE bundle_name WITH VALUES? document_values
+  bool add_document(FastAddDocument& doc) {
+    if (!keyword("ADD") || !keyword("DOCUMENT") || !keyword("TO") || !keyword("BUNDLE") ||
+        !quoted(doc.bundle) || !keyword("WITH")) {
+      return false;
+    }
+    (void)keyword("VALUES");
+    // document_values <- '(' document_object document_values_close, one object only
+    return token('(') && object(doc.values, 2, true) && token(')');
+  }
+  const char* position() const { return p_; }
+
+ private:
+  // The whitespace half of skip: comments are left in place, so whatever follows declines.
+  void blanks() {
+    while (p_ != end_ && grammar::whitespace::is_space(*p_)) ++p_;
+  }
+
+  // kw<word>: the word in any case, not followed by an identifier character, then blanks.
+  // `word` is upper-case letters.
+  bool keyword(std::string_view word) {
+    if (static_cast<size_t>(end_ - p_) < word.size()) return false;
+    for (size_t i = 0; i < word.size(); ++i) {
+      if ((p_[i] | 0x20) != (word[i] | 0x20)) return false;
+    }
+    const char* after = p_ + word.size();
+    if (after != end_ && is_identifier_char(*after)) return false;
+    p_ = after;
+    blanks();
+    return true;
+  }
+
+  // tok<c>
+  bool token(char c) {
+    if (p_ == end_ || *p_ != c) return false;
+    ++p_;
+    blanks();
+    return true;
+  }
+
+  // quoted <- '"' string_body closing_quote skip, decoded as action<string_body> does.
+  bool quoted(std::string& out) {
+    if (p_ == end_ || *p_ != '"') return false;
+    const char* body = ++p_;
+    bool escaped = false;
+    for (;;) {
+      if (p_ == end_) return false;
+      const char c = *p_;
+      if (c == '"') break;
+      if (grammar::plain_chars::is_plain(c)) {
+        ++p_;
+      } else if (c == '\\' && escape()) {
+        escaped = true;
+      } else {
+        return false;  // a control character, a byte of UTF-8 or a malformed escape
+      }
+    }
+    const std::string_view raw(body, static_cast<size_t>(p_ - body));
+    if (escaped) {
+      decode_string(raw, out);
+    } else {
+      out.assign(raw);  // what decode_string does without a backslash, minus its search
+    }
+    ++p_;
+    blanks();
+    return true;
+  }
+
+  // escape <- '\\' escape_code, at p_ (the backslash); moves past it when well-formed.
+  bool escape() {
+    const size_t left = static_cast<size_t>(end_ - p_);
+    if (left < 2) return false;
+    switch (p_[1]) {
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't':
+        p_ += 2;
+        return true;
+      case 'u':
+        if (left < 6) return false;
+        for (int i = 2; i < 6; ++i) {
+          const char h = p_[i];
+          if (!is_digit(h) && !((h | 0x20) >= 'a' && (h | 0x20) <= 'f')) return false;
+        }
+        p_ += 6;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // document_object (`document` true: members take ':' or '=') and object (':' only), the
+  // '{' at p_ opening bracket number `depth`. A repeated key keeps its last value, as
+  // ParseState::set_member does; keys already in order (as the stored canonical text has
+  // them) are appended without a search.
+  bool object(Json& out, int depth, bool document) {
+    if (depth > kFastMaxNesting || !token('{')) return false;
+    out = Json::object();
+    auto& members = out.get_ref<Json::object_t&>();
+    if (token('}')) return true;
+    for (;;) {
+      std::string key;
+      if (!quoted(key)) return false;
+      if (!token(':') && !(document && token('='))) return false;
+      Json value;
+      if (!this->value(value, depth)) return false;
+      if (members.empty() || members.rbegin()->first < key) {
+        members.emplace_hint(members.end(), std::move(key), std::move(value));  // sorted keys
+      } else {
+        members.insert_or_assign(std::move(key), std::move(value));
+      }
+      if (token('}')) return true;
+      if (!token(',')) return false;
+    }
+  }
+
+  // array, its elements collected above `mark` in elements_ and moved in at once (as
+  // action<array> does), the '[' at p_ opening bracket number `depth`.
+  bool array(Json& out, int depth) {
+    if (depth > kFastMaxNesting || !token('[')) return false;
+    const size_t mark = elements_.size();
+    if (!token(']')) {
+      for (;;) {
+        Json element;
+        if (!value(element, depth)) return false;
+        elements_.push_back(std::move(element));
+        if (token(']')) break;
+        if (!token(',')) return false;
+      }
+    }
+    out = Json::array();
+    auto& array = out.get_ref<Json::array_t&>();
+    const auto first = elements_.begin() + static_cast<std::ptrdiff_t>(mark);
+    array.reserve(static_cast<size_t>(elements_.end() - first));
+    std::move(first, elements_.end(), std::back_inserter(array));
+    elements_.erase(first, elements_.end());
+    return true;
+  }
+
+  // number <- number_text skip, converted by parse_number over the span of number_text.
+  bool number(Json& out) {
+    const char* p = p_;
+    auto digits = [&p, this] {
+      if (p == end_ || !is_digit(*p)) return false;
+      while (p != end_ && is_digit(*p)) ++p;
+      return true;
+    };
+    if (*p == '-') ++p;
+    if (p != end_ && *p == '0') {
+      ++p;
+    } else if (!digits()) {
+      return false;
+    }
+    if (p != end_ && *p == '.') {
+      ++p;
+      if (!digits()) return false;
+    }
+    if (p != end_ && (*p == 'e' || *p == 'E')) {
+      ++p;
+      if (p != end_ && (*p == '+' || *p == '-')) ++p;
+      if (!digits()) return false;
+    }
+    std::optional<Json> v = parse_number(std::string_view(p_, static_cast<size_t>(p - p_)));
+    if (!v) return false;  // out of range: PEGTL reports it
+    out = std::move(*v);
+    p_ = p;
+    blanks();
+    return true;
+  }
+
+  // value <- object / array / json_string / number / true_literal / false_literal
+  //        / null_literal, inside `depth` open brackets.
+  bool value(Json& out, int depth) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{':
+        return object(out, depth + 1, false);
+      case '[':
+        return array(out, depth + 1);
+      case '"':
+        out = Json::string_t();
+        return quoted(out.get_ref<Json::string_t&>());
+      case 't':
+      case 'T':
+        out = true;
+        return keyword("TRUE");
+      case 'f':
+      case 'F':
+        out = false;
+        return keyword("FALSE");
+      case 'n':
+      case 'N':
+        out = nullptr;
+        return keyword("NULL");
+      default:
+        return number(out);
+    }
+  }
+
+  const char* p_;
+  const char* const end_;
+  std::vector<Json> elements_;  // elements of the open arrays
+};
+
+}  // namespace
+
+std::optional<FastAddDocument> scan_add_document(const char* begin, const char* end) {
+  Scanner scanner(begin, end);
+  FastAddDocument doc;
+  if (!scanner.add_document(doc)) return std::nullopt;
+  doc.size = static_cast<size_t>(scanner.position() - begin);
+  return doc;
+}
+
+}  // namespace strata::parser
