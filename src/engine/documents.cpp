@@ -44,6 +44,14 @@ Result<Json> prepare_document(const Bundle& bundle, const Json& values) {
   return doc;
 }
 
+Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& values) {
+  auto doc = prepare_document(bundle, values);
+  if (!doc.ok()) return doc.status();
+  PreparedDocument out{std::move(*doc), std::string()};
+  out.bytes = out.doc.dump();
+  return out;
+}
+
 Result<Json> parse_document(std::string_view bytes) {
   Json doc = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
@@ -93,11 +101,12 @@ Result<bool> bundle_has_documents(const Reader& reader, uint32_t db, uint32_t bu
   return any;
 }
 
-Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& doc) {
-  STRATA_RETURN_IF_ERROR(check_unique(ctx, bundle, doc, seq));
+Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                       const PreparedDocument& doc) {
+  STRATA_RETURN_IF_ERROR(check_unique(ctx, bundle, doc.doc, seq));
   if (ctx.undo()) ctx.undo()->document_before(bundle, seq, nullptr);
-  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), doc.dump());
-  add_index_entries(ctx.txn(), ctx.schema(), bundle.id, doc, seq);
+  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), doc.bytes);
+  add_index_entries(ctx.txn(), ctx.schema(), bundle.id, doc.doc, seq);
   return Status::Ok();
 }
 

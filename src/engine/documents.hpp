@@ -24,6 +24,14 @@ namespace strata::engine {
 // or default is refused (CONSTRAINT_VIOLATION). Returns the document to store.
 Result<Json> prepare_document(const Bundle& bundle, const Json& values);
 
+// A document prepare_document accepted, and its stored bytes: what ADD DOCUMENT writes. A
+// large migration's parse workers make these ahead of its execution (validate/command_stream).
+struct PreparedDocument {
+  Json doc;
+  std::string bytes;  // doc.dump(), the stored form
+};
+Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& values);
+
 // The stored document `seq` of a bundle, or nullopt.
 Result<std::optional<Json>> load_document(const Reader& reader, uint32_t db, uint32_t bundle_id,
                                           uint64_t seq);
@@ -37,8 +45,9 @@ Status for_each_document(const Reader& reader, uint32_t db, uint32_t bundle_id,
 // True when the bundle holds at least one document.
 Result<bool> bundle_has_documents(const Reader& reader, uint32_t db, uint32_t bundle_id);
 
-// Staged writes (check_unique included). `doc` is already prepared.
-Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& doc);
+// Staged writes (check_unique included).
+Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                       const PreparedDocument& doc);
 Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& old_doc,
                         const Json& new_doc);
 void erase_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& old_doc);

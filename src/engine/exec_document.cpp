@@ -20,13 +20,17 @@ Status check_where(const Bundle& b, const std::optional<ast::Condition>& where) 
 Status exec_add_document(WriteContext& ctx, const ast::AddDocument& s, Json* response) {
   const Bundle* b = ctx.schema().bundle(s.bundle);
   if (!b) return bundle_not_found(s.bundle);
-  auto doc = prepare_document(*b, s.values);
+  auto doc = prepare_for_insert(*b, s.values);
   if (!doc.ok()) return doc.status();
   const uint64_t seq = ctx.allocate_doc_seq();
   STRATA_RETURN_IF_ERROR(insert_document(ctx, *b, seq, *doc));
   (*response)["message"] = "Document added";
   (*response)["DocumentID"] = keys::document_id(seq);
   return Status::Ok();
+}
+
+Status exec_add_prepared(WriteContext& ctx, const Bundle& bundle, const PreparedDocument& doc) {
+  return insert_document(ctx, bundle, ctx.allocate_doc_seq(), doc);
 }
 
 Status exec_update_documents(WriteContext& ctx, const ast::UpdateDocuments& s, Json* response) {

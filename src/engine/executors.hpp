@@ -16,6 +16,7 @@
 // Thread-safety: see WriteContext / ReadContext.
 
 #include "engine/catalog.hpp"
+#include "engine/documents.hpp"
 #include "engine/query.hpp"
 #include "engine/reader.hpp"
 #include "engine/settings.hpp"
@@ -46,6 +47,9 @@ Status exec_modify_field(WriteContext& ctx, uint32_t bundle_id, const ast::Modif
 
 // §3.3
 Status exec_add_document(WriteContext& ctx, const ast::AddDocument& s, Json* response);
+// The ADD DOCUMENT of a migration whose document was prepared ahead against this schema
+// (validate/command_stream.hpp): exec_add_document without the preparation or a response.
+Status exec_add_prepared(WriteContext& ctx, const Bundle& bundle, const PreparedDocument& doc);
 Status exec_update_documents(WriteContext& ctx, const ast::UpdateDocuments& s, Json* response);
 Status exec_delete_documents(WriteContext& ctx, const ast::DeleteDocuments& s, Json* response);
 Status exec_select_documents(const ReadContext& ctx, const ast::SelectDocuments& s, Json* response);

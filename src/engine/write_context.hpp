@@ -68,8 +68,11 @@ class WriteContext {
   // The mutable copy (made on first use): marks the schema as changed.
   DatabaseSchema& mutable_schema() {
     if (!copy_) copy_ = std::make_unique<DatabaseSchema>(*base_);
+    ++schema_generation_;
     return *copy_;
   }
+  // Changes whenever mutable_schema() is called: equal generations, equal schema().
+  uint64_t schema_generation() const { return schema_generation_; }
   bool schema_changed() const { return copy_ != nullptr; }
   // The changed schema to publish after commit (nullptr when unchanged).
   std::shared_ptr<const DatabaseSchema> take_schema() {
@@ -104,6 +107,7 @@ class WriteContext {
   UndoLog* undo_;
   uint64_t next_doc_seq_;
   uint64_t start_doc_seq_;
+  uint64_t schema_generation_ = 0;
 };
 
 }  // namespace strata::engine

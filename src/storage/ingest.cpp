@@ -21,12 +21,10 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
-#include <optional>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include "storage/store_internal.hpp"
+#include "storage/two_cores.hpp"
 
 namespace strata::storage {
 
@@ -103,14 +101,7 @@ Status ingest_write_set(const DbHandle& h, WriteSet& writes) {
       build(h, writes, *sorted[static_cast<int>(slice.space)], &slice);
     }
   };
-  std::optional<std::thread> helper;
-  try {
-    helper.emplace(work);
-  } catch (const std::system_error&) {
-    // No second thread to be had: this one builds every file.
-  }
-  work();
-  if (helper) helper->join();
+  on_two_cores(work);
 
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (const Slice& slice : slices) {

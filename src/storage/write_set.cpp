@@ -3,9 +3,11 @@
 #include "storage/write_set.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <functional>
-#include <thread>
+
+#include "storage/two_cores.hpp"
 
 namespace strata::storage {
 
@@ -140,6 +142,43 @@ void WriteSet::put(Space space, std::string_view key, std::string_view value) {
 
 void WriteSet::del(Space space, std::string_view key) { write(space, key, std::nullopt); }
 
+namespace {
+
+// Eight bytes of a key from some offset, big-endian and zero-padded, and how many of them the
+// key has: ordering by (bytes, count) orders the keys by those bytes (a key that ends there
+// sorts before its extensions). Equal digits of 8 real bytes need the next eight bytes.
+struct Digit {
+  uint64_t bytes;
+  WriteSet::Slot slot;
+  uint32_t count;
+  bool operator<(const Digit& o) const {
+    return bytes != o.bytes ? bytes < o.bytes : count < o.count;
+  }
+  bool tied_with(const Digit& o) const { return bytes == o.bytes && count == 8 && o.count == 8; }
+};
+
+Digit digit_of(std::string_view key, size_t offset, WriteSet::Slot slot) {
+  const size_t n = key.size() > offset ? std::min<size_t>(8, key.size() - offset) : 0;
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    v = (v << 8) | (i < n ? static_cast<unsigned char>(key[offset + i]) : 0u);
+  }
+  return Digit{v, slot, static_cast<uint32_t>(n)};
+}
+
+// Calls fn(begin, end) for every run of two or more tied digits in d[lo, hi) (sorted).
+template <typename Fn>
+void for_each_tie(const std::vector<Digit>& d, size_t lo, size_t hi, Fn&& fn) {
+  for (size_t i = lo; i < hi;) {
+    size_t j = i + 1;
+    while (j < hi && d[i].tied_with(d[j])) ++j;
+    if (j - i > 1) fn(i, j);
+    i = j;
+  }
+}
+
+}  // namespace
+
 void WriteSet::sort_slots(const PerSpace& s, std::vector<Slot>& slots) {
   auto less = [&s](Slot a, Slot b) { return key_of(s.latest[a]) < key_of(s.latest[b]); };
   // Keys often arrive in order (document sequences, ascending unique values): check first.
@@ -148,43 +187,36 @@ void WriteSet::sort_slots(const PerSpace& s, std::vector<Slot>& slots) {
     std::sort(slots.begin(), slots.end(), less);
     return;
   }
-  // A migration's commit: hundreds of thousands of keys whose records lie all over the arena.
-  // Comparing them in place is one cache miss per comparison, so each key is first reduced to
-  // 8 bytes (big-endian, after the prefix every key shares), sorted by those, and only equal
-  // heads compare whole keys. The halves sort on two cores, then merge.
-  size_t shared = key_of(s.latest[slots.front()]).size();
-  const std::string_view first = key_of(s.latest[slots.front()]);
-  for (Slot slot : slots) {
-    const std::string_view k = key_of(s.latest[slot]);
-    size_t n = std::min(shared, k.size());
-    size_t i = 0;
-    while (i < n && k[i] == first[i]) ++i;
-    shared = i;
-    if (shared == 0) break;
-  }
-  struct Head {
-    uint64_t bytes;
-    Slot slot;
+  // A migration's commit: hundreds of thousands of keys whose records lie all over the arena,
+  // many alike for dozens of bytes (one index's entries for one value). Comparing them in
+  // place costs a cache miss or two per comparison, so they are sorted most significant digit
+  // first: each key is read once per 8-byte digit, the digits are sorted in a compact array,
+  // and only runs of equal digits go on to their next 8 bytes. The first digits are sorted in
+  // two halves on two cores and merged; the runs left are then shared between the cores.
+  std::vector<Digit> d(slots.size());
+  for (size_t i = 0; i < slots.size(); ++i) d[i].slot = slots[i];
+  auto sort_digits = [&](size_t lo, size_t hi, size_t offset) {
+    for (size_t i = lo; i < hi; ++i) d[i] = digit_of(key_of(s.latest[d[i].slot]), offset, d[i].slot);
+    std::sort(d.begin() + static_cast<ptrdiff_t>(lo), d.begin() + static_cast<ptrdiff_t>(hi));
   };
-  std::vector<Head> heads(slots.size());
-  for (size_t i = 0; i < slots.size(); ++i) {
-    const std::string_view k = key_of(s.latest[slots[i]]);
-    unsigned char b[8] = {};
-    if (k.size() > shared) std::memcpy(b, k.data() + shared, std::min<size_t>(8, k.size() - shared));
-    uint64_t v = 0;
-    for (unsigned char c : b) v = (v << 8) | c;
-    heads[i] = Head{v, slots[i]};
-  }
-  auto head_less = [&s](const Head& a, const Head& b) {
-    if (a.bytes != b.bytes) return a.bytes < b.bytes;
-    return key_of(s.latest[a.slot]) < key_of(s.latest[b.slot]);
+  std::function<void(size_t, size_t, size_t)> refine = [&](size_t lo, size_t hi, size_t offset) {
+    sort_digits(lo, hi, offset);
+    for_each_tie(d, lo, hi, [&](size_t a, size_t b) { refine(a, b, offset + 8); });
   };
-  const auto middle = heads.begin() + static_cast<ptrdiff_t>(heads.size() / 2);
-  std::thread helper([&] { std::sort(heads.begin(), middle, head_less); });
-  std::sort(middle, heads.end(), head_less);
-  helper.join();
-  std::inplace_merge(heads.begin(), middle, heads.end(), head_less);
-  for (size_t i = 0; i < heads.size(); ++i) slots[i] = heads[i].slot;
+
+  const size_t mid = d.size() / 2;
+  std::atomic<int> half{0};
+  on_two_cores([&] {
+    for (int h; (h = half++) < 2;) sort_digits(h == 0 ? 0 : mid, h == 0 ? mid : d.size(), 0);
+  });
+  std::inplace_merge(d.begin(), d.begin() + static_cast<ptrdiff_t>(mid), d.end());
+  std::vector<std::pair<size_t, size_t>> ties;
+  for_each_tie(d, 0, d.size(), [&](size_t a, size_t b) { ties.emplace_back(a, b); });
+  std::atomic<size_t> next{0};
+  on_two_cores([&] {
+    for (size_t k; (k = next++) < ties.size();) refine(ties[k].first, ties[k].second, 8);
+  });
+  for (size_t i = 0; i < d.size(); ++i) slots[i] = d[i].slot;
 }
 
 const std::vector<WriteSet::Slot>& WriteSet::sorted(Space space) {

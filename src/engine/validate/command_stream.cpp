@@ -4,8 +4,10 @@
 
 namespace strata::engine::validate {
 
-CommandStream::CommandStream(const std::vector<std::string_view>& commands)
-    : commands_(commands), chunk_count_((commands.size() + kChunk - 1) / kChunk) {
+CommandStream::CommandStream(const std::vector<std::string_view>& commands, bool serialize)
+    : commands_(commands),
+      serialize_(serialize),
+      chunk_count_((commands.size() + kChunk - 1) / kChunk) {
   if (commands_.size() < kThreadFrom) return;
   parsed_.resize(chunk_count_);
   done_.assign(chunk_count_, 0);
@@ -22,20 +24,35 @@ CommandStream::~CommandStream() {
   worker_.join();
 }
 
-CommandStream::Chunk CommandStream::parse_chunk(size_t chunk) const {
+CommandStream::Chunk CommandStream::parse_chunk(size_t chunk, const Publication& schema) const {
   const size_t begin = chunk * kChunk;
   const size_t end = std::min(begin + kChunk, commands_.size());
   Chunk out(end - begin);
   for (size_t i = begin; i < end; ++i) {
     ParsedCommand& c = out[i - begin];
     c.syntax = check_syntax(commands_[i], i + 1, &c.statement);
+    if (!schema.schema || !c.syntax.empty() || !c.statement) continue;
+    const auto* add = std::get_if<ast::AddDocument>(&*c.statement);
+    const Bundle* bundle = add ? schema.schema->bundle(add->bundle) : nullptr;
+    if (!bundle) continue;
+    auto doc = prepare_document(*bundle, add->values);
+    if (!doc.ok()) continue;  // a refused document is left to the consumer, which reports it
+    c.prepared = PreparedAdd{schema.number, bundle->id, {std::move(*doc), std::string()}};
+    if (serialize_) c.prepared->document.bytes = c.prepared->document.doc.dump();
   }
   return out;
+}
+
+uint64_t CommandStream::publish(std::shared_ptr<const DatabaseSchema> schema) {
+  std::lock_guard<std::mutex> lock(mu_);
+  published_.schema = std::move(schema);
+  return ++published_.number;
 }
 
 void CommandStream::work() {
   for (;;) {
     size_t chunk;
+    Publication schema;
     {
       std::unique_lock<std::mutex> lock(mu_);
       room_.wait(lock, [this] {
@@ -43,8 +60,9 @@ void CommandStream::work() {
       });
       if (stop_ || next_claim_ >= chunk_count_) return;
       chunk = next_claim_++;
+      schema = published_;
     }
-    Chunk out = parse_chunk(chunk);
+    Chunk out = parse_chunk(chunk, schema);
     {
       std::lock_guard<std::mutex> lock(mu_);
       parsed_[chunk] = std::move(out);
@@ -65,8 +83,9 @@ ParsedCommand CommandStream::next(size_t index) {
     std::unique_lock<std::mutex> lock(mu_);
     if (chunk == next_claim_) {  // the worker has not started it: parse it here
       ++next_claim_;
+      const Publication schema = published_;
       lock.unlock();
-      current_ = parse_chunk(chunk);
+      current_ = parse_chunk(chunk, schema);
       lock.lock();
     } else {
       ready_.wait(lock, [&] { return done_[chunk] != 0; });

@@ -7,12 +7,20 @@
 // the next unclaimed chunk itself instead of waiting: both cores parse. A small migration is
 // parsed inline: starting a thread would cost more than it saves.
 //
-// Thread-safety: one consumer thread calls next(); the worker only parses (parser::parse and
-// syntax_check are pure functions). The destructor stops and joins the worker, so the stream
-// may be dropped before the last command (an APPLY that fails half-way).
+// The workers also prepare each ADD DOCUMENT's document (prepare_for_insert: checked,
+// completed, serialized) against the schema the consumer last published, so the consumer
+// only stages it. A schema moves on as commands run; the consumer uses a prepared document
+// only if it was made against the publication that is still current and the schema has not
+// changed since (validator.cpp), and otherwise prepares it itself.
+//
+// Thread-safety: one consumer thread calls next() and publish(); the worker only parses and
+// prepares (parser::parse, syntax_check and prepare_for_insert are pure functions over the
+// command and an immutable published schema). The destructor stops and joins the worker, so
+// the stream may be dropped before the last command (an APPLY that fails half-way).
 
 #include <condition_variable>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -20,15 +28,26 @@
 #include <thread>
 #include <vector>
 
+#include "engine/documents.hpp"
 #include "engine/validate/phases.hpp"
 #include "parser/ast.hpp"
 
 namespace strata::engine::validate {
 
-// One command after phase 1: its findings, and its statement when it parsed cleanly enough.
+// An ADD DOCUMENT's document, prepared against publication `publication` of the schema
+// (its bytes only when the stream serializes).
+struct PreparedAdd {
+  uint64_t publication;
+  uint32_t bundle_id;
+  PreparedDocument document;
+};
+
+// One command after phase 1: its findings, and its statement when it parsed cleanly enough;
+// for an ADD DOCUMENT the stream could prepare, the prepared document.
 struct ParsedCommand {
   std::vector<Finding> syntax;
   std::optional<ast::Statement> statement;
+  std::optional<PreparedAdd> prepared;
 };
 
 class CommandStream {
@@ -37,8 +56,9 @@ class CommandStream {
   static constexpr size_t kChunksAhead = 8;    // the worker stays at most this far ahead
   static constexpr size_t kThreadFrom = 2048;  // fewer commands: parse inline
 
-  // `commands` must outlive the stream.
-  explicit CommandStream(const std::vector<std::string_view>& commands);
+  // `commands` must outlive the stream. `serialize`: prepared documents carry their stored
+  // bytes too (APPLY writes them; VALIDATE only checks the documents).
+  CommandStream(const std::vector<std::string_view>& commands, bool serialize);
   ~CommandStream();
   CommandStream(const CommandStream&) = delete;
   CommandStream& operator=(const CommandStream&) = delete;
@@ -46,12 +66,23 @@ class CommandStream {
   // Command `index` (1-based), which must be the one after the previous call's.
   ParsedCommand next(size_t index);
 
+  // True when a worker parses ahead (a large migration): only then does publish() pay off.
+  bool threaded() const { return worker_.joinable(); }
+  // Chunks started from now on prepare their ADD DOCUMENTs against `schema`. Returns the
+  // publication's number (PreparedAdd::publication), larger than every earlier one.
+  uint64_t publish(std::shared_ptr<const DatabaseSchema> schema);
+
  private:
   using Chunk = std::vector<ParsedCommand>;
-  Chunk parse_chunk(size_t chunk) const;
+  struct Publication {
+    std::shared_ptr<const DatabaseSchema> schema;  // null: nothing to prepare against
+    uint64_t number = 0;
+  };
+  Chunk parse_chunk(size_t chunk, const Publication& schema) const;
   void work();
 
   const std::vector<std::string_view>& commands_;
+  const bool serialize_;
   const size_t chunk_count_;
   std::mutex mu_;
   std::condition_variable ready_, room_;
@@ -60,6 +91,7 @@ class CommandStream {
   size_t next_claim_ = 0;            // the first chunk nobody has started
   size_t consumed_ = 0;              // chunks the consumer has taken
   bool stop_ = false;
+  Publication published_;
   Chunk current_;                    // the chunk being handed out
   size_t current_chunk_ = SIZE_MAX;
   std::thread worker_;

@@ -6,9 +6,14 @@
 namespace strata::engine::validate {
 
 Status SimulatedAdds::add(const DatabaseSchema& schema, const Bundle& bundle,
-                          const ast::AddDocument& add, size_t index) {
-  auto doc = prepare_document(bundle, add.values);
-  if (!doc.ok()) return doc.status();
+                          const ast::AddDocument& add, size_t index, const Json* prepared) {
+  std::optional<Result<Json>> made;
+  if (!prepared) {
+    made.emplace(prepare_document(bundle, add.values));
+    if (!made->ok()) return made->status();
+    prepared = &**made;
+  }
+  const Json* doc = prepared;
   Tracked& t = bundles_[bundle.id];
   std::vector<std::pair<std::unordered_set<std::string>*, std::string>> inserts;
   for (const IndexDef* idx : schema.indexes_of(bundle.id)) {

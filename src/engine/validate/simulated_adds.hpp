@@ -30,9 +30,10 @@ class SimulatedAdds {
   bool tracks(uint32_t bundle_id) const { return bundles_.count(bundle_id) > 0; }
 
   // Checks command `index` (an ADD DOCUMENT into tracked `bundle`) and records it. Returns
-  // the refusal, if any (CONSTRAINT_VIOLATION, TYPE_MISMATCH, ...).
+  // the refusal, if any (CONSTRAINT_VIOLATION, TYPE_MISMATCH, ...). `prepared`, when given,
+  // is prepare_document's result for it, made ahead.
   Status add(const DatabaseSchema& schema, const Bundle& bundle, const ast::AddDocument& add,
-             size_t index);
+             size_t index, const Json* prepared = nullptr);
 
   // Stops tracking `bundle_id` and returns the commands recorded for it, in order. A bundle
   // with no recorded command stays tracked (there is nothing to replay).

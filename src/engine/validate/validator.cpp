@@ -127,9 +127,30 @@ Outcome run(const Request& req, WriteContext& ctx) {
   bool desynced = false;  // an executed command failed: the context no longer follows the overlay
   SimulatedAdds adds;     // VALIDATE only: documents added to bundles the simulation created
 
-  CommandStream stream(req.commands->up);
+  CommandStream stream(req.commands->up, /*serialize=*/req.apply);
+  // A large migration's stream prepares ADD DOCUMENTs against a published copy of the schema,
+  // republished (at most once a chunk) when the schema has moved on. A prepared document is
+  // used only while the schema is still the one it was prepared against.
+  uint64_t publication = 0;
+  uint64_t published_generation = 0;
+  size_t published_at = 0;
+  auto publish = [&](size_t at) {
+    publication = stream.publish(std::make_shared<const DatabaseSchema>(ctx.schema()));
+    published_generation = ctx.schema_generation();
+    published_at = at;
+  };
+  if (stream.threaded()) publish(0);
   for (size_t i = 1; i <= req.commands->up.size(); ++i) {
+    if (stream.threaded() && ctx.schema_generation() != published_generation &&
+        i - published_at >= CommandStream::kChunk) {
+      publish(i);
+    }
     ParsedCommand command = stream.next(i);
+    const PreparedAdd* ready = command.prepared && command.prepared->publication == publication &&
+                                       ctx.schema_generation() == published_generation
+                                   ? &*command.prepared
+                                   : nullptr;
+    const Bundle* ready_bundle = ready ? ctx.schema().bundle_by_id(ready->bundle_id) : nullptr;
     const std::vector<Finding>& syntax = command.syntax;
     std::optional<ast::Statement>& parsed = command.statement;
     c.add_all(0, "error", syntax);
@@ -145,7 +166,8 @@ Outcome run(const Request& req, WriteContext& ctx) {
       const Bundle* target = ctx.schema().bundle(target_bundle(*parsed));
       if (target && adds.tracks(target->id)) {
         if (auto* a = std::get_if<ast::AddDocument>(&*parsed)) {
-          Status st = adds.add(ctx.schema(), *target, *a, i);
+          Status st = adds.add(ctx.schema(), *target, *a, i,
+                               ready_bundle == target ? &ready->document.doc : nullptr);
           if (auto f = constraint_finding(st, i)) c.add(2, "error", *f);
           else if (!st.ok()) c.add(1, "error", Finding{st.message(), i});
           cost.documents_touched += 1;
@@ -165,7 +187,8 @@ Outcome run(const Request& req, WriteContext& ctx) {
     if (req.down) req.down->add(ctx.schema(), *parsed, seq);
 
     Json response = Json::object();
-    Status st = exec_command(ctx, *parsed, &response);
+    Status st = ready_bundle ? exec_add_prepared(ctx, *ready_bundle, ready->document)
+                             : exec_command(ctx, *parsed, &response);
     if (!st.ok()) {
       if (auto f = constraint_finding(st, i)) {
         c.add(2, "error", *f);
