@@ -306,3 +306,42 @@ TEST_CASE("a 5000-command migration reports the bad command by number and line")
   Json applied = h.fail("APPLY MIGRATION WITH VERSION 1 FORCE", "VALIDATION_FAILED");
   CHECK(h.ok("SHOW BUNDLES")["Result"].empty());
 }
+
+// A large migration's documents are prepared ahead against a copy of the schema
+// (validate/command_stream.hpp). A schema change half-way must apply to every document after
+// it: one whose field just became INT is refused, and the new field's default is filled in.
+TEST_CASE("a schema change half-way through a 5000-command migration governs the documents after it") {
+  MigrationHarness h;
+  auto adds = [](int from, int to, const std::string& extra) {
+    std::string text;
+    for (int i = from; i < to; ++i) {
+      text += ";\n  ADD DOCUMENT TO BUNDLE \"T\" WITH VALUES ({\"n\": " + std::to_string(i) + extra +
+              "})";
+    }
+    return text;
+  };
+  const std::string head =
+      "START MIGRATION\n  CREATE BUNDLE \"T\" WITH FIELDS ({\"n\", INT, false, false}, "
+      "{\"tag\", STRING, false, false})" +
+      adds(0, 3000, "");
+  // Version 1: tag becomes INT at command 3002; command 3003 still gives it a string.
+  h.ok(head + ";\n  UPDATE BUNDLE \"T\" MODIFY FIELD {\"tag\", INT, false, false}" +
+       adds(3000, 3001, ", \"tag\": \"late\"") + adds(3001, 5000, "") + "\nCOMMIT");
+  Json report = h.run("VALIDATE MIGRATION WITH VERSION 1")["report"];
+  INFO(report.dump().substr(0, 2000));
+  REQUIRE(report["overallResult"] == "FAIL");
+  CHECK(report["diagnostics"][0]["command"] == 3003);
+  CHECK(report["diagnostics"][0]["message"] == "Field 'tag' in bundle 'T' expects INT, got \"late\"");
+  h.fail("APPLY MIGRATION WITH VERSION 1 FORCE", "VALIDATION_FAILED");
+  h.ok("DROP MIGRATION WITH VERSION 1");
+
+  // Version 1 again: a field with a default arrives at command 3002.
+  h.ok(head + ";\n  UPDATE BUNDLE \"T\" ADD FIELD {\"flag\", BOOLEAN, false, false, true}" +
+       adds(3000, 5000, "") + "\nCOMMIT");
+  h.ok("APPLY MIGRATION WITH VERSION 1 FORCE");
+  CHECK(h.ok("SELECT COUNT FROM \"T\"")["ResultCount"] == 5000);
+  CHECK(h.ok("SELECT COUNT FROM \"T\" WHERE flag == true")["ResultCount"] == 5000);
+  Json late = h.ok("SELECT DOCUMENTS FROM \"T\" WHERE n == 4999")["Result"];
+  REQUIRE(late.size() == 1);
+  CHECK(late[0]["flag"] == true);
+}
