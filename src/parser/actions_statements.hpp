@@ -364,6 +364,7 @@ struct action<g::down_keyword> {
 template <>
 struct action<g::start_migration> {
   static void apply0(ParseState& st) {
+    st.assembler_.finish();
     st.in_migration_ = false;
     st.in_down_ = false;
     st.script_.push_back(std::move(st.migration_));

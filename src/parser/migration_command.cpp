@@ -47,4 +47,69 @@ void add_command(ast::StartMigration* m, ast::Statement command, bool down) {
   list.push_back(std::move(c));
 }
 
+CommandAssembler::~CommandAssembler() {
+  if (!worker_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  queued_.notify_all();
+  drained_.notify_all();
+  worker_.join();
+}
+
+void CommandAssembler::add(ast::StartMigration* migration, ast::Statement command, bool down) {
+  if (!threaded_) {
+    add_command(migration, std::move(command), down);
+    return;
+  }
+  if (migration != migration_) {
+    finish();  // the worker is idle: it may be pointed elsewhere
+    migration_ = migration;
+  }
+  batch_.push_back(Command{std::move(command), down});
+  if (batch_.size() >= kBatch) hand_over();
+}
+
+void CommandAssembler::hand_over() {
+  if (!worker_.joinable()) worker_ = std::thread([this] { work(); });
+  std::unique_lock<std::mutex> lock(mu_);
+  drained_.wait(lock, [this] { return queue_.size() < kBatchesAhead; });
+  queue_.push_back(std::move(batch_));
+  batch_ = Batch();
+  batch_.reserve(kBatch);
+  lock.unlock();
+  queued_.notify_one();
+}
+
+void CommandAssembler::finish() {
+  if (!batch_.empty()) hand_over();
+  if (!worker_.joinable()) return;
+  std::unique_lock<std::mutex> lock(mu_);
+  drained_.wait(lock, [this] { return queue_.empty() && !busy_; });
+  if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+}
+
+void CommandAssembler::work() {
+  for (;;) {
+    Batch batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      busy_ = false;
+      drained_.notify_all();
+      queued_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      batch = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+    }
+    try {
+      for (Command& c : batch) add_command(migration_, std::move(c.statement), c.down);
+    } catch (...) {  // out of memory: finish() rethrows it to the parse, which reports it
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!failure_) failure_ = std::current_exception();
+    }
+  }
+}
+
 }  // namespace strata::parser

@@ -24,6 +24,9 @@ namespace strata::parser {
 namespace {
 
 constexpr size_t kMaxFoundBytes = 40;
+// From this many bytes of text on, a migration's commands are put in compact form on a second
+// thread while the parse goes on (CommandAssembler).
+constexpr size_t kAssembleOnSecondThreadFrom = 1u << 20;
 
 // Length of the well-formed UTF-8 sequence at p (0 if malformed).
 size_t utf8_length(const unsigned char* p, const unsigned char* end) {
@@ -256,7 +259,7 @@ ParseResult parse_or_throw(std::string_view text, uint32_t line_offset, uint32_t
   try {
     const char* begin = text.data() == nullptr ? "" : text.data();
     const char* end = begin + text.size();
-    ParseState state(line_offset, column_offset);
+    ParseState state(line_offset, column_offset, text.size() >= kAssembleOnSecondThreadFrom);
     state.fast_paths_ = fast_paths;
     if (parse_single_add_document(begin, end, state)) return ParseResult(std::move(state.script_));
     tao::pegtl::memory_input<tao::pegtl::tracking_mode::eager, tao::pegtl::eol::lf_crlf,

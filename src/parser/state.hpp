@@ -58,8 +58,12 @@ std::string refused_statement_name(const char* begin, const char* end);
 
 class ParseState {
  public:
-  ParseState(uint32_t line_offset, uint32_t column_offset)
-      : line_offset_(line_offset), column_offset_(column_offset) {}
+  // `assemble_on_second_thread`: a large text, whose migration commands are turned into their
+  // compact form on a second thread (CommandAssembler).
+  ParseState(uint32_t line_offset, uint32_t column_offset, bool assemble_on_second_thread = false)
+      : assembler_(assemble_on_second_thread),
+        line_offset_(line_offset),
+        column_offset_(column_offset) {}
 
   template <typename Input>
   static TextPos text_pos(const Input& in) {
@@ -128,7 +132,7 @@ class ParseState {
   // in compact form (migration_command.hpp) and its tree freed at once.
   void emit(ast::Statement statement) {
     if (in_migration_) {
-      add_command(&migration_, std::move(statement), in_down_);
+      assembler_.add(&migration_, std::move(statement), in_down_);
     } else {
       script_.push_back(std::move(statement));
     }
@@ -146,6 +150,7 @@ class ParseState {
   // Output: the script, and the migration being parsed with the section commands go to.
   ast::Script script_;
   ast::StartMigration migration_;
+  CommandAssembler assembler_;  // builds migration_'s sections; finish() before reading them
   bool in_migration_ = false;
   bool in_down_ = false;
 

@@ -5,6 +5,34 @@
 
 namespace strata::engine::validate {
 
+namespace {
+
+// The key of `doc` in unique index `idx`: its values encoded one after another; nullopt when
+// one is missing or null (no uniqueness applies then).
+std::optional<std::string> unique_key(const IndexDef& idx, const Json& doc) {
+  std::string key;
+  for (const auto& f : idx.fields) {
+    auto it = doc.find(f);
+    if (it == doc.end() || it->is_null()) return std::nullopt;
+    key += key_value(*it);
+  }
+  return key;
+}
+
+Status clash(const IndexDef& idx, const Bundle& bundle, const Json& doc) {
+  Json values = Json::array();
+  for (const auto& f : idx.fields) values.push_back(doc.at(f));
+  const std::string what = idx.fields.size() == 1 ? "field '" + idx.fields[0] + "'"
+                                                   : "fields " + Json(idx.fields).dump();
+  return Status(Code::kConstraintViolation,
+                "Unique constraint violated: " + what + " in bundle '" + bundle.name +
+                    "' already has value " +
+                    (values.size() == 1 ? values[0].dump() : values.dump()) +
+                    " (added earlier in this migration)");
+}
+
+}  // namespace
+
 Status SimulatedAdds::add(const DatabaseSchema& schema, const Bundle& bundle,
                           const ast::AddDocument& add, size_t index, const Json* prepared) {
   std::optional<Result<Json>> made;
@@ -13,37 +41,21 @@ Status SimulatedAdds::add(const DatabaseSchema& schema, const Bundle& bundle,
     if (!made->ok()) return made->status();
     prepared = &**made;
   }
-  const Json* doc = prepared;
+  const Json& doc = *prepared;
   Tracked& t = bundles_[bundle.id];
-  std::vector<std::pair<std::unordered_set<std::string>*, std::string>> inserts;
-  for (const IndexDef* idx : schema.indexes_of(bundle.id)) {
-    if (!idx->unique) continue;
-    std::string key;
-    bool complete = true;
-    Json values = Json::array();
-    for (const auto& f : idx->fields) {
-      auto it = doc->find(f);
-      if (it == doc->end() || it->is_null()) {
-        complete = false;
-        break;
-      }
-      key += key_value(*it);
-      values.push_back(*it);
+  // Each unique index's key goes into its set at once (one hash); a clash takes back those
+  // of the indexes before it, so a refused document leaves every set as it was.
+  for (auto idx = schema.indexes.begin(); idx != schema.indexes.end(); ++idx) {
+    if (idx->bundle_id != bundle.id || !idx->unique) continue;
+    std::optional<std::string> key = unique_key(*idx, doc);
+    if (!key) continue;
+    if (t.unique_values[idx->id].insert(std::move(*key)).second) continue;
+    for (auto before = schema.indexes.begin(); before != idx; ++before) {
+      if (before->bundle_id != bundle.id || !before->unique) continue;
+      if (auto k = unique_key(*before, doc)) t.unique_values[before->id].erase(*k);
     }
-    if (!complete) continue;
-    auto& set = t.unique_values[idx->id];
-    if (set.count(key)) {
-      const std::string what = idx->fields.size() == 1 ? "field '" + idx->fields[0] + "'"
-                                                       : "fields " + Json(idx->fields).dump();
-      return Status(Code::kConstraintViolation,
-                    "Unique constraint violated: " + what + " in bundle '" + bundle.name +
-                        "' already has value " +
-                        (values.size() == 1 ? values[0].dump() : values.dump()) +
-                        " (added earlier in this migration)");
-    }
-    inserts.emplace_back(&set, std::move(key));
+    return clash(*idx, bundle, doc);
   }
-  for (auto& [set, key] : inserts) set->insert(std::move(key));
   t.commands.push_back(index);
   return Status::Ok();
 }
