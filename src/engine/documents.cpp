@@ -1,5 +1,6 @@
 #include "engine/documents.hpp"
 
+#include <type_traits>
 #include <vector>
 
 #include "engine/index.hpp"
@@ -9,12 +10,18 @@ namespace strata::engine {
 
 namespace keys = storage::keys;
 
-Result<Json> prepare_document(const Bundle& bundle, const Json& values) {
+namespace {
+
+// prepare_document over `values` (const: its members are copied; not const: moved).
+template <typename Values>
+Result<Json> prepare(const Bundle& bundle, Values& values) {
   if (!values.is_object()) {
     return Status(Code::kTypeMismatch, "document values must be a JSON object");
   }
   Json doc = Json::object();
-  for (auto& [key, value] : values.items()) {
+  auto& members = doc.get_ref<Json::object_t&>();
+  using Members = std::conditional_t<std::is_const_v<Values>, const Json::object_t, Json::object_t>;
+  for (auto& [key, value] : values.template get_ref<Members&>()) {
     const Field* f = bundle.field(key);
     if (!f) {
       if (key == "DocumentID") {
@@ -30,18 +37,33 @@ Result<Json> prepare_document(const Bundle& bundle, const Json& values) {
                                              "' expects " + parser::type_name(f->type) + ", got " +
                                              value.dump());
     }
-    doc[key] = value;
+    // Members come in key order: each goes at the end.
+    if constexpr (std::is_const_v<Values>) {
+      members.emplace_hint(members.end(), key, value);
+    } else {
+      members.emplace_hint(members.end(), key, std::move(value));
+    }
   }
   for (const Field& f : bundle.fields) {
-    if (doc.contains(f.name)) continue;
+    if (members.count(f.name)) continue;
     if (!f.default_value.is_null()) {
-      doc[f.name] = f.default_value;
+      members.emplace(f.name, f.default_value);
     } else if (f.required) {
       return Status(Code::kConstraintViolation,
                     "Field '" + f.name + "' is required in bundle '" + bundle.name + "'");
     }
   }
   return doc;
+}
+
+}  // namespace
+
+Result<Json> prepare_document(const Bundle& bundle, const Json& values) {
+  return prepare(bundle, values);
+}
+
+Result<Json> prepare_document(const Bundle& bundle, Json&& values) {
+  return prepare(bundle, values);
 }
 
 Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& values) {

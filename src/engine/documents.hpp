@@ -23,6 +23,8 @@ namespace strata::engine {
 // (TYPE_MISMATCH); missing values take the field's default; a required field without value
 // or default is refused (CONSTRAINT_VIOLATION). Returns the document to store.
 Result<Json> prepare_document(const Bundle& bundle, const Json& values);
+// The same, moving the values out of `values` (left unspecified, whatever the result).
+Result<Json> prepare_document(const Bundle& bundle, Json&& values);
 
 // A document prepare_document accepted, and its stored bytes: what ADD DOCUMENT writes. A
 // large migration's parse workers make these ahead of its execution (validate/command_stream).

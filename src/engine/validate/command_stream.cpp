@@ -32,11 +32,17 @@ CommandStream::Chunk CommandStream::parse_chunk(size_t chunk, const Publication&
     ParsedCommand& c = out[i - begin];
     c.syntax = check_syntax(commands_[i], i + 1, &c.statement);
     if (!schema.schema || !c.syntax.empty() || !c.statement) continue;
-    const auto* add = std::get_if<ast::AddDocument>(&*c.statement);
+    auto* add = std::get_if<ast::AddDocument>(&*c.statement);
     const Bundle* bundle = add ? schema.schema->bundle(add->bundle) : nullptr;
     if (!bundle) continue;
-    auto doc = prepare_document(*bundle, add->values);
-    if (!doc.ok()) continue;  // a refused document is left to the consumer, which reports it
+    // The values move into the document: the statement keeps only its bundle name.
+    auto doc = prepare_document(*bundle, std::move(add->values));
+    if (!doc.ok()) {
+      // A refused document is left to the consumer, which reports it: parse it again, whole.
+      c.statement.reset();
+      c.syntax = check_syntax(commands_[i], i + 1, &c.statement);
+      continue;
+    }
     c.prepared = PreparedAdd{schema.number, bundle->id, {std::move(*doc), std::string()}};
     if (serialize_) c.prepared->document.bytes = c.prepared->document.doc.dump();
   }

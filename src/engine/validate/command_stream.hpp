@@ -43,7 +43,8 @@ struct PreparedAdd {
 };
 
 // One command after phase 1: its findings, and its statement when it parsed cleanly enough;
-// for an ADD DOCUMENT the stream could prepare, the prepared document.
+// for an ADD DOCUMENT the stream could prepare, the prepared document — which took the values
+// out of the statement (a consumer that cannot use it parses the command again).
 struct ParsedCommand {
   std::vector<Finding> syntax;
   std::optional<ast::Statement> statement;

@@ -150,6 +150,13 @@ Outcome run(const Request& req, WriteContext& ctx) {
                                        ctx.schema_generation() == published_generation
                                    ? &*command.prepared
                                    : nullptr;
+    if (command.prepared && !ready) {
+      // Prepared against a schema that has moved on since. Its values went into that
+      // document, so the command is parsed again.
+      command.prepared.reset();
+      command.statement.reset();
+      command.syntax = check_syntax(req.commands->up[i - 1], i, &command.statement);
+    }
     const Bundle* ready_bundle = ready ? ctx.schema().bundle_by_id(ready->bundle_id) : nullptr;
     const std::vector<Finding>& syntax = command.syntax;
     std::optional<ast::Statement>& parsed = command.statement;
