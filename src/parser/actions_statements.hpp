@@ -86,16 +86,37 @@ struct action<g::add_document> {
   }
 };
 // add_document's fast path (grammar::fast_add_document): the scanner, unless the parse runs
-// the grammar alone, and the AddDocument add_document's actions would emit.
+// the grammar alone, and the AddDocument add_document's actions would emit. In the UP section
+// of START MIGRATION, where only a document's canonical text is kept, a flat document is read
+// straight into that text (scan_add_document_text).
+struct FastAdd {
+  std::optional<FastAddDocument> document;
+  std::optional<FastAddDocumentText> text;
+  size_t size = 0;  // bytes matched
+};
 template <>
 struct action<g::fast_add_document> : tao::pegtl::nothing<g::fast_add_document> {
-  static std::optional<FastAddDocument> scan(const char* begin, const char* end,
-                                             const ParseState& st) {
+  static std::optional<FastAdd> scan(const char* begin, const char* end, const ParseState& st) {
     if (!st.fast_paths_) return std::nullopt;
-    return scan_add_document(begin, end);
+    if (st.in_migration_ && !st.in_down_) {
+      if (auto text = scan_add_document_text(begin, end)) {
+        const size_t size = text->size;
+        return FastAdd{std::nullopt, std::move(text), size};
+      }
+    }
+    if (auto doc = scan_add_document(begin, end)) {
+      const size_t size = doc->size;
+      return FastAdd{std::move(doc), std::nullopt, size};
+    }
+    return std::nullopt;
   }
-  static void emit(FastAddDocument&& doc, ParseState& st) {
-    st.emit(ast::AddDocument{std::move(doc.bundle), std::move(doc.values), st.statement_pos()});
+  static void emit(FastAdd&& add, ParseState& st) {
+    if (add.text) {
+      st.emit_document_text(std::move(add.text->bundle), std::move(add.text->values));
+    } else {
+      st.emit(ast::AddDocument{std::move(add.document->bundle), std::move(add.document->values),
+                               st.statement_pos()});
+    }
   }
 };
 template <>

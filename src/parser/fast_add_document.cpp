@@ -4,6 +4,7 @@
 
 #include "parser/fast_add_document.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <string_view>
 #include <utility>
@@ -26,19 +27,118 @@ class Scanner {
  public:
   Scanner(const char* begin, const char* end) : p_(begin), end_(end) {}
 
-  // add_document <- ADD DOCUMENT TO BUNDLE bundle_name WITH VALUES? document_values
+  // add_document <- ADD DOCUMENT TO BUNDLE bundle_name WITH VALUES? document_values, with
+  // document_values <- '(' document_object document_values_close (one object only).
   bool add_document(FastAddDocument& doc) {
-    if (!keyword("ADD") || !keyword("DOCUMENT") || !keyword("TO") || !keyword("BUNDLE") ||
-        !quoted(doc.bundle) || !keyword("WITH")) {
-      return false;
-    }
-    (void)keyword("VALUES");
-    // document_values <- '(' document_object document_values_close, one object only
-    return token('(') && object(doc.values, 2, true) && token(')');
+    return head(doc.bundle) && object(doc.values, 2, true) && token(')');
+  }
+  // add_document, its one document flat and written as canonical text (the subset of
+  // scan_add_document_text).
+  bool add_document_text(FastAddDocumentText& doc) {
+    return head(doc.bundle) && flat_object(doc.values) && token(')');
   }
   const char* position() const { return p_; }
 
  private:
+  // add_document up to the '(' of document_values.
+  bool head(std::string& bundle) {
+    if (!keyword("ADD") || !keyword("DOCUMENT") || !keyword("TO") || !keyword("BUNDLE") ||
+        !quoted(bundle) || !keyword("WITH")) {
+      return false;
+    }
+    (void)keyword("VALUES");
+    return token('(');
+  }
+
+  // A document_object of scalars, as canonical text: the members sorted by key.
+  bool flat_object(std::string& out) {
+    if (!token('{')) return false;
+    std::vector<std::pair<std::string_view, std::string_view>> members;
+    if (!token('}')) {
+      for (;;) {
+        std::string_view key, value;
+        if (!plain_quoted(key)) return false;
+        if (!token(':') && !token('=')) return false;
+        if (!flat_value(value)) return false;
+        members.emplace_back(key, value);
+        if (token('}')) break;
+        if (!token(',')) return false;
+      }
+    }
+    // Keys of printable ASCII: byte order is std::map's order, the canonical one.
+    std::sort(members.begin(), members.end());
+    out.push_back('{');
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (i > 0) {
+        if (members[i].first == members[i - 1].first) return false;  // a repeated key
+        out.push_back(',');
+      }
+      out.push_back('"');
+      out.append(members[i].first);
+      out.append("\":");
+      out.append(members[i].second);
+    }
+    out.push_back('}');
+    return true;
+  }
+
+  // A quoted string of plain characters only; `body` is what lies between the quotes.
+  bool plain_quoted(std::string_view& body) {
+    if (p_ == end_ || *p_ != '"') return false;
+    const char* begin = ++p_;
+    while (p_ != end_ && grammar::plain_chars::is_plain(*p_)) ++p_;
+    if (p_ == end_ || *p_ != '"') return false;  // an escape, a byte >= 0x80 or the end
+    body = std::string_view(begin, static_cast<size_t>(p_ - begin));
+    ++p_;
+    blanks();
+    return true;
+  }
+
+  // A scalar whose canonical text is known without converting it: `text` is that text.
+  bool flat_value(std::string_view& text) {
+    if (p_ == end_) return false;
+    const char* begin = p_;
+    switch (*p_) {
+      case '"': {
+        std::string_view body;
+        if (!plain_quoted(body)) return false;
+        text = std::string_view(begin, static_cast<size_t>(body.end() + 1 - begin));
+        return true;
+      }
+      case 't':
+      case 'T':
+        text = "true";
+        return keyword("TRUE");
+      case 'f':
+      case 'F':
+        text = "false";
+        return keyword("FALSE");
+      case 'n':
+      case 'N':
+        text = "null";
+        return keyword("NULL");
+      default:
+        break;
+    }
+    // number_text without fraction or exponent, printed back by std::to_chars unchanged.
+    const char* p = p_;
+    if (*p == '-') ++p;
+    const char* digits = p;
+    if (p != end_ && *p == '0') {
+      ++p;
+    } else {
+      while (p != end_ && is_digit(*p)) ++p;
+    }
+    const size_t n = static_cast<size_t>(p - digits);
+    if (n == 0 || n > 18) return false;
+    if (p != end_ && (*p == '.' || *p == 'e' || *p == 'E' || is_digit(*p))) return false;
+    if (*begin == '-' && *digits == '0') return false;  // -0 prints as 0
+    text = std::string_view(begin, static_cast<size_t>(p - begin));
+    p_ = p;
+    blanks();
+    return true;
+  }
+
   // The whitespace half of skip: comments are left in place, so whatever follows declines.
   void blanks() {
     while (p_ != end_ && grammar::whitespace::is_space(*p_)) ++p_;
@@ -235,14 +335,24 @@ class Scanner {
   std::vector<Json> elements_;  // elements of the open arrays
 };
 
-}  // namespace
-
-std::optional<FastAddDocument> scan_add_document(const char* begin, const char* end) {
+// Runs `rule` from `begin`; the document it read, with the bytes it took, or nullopt.
+template <typename Document, bool (Scanner::*rule)(Document&)>
+std::optional<Document> scan(const char* begin, const char* end) {
   Scanner scanner(begin, end);
-  FastAddDocument doc;
-  if (!scanner.add_document(doc)) return std::nullopt;
+  Document doc;
+  if (!(scanner.*rule)(doc)) return std::nullopt;
   doc.size = static_cast<size_t>(scanner.position() - begin);
   return doc;
+}
+
+}  // namespace
+
+std::optional<FastAddDocumentText> scan_add_document_text(const char* begin, const char* end) {
+  return scan<FastAddDocumentText, &Scanner::add_document_text>(begin, end);
+}
+
+std::optional<FastAddDocument> scan_add_document(const char* begin, const char* end) {
+  return scan<FastAddDocument, &Scanner::add_document>(begin, end);
 }
 
 }  // namespace strata::parser

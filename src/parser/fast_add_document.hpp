@@ -40,4 +40,19 @@ struct FastAddDocument {
 // the subset above. Returns nullopt for any other text, valid or not.
 std::optional<FastAddDocument> scan_add_document(const char* begin, const char* end);
 
+// An ADD DOCUMENT as START MIGRATION keeps it (ast::MigrationCommand): its bundle and the
+// canonical text of its values, made without building them.
+struct FastAddDocumentText {
+  std::string bundle;
+  std::string values;  // parser::json(values) of the document the statement holds
+  size_t size = 0;     // as FastAddDocument::size
+};
+
+// scan_add_document for a flat document, written straight as canonical text: a narrower
+// subset, whose canonical form is the source's own tokens with the members sorted — keys and
+// string values of printable ASCII without escapes (they print back unchanged), integers of
+// at most 18 digits but "-0" (they print back unchanged), TRUE / FALSE / NULL (they print in
+// lower case), no nested object or array, no key written twice. nullopt otherwise.
+std::optional<FastAddDocumentText> scan_add_document_text(const char* begin, const char* end);
+
 }  // namespace strata::parser

@@ -47,6 +47,23 @@ void add_command(ast::StartMigration* m, ast::Statement command, bool down) {
   list.push_back(std::move(c));
 }
 
+void add_document_text(ast::StartMigration* m, std::string_view bundle, std::string_view values,
+                       ast::Pos pos) {
+  ast::MigrationCommand c;
+  c.pos = pos;
+  c.text_begin = m->text.size();
+  m->text += "ADD DOCUMENT TO BUNDLE ";  // as append_canonical prints an ADD DOCUMENT
+  m->text += quote(bundle);
+  m->text += " WITH VALUES (";
+  m->text += values;
+  m->text += ')';
+  c.text_size = static_cast<uint32_t>(
+      std::min<size_t>(m->text.size() - c.text_begin, std::numeric_limits<uint32_t>::max()));
+  m->text += '\n';
+  c.bundle = intern(&m->bundles, std::string(bundle));
+  m->up.push_back(std::move(c));
+}
+
 CommandAssembler::~CommandAssembler() {
   if (!worker_.joinable()) return;
   {
@@ -59,15 +76,32 @@ CommandAssembler::~CommandAssembler() {
 }
 
 void CommandAssembler::add(ast::StartMigration* migration, ast::Statement command, bool down) {
+  queue(migration, Command{std::move(command), down});
+}
+
+void CommandAssembler::add_text(ast::StartMigration* migration, std::string bundle,
+                                std::string values, ast::Pos pos) {
+  queue(migration, Command{DocumentText{std::move(bundle), std::move(values), pos}, false});
+}
+
+void CommandAssembler::run(ast::StartMigration* migration, Command& c) {
+  if (auto* text = std::get_if<DocumentText>(&c.command)) {
+    add_document_text(migration, text->bundle, text->values, text->pos);
+  } else {
+    add_command(migration, std::move(std::get<ast::Statement>(c.command)), c.down);
+  }
+}
+
+void CommandAssembler::queue(ast::StartMigration* migration, Command command) {
   if (!threaded_) {
-    add_command(migration, std::move(command), down);
+    run(migration, command);
     return;
   }
   if (migration != migration_) {
     finish();  // the worker is idle: it may be pointed elsewhere
     migration_ = migration;
   }
-  batch_.push_back(Command{std::move(command), down});
+  batch_.push_back(std::move(command));
   if (batch_.size() >= kBatch) hand_over();
 }
 
@@ -104,7 +138,7 @@ void CommandAssembler::work() {
       busy_ = true;
     }
     try {
-      for (Command& c : batch) add_command(migration_, std::move(c.statement), c.down);
+      for (Command& c : batch) run(migration_, c);
     } catch (...) {  // out of memory: finish() rethrows it to the parse, which reports it
       std::lock_guard<std::mutex> lock(mu_);
       if (!failure_) failure_ = std::current_exception();

@@ -10,6 +10,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "parser/ast.hpp"
@@ -20,6 +21,10 @@ namespace strata::parser {
 // REQUIRES: every UP command is added before the first DOWN command (the text buffer holds
 // UP commands first).
 void add_command(ast::StartMigration* migration, ast::Statement command, bool down);
+// add_command for an UP section ADD DOCUMENT the parser read straight into canonical text
+// (fast_add_document.hpp scan_add_document_text): `values` is parser::json of its document.
+void add_document_text(ast::StartMigration* migration, std::string_view bundle,
+                       std::string_view values, ast::Pos pos);
 
 // Calls add_command for the commands the parser hands it, in order — on a second thread when
 // asked to, so that printing the canonical text of a large migration (a 17 MB START of
@@ -41,15 +46,25 @@ class CommandAssembler {
   // add_command(migration, command, down), now or later. Every call until finish() names the
   // same migration.
   void add(ast::StartMigration* migration, ast::Statement command, bool down);
+  // add_document_text(migration, bundle, values, pos), now or later, in the same order.
+  void add_text(ast::StartMigration* migration, std::string bundle, std::string values,
+                ast::Pos pos);
   // Returns once every command added is in its migration; rethrows what add_command threw
   // on the second thread.
   void finish();
 
  private:
+  struct DocumentText {
+    std::string bundle;
+    std::string values;
+    ast::Pos pos;
+  };
   struct Command {
-    ast::Statement statement;
+    std::variant<ast::Statement, DocumentText> command;
     bool down;
   };
+  void queue(ast::StartMigration* migration, Command command);
+  static void run(ast::StartMigration* migration, Command& command);
   using Batch = std::vector<Command>;
   void hand_over();  // queues batch_
   void work();

@@ -238,7 +238,7 @@ bool parse_single_add_document(const char* begin, const char* end, ParseState& s
     }
   }
   at.byte = static_cast<size_t>(p - begin);
-  std::optional<FastAddDocument> doc = action<grammar::fast_add_document>::scan(p, end, state);
+  std::optional<FastAdd> doc = action<grammar::fast_add_document>::scan(p, end, state);
   if (!doc) return false;
   const char* rest = p + doc->size;
   if (rest != end && *rest == ';') ++rest;

@@ -138,6 +138,12 @@ class ParseState {
     }
     reset_statement();
   }
+  // emit() for an UP section ADD DOCUMENT read straight into canonical text (the fast path of
+  // grammar::fast_add_document).
+  void emit_document_text(std::string bundle, std::string values) {
+    assembler_.add_text(&migration_, std::move(bundle), std::move(values), statement_pos());
+    reset_statement();
+  }
   void reset_statement();
 
   // Where the statement being parsed starts.
