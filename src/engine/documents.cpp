@@ -1,9 +1,11 @@
 #include "engine/documents.hpp"
 
+#include <algorithm>
 #include <type_traits>
 #include <vector>
 
 #include "engine/index.hpp"
+#include "parser/parser.hpp"
 #include "storage/keys.hpp"
 
 namespace strata::engine {
@@ -74,6 +76,49 @@ Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& va
   return out;
 }
 
+std::optional<PreparedDocument> prepare_flat(const DatabaseSchema& schema, const Bundle& bundle,
+                                             const parser::FastAddDocumentText& doc) {
+  using Kind = parser::FlatMember::Kind;
+  std::vector<std::pair<std::string_view, Json>> values;  // sorted by key, as the members
+  values.reserve(doc.members.size());
+  for (const parser::FlatMember& m : doc.members) {
+    const Field* f = bundle.field(m.key);
+    if (f == nullptr || m.kind == Kind::kNull) return std::nullopt;
+    Json v;
+    if (m.kind == Kind::kString) {
+      v = std::string(m.token);  // plain characters: the body is the string
+    } else if (m.kind == Kind::kInteger) {
+      std::optional<Json> n = parser::parse_number(m.token);
+      if (!n) return std::nullopt;
+      v = std::move(*n);
+    } else {
+      v = m.kind == Kind::kTrue;
+    }
+    if (!parser::value_matches(f->type, v)) return std::nullopt;
+    values.emplace_back(m.key, std::move(v));
+  }
+  auto value_of = [&values](const std::string& field) -> const Json* {
+    auto it = std::lower_bound(values.begin(), values.end(), field,
+                               [](const auto& a, const std::string& f) { return a.first < f; });
+    return it != values.end() && it->first == field ? &it->second : nullptr;
+  };
+  for (const Field& f : bundle.fields) {
+    if ((f.required || !f.default_value.is_null()) && value_of(f.name) == nullptr) {
+      return std::nullopt;
+    }
+  }
+  PreparedDocument out;
+  out.flat = true;
+  out.bytes = doc.values;  // dump() of these members prints exactly their canonical text
+  for (const IndexDef& idx : schema.indexes) {
+    if (idx.bundle_id != bundle.id) continue;
+    for (const auto& f : idx.fields)
+      if (f == "DocumentID") return std::nullopt;
+    out.index_keys.push_back(index_key(schema.id, idx, value_of));
+  }
+  return out;
+}
+
 Result<Json> parse_document(std::string_view bytes) {
   Json doc = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
@@ -125,10 +170,36 @@ Result<bool> bundle_has_documents(const Reader& reader, uint32_t db, uint32_t bu
 
 Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
                        const PreparedDocument& doc) {
-  STRATA_RETURN_IF_ERROR(check_unique(ctx, bundle, doc.doc, seq));
+  if (!doc.flat) {
+    STRATA_RETURN_IF_ERROR(check_unique(ctx, bundle, doc.doc, seq));
+  } else {
+    for (const IndexKey& k : doc.index_keys) {
+      if (k.needs_seq) continue;  // not unique, or a value missing: nothing to clash with
+      auto clash = unique_holder(ctx, k.index_id, k.key, seq);
+      if (!clash.ok()) return clash.status();
+      if (!clash->has_value()) continue;
+      // Refused: check_unique words it, from the document the bytes hold.
+      auto tree = parse_document(doc.bytes);
+      if (!tree.ok()) return tree.status();
+      return check_unique(ctx, bundle, *tree, seq);
+    }
+  }
   if (ctx.undo()) ctx.undo()->document_before(bundle, seq, nullptr);
   ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), doc.bytes);
-  add_index_entries(ctx.txn(), ctx.schema(), bundle.id, doc.doc, seq);
+  if (!doc.flat) {
+    add_index_entries(ctx.txn(), ctx.schema(), bundle.id, doc.doc, seq);
+    return Status::Ok();
+  }
+  const std::string value = keys::u64_value(seq);
+  for (const IndexKey& k : doc.index_keys) {
+    if (!k.needs_seq) {
+      ctx.txn().put(storage::Space::kIndex, k.key, value);
+      continue;
+    }
+    std::string key = k.key;
+    keys::put_u64(&key, seq);
+    ctx.txn().put(storage::Space::kIndex, key, value);
+  }
   return Status::Ok();
 }
 

@@ -13,6 +13,8 @@
 #include <optional>
 
 #include "engine/catalog.hpp"
+#include "engine/index.hpp"
+#include "parser/fast_add_document.hpp"
 #include "engine/reader.hpp"
 #include "engine/write_context.hpp"
 
@@ -28,11 +30,22 @@ Result<Json> prepare_document(const Bundle& bundle, Json&& values);
 
 // A document prepare_document accepted, and its stored bytes: what ADD DOCUMENT writes. A
 // large migration's parse workers make these ahead of its execution (validate/command_stream).
+// A flat one (prepare_flat) has no tree: its index entries' keys are made instead.
 struct PreparedDocument {
-  Json doc;
+  Json doc;           // null when flat
   std::string bytes;  // doc.dump(), the stored form
+  bool flat = false;
+  std::vector<IndexKey> index_keys;  // flat: one per index of the bundle, in schema order
 };
 Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& values);
+
+// prepare_for_insert of the flat document a stored ADD DOCUMENT holds, read from its text
+// (parser::scan_add_document_text) without building it — when prepare_document would keep it
+// as it is: every member declared, non-null and of its field's type, and no field left out
+// that has a default or is required; and no index of the bundle is on DocumentID. nullopt
+// otherwise: the caller prepares the document the long way, which also reports refusals.
+std::optional<PreparedDocument> prepare_flat(const DatabaseSchema& schema, const Bundle& bundle,
+                                             const parser::FastAddDocumentText& doc);
 
 // The stored document `seq` of a bundle, or nullopt.
 Result<std::optional<Json>> load_document(const Reader& reader, uint32_t db, uint32_t bundle_id,

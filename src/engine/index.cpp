@@ -98,21 +98,7 @@ std::vector<Json> values_of(const IndexDef& idx, const Json& doc, uint64_t seq) 
 // no entry in the store (WriteContext::index_is_new), so only its own writes are read.
 Result<std::optional<uint64_t>> holder(const WriteContext& ctx, const IndexDef& idx,
                                        const Json& doc, uint64_t self) {
-  const std::string key = index_entry_key(ctx.db_id(), idx, doc, self);
-  std::optional<std::string> stored;  // owns the value read from the store, when read
-  std::optional<std::string_view> entry;
-  if (ctx.index_is_new(idx.id)) {
-    if (auto written = ctx.txn().own_write(storage::Space::kIndex, key)) entry = *written;
-  } else {
-    auto got = ctx.reader().get(storage::Space::kIndex, key);
-    if (!got.ok()) return got.status();
-    stored = std::move(*got);
-    if (stored) entry = *stored;
-  }
-  if (!entry || entry->size() != 8) return std::optional<uint64_t>();
-  uint64_t seq = keys::index_entry_seq(*entry);
-  if (seq == self) return std::optional<uint64_t>();
-  return std::optional<uint64_t>(seq);
+  return unique_holder(ctx, idx.id, index_entry_key(ctx.db_id(), idx, doc, self), self);
 }
 
 std::string describe_values(const IndexDef& idx, const std::vector<Json>& values) {
@@ -156,6 +142,31 @@ Status check_unique(const WriteContext& ctx, const Bundle& bundle, const Json& d
     }
   }
   return Status::Ok();
+}
+
+Result<std::optional<uint64_t>> unique_holder(const WriteContext& ctx, uint32_t index_id,
+                                              const std::string& key, uint64_t self) {
+  std::optional<std::string> stored;  // owns the value read from the store, when read
+  std::optional<std::string_view> entry;
+  if (ctx.index_is_new(index_id)) {
+    if (auto written = ctx.txn().own_write(storage::Space::kIndex, key)) entry = *written;
+  } else {
+    auto got = ctx.reader().get(storage::Space::kIndex, key);
+    if (!got.ok()) return got.status();
+    stored = std::move(*got);
+    if (stored) entry = *stored;
+  }
+  if (!entry || entry->size() != 8) return std::optional<uint64_t>();
+  uint64_t seq = keys::index_entry_seq(*entry);
+  if (seq == self) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(seq);
+}
+
+IndexKey index_key(uint32_t db, const IndexDef& index, const Json& doc) {
+  return index_key(db, index, [&doc](const std::string& field) -> const Json* {
+    auto it = doc.find(field);
+    return it == doc.end() ? nullptr : &*it;
+  });
 }
 
 Status build_index(WriteContext& ctx, const IndexDef& idx) {

@@ -18,6 +18,8 @@
 #include "engine/catalog.hpp"
 #include "engine/reader.hpp"
 #include "engine/write_context.hpp"
+#include "storage/codec.hpp"
+#include "storage/keys.hpp"
 
 namespace strata::engine {
 
@@ -34,6 +36,34 @@ std::string index_values_prefix(uint32_t db, const IndexDef& index,
                                 const std::vector<Json>& values);
 std::string index_entry_key(uint32_t db, const IndexDef& index, const Json& doc, uint64_t seq);
 
+// An entry's key but the document's seq, and whether the entry ends with it: index_entry_key
+// made before the seq is known (a migration's documents are prepared ahead, on another core).
+struct IndexKey {
+  uint32_t index_id;
+  std::string key;  // index_entry_key without the trailing seq
+  bool needs_seq;   // false only in a unique index with every value present
+};
+// The IndexKey of a document whose value of a field is value_of(field) (nullptr: absent).
+// REQUIRES: no field of `index` is DocumentID (its value is the seq).
+template <typename ValueOf>
+IndexKey index_key(uint32_t db, const IndexDef& index, ValueOf&& value_of) {
+  static const Json kNull;
+  IndexKey out{index.id, storage::keys::index_prefix(db, index.id), false};
+  bool all_present = true;
+  for (const auto& f : index.fields) {
+    const Json* v = value_of(f);
+    if (v == nullptr || v->is_null()) {
+      all_present = false;
+      v = &kNull;
+    }
+    storage::encode_ordered(&out.key, *v);
+  }
+  out.needs_seq = !index.unique || !all_present;
+  return out;
+}
+// The IndexKey of `doc` in `index` (same REQUIRES).
+IndexKey index_key(uint32_t db, const IndexDef& index, const Json& doc);
+
 // Stages the entries of `doc` in every index of its bundle (add) or removes them.
 void add_index_entries(storage::Txn& txn, const DatabaseSchema& schema, uint32_t bundle_id,
                        const Json& doc, uint64_t seq);
@@ -46,6 +76,10 @@ void remove_index_entries(storage::Txn& txn, const DatabaseSchema& schema, uint3
 // own writes only (WriteContext::index_is_new).
 Status check_unique(const WriteContext& ctx, const Bundle& bundle, const Json& doc,
                     uint64_t seq);
+// The document other than `self` whose entry in unique index `index_id` has key `key` (an
+// IndexKey without seq), looked up as check_unique does; nullopt when there is none.
+Result<std::optional<uint64_t>> unique_holder(const WriteContext& ctx, uint32_t index_id,
+                                              const std::string& key, uint64_t self);
 
 // Builds `index` over the existing documents of its bundle. A unique index that existing
 // documents violate: CONSTRAINT_VIOLATION naming how many documents and up to five IDs.

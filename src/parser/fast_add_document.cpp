@@ -35,7 +35,7 @@ class Scanner {
   // add_document, its one document flat and written as canonical text (the subset of
   // scan_add_document_text).
   bool add_document_text(FastAddDocumentText& doc) {
-    return head(doc.bundle) && flat_object(doc.values) && token(')');
+    return head(doc.bundle) && flat_object(doc.values, doc.members) && token(')');
   }
   const char* position() const { return p_; }
 
@@ -51,32 +51,43 @@ class Scanner {
   }
 
   // A document_object of scalars, as canonical text: the members sorted by key.
-  bool flat_object(std::string& out) {
+  bool flat_object(std::string& out, std::vector<FlatMember>& members) {
     if (!token('{')) return false;
-    std::vector<std::pair<std::string_view, std::string_view>> members;
     if (!token('}')) {
       for (;;) {
-        std::string_view key, value;
-        if (!plain_quoted(key)) return false;
+        FlatMember m;
+        if (!plain_quoted(m.key)) return false;
         if (!token(':') && !token('=')) return false;
-        if (!flat_value(value)) return false;
-        members.emplace_back(key, value);
+        if (!flat_value(m)) return false;
+        members.push_back(m);
         if (token('}')) break;
         if (!token(',')) return false;
       }
     }
     // Keys of printable ASCII: byte order is std::map's order, the canonical one.
-    std::sort(members.begin(), members.end());
+    std::sort(members.begin(), members.end(),
+              [](const FlatMember& a, const FlatMember& b) { return a.key < b.key; });
     out.push_back('{');
     for (size_t i = 0; i < members.size(); ++i) {
+      const FlatMember& m = members[i];
       if (i > 0) {
-        if (members[i].first == members[i - 1].first) return false;  // a repeated key
+        if (m.key == members[i - 1].key) return false;  // a repeated key
         out.push_back(',');
       }
       out.push_back('"');
-      out.append(members[i].first);
+      out.append(m.key);
       out.append("\":");
-      out.append(members[i].second);
+      if (m.kind == FlatMember::Kind::kString) {
+        out.push_back('"');
+        out.append(m.token);
+        out.push_back('"');
+      } else if (m.kind == FlatMember::Kind::kInteger) {
+        out.append(m.token);
+      } else {
+        out.append(m.kind == FlatMember::Kind::kTrue    ? "true"
+                   : m.kind == FlatMember::Kind::kFalse ? "false"
+                                                        : "null");
+      }
     }
     out.push_back('}');
     return true;
@@ -94,28 +105,28 @@ class Scanner {
     return true;
   }
 
-  // A scalar whose canonical text is known without converting it: `text` is that text.
-  bool flat_value(std::string_view& text) {
+  // A scalar whose canonical text is known without converting it.
+  bool flat_value(FlatMember& m) {
     if (p_ == end_) return false;
     const char* begin = p_;
     switch (*p_) {
-      case '"': {
-        std::string_view body;
-        if (!plain_quoted(body)) return false;
-        text = std::string_view(begin, static_cast<size_t>(body.end() + 1 - begin));
-        return true;
-      }
+      case '"':
+        m.kind = FlatMember::Kind::kString;
+        return plain_quoted(m.token);
       case 't':
       case 'T':
-        text = "true";
+        m.kind = FlatMember::Kind::kTrue;
+        m.token = std::string_view(p_, std::min<size_t>(4, static_cast<size_t>(end_ - p_)));
         return keyword("TRUE");
       case 'f':
       case 'F':
-        text = "false";
+        m.kind = FlatMember::Kind::kFalse;
+        m.token = std::string_view(p_, std::min<size_t>(5, static_cast<size_t>(end_ - p_)));
         return keyword("FALSE");
       case 'n':
       case 'N':
-        text = "null";
+        m.kind = FlatMember::Kind::kNull;
+        m.token = std::string_view(p_, std::min<size_t>(4, static_cast<size_t>(end_ - p_)));
         return keyword("NULL");
       default:
         break;
@@ -133,7 +144,8 @@ class Scanner {
     if (n == 0 || n > 18) return false;
     if (p != end_ && (*p == '.' || *p == 'e' || *p == 'E' || is_digit(*p))) return false;
     if (*begin == '-' && *digits == '0') return false;  // -0 prints as 0
-    text = std::string_view(begin, static_cast<size_t>(p - begin));
+    m.kind = FlatMember::Kind::kInteger;
+    m.token = std::string_view(begin, static_cast<size_t>(p - begin));
     p_ = p;
     blanks();
     return true;

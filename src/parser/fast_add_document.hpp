@@ -20,6 +20,8 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/status.hpp"
 
@@ -40,19 +42,30 @@ struct FastAddDocument {
 // the subset above. Returns nullopt for any other text, valid or not.
 std::optional<FastAddDocument> scan_add_document(const char* begin, const char* end);
 
+// One member of a flat document (scan_add_document_text), pointing into the scanned text.
+struct FlatMember {
+  enum class Kind : uint8_t { kString, kInteger, kTrue, kFalse, kNull };
+  std::string_view key;
+  std::string_view token;  // kString: the body between the quotes (no escapes); kInteger: the
+                           // digits with their sign; else the literal as written
+  Kind kind;
+};
+
 // An ADD DOCUMENT as START MIGRATION keeps it (ast::MigrationCommand): its bundle and the
-// canonical text of its values, made without building them.
+// canonical text of its values, made without building them; and those values, as members.
 struct FastAddDocumentText {
   std::string bundle;
-  std::string values;  // parser::json(values) of the document the statement holds
-  size_t size = 0;     // as FastAddDocument::size
+  std::string values;                // parser::json(values) of the document the statement holds
+  std::vector<FlatMember> members;   // sorted by key, keys distinct; views into the text
+  size_t size = 0;                   // as FastAddDocument::size
 };
 
 // scan_add_document for a flat document, written straight as canonical text: a narrower
 // subset, whose canonical form is the source's own tokens with the members sorted — keys and
 // string values of printable ASCII without escapes (they print back unchanged), integers of
 // at most 18 digits but "-0" (they print back unchanged), TRUE / FALSE / NULL (they print in
-// lower case), no nested object or array, no key written twice. nullopt otherwise.
+// lower case), no nested object or array, no key written twice. nullopt otherwise. The
+// canonical text is also what nlohmann's dump() prints for that document.
 std::optional<FastAddDocumentText> scan_add_document_text(const char* begin, const char* end);
 
 }  // namespace strata::parser

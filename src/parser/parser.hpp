@@ -5,6 +5,7 @@
 // 100,000-deep nesting (refused past kMaxNesting levels with a syntax error), huge inputs.
 // Thread-safety: reentrant; no shared state.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -52,6 +53,11 @@ ParseResult parse(std::string_view text, uint32_t line_offset = 0, uint32_t colu
 // that the scanner changes nothing; everything else calls parse().
 ParseResult parse_grammar_only(std::string_view text, uint32_t line_offset = 0,
                                uint32_t column_offset = 0);
+
+// A JSON number from its text (as the grammar's number_text matched it): int64 for negatives,
+// uint64 otherwise, double for fractions, exponents and integers out of range. nullopt if a
+// double overflows.
+std::optional<Json> parse_number(std::string_view text);
 
 // Converts a syntax error into a SYNTAX_ERROR status whose details carry line, column,
 // expected and found.

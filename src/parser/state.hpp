@@ -22,6 +22,7 @@
 
 #include "parser/ast.hpp"
 #include "parser/migration_command.hpp"
+#include "parser/parser.hpp"
 
 namespace strata::parser {
 
@@ -49,9 +50,6 @@ struct ActionError {
 
 // Decodes the body of a double-quoted string (JSON escapes) into `out`.
 void decode_string(std::string_view raw, std::string& out);
-// A JSON number from its text (grammar-checked): int64 for negatives, uint64 otherwise, double
-// for fractions, exponents and integers out of range. nullopt if a double overflows.
-std::optional<Json> parse_number(std::string_view text);
 // The name of the statement a refused command starts with, e.g. "CREATE DATABASE", read from
 // the text at `begin` (at most the first two words).
 std::string refused_statement_name(const char* begin, const char* end);

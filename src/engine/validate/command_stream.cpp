@@ -30,6 +30,10 @@ CommandStream::Chunk CommandStream::parse_chunk(size_t chunk, const Publication&
   Chunk out(end - begin);
   for (size_t i = begin; i < end; ++i) {
     ParsedCommand& c = out[i - begin];
+    if (schema.schema && prepare_flat(*schema.schema, i, &c)) {
+      c.prepared->publication = schema.number;
+      continue;
+    }
     c.syntax = check_syntax(commands_[i], i + 1, &c.statement);
     if (!schema.schema || !c.syntax.empty() || !c.statement) continue;
     auto* add = std::get_if<ast::AddDocument>(&*c.statement);
@@ -47,6 +51,20 @@ CommandStream::Chunk CommandStream::parse_chunk(size_t chunk, const Publication&
     if (serialize_) c.prepared->document.bytes = c.prepared->document.doc.dump();
   }
   return out;
+}
+
+bool CommandStream::prepare_flat(const DatabaseSchema& schema, size_t i, ParsedCommand* c) const {
+  const std::string_view text = commands_[i];
+  auto flat = parser::scan_add_document_text(text.data(), text.data() + text.size());
+  if (!flat || flat->size != text.size()) return false;
+  const Bundle* bundle = schema.bundle(flat->bundle);
+  if (bundle == nullptr) return false;
+  std::optional<PreparedDocument> doc = engine::prepare_flat(schema, *bundle, *flat);
+  if (!doc) return false;
+  // What check_syntax would give, but for the values, which the prepared document holds.
+  c->statement = ast::AddDocument{std::move(flat->bundle), Json::object(), ast::Pos{1, 1}};
+  c->prepared = PreparedAdd{0, bundle->id, std::move(*doc)};
+  return true;
 }
 
 uint64_t CommandStream::publish(std::shared_ptr<const DatabaseSchema> schema) {

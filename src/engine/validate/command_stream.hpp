@@ -80,6 +80,9 @@ class CommandStream {
     uint64_t number = 0;
   };
   Chunk parse_chunk(size_t chunk, const Publication& schema) const;
+  // A flat ADD DOCUMENT (command `i`, 0-based) parsed and prepared from its text alone, with
+  // no tree built (engine::prepare_flat); false, `c` untouched, for any other command.
+  bool prepare_flat(const DatabaseSchema& schema, size_t i, ParsedCommand* c) const;
   void work();
 
   const std::vector<std::string_view>& commands_;

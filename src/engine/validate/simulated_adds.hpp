@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/catalog.hpp"
+#include "engine/documents.hpp"
 #include "parser/ast.hpp"
 
 namespace strata::engine::validate {
@@ -31,9 +32,9 @@ class SimulatedAdds {
 
   // Checks command `index` (an ADD DOCUMENT into tracked `bundle`) and records it. Returns
   // the refusal, if any (CONSTRAINT_VIOLATION, TYPE_MISMATCH, ...). `prepared`, when given,
-  // is prepare_document's result for it, made ahead.
+  // is its document, prepared ahead against `schema`.
   Status add(const DatabaseSchema& schema, const Bundle& bundle, const ast::AddDocument& add,
-             size_t index, const Json* prepared = nullptr);
+             size_t index, const PreparedDocument* prepared = nullptr);
 
   // Stops tracking `bundle_id` and returns the commands recorded for it, in order. A bundle
   // with no recorded command stays tracked (there is nothing to replay).

@@ -174,7 +174,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
       if (target && adds.tracks(target->id)) {
         if (auto* a = std::get_if<ast::AddDocument>(&*parsed)) {
           Status st = adds.add(ctx.schema(), *target, *a, i,
-                               ready_bundle == target ? &ready->document.doc : nullptr);
+                               ready_bundle == target ? &ready->document : nullptr);
           if (auto f = constraint_finding(st, i)) c.add(2, "error", *f);
           else if (!st.ok()) c.add(1, "error", Finding{st.message(), i});
           cost.documents_touched += 1;
