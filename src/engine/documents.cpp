@@ -77,7 +77,7 @@ Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& va
 }
 
 std::optional<PreparedDocument> prepare_flat(const DatabaseSchema& schema, const Bundle& bundle,
-                                             const parser::FastAddDocumentText& doc) {
+                                             parser::FastAddDocumentText&& doc, bool unique_only) {
   using Kind = parser::FlatMember::Kind;
   std::vector<std::pair<std::string_view, Json>> values;  // sorted by key, as the members
   values.reserve(doc.members.size());
@@ -109,13 +109,17 @@ std::optional<PreparedDocument> prepare_flat(const DatabaseSchema& schema, const
   }
   PreparedDocument out;
   out.flat = true;
-  out.bytes = doc.values;  // dump() of these members prints exactly their canonical text
   for (const IndexDef& idx : schema.indexes) {
     if (idx.bundle_id != bundle.id) continue;
     for (const auto& f : idx.fields)
       if (f == "DocumentID") return std::nullopt;
-    out.index_keys.push_back(index_key(schema.id, idx, value_of));
+    if (unique_only && !idx.unique) {
+      out.index_keys.push_back(IndexKey{idx.id, std::string(), true});
+    } else {
+      out.index_keys.push_back(index_key(schema.id, idx, value_of));
+    }
   }
+  out.bytes = std::move(doc.values);  // dump() of these members prints exactly this text
   return out;
 }
 

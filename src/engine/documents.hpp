@@ -44,8 +44,11 @@ Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& va
 // as it is: every member declared, non-null and of its field's type, and no field left out
 // that has a default or is required; and no index of the bundle is on DocumentID. nullopt
 // otherwise: the caller prepares the document the long way, which also reports refusals.
+// The bytes are taken from `doc`. `unique_only`: only the keys of unique indexes are made
+// (the others' needs_seq is true and their key empty), for a check that writes nothing.
 std::optional<PreparedDocument> prepare_flat(const DatabaseSchema& schema, const Bundle& bundle,
-                                             const parser::FastAddDocumentText& doc);
+                                             parser::FastAddDocumentText&& doc,
+                                             bool unique_only = false);
 
 // The stored document `seq` of a bundle, or nullopt.
 Result<std::optional<Json>> load_document(const Reader& reader, uint32_t db, uint32_t bundle_id,

@@ -148,7 +148,7 @@ TEST_CASE("prepare_flat prepares a flat document exactly as prepare_for_insert d
       if (!flat) continue;  // outside the flat subset (a 19-digit number)
       auto ast = parser::scan_add_document(text.data(), text.data() + text.size());
       REQUIRE(ast);
-      std::optional<PreparedDocument> fast = prepare_flat(schema, bundle, *flat);
+      std::optional<PreparedDocument> fast = prepare_flat(schema, bundle, std::move(*flat));
       auto slow = prepare_for_insert(bundle, ast->values);
       if (!fast) {
         ++declined;

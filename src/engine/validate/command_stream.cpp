@@ -59,10 +59,12 @@ bool CommandStream::prepare_flat(const DatabaseSchema& schema, size_t i, ParsedC
   if (!flat || flat->size != text.size()) return false;
   const Bundle* bundle = schema.bundle(flat->bundle);
   if (bundle == nullptr) return false;
-  std::optional<PreparedDocument> doc = engine::prepare_flat(schema, *bundle, *flat);
+  std::string name = flat->bundle;
+  std::optional<PreparedDocument> doc =
+      engine::prepare_flat(schema, *bundle, std::move(*flat), /*unique_only=*/!serialize_);
   if (!doc) return false;
   // What check_syntax would give, but for the values, which the prepared document holds.
-  c->statement = ast::AddDocument{std::move(flat->bundle), Json::object(), ast::Pos{1, 1}};
+  c->statement = ast::AddDocument{std::move(name), Json::object(), ast::Pos{1, 1}};
   c->prepared = PreparedAdd{0, bundle->id, std::move(*doc)};
   return true;
 }
