@@ -144,26 +144,33 @@ void WriteSet::del(Space space, std::string_view key) { write(space, key, std::n
 
 namespace {
 
-// Eight bytes of a key from some offset, big-endian and zero-padded, and how many of them the
-// key has: ordering by (bytes, count) orders the keys by those bytes (a key that ends there
-// sorts before its extensions). Equal digits of 8 real bytes need the next eight bytes.
+// Sixteen bytes of a key from some offset, big-endian and zero-padded, and how many of them
+// the key has: ordering by (bytes, count) orders the keys by those bytes (a key that ends
+// there sorts before its extensions). Equal digits of 16 real bytes need the next sixteen.
+constexpr size_t kDigitBytes = 16;
 struct Digit {
-  uint64_t bytes;
+  uint64_t high;
+  uint64_t low;
   WriteSet::Slot slot;
   uint32_t count;
   bool operator<(const Digit& o) const {
-    return bytes != o.bytes ? bytes < o.bytes : count < o.count;
+    if (high != o.high) return high < o.high;
+    if (low != o.low) return low < o.low;
+    return count < o.count;
   }
-  bool tied_with(const Digit& o) const { return bytes == o.bytes && count == 8 && o.count == 8; }
+  bool tied_with(const Digit& o) const {
+    return high == o.high && low == o.low && count == kDigitBytes && o.count == kDigitBytes;
+  }
 };
 
 Digit digit_of(std::string_view key, size_t offset, WriteSet::Slot slot) {
-  const size_t n = key.size() > offset ? std::min<size_t>(8, key.size() - offset) : 0;
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) {
-    v = (v << 8) | (i < n ? static_cast<unsigned char>(key[offset + i]) : 0u);
+  const size_t n = key.size() > offset ? std::min(kDigitBytes, key.size() - offset) : 0;
+  uint64_t word[2] = {0, 0};
+  for (size_t i = 0; i < kDigitBytes; ++i) {
+    uint64_t& w = word[i / 8];
+    w = (w << 8) | (i < n ? static_cast<unsigned char>(key[offset + i]) : 0u);
   }
-  return Digit{v, slot, static_cast<uint32_t>(n)};
+  return Digit{word[0], word[1], slot, static_cast<uint32_t>(n)};
 }
 
 // Calls fn(begin, end) for every run of two or more tied digits in d[lo, hi) (sorted).
@@ -190,8 +197,8 @@ void WriteSet::sort_slots(const PerSpace& s, std::vector<Slot>& slots) {
   // A migration's commit: hundreds of thousands of keys whose records lie all over the arena,
   // many alike for dozens of bytes (one index's entries for one value). Comparing them in
   // place costs a cache miss or two per comparison, so they are sorted most significant digit
-  // first: each key is read once per 8-byte digit, the digits are sorted in a compact array,
-  // and only runs of equal digits go on to their next 8 bytes. The first digits are sorted in
+  // first: each key is read once per 16-byte digit, the digits are sorted in a compact array,
+  // and only runs of equal digits go on to their next 16 bytes. The first digits are sorted in
   // two halves on two cores and merged; the runs left are then shared between the cores.
   std::vector<Digit> d(slots.size());
   for (size_t i = 0; i < slots.size(); ++i) d[i].slot = slots[i];
@@ -201,7 +208,7 @@ void WriteSet::sort_slots(const PerSpace& s, std::vector<Slot>& slots) {
   };
   std::function<void(size_t, size_t, size_t)> refine = [&](size_t lo, size_t hi, size_t offset) {
     sort_digits(lo, hi, offset);
-    for_each_tie(d, lo, hi, [&](size_t a, size_t b) { refine(a, b, offset + 8); });
+    for_each_tie(d, lo, hi, [&](size_t a, size_t b) { refine(a, b, offset + kDigitBytes); });
   };
 
   const size_t mid = d.size() / 2;
@@ -214,7 +221,9 @@ void WriteSet::sort_slots(const PerSpace& s, std::vector<Slot>& slots) {
   for_each_tie(d, 0, d.size(), [&](size_t a, size_t b) { ties.emplace_back(a, b); });
   std::atomic<size_t> next{0};
   on_two_cores([&] {
-    for (size_t k; (k = next++) < ties.size();) refine(ties[k].first, ties[k].second, 8);
+    for (size_t k; (k = next++) < ties.size();) {
+      refine(ties[k].first, ties[k].second, kDigitBytes);
+    }
   });
   for (size_t i = 0; i < d.size(); ++i) slots[i] = d[i].slot;
 }
