@@ -17,6 +17,7 @@ enum CharClass : uint8_t {
   kWord = 1 << 1,         // [A-Za-z0-9_]
   kStringStop = 1 << 2,   // ends a run inside a string: " \ newline EOT
   kCommentStop = 1 << 3,  // ends a run inside a block comment: * newline EOT
+  kInert = 1 << 4,        // between tokens of a started statement: changes nothing
 };
 
 constexpr std::array<uint8_t, 256> make_classes() {
@@ -28,6 +29,14 @@ constexpr std::array<uint8_t, 256> make_classes() {
   t['_'] |= kWord;
   for (int c : {int{'"'}, int{'\\'}, int{'\n'}, int{kEot}}) t[c] |= kStringStop;
   for (int c : {int{'*'}, int{'\n'}, int{kEot}}) t[c] |= kCommentStop;
+  // Everything but word bytes and those step() acts on (quote, comment starts, ';', ':' of a
+  // connection string, line break, EOT).
+  for (int c = 0; c < 256; ++c) {
+    if ((t[c] & kWord) == 0 && c != '"' && c != '-' && c != '/' && c != ';' && c != ':' &&
+        c != '\n' && c != kEot) {
+      t[c] |= kInert;
+    }
+  }
   return t;
 }
 constexpr std::array<uint8_t, 256> kClasses = make_classes();
@@ -224,7 +233,7 @@ size_t StatementSplitter::step(size_t i, size_t n) {
   }
   const bool after_first_word = word_len_ > 0 && words_seen_ == 0;
   end_word(i);  // may end a START MIGRATION ... COMMIT statement; c then starts afresh
-  if (has(c, kSpace)) return i;
+  if (has(c, kSpace)) return c == '\n' ? i : skip_inert(i, n);  // feed() counts the line
   if (c == ':' && after_first_word && first_is_syndrdb_) {
     lex_ = Lex::kConnection;
     has_content_ = true;
@@ -253,6 +262,12 @@ size_t StatementSplitter::step(size_t i, size_t n) {
   }
   mark_start(i);
   has_content_ = true;
+  return skip_inert(i, n);
+}
+
+size_t StatementSplitter::skip_inert(size_t i, size_t n) const {
+  if (!has_content_) return i;  // before a statement, punctuation starts it
+  while (i + 1 < n && has(chunk_[i + 1], kInert)) ++i;
   return i;
 }
 

@@ -68,6 +68,10 @@ class StatementSplitter {
   // Processes the byte at chunk index i (and, for runs of ordinary bytes, those after it);
   // returns the index of the last byte consumed. Runs never contain '\n'.
   size_t step(size_t i, size_t n);
+  // After an inert byte at chunk index i in the normal state: the index of the last of the
+  // inert bytes that follow it (spaces, brackets, commas ...), which change nothing once a
+  // statement has content.
+  size_t skip_inert(size_t i, size_t n) const;
   // Starts the current statement at chunk index i unless it has started.
   void mark_start(size_t i);
   // Ends the word being read and acts on START / MIGRATION / COMMIT; `end` is the chunk index
