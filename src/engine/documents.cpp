@@ -71,7 +71,8 @@ Result<Json> prepare_document(const Bundle& bundle, Json&& values) {
 Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& values) {
   auto doc = prepare_document(bundle, values);
   if (!doc.ok()) return doc.status();
-  PreparedDocument out{std::move(*doc), std::string()};
+  PreparedDocument out;
+  out.doc = std::move(*doc);
   out.bytes = out.doc.dump();
   return out;
 }

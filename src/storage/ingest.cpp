@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <filesystem>
 #include <vector>
 
@@ -98,7 +99,11 @@ Status ingest_write_set(const DbHandle& h, WriteSet& writes) {
   auto work = [&] {
     for (size_t k; (k = next++) < slices.size();) {
       Slice& slice = slices[k];
-      build(h, writes, *sorted[static_cast<int>(slice.space)], &slice);
+      try {  // nothing may escape a thread: an allocation failure becomes the commit's error
+        build(h, writes, *sorted[static_cast<int>(slice.space)], &slice);
+      } catch (const std::exception& e) {
+        slice.status = rocksdb::Status::Aborted("building a table file", e.what());
+      }
     }
   };
   on_two_cores(work);

@@ -47,8 +47,10 @@ CommandStream::Chunk CommandStream::parse_chunk(size_t chunk, const Publication&
       c.syntax = check_syntax(commands_[i], i + 1, &c.statement);
       continue;
     }
-    c.prepared = PreparedAdd{schema.number, bundle->id, {std::move(*doc), std::string()}};
-    if (serialize_) c.prepared->document.bytes = c.prepared->document.doc.dump();
+    c.prepared = PreparedAdd{schema.number, bundle->id, PreparedDocument()};
+    PreparedDocument& prepared = c.prepared->document;
+    prepared.doc = std::move(*doc);
+    if (serialize_) prepared.bytes = prepared.doc.dump();
   }
   return out;
 }

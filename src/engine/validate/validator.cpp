@@ -150,6 +150,12 @@ Outcome run(const Request& req, WriteContext& ctx) {
                                        ctx.schema_generation() == published_generation
                                    ? &*command.prepared
                                    : nullptr;
+    const Bundle* ready_bundle = ready ? ctx.schema().bundle_by_id(ready->bundle_id) : nullptr;
+    if (ready_bundle == nullptr ||
+        ready_bundle->name != std::get<ast::AddDocument>(*command.statement).bundle) {
+      ready = nullptr;
+      ready_bundle = nullptr;
+    }
     if (command.prepared && !ready) {
       // Prepared against a schema that has moved on since. Its values went into that
       // document, so the command is parsed again.
@@ -157,7 +163,6 @@ Outcome run(const Request& req, WriteContext& ctx) {
       command.statement.reset();
       command.syntax = check_syntax(req.commands->up[i - 1], i, &command.statement);
     }
-    const Bundle* ready_bundle = ready ? ctx.schema().bundle_by_id(ready->bundle_id) : nullptr;
     const std::vector<Finding>& syntax = command.syntax;
     std::optional<ast::Statement>& parsed = command.statement;
     c.add_all(0, "error", syntax);
@@ -173,8 +178,8 @@ Outcome run(const Request& req, WriteContext& ctx) {
       const Bundle* target = ctx.schema().bundle(target_bundle(*parsed));
       if (target && adds.tracks(target->id)) {
         if (auto* a = std::get_if<ast::AddDocument>(&*parsed)) {
-          Status st = adds.add(ctx.schema(), *target, *a, i,
-                               ready_bundle == target ? &ready->document : nullptr);
+          // A ready document's bundle is `target`: the same name in the same schema.
+          Status st = adds.add(ctx.schema(), *target, *a, i, ready ? &ready->document : nullptr);
           if (auto f = constraint_finding(st, i)) c.add(2, "error", *f);
           else if (!st.ok()) c.add(1, "error", Finding{st.message(), i});
           cost.documents_touched += 1;
