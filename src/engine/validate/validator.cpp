@@ -151,8 +151,12 @@ Outcome run(const Request& req, WriteContext& ctx) {
                                    ? &*command.prepared
                                    : nullptr;
     const Bundle* ready_bundle = ready ? ctx.schema().bundle_by_id(ready->bundle_id) : nullptr;
+    // VALIDATE's stream prepares for the in-memory checks of a bundle the migration created
+    // (no stored bytes, only unique keys): a document for any other bundle is executed on the
+    // scratch context, from its statement.
     if (ready_bundle == nullptr ||
-        ready_bundle->name != std::get<ast::AddDocument>(*command.statement).bundle) {
+        ready_bundle->name != std::get<ast::AddDocument>(*command.statement).bundle ||
+        (!req.apply && !adds.tracks(ready_bundle->id))) {
       ready = nullptr;
       ready_bundle = nullptr;
     }
