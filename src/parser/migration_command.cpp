@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <system_error>
 #include <utility>
 
 #include "parser/canonical.hpp"
@@ -106,7 +107,17 @@ void CommandAssembler::queue(ast::StartMigration* migration, Command command) {
 }
 
 void CommandAssembler::hand_over() {
-  if (!worker_.joinable()) worker_ = std::thread([this] { work(); });
+  if (!worker_.joinable()) {
+    try {
+      worker_ = std::thread([this] { work(); });
+    } catch (const std::system_error&) {
+      // No second thread to be had: this batch, and every later one, is assembled here.
+      threaded_ = false;
+      for (Command& c : batch_) run(migration_, c);
+      batch_.clear();
+      return;
+    }
+  }
   std::unique_lock<std::mutex> lock(mu_);
   drained_.wait(lock, [this] { return queue_.size() < kBatchesAhead; });
   queue_.push_back(std::move(batch_));

@@ -69,7 +69,7 @@ class CommandAssembler {
   void hand_over();  // queues batch_
   void work();
 
-  const bool threaded_;
+  bool threaded_;  // false once a thread could not be started
   ast::StartMigration* migration_ = nullptr;
   Batch batch_;
   std::mutex mu_;
