@@ -78,7 +78,7 @@ Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& va
 }
 
 std::optional<PreparedDocument> prepare_flat(const DatabaseSchema& schema, const Bundle& bundle,
-                                             parser::FastAddDocumentText&& doc, bool unique_only) {
+                                             parser::FastAddDocumentText&& doc) {
   using Kind = parser::FlatMember::Kind;
   std::vector<std::pair<std::string_view, Json>> values;  // sorted by key, as the members
   values.reserve(doc.members.size());
@@ -114,11 +114,7 @@ std::optional<PreparedDocument> prepare_flat(const DatabaseSchema& schema, const
     if (idx.bundle_id != bundle.id) continue;
     for (const auto& f : idx.fields)
       if (f == "DocumentID") return std::nullopt;
-    if (unique_only && !idx.unique) {
-      out.index_keys.push_back(IndexKey{idx.id, std::string(), true});
-    } else {
-      out.index_keys.push_back(index_key(schema.id, idx, value_of));
-    }
+    out.index_keys.push_back(index_key(schema.id, idx, value_of));
   }
   out.bytes = std::move(doc.values);  // dump() of these members prints exactly this text
   return out;

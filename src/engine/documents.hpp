@@ -44,11 +44,9 @@ Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& va
 // as it is: every member declared, non-null and of its field's type, and no field left out
 // that has a default or is required; and no index of the bundle is on DocumentID. nullopt
 // otherwise: the caller prepares the document the long way, which also reports refusals.
-// The bytes are taken from `doc`. `unique_only`: only the keys of unique indexes are made
-// (the others' needs_seq is true and their key empty), for a check that writes nothing.
+// The bytes are taken from `doc`.
 std::optional<PreparedDocument> prepare_flat(const DatabaseSchema& schema, const Bundle& bundle,
-                                             parser::FastAddDocumentText&& doc,
-                                             bool unique_only = false);
+                                             parser::FastAddDocumentText&& doc);
 
 // The stored document `seq` of a bundle, or nullopt.
 Result<std::optional<Json>> load_document(const Reader& reader, uint32_t db, uint32_t bundle_id,

@@ -4,10 +4,8 @@
 
 namespace strata::engine::validate {
 
-CommandStream::CommandStream(const std::vector<std::string_view>& commands, bool serialize)
-    : commands_(commands),
-      serialize_(serialize),
-      chunk_count_((commands.size() + kChunk - 1) / kChunk) {
+CommandStream::CommandStream(const std::vector<std::string_view>& commands)
+    : commands_(commands), chunk_count_((commands.size() + kChunk - 1) / kChunk) {
   if (commands_.size() < kThreadFrom) return;
   parsed_.resize(chunk_count_);
   done_.assign(chunk_count_, 0);
@@ -50,7 +48,7 @@ CommandStream::Chunk CommandStream::parse_chunk(size_t chunk, const Publication&
     c.prepared = PreparedAdd{schema.number, bundle->id, PreparedDocument()};
     PreparedDocument& prepared = c.prepared->document;
     prepared.doc = std::move(*doc);
-    if (serialize_) prepared.bytes = prepared.doc.dump();
+    prepared.bytes = prepared.doc.dump();
   }
   return out;
 }
@@ -62,8 +60,7 @@ bool CommandStream::prepare_flat(const DatabaseSchema& schema, size_t i, ParsedC
   const Bundle* bundle = schema.bundle(flat->bundle);
   if (bundle == nullptr) return false;
   std::string name = flat->bundle;
-  std::optional<PreparedDocument> doc =
-      engine::prepare_flat(schema, *bundle, std::move(*flat), /*unique_only=*/!serialize_);
+  std::optional<PreparedDocument> doc = engine::prepare_flat(schema, *bundle, std::move(*flat));
   if (!doc) return false;
   // What check_syntax would give, but for the values, which the prepared document holds.
   c->statement = ast::AddDocument{std::move(name), Json::object(), ast::Pos{1, 1}};

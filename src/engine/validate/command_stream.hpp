@@ -34,8 +34,7 @@
 
 namespace strata::engine::validate {
 
-// An ADD DOCUMENT's document, prepared against publication `publication` of the schema
-// (its bytes only when the stream serializes).
+// An ADD DOCUMENT's document, prepared against publication `publication` of the schema.
 struct PreparedAdd {
   uint64_t publication;
   uint32_t bundle_id;
@@ -57,9 +56,8 @@ class CommandStream {
   static constexpr size_t kChunksAhead = 8;    // the worker stays at most this far ahead
   static constexpr size_t kThreadFrom = 2048;  // fewer commands: parse inline
 
-  // `commands` must outlive the stream. `serialize`: prepared documents carry their stored
-  // bytes too (APPLY writes them; VALIDATE only checks the documents).
-  CommandStream(const std::vector<std::string_view>& commands, bool serialize);
+  // `commands` must outlive the stream.
+  explicit CommandStream(const std::vector<std::string_view>& commands);
   ~CommandStream();
   CommandStream(const CommandStream&) = delete;
   CommandStream& operator=(const CommandStream&) = delete;
@@ -86,7 +84,6 @@ class CommandStream {
   void work();
 
   const std::vector<std::string_view>& commands_;
-  const bool serialize_;
   const size_t chunk_count_;
   std::mutex mu_;
   std::condition_variable ready_, room_;

@@ -127,7 +127,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
   bool desynced = false;  // an executed command failed: the context no longer follows the overlay
   SimulatedAdds adds;     // VALIDATE only: documents added to bundles the simulation created
 
-  CommandStream stream(req.commands->up, /*serialize=*/req.apply);
+  CommandStream stream(req.commands->up);
   // A large migration's stream prepares ADD DOCUMENTs against a published copy of the schema,
   // republished (at most once a chunk) when the schema has moved on. A prepared document is
   // used only while the schema is still the one it was prepared against.
@@ -151,12 +151,8 @@ Outcome run(const Request& req, WriteContext& ctx) {
                                    ? &*command.prepared
                                    : nullptr;
     const Bundle* ready_bundle = ready ? ctx.schema().bundle_by_id(ready->bundle_id) : nullptr;
-    // VALIDATE's stream prepares for the in-memory checks of a bundle the migration created
-    // (no stored bytes, only unique keys): a document for any other bundle is executed on the
-    // scratch context, from its statement.
     if (ready_bundle == nullptr ||
-        ready_bundle->name != std::get<ast::AddDocument>(*command.statement).bundle ||
-        (!req.apply && !adds.tracks(ready_bundle->id))) {
+        ready_bundle->name != std::get<ast::AddDocument>(*command.statement).bundle) {
       ready = nullptr;
       ready_bundle = nullptr;
     }
