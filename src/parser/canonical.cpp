@@ -269,14 +269,32 @@ std::string canonical(const ast::FieldDef& f) {
   return out + "}";
 }
 
+namespace {
+
+// ADD DOCUMENT TO BUNDLE "b" WITH VALUES (<values>), the values printed by values(out).
+template <typename PrintValues>
+void print_add_document(std::string& out, std::string_view bundle, PrintValues&& values) {
+  out += "ADD DOCUMENT TO BUNDLE ";
+  append_quoted(out, bundle);
+  out += " WITH VALUES (";
+  values(out);
+  out.push_back(')');
+}
+
+void print_add_document(std::string& out, const ast::AddDocument& d) {
+  print_add_document(out, d.bundle, [&d](std::string& o) { append_json(o, d.values); });
+}
+
+}  // namespace
+
+void append_add_document(std::string& out, std::string_view bundle, std::string_view values) {
+  print_add_document(out, bundle, [values](std::string& o) { o += values; });
+}
+
 void append_canonical(std::string& out, const ast::Statement& statement) {
   // ADD DOCUMENT, the bulk of large migrations, is printed in place.
   if (const auto* d = std::get_if<ast::AddDocument>(&statement)) {
-    out += "ADD DOCUMENT TO BUNDLE ";
-    append_quoted(out, d->bundle);
-    out += " WITH VALUES (";
-    append_json(out, d->values);
-    out += ')';
+    print_add_document(out, *d);
     return;
   }
   out += canonical(statement);
@@ -324,8 +342,9 @@ std::string canonical(const ast::Statement& statement) {
         } else if constexpr (std::is_same_v<T, DropIndex>) {
           return "DROP INDEX " + quote(s.name);
         } else if constexpr (std::is_same_v<T, AddDocument>) {
-          return "ADD DOCUMENT TO BUNDLE " + quote(s.bundle) + " WITH VALUES (" + json(s.values) +
-                 ")";
+          std::string out;
+          print_add_document(out, s);
+          return out;
         } else if constexpr (std::is_same_v<T, SelectDocuments>) {
           std::string out = "SELECT DOCUMENTS FROM " + quote(s.bundle) + where(s.where);
           if (s.order_by) {

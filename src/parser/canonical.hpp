@@ -9,6 +9,7 @@
 // Thread-safety: pure functions.
 
 #include <string>
+#include <string_view>
 
 #include "parser/ast.hpp"
 
@@ -17,6 +18,9 @@ namespace strata::parser {
 std::string canonical(const ast::Statement& statement);
 // Appends canonical(statement) to `out`.
 void append_canonical(std::string& out, const ast::Statement& statement);
+// Appends the canonical text of ADD DOCUMENT TO BUNDLE `bundle` whose values' canonical JSON
+// (json()) is `values`, made by whoever read them.
+void append_add_document(std::string& out, std::string_view bundle, std::string_view values);
 std::string canonical(const ast::Condition& condition);
 std::string canonical(const ast::FieldDef& field);
 // A double-quoted string with JSON escapes: "a\"b".

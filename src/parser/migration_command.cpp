@@ -22,6 +22,14 @@ uint32_t intern(std::vector<std::string>* bundles, const std::string& name) {
   return static_cast<uint32_t>(bundles->size() - 1);
 }
 
+// Ends the text of command `c`, which started at c->text_begin: its size, then its '\n'.
+void end_text(ast::StartMigration* m, ast::MigrationCommand* c) {
+  // One statement is far below 4 GiB (the splitter's statement limit).
+  c->text_size = static_cast<uint32_t>(
+      std::min<size_t>(m->text.size() - c->text_begin, std::numeric_limits<uint32_t>::max()));
+  m->text += '\n';
+}
+
 }  // namespace
 
 void add_command(ast::StartMigration* m, ast::Statement command, bool down) {
@@ -35,10 +43,7 @@ void add_command(ast::StartMigration* m, ast::Statement command, bool down) {
   c.pos = ast::position_of(command);
   c.text_begin = m->text.size();
   append_canonical(m->text, command);
-  // One statement is far below 4 GiB (the splitter's statement limit).
-  c.text_size = static_cast<uint32_t>(
-      std::min<size_t>(m->text.size() - c.text_begin, std::numeric_limits<uint32_t>::max()));
-  m->text += '\n';
+  end_text(m, &c);
   const auto* add = std::get_if<ast::AddDocument>(&command);
   if (add != nullptr && !down) {
     c.bundle = intern(&m->bundles, add->bundle);
@@ -53,14 +58,8 @@ void add_document_text(ast::StartMigration* m, std::string_view bundle, std::str
   ast::MigrationCommand c;
   c.pos = pos;
   c.text_begin = m->text.size();
-  m->text += "ADD DOCUMENT TO BUNDLE ";  // as append_canonical prints an ADD DOCUMENT
-  m->text += quote(bundle);
-  m->text += " WITH VALUES (";
-  m->text += values;
-  m->text += ')';
-  c.text_size = static_cast<uint32_t>(
-      std::min<size_t>(m->text.size() - c.text_begin, std::numeric_limits<uint32_t>::max()));
-  m->text += '\n';
+  append_add_document(m->text, bundle, values);
+  end_text(m, &c);
   c.bundle = intern(&m->bundles, std::string(bundle));
   m->up.push_back(std::move(c));
 }
