@@ -109,7 +109,6 @@ std::optional<PreparedDocument> prepare_flat(const DatabaseSchema& schema, const
     }
   }
   PreparedDocument out;
-  out.flat = true;
   for (const IndexDef& idx : schema.indexes) {
     if (idx.bundle_id != bundle.id) continue;
     for (const auto& f : idx.fields)
@@ -171,7 +170,7 @@ Result<bool> bundle_has_documents(const Reader& reader, uint32_t db, uint32_t bu
 
 Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
                        const PreparedDocument& doc) {
-  if (!doc.flat) {
+  if (!doc.flat()) {
     STRATA_RETURN_IF_ERROR(check_unique(ctx, bundle, doc.doc, seq));
   } else {
     for (const IndexKey& k : doc.index_keys) {
@@ -187,7 +186,7 @@ Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
   }
   if (ctx.undo()) ctx.undo()->document_before(bundle, seq, nullptr);
   ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), doc.bytes);
-  if (!doc.flat) {
+  if (!doc.flat()) {
     add_index_entries(ctx.txn(), ctx.schema(), bundle.id, doc.doc, seq);
     return Status::Ok();
   }

@@ -32,10 +32,11 @@ Result<Json> prepare_document(const Bundle& bundle, Json&& values);
 // large migration's parse workers make these ahead of its execution (validate/command_stream).
 // A flat one (prepare_flat) has no tree: its index entries' keys are made instead.
 struct PreparedDocument {
-  Json doc;           // null when flat
+  Json doc;           // the document (an object); null when flat
   std::string bytes;  // doc.dump(), the stored form
-  bool flat = false;
   std::vector<IndexKey> index_keys;  // flat: one per index of the bundle, in schema order
+
+  bool flat() const { return doc.is_null(); }
 };
 Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& values);
 

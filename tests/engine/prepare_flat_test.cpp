@@ -156,7 +156,7 @@ TEST_CASE("prepare_flat prepares a flat document exactly as prepare_for_insert d
       }
       ++prepared;
       REQUIRE(slow.ok());
-      CHECK(fast->flat);
+      CHECK(fast->flat());
       CHECK(fast->bytes == slow->bytes);
       std::vector<IndexKey> keys;
       for (const IndexDef& idx : schema.indexes) {

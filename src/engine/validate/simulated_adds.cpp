@@ -30,7 +30,7 @@ Status SimulatedAdds::add(const DatabaseSchema& schema, const Bundle& bundle,
     made.emplace(prepare_document(bundle, add.values));
     if (!made->ok()) return made->status();
     doc = &**made;
-  } else if (!prepared->flat) {
+  } else if (!prepared->flat()) {
     doc = &prepared->doc;
   }
   // The key a unique index gives the document (its entry's key), or nullopt when a value is
