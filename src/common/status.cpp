@@ -37,6 +37,7 @@ std::string_view code_name(Code code) {
     case Code::kInvalidTargetVersion: return "INVALID_TARGET_VERSION";
     case Code::kMissingDownCommands: return "MISSING_DOWN_COMMANDS";
     case Code::kRollbackFailed: return "ROLLBACK_FAILED";
+    case Code::kRollbackConflict: return "ROLLBACK_CONFLICT";
     case Code::kChecksumMismatch: return "CHECKSUM_MISMATCH";
     case Code::kTimeout: return "TIMEOUT";
     case Code::kPermissionDenied: return "PERMISSION_DENIED";
@@ -90,6 +91,7 @@ std::string_view code_type(Code code) {
     case Code::kInvalidTargetVersion:
     case Code::kMissingDownCommands:
     case Code::kRollbackFailed:
+    case Code::kRollbackConflict:
     case Code::kChecksumMismatch:
     case Code::kTimeout: return "MIGRATION";
     case Code::kPermissionDenied:

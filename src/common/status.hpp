@@ -52,6 +52,7 @@ enum class Code {
   kInvalidTargetVersion,
   kMissingDownCommands,
   kRollbackFailed,
+  kRollbackConflict,
   kChecksumMismatch,
   kTimeout,
   kPermissionDenied,

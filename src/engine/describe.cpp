@@ -17,14 +17,6 @@ Json index_json(const DatabaseSchema& schema, const IndexDef& idx) {
           {"Fields", idx.fields}, {"Unique", idx.unique},        {"Implicit", idx.implicit}};
 }
 
-Result<uint64_t> count_bundle(const Reader& reader, uint32_t db, uint32_t bundle_id) {
-  uint64_t n = 0;
-  auto it = reader.scan_prefix(storage::Space::kDocs, keys::bundle_prefix(db, bundle_id));
-  for (; it->valid(); it->next()) ++n;
-  STRATA_RETURN_IF_ERROR(it->status());
-  return n;
-}
-
 Result<Json> bundle_json(const Reader& reader, const DatabaseSchema& schema, const Bundle& b) {
   Json fields = Json::array();
   for (const auto& f : b.fields) {

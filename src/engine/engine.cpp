@@ -148,14 +148,15 @@ Status Engine::load() {
   if (!next.ok()) return next.status();
   if (next->has_value() && (*next)->size() == 4) next_db_id_ = keys::get_u32(**next);
   auto it = store_->scan(storage::Space::kCatalog, "", "");
-  std::map<uint32_t, uint64_t> counters;
+  std::map<uint32_t, Counters> counters;
   std::map<uint32_t, CatalogRecords> catalogs;
   for (; it->valid(); it->next()) {
     std::string_view k = it->key();
     if (k.size() < 5) continue;
     uint32_t id = keys::get_u32(k);
-    if (k == keys::doc_counter_key(id) && it->value().size() == 8)
-      counters[id] = keys::get_u64(it->value());
+    if (k == keys::doc_counter_key(id)) {
+      if (auto c = decode_counters(it->value())) counters[id] = *c;
+    }
     Status st = catalogs[id].add(k.substr(4), it->value());
     if (!st.ok()) {
       return Status(Code::kStorageError, "store at " + options_.data_dir +
@@ -177,7 +178,9 @@ Status Engine::load() {
   }
   for (auto& [name, state] : dbs_) {
     auto c = counters.find(state->id);
-    if (c != counters.end()) state->next_doc_seq = c->second;
+    if (c == counters.end()) continue;
+    state->next_doc_seq = c->second.next_doc_seq;
+    state->next_stamp = c->second.next_stamp;
   }
   return Status::Ok();
 }
@@ -336,7 +339,10 @@ Status Engine::dispatch(Session& s, const ast::Statement& st, Json* response) {
           [&](const ast::DropBundle&) { return write_command(true); },
           [&](const ast::CreateIndex&) { return write_command(true); },
           [&](const ast::DropIndex&) { return write_command(true); },
-          [&](const ast::SetSetting&) { return write_command(true); },
+          [&](const ast::SetSetting& x) {
+            return write(s, s.database, /*sync=*/true, nullptr,
+                         [&](WriteContext& ctx) { return exec_set_setting(ctx, x, response); });
+          },
           [&](const ast::AddDocument&) { return write_command(options_.sync_data_writes); },
           [&](const ast::UpdateDocuments&) { return write_command(options_.sync_data_writes); },
           [&](const ast::DeleteDocuments&) { return write_command(options_.sync_data_writes); },
@@ -359,7 +365,8 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
     base = state->schema;
   }
   auto txn = store_->begin();
-  WriteContext ctx(*txn, base, state->next_doc_seq, session, options_.settings, undo);
+  WriteContext ctx(*txn, base, {state->next_doc_seq, state->next_stamp}, session,
+                   options_.settings, undo);
   STRATA_RETURN_IF_ERROR(fn(ctx));
   ctx.finish();
   if (txn->empty()) return Status::Ok();
@@ -372,6 +379,7 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
     STRATA_RETURN_IF_ERROR(store_->commit(*txn, sync));
   }
   state->next_doc_seq = ctx.next_doc_seq();
+  state->next_stamp = ctx.counters_after().next_stamp;
   return Status::Ok();
 }
 

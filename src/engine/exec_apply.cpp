@@ -100,6 +100,7 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
     req.apply = true;
     req.deadline = started + std::chrono::seconds(req.settings.migration_timeout_seconds);
     req.down = &down;
+    req.undo = &undo;
     req.live = &base;
     req.checksum_verified = true;
     validate::Outcome outcome = validate::run(req, ctx);
@@ -124,6 +125,20 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
     std::vector<std::string> final_down;
     if (generate) final_down = down.finish(undo.touched_bundles());
     if (!r.has_explicit_down) store_generated_down(ctx.txn(), db, x.version, final_down);
+    auto digest = undo.finish(ctx.reader());
+    if (!digest.ok()) return digest.status();
+    // SPEC §4.6: the apply checksum covers the DOWN list that a rollback will run and the undo
+    // snapshot it will restore, chained over the applied migrations.
+    std::string previous_apply_chain = zero_chain();
+    if (x.version > 1) {
+      auto prev = load_record(ctx.reader(), db, x.version - 1);
+      if (!prev.ok()) return prev.status();
+      if (*prev && !(*prev)->apply_chain_checksum.empty())
+        previous_apply_chain = (*prev)->apply_chain_checksum;
+    }
+    r.apply_checksum = apply_checksum(r.checksum, r.has_explicit_down ? commands->down : final_down,
+                                      *digest);
+    r.apply_chain_checksum = chain_checksum(previous_apply_chain, r.apply_checksum);
 
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
@@ -136,7 +151,10 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
     r.irreversible = down.irreversible();
     r.down_generated = generate;
     r.start_seq = start_seq;
+    r.end_seq = ctx.next_doc_seq();
+    r.apply_stamp = ctx.stamp();
     r.undo_bundles = undo.undo_bundles();
+    r.added_bundles = undo.added_bundles();
     store_record(ctx.txn(), db, r);
 
     DatabaseSchema& schema = ctx.mutable_schema();

@@ -47,7 +47,9 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
 Status exec_verify_migrations(Engine& e, Session& s, Json* out);
 // VERIFY's findings for one database: {"checksumsValid","chainValid","schemaDrift",
 // "problems","migrations","currentVersion"}.
-Result<Json> verify_ledger(const Reader& reader, const DatabaseSchema& schema);
+// `deep` also recomputes every applied migration's apply checksum (its DOWN list and undo
+// snapshot; SPEC §4.6): VERIFY MIGRATIONS does, the check at open does not.
+Result<Json> verify_ledger(const Reader& reader, const DatabaseSchema& schema, bool deep);
 
 // The common errors.
 Status migration_not_found();

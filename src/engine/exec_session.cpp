@@ -40,7 +40,7 @@ Status Engine::create_database_from(std::string name,
   schema.id = id;
   schema.name = name;
   stage_catalog(*txn, nullptr, schema);
-  txn->put(storage::Space::kCatalog, keys::doc_counter_key(id), keys::u64_value(1));
+  txn->put(storage::Space::kCatalog, keys::doc_counter_key(id), encode_counters(Counters{}));
   Status st = fill ? fill(*txn, id) : Status::Ok();
   // `fill` may have replaced the catalog records and counter (RESTORE): read them back.
   auto counter = txn->get(storage::Space::kCatalog, keys::doc_counter_key(id));
@@ -64,8 +64,12 @@ Status Engine::create_database_from(std::string name,
   state->id = id;
   state->name = name;
   state->schema = std::make_shared<const DatabaseSchema>(std::move(*parsed));
-  if (counter->has_value() && (*counter)->size() == 8)
-    state->next_doc_seq = keys::get_u64(**counter);
+  if (counter->has_value()) {
+    if (auto c = decode_counters(**counter)) {
+      state->next_doc_seq = c->next_doc_seq;
+      state->next_stamp = c->next_stamp;
+    }
+  }
   std::lock_guard lock(dbs_mu_);
   creating_.erase(name);
   // Written under the lock, so the stored counter is always the latest in-memory one.

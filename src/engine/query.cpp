@@ -99,17 +99,6 @@ bool matches(const ast::Condition& c, const Json& doc, uint64_t seq) {
   return false;
 }
 
-Status check_condition_fields(const Bundle& bundle, const ast::Condition& c) {
-  if (c.kind == ast::Condition::Kind::kCompare) {
-    if (c.compare.field != "DocumentID" && !bundle.field(c.compare.field))
-      return field_not_found(c.compare.field, bundle.name);
-    return Status::Ok();
-  }
-  for (const auto& child : c.children)
-    STRATA_RETURN_IF_ERROR(check_condition_fields(bundle, child));
-  return Status::Ok();
-}
-
 std::string QueryPlan::describe() const {
   switch (kind) {
     case Kind::kScan:

@@ -32,8 +32,6 @@ namespace strata::engine {
 bool compare_values(const Json& a, ast::CompareOp op, const Json& b);
 // Evaluates a condition on a stored document.
 bool matches(const ast::Condition& cond, const Json& doc, uint64_t seq);
-// FIELD_NOT_FOUND when the condition names a field the bundle lacks (DocumentID is allowed).
-Status check_condition_fields(const Bundle& bundle, const ast::Condition& cond);
 
 struct QueryPlan {
   enum class Kind { kScan, kDocumentId, kIndexEquality, kIndexRange, kIndexOrder };

@@ -196,6 +196,7 @@ void ParseState::reset_statement() {
   not_counts_.clear();
   op_ = ast::CompareOp::kEq;
   number_ = 0;
+  field_position_.reset();
   force_ = false;
   field_ = ast::FieldDef();
   fields_.clear();

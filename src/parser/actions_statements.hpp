@@ -353,7 +353,15 @@ struct action<g::apply_migration> {
 template <>
 struct action<g::validate_rollback> : emit_version<ast::ValidateRollback> {};
 template <>
-struct action<g::apply_rollback> : emit_version<ast::ApplyRollback> {};
+struct action<g::apply_rollback> {
+  static void apply0(ParseState& st) {
+    ast::ApplyRollback s;
+    s.version = st.number_;
+    s.force = st.force_;
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
 template <>
 struct action<g::reset_migration> : emit_version<ast::ResetMigration> {};
 template <>

@@ -104,7 +104,11 @@ struct CreateBundle {
 // statement. `{MODIFY "old" = "new", ...}` with a new name is a RenameField followed by a
 // ModifyField of the new name.
 struct SetBundleName { std::string new_name; bool operator==(const SetBundleName&) const = default; };
-struct AddField { FieldDef field; bool operator==(const AddField&) const = default; };
+struct AddField {
+  FieldDef field;
+  std::optional<uint32_t> position;  // AT POSITION n: 1-based place; unset: at the end
+  bool operator==(const AddField&) const = default;
+};
 struct RemoveField { std::string field; bool operator==(const RemoveField&) const = default; };
 struct RenameField {
   std::string from;
@@ -312,7 +316,12 @@ struct ApplyMigration {
   bool operator==(const ApplyMigration&) const = default;
 };
 struct ValidateRollback { uint64_t version = 0; Pos pos; bool operator==(const ValidateRollback&) const = default; };
-struct ApplyRollback { uint64_t version = 0; Pos pos; bool operator==(const ApplyRollback&) const = default; };
+struct ApplyRollback {
+  uint64_t version = 0;
+  bool force = false;  // override modified/deleted-after-apply conflicts (SPEC §4.7)
+  Pos pos;
+  bool operator==(const ApplyRollback&) const = default;
+};
 struct ResetMigration { uint64_t version = 0; Pos pos; bool operator==(const ResetMigration&) const = default; };
 struct DropMigration { uint64_t version = 0; Pos pos; bool operator==(const DropMigration&) const = default; };
 struct VerifyMigrations { Pos pos; bool operator==(const VerifyMigrations&) const = default; };

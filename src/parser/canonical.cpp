@@ -204,7 +204,9 @@ std::string change(const ast::BundleChange& c) {
         if constexpr (std::is_same_v<T, ast::SetBundleName>) {
           return "SET NAME = " + quote(ch.new_name);
         } else if constexpr (std::is_same_v<T, ast::AddField>) {
-          return "ADD FIELD " + canonical(ch.field);
+          std::string out = "ADD FIELD " + canonical(ch.field);
+          if (ch.position) out += " AT POSITION " + std::to_string(*ch.position);
+          return out;
         } else if constexpr (std::is_same_v<T, ast::RemoveField>) {
           return "REMOVE FIELD " + quote(ch.field);
         } else if constexpr (std::is_same_v<T, ast::RenameField>) {
@@ -412,7 +414,7 @@ std::string canonical(const ast::Statement& statement) {
         } else if constexpr (std::is_same_v<T, ValidateRollback>) {
           return version("VALIDATE ROLLBACK TO VERSION ", s.version);
         } else if constexpr (std::is_same_v<T, ApplyRollback>) {
-          return version("APPLY ROLLBACK TO VERSION ", s.version);
+          return version("APPLY ROLLBACK TO VERSION ", s.version) + (s.force ? " FORCE" : "");
         } else if constexpr (std::is_same_v<T, ResetMigration>) {
           return version("RESET MIGRATION WITH VERSION ", s.version);
         } else if constexpr (std::is_same_v<T, DropMigration>) {

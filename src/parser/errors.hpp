@@ -113,6 +113,7 @@ STRATA_ERROR(where_clause, "WHERE and a condition");
 STRATA_ERROR(assignment, "an assignment (\"field\" = value)");
 STRATA_ERROR(assignments_close, "',' or ')'");
 STRATA_ERROR(restore_version, "a migration version (an unsigned integer)");
+STRATA_ERROR(field_place, "a field position (an unsigned integer)");
 
 // Administration.
 STRATA_ERROR(setting_name, "a setting name (e.g. MaxMigrationCommands)");

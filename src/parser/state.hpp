@@ -175,6 +175,7 @@ class ParseState {
   // Per-statement slots.
   ast::CompareOp op_ = ast::CompareOp::kEq;
   uint64_t number_ = 0;
+  std::optional<uint32_t> field_position_;  // ADD FIELD ... AT POSITION n
   bool force_ = false;
   ast::FieldDef field_;
   std::vector<ast::FieldDef> fields_;

@@ -52,8 +52,8 @@ struct apply_force : seq<kw_force> {};
 struct apply_migration : seq<kw_migration, must<with_version>, opt<apply_force>> {};
 // validate_rollback <- ROLLBACK to_version                              (after VALIDATE)
 struct validate_rollback : if_must<kw_rollback, to_version> {};
-// apply_rollback <- ROLLBACK to_version                                    (after APPLY)
-struct apply_rollback : if_must<kw_rollback, to_version> {};
+// apply_rollback <- ROLLBACK to_version apply_force?                       (after APPLY)
+struct apply_rollback : seq<kw_rollback, must<to_version>, opt<apply_force>> {};
 // reset_migration <- RESET MIGRATION with_version
 struct reset_migration : if_must<kw_reset, kw_migration, with_version> {};
 // drop_migration <- MIGRATION with_version                                  (after DROP)
