@@ -67,6 +67,52 @@ struct action<g::auth> {
     st.emit(std::move(s));
   }
 };
+template <>
+struct action<g::cancel_session> {
+  static void apply0(ParseState& st) {
+    ast::CancelSession s;
+    s.session = st.number_;
+    s.key = st.pop_string();
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::protocol_version> : emit_version<ast::ProtocolVersion> {};
+
+// The raw parts of a connection string, pushed as they are (no unescaping).
+struct push_raw {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.strings_.emplace_back(in.string_view());
+  }
+};
+template <>
+struct action<g::connection_host> : push_raw {};
+template <>
+struct action<g::connection_port> : push_raw {};
+template <>
+struct action<g::connection_database> : push_raw {};
+template <>
+struct action<g::connection_user> : push_raw {};
+template <>
+struct action<g::connection_password> : push_raw {};
+template <>
+struct action<g::connect> {
+  static void apply0(ParseState& st) {
+    ast::Connect s;
+    s.password = st.pop_string();
+    while (!s.password.empty() && std::isspace(static_cast<unsigned char>(s.password.back()))) {
+      s.password.pop_back();  // the statement's trailing whitespace is not part of it
+    }
+    s.user = st.pop_string();
+    s.database = st.pop_string();
+    s.port = st.pop_string();
+    s.host = st.pop_string();
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
 
 // ---- §3.3 documents
 
@@ -224,6 +270,8 @@ struct action<g::show_indexes> {
 template <>
 struct action<g::show_settings> : emit_plain<ast::ShowSettings> {};
 template <>
+struct action<g::show_locks> : emit_plain<ast::ShowLocks> {};
+template <>
 struct action<g::set_setting> {
   static void apply0(ParseState& st) {
     ast::SetSetting s;
@@ -313,11 +361,13 @@ struct action<g::migration_filter> {
     std::string lower;
     for (char c : f.field)
       lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower != "status" && lower != "version" && lower != "description" && lower != "createdby") {
+    if (lower != "status" && lower != "version" && lower != "name" && lower != "description" &&
+        lower != "createdby" && lower != "batch") {
       throw ActionError{ParseState::text_pos(in),
-                        "a migration field (Status, Version, Description or CreatedBy)",
+                        "a migration field (Status, Version, Name, Description, CreatedBy or "
+                        "Batch)",
                         "unknown migration field '" + f.field +
-                            "'; expected Status, Version, Description or CreatedBy"};
+                            "'; expected Status, Version, Name, Description, CreatedBy or Batch"};
     }
     st.filters_.push_back(std::move(f));
   }
@@ -335,10 +385,36 @@ struct action<g::show_migrations> {
 template <>
 struct action<g::show_migration> : emit_version<ast::ShowMigration> {};
 template <>
+struct action<g::schema_version> {
+  static void apply0(ParseState& st) { st.version_ = st.number_; }
+};
+template <>
+struct action<g::show_schema> {
+  static void apply0(ParseState& st) {
+    ast::ShowSchema s;
+    s.version = st.version_;
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
 struct action<g::validate_migration> : emit_version<ast::ValidateMigration> {};
+template <>
+struct action<g::validate_migrations> {
+  static void apply0(ParseState& st) {
+    ast::ValidateMigrations s;
+    s.up_to = st.number_;
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
 template <>
 struct action<g::apply_force> {
   static void apply0(ParseState& st) { st.force_ = true; }
+};
+template <>
+struct action<g::approval_token> {
+  static void apply0(ParseState& st) { st.approval_ = st.pop_string(); }
 };
 template <>
 struct action<g::apply_migration> {
@@ -346,14 +422,52 @@ struct action<g::apply_migration> {
     ast::ApplyMigration s;
     s.version = st.number_;
     s.force = st.force_;
+    s.approval = std::move(st.approval_);
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+// APPLY MIGRATIONS UP TO VERSION n (`up_to`) and APPLY PENDING MIGRATIONS (none).
+template <bool UpTo>
+struct emit_apply_migrations {
+  static void apply0(ParseState& st) {
+    ast::ApplyMigrations s;
+    if (UpTo) s.up_to = st.number_;
+    s.force = st.force_;
+    s.approval = std::move(st.approval_);
     s.pos = st.statement_pos();
     st.emit(std::move(s));
   }
 };
 template <>
+struct action<g::apply_migrations> : emit_apply_migrations<true> {};
+template <>
+struct action<g::apply_pending> : emit_apply_migrations<false> {};
+template <>
 struct action<g::validate_rollback> : emit_version<ast::ValidateRollback> {};
 template <>
-struct action<g::apply_rollback> : emit_version<ast::ApplyRollback> {};
+struct action<g::apply_rollback> {
+  static void apply0(ParseState& st) {
+    ast::ApplyRollback s;
+    s.version = st.number_;
+    s.force = st.force_;
+    s.approval = std::move(st.approval_);
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::approve_migration> : emit_version<ast::ApproveMigration> {};
+template <>
+struct action<g::approve_rollback> {
+  static void apply0(ParseState& st) {
+    ast::ApproveRollback s;
+    s.version = st.number_;
+    s.force = st.force_;
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
 template <>
 struct action<g::reset_migration> : emit_version<ast::ResetMigration> {};
 template <>
@@ -370,6 +484,14 @@ struct action<g::migration_begin> {
     st.in_down_ = false;
     st.reset_statement();
   }
+};
+template <>
+struct action<g::migration_version> {
+  static void apply0(ParseState& st) { st.migration_.version = st.number_; }
+};
+template <>
+struct action<g::migration_name_text> {
+  static void apply0(ParseState& st) { st.migration_.name = st.pop_string(); }
 };
 template <>
 struct action<g::description> {
@@ -405,6 +527,12 @@ struct action<g::refused_command> {
     }
     throw ActionError{st.statement_at_, "a migration command",
                       name + " is not allowed inside a migration"};
+  }
+};
+template <>
+struct action<g::stray_commit> {
+  static void apply0(ParseState& st) {
+    throw ActionError{st.statement_at_, "a statement", "COMMIT without START MIGRATION"};
   }
 };
 template <>
