@@ -17,7 +17,7 @@
 #include <string>
 #include <tao/pegtl.hpp>
 
-#include "parser/actions_statements.hpp"
+#include "parser/actions_migration.hpp"
 #include "parser/errors.hpp"
 #include "parser/fast_add_document.hpp"
 
