@@ -1,6 +1,9 @@
 // strata exec (SPEC §7): scripts against an embedded store, no server. Streams each input
-// through engine::run_script; exit 0 when every statement succeeded, 1 at the first failed
-// statement (after all of them with --continue), 2 when the store or a file cannot be opened.
+// through engine::run_script (the server's statement-stream runner); exit 0 when every
+// statement succeeded, 1 at the first failed statement (after all of them with --continue),
+// 2 when the store or a file cannot be opened. A failure is also reported on stderr as
+// FILE:LINE:COLUMN: CODE: message, like strata run: the statement's start in its file plus the
+// error's position inside it (parser::position_in_stream).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +17,7 @@
 #include "cli/commands.hpp"
 #include "engine/engine.hpp"
 #include "engine/script_runner.hpp"
+#include "parser/statement_stream.hpp"
 
 namespace strata::cli {
 
@@ -42,6 +46,27 @@ class FdStreambuf : public std::streambuf {
   std::vector<char> buf_;
 };
 
+// Reports a failed statement of `file` on stderr: FILE:LINE:COLUMN: CODE: message.
+engine::FailureHook report_failures(const std::string& file) {
+  return [name = file == "-" ? std::string("<stdin>") : file](
+             const parser::SplitStatement& statement, const Json& response) {
+    parser::StreamPosition at{statement.line, statement.column};
+    if (response.is_object() && response.contains("line") && response["line"].is_number()) {
+      at = parser::position_in_stream(statement, response["line"].get<uint32_t>(),
+                                      response.value("column", 1u));
+    }
+    std::string code = "ERROR", message = "unreadable response";
+    if (response.is_object()) {
+      message = response.value("message", message);
+      if (response.contains("error") && response["error"].is_object()) {
+        code = response["error"].value("code", code);
+      }
+    }
+    std::cerr << name << ":" << at.line << ":" << at.column << ": " << code << ": " << message
+              << "\n";
+  };
+}
+
 }  // namespace
 
 int run_exec(const ExecOptions& o) {
@@ -66,14 +91,16 @@ int run_exec(const ExecOptions& o) {
     if (file == "-") {
       FdStreambuf sb(0);
       std::istream in(&sb);
-      r = engine::run_script(**engine, session, in, std::cout, o.keep_going);
+      r = engine::run_script(**engine, session, in, std::cout, o.keep_going, 256u << 20,
+                             report_failures(file));
     } else {
       std::ifstream in(file, std::ios::binary);
       if (!in) {
         std::cerr << "strata exec: cannot read " << file << "\n";
         return kExitUsage;
       }
-      r = engine::run_script(**engine, session, in, std::cout, o.keep_going);
+      r = engine::run_script(**engine, session, in, std::cout, o.keep_going, 256u << 20,
+                             report_failures(file));
     }
     if (r != 0) {
       rc = r;

@@ -5,8 +5,9 @@
 // statements are pipelined (up to kWindow statements or kWindowBytes in flight) and every
 // failure is reported; without it, each statement waits for its answer so that nothing runs
 // after the first failure (a migration script must not go on past a failed step).
-// A failure is also reported on stderr as FILE:LINE:COLUMN of the statement (and of the
-// error inside it, when the server names a line and column).
+// A failure is also reported on stderr as FILE:LINE:COLUMN: the statement's start in its file,
+// plus the position of the error inside it when the server names a line and column (which
+// count from the statement, SPEC §2; parser::position_in_stream).
 // Exit codes: 0 all succeeded; 1 a statement failed; 2 usage, unreadable file, no server.
 #include <fcntl.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "cli/commands.hpp"
 #include "cli/wire_client.hpp"
 #include "parser/splitter.hpp"
+#include "parser/statement_stream.hpp"
 
 namespace strata::cli {
 
@@ -37,17 +39,14 @@ constexpr size_t kWindowBytes = 1 << 20;
 
 struct InFlight {
   std::string file;
-  uint32_t line, column;                // where the statement starts in its file
-  uint32_t server_line, server_column;  // where it starts in the connection's stream
+  parser::SplitStatement where;  // where the statement starts in its file (text not kept)
   size_t bytes;
 };
 
 class Runner {
  public:
-  // `first_column`: the stream column the first statement starts at (after the preamble,
-  // which is sent on line 1 without newlines).
-  Runner(WireClient& client, const RunOptions& options, uint32_t first_column)
-      : client_(client), options_(options), server_column_(first_column), progress_(isatty(2)) {}
+  Runner(WireClient& client, const RunOptions& options)
+      : client_(client), options_(options), progress_(isatty(2)) {}
 
   // Plays one input; false after a failure (without --continue) or a lost connection.
   bool play(const std::string& name, int fd) {
@@ -102,32 +101,14 @@ class Runner {
       if (!receive() && !options_.keep_going) return false;
       if (lost_) return false;
     }
-    // Newlines and spaces put the statement where it is in the file, so the positions in the
-    // server's messages are the file's (exactly so in the first file, after the preamble).
-    std::string frame;
-    if (statement.line > server_line_) {
-      frame.append(statement.line - server_line_, '\n');
-      server_line_ = statement.line;
-      server_column_ = 1;
-    }
-    if (statement.line == server_line_ && statement.column > server_column_) {
-      frame.append(statement.column - server_column_, ' ');
-      server_column_ = statement.column;
-    }
-    in_flight_.push_back({file, statement.line, statement.column, server_line_, server_column_,
-                          statement.text.size()});
+    in_flight_.push_back(
+        {file, parser::SplitStatement{{}, statement.line, statement.column, false},
+         statement.text.size()});
     in_flight_bytes_ += statement.text.size();
+    std::string frame;
+    frame.reserve(statement.text.size() + 1);
     frame.append(statement.text);
     frame.push_back('\x04');
-    for (char c : statement.text) {
-      if (c == '\n') {
-        ++server_line_;
-        server_column_ = 1;
-      } else {
-        ++server_column_;
-      }
-    }
-    ++server_column_;  // the EOT
     if (!client_.send(frame).ok()) {
       std::cerr << "strata run: the server closed the connection\n";
       lost_ = io_error_ = true;
@@ -161,17 +142,13 @@ class Runner {
   }
 
   void report(const InFlight& statement, const Json& response) {
-    uint32_t line = statement.line, column = statement.column;
+    uint32_t line = statement.where.line, column = statement.where.column;
     if (response.is_object() && response.contains("line") && response["line"].is_number()) {
-      // The server counts lines in its stream; map them back into the file.
-      const uint32_t server_line = response["line"].get<uint32_t>();
-      const uint32_t server_column = response.value("column", 1u);
-      if (server_line >= statement.server_line) {
-        line = statement.line + (server_line - statement.server_line);
-        column = server_line == statement.server_line
-                     ? statement.column + server_column - statement.server_column
-                     : server_column;
-      }
+      // The server counts from the statement's first token; add where it is in the file.
+      const parser::StreamPosition at = parser::position_in_stream(
+          statement.where, response["line"].get<uint32_t>(), response.value("column", 1u));
+      line = at.line;
+      column = at.column;
     }
     std::string code = "ERROR", message = "unreadable response";
     if (response.is_object()) {
@@ -189,8 +166,6 @@ class Runner {
   const RunOptions& options_;
   std::deque<InFlight> in_flight_;
   size_t in_flight_bytes_ = 0;
-  uint32_t server_line_ = 1;  // the position of the next byte sent in the server's stream
-  uint32_t server_column_;
   size_t answered_ = 0;
   size_t failures_ = 0;
   bool progress_;
@@ -210,9 +185,7 @@ int run_run(const RunOptions& options) {
   std::vector<std::string> preamble;
   if (password && !password->empty()) preamble.push_back(auth_statement(options.user, *password));
   if (!options.db.empty()) preamble.push_back(use_statement(options.db));
-  uint32_t column = 1;
   for (const std::string& statement : preamble) {
-    column += static_cast<uint32_t>(statement.size()) + 1;  // the text and its EOT
     std::optional<std::string> line = (*client)->ask(statement, /*newline=*/false);
     Json response = line ? Json::parse(*line, nullptr, false) : Json();
     if (!response.is_object() || !response.value("success", false)) {
@@ -221,7 +194,7 @@ int run_run(const RunOptions& options) {
       return kExitProblems;
     }
   }
-  Runner runner(**client, options, column);
+  Runner runner(**client, options);
   bool ok = true;
   for (const std::string& file : options.files) {
     int fd = file == "-" ? 0 : ::open(file.c_str(), O_RDONLY);

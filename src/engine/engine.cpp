@@ -7,7 +7,9 @@
 #include "engine/database_state.hpp"
 #include "engine/exec_migration.hpp"
 #include "engine/response.hpp"
+#include "engine/script_runner.hpp"
 #include "parser/parser.hpp"
+#include "parser/statement_traits.hpp"
 #include "parser/syntax_check.hpp"
 #include "storage/keys.hpp"
 
@@ -22,72 +24,19 @@ struct Overloaded : Ts... {
   using Ts::operator()...;
 };
 
-// Statements a reader may run (SPEC §6: SHOW, SELECT, DESCRIBE, VALIDATE; plus USE, PING, AUTH).
-bool reader_allowed(const ast::Statement& st) {
-  return std::visit(
-      Overloaded{
-          [](const ast::ShowDatabases&) { return true; },
-          [](const ast::UseDatabase&) { return true; }, [](const ast::Ping&) { return true; },
-          [](const ast::Auth&) { return true; }, [](const ast::ShowBundles&) { return true; },
-          [](const ast::DescribeBundle&) { return true; },
-          [](const ast::ShowIndexes&) { return true; },
-          [](const ast::ShowSettings&) { return true; },
-          [](const ast::SelectDocuments&) { return true; },
-          [](const ast::SelectCount&) { return true; },
-          [](const ast::ShowMigrations&) { return true; },
-          [](const ast::ShowMigration&) { return true; },
-          [](const ast::ValidateMigration&) { return true; },
-          [](const ast::ValidateRollback&) { return true; }, [](const auto&) { return false; }},
-      st);
-}
-
-// Statements only an admin may run.
-bool admin_only(const ast::Statement& st) {
-  return std::holds_alternative<ast::CreateUser>(st) ||
-         std::holds_alternative<ast::AlterUserPassword>(st) ||
-         std::holds_alternative<ast::AlterUserRole>(st) ||
-         std::holds_alternative<ast::DropUser>(st) || std::holds_alternative<ast::ShowUsers>(st) ||
-         std::holds_alternative<ast::DropDatabase>(st) ||
-         std::holds_alternative<ast::SetSetting>(st);
-}
-
-bool needs_database(const ast::Statement& st) {
-  return std::visit(
-      Overloaded{[](const ast::CreateDatabase&) { return false; },
-                 [](const ast::DropDatabase&) { return false; },
-                 [](const ast::UseDatabase&) { return false; },
-                 [](const ast::ShowDatabases&) { return false; },
-                 [](const ast::Auth&) { return false; }, [](const ast::Ping&) { return false; },
-                 [](const ast::ShowBundles& s) { return !s.database.has_value(); },
-                 [](const ast::ShowMigrations& s) { return !s.database.has_value(); },
-                 [](const ast::BackupDatabase&) { return false; },
-                 [](const ast::RestoreDatabase&) { return false; },
-                 [](const ast::CreateUser&) { return false; },
-                 [](const ast::AlterUserPassword&) { return false; },
-                 [](const ast::AlterUserRole&) { return false; },
-                 [](const ast::DropUser&) { return false; },
-                 [](const ast::ShowUsers&) { return false; }, [](const auto&) { return true; }},
-      st);
-}
-
-bool is_schema_statement(const ast::Statement& st) {
-  return std::holds_alternative<ast::CreateBundle>(st) ||
-         std::holds_alternative<ast::UpdateBundle>(st) ||
-         std::holds_alternative<ast::DropBundle>(st) ||
-         std::holds_alternative<ast::CreateIndex>(st) || std::holds_alternative<ast::DropIndex>(st);
-}
-
-// The gate's first checks (SPEC §6): authentication, then role.
+// The gate's first checks (SPEC §6): authentication, then role — both from the statement
+// table (parser/statement_traits.hpp).
 std::optional<Json> access_refusal(const Session& session, const ast::Statement& st) {
-  if (!session.authenticated && !std::holds_alternative<ast::Ping>(st)) {
+  const parser::StatementInfo& info = parser::statement_info(st);
+  if (!session.authenticated && info.needs_auth) {
     return error(Status(Code::kPermissionDenied, "authentication required"));
   }
-  if (session.role == ast::Role::kReader && !reader_allowed(st)) {
+  if (session.role == ast::Role::kReader && info.role != ast::Role::kReader) {
     return error(Status(
         Code::kPermissionDenied,
         std::string("permission denied: role reader cannot run ") + ast::statement_name(st)));
   }
-  if (session.role != ast::Role::kAdmin && admin_only(st)) {
+  if (session.role != ast::Role::kAdmin && info.role == ast::Role::kAdmin) {
     return error(Status(Code::kPermissionDenied, std::string("permission denied: role ") +
                                                      ast::role_name(session.role) +
                                                      " cannot run " + ast::statement_name(st)));
@@ -104,7 +53,7 @@ std::optional<Json> statement_refusal(const Session& session, const ast::Stateme
       return error(Status(i.code, i.message, Json{{"line", i.pos.line}, {"column", i.pos.column}}));
     }
   }
-  if (needs_database(st) && session.database.empty()) {
+  if (parser::needs_active_database(st) && session.database.empty()) {
     return error(Status(Code::kNoActiveDatabase, "no active database"));
   }
   return std::nullopt;
@@ -234,7 +183,7 @@ Answer Engine::answer(Session& session, const ast::Statement& st) {
   if (auto refused = access_refusal(session, st)) return std::move(*refused);
   if (auto response = execute_user_statement(*users_, st)) return *response;
   if (auto refused = statement_refusal(session, st)) return std::move(*refused);
-  if (is_schema_statement(st)) {
+  if (parser::statement_info(st).family == parser::Family::kSchema) {
     auto view = read(session.database);
     if (!view.ok()) return error(view.status());
     if (!effective_settings(options_.settings, view->schema->settings)
@@ -406,15 +355,9 @@ Status Engine::run_read(Session& s, const std::string& db,
   return fn(ctx);
 }
 
-Json Engine::execute_text(Session& session, std::string_view text, uint32_t line, uint32_t column) {
-  auto parsed = parser::parse(text, line - 1, column - 1);
-  if (!parsed.ok()) return error(parser::to_status(parsed.error()));
-  Json last;
-  for (const auto& st : parsed.script()) {
-    last = execute(session, st);
-    if (!is_success(last)) break;
-  }
-  return last;
+Json Engine::execute_text(Session& session, std::string_view text) {
+  std::optional<Answer> answer = answer_text(*this, session, text);
+  return answer ? std::move(*answer).json() : Json();
 }
 
 }  // namespace strata::engine

@@ -90,11 +90,10 @@ class Engine {
   // cached, or the gate's refusal of one. nullopt otherwise: then call answer(). Cheap
   // enough for a server's I/O thread; the same response answer() would give.
   std::optional<Answer> answer_if_ready(Session& session, const ast::Statement& statement);
-  // Parses then executes. `line`/`column` give the text's position in its script. A text with
-  // several statements runs them in order, stopping at the first error, and answers the last
-  // response; an empty text answers null.
-  Json execute_text(Session& session, std::string_view text, uint32_t line = 1,
-                    uint32_t column = 1);
+  // Parses then executes (script_runner.hpp answer_text). A text with several statements runs
+  // them in order, stopping at the first error, and answers the last response; an empty text
+  // answers null. Positions in errors count from the start of their statement.
+  Json execute_text(Session& session, std::string_view text);
 
   // Runs `fn` on a WriteContext of database `db` and commits once (see file comment).
   // `sync` is forced on when the schema changed. Errors: DATABASE_NOT_FOUND, fn's, storage's.

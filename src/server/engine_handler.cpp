@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "engine/response.hpp"
+#include "engine/script_runner.hpp"
 #include "parser/parser.hpp"
 #include "server/handshake.hpp"
 #include "server/responses.hpp"
@@ -41,31 +42,20 @@ std::unique_ptr<HandlerSession> EngineHandler::open_session(const Peer& peer) {
   return state;
 }
 
-engine::Answer EngineHandler::execute_statement(State& state, const ast::Statement& statement,
-                                               Reply* reply) {
-  engine::Answer response = engine_.answer(state.session, statement);
-  if (const auto* auth = std::get_if<ast::Auth>(&statement)) {
-    reply->auth_user = auth->user;
-    reply->auth = response.success() ? Reply::Auth::kSucceeded : Reply::Auth::kFailed;
-  }
-  return response;
-}
-
 Reply EngineHandler::execute(HandlerSession& session, std::string_view text, uint32_t line,
                              uint32_t column) {
+  (void)line, (void)column;  // positions in answers count from the statement (SPEC §2)
   auto& state = static_cast<State&>(session);
   Reply reply;
-  parser::ParseResult parsed = parser::parse(text, line - 1, column - 1);
-  if (!parsed.ok()) {
-    reply.lines = error_line(parser::to_status(parsed.error()));
-    return reply;
-  }
-  engine::Answer response = engine::success_message("empty statement");
-  for (const ast::Statement& statement : parsed.script()) {
-    response = execute_statement(state, statement, &reply);
-    if (!response.success()) break;
-  }
-  set_response(&reply, std::move(response));
+  std::optional<engine::Answer> response = engine::answer_text(
+      engine_, state.session, text, [&reply](const ast::Statement& statement, const engine::Answer& answer) {
+        if (const auto* auth = std::get_if<ast::Auth>(&statement)) {
+          reply.auth_user = auth->user;
+          reply.auth = answer.success() ? Reply::Auth::kSucceeded : Reply::Auth::kFailed;
+        }
+      });
+  set_response(&reply,
+               response ? std::move(*response) : engine::success_message("empty statement"));
   return reply;
 }
 
@@ -80,7 +70,8 @@ std::optional<Reply> EngineHandler::answer_now(HandlerSession& session, std::str
     return std::nullopt;
   }
   auto& state = static_cast<State&>(session);
-  parser::ParseResult parsed = parser::parse(text, line - 1, column - 1);
+  (void)line, (void)column;
+  parser::ParseResult parsed = parser::parse(text);
   if (!parsed.ok() || parsed.script().size() != 1) return std::nullopt;
   std::optional<engine::Answer> answer =
       engine_.answer_if_ready(state.session, parsed.script().front());

@@ -35,7 +35,6 @@ class EngineHandler : public RequestHandler {
 
  private:
   struct State;
-  engine::Answer execute_statement(State& state, const ast::Statement& statement, Reply* reply);
 
   engine::Engine& engine_;
   const bool auth_;

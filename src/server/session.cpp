@@ -5,6 +5,7 @@
 #include <asio/experimental/as_tuple.hpp>
 #include <cctype>
 
+#include "parser/statement_stream.hpp"
 #include "server/auth_throttle.hpp"
 #include "server/handshake.hpp"
 #include "server/responses.hpp"
@@ -270,11 +271,8 @@ Reply Session::answer(const Frame& frame) {
       case Frame::Kind::kOversized:
         spdlog::warn("connection {} from {}: statement larger than {} bytes", id(), peer_.address,
                      context_.options.max_statement_bytes);
-        return Reply{
-            error_line(Status(Code::kFrameTooLarge,
-                              "statement exceeds the limit of " +
-                                  std::to_string(context_.options.max_statement_bytes) + " bytes")),
-            true};
+        return Reply{error_line(parser::oversized_status(context_.options.max_statement_bytes)),
+                     true};
       case Frame::Kind::kProtocolVersion:
         return Reply{protocol_version_reply(parse_protocol_version(frame.text).value_or(-1))};
       case Frame::Kind::kHandshake: {

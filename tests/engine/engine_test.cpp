@@ -12,6 +12,7 @@
 #include "engine/engine_fixture.hpp"
 #include "engine/script_runner.hpp"
 #include "parser/parser.hpp"
+#include "parser/statement_stream.hpp"
 #include "storage/keys.hpp"
 
 namespace strata::testing {
@@ -260,7 +261,13 @@ TEST_CASE("run_script streams statements and stops at the first error", "[engine
       "SELECT * FROM \"B\" WHERE s ==\n  ;\n"
       "SHOW DATABASES");
   std::ostringstream out;
-  int rc = engine::run_script(*e, s, in, out, false);
+  parser::StreamPosition failed_at;
+  int rc = engine::run_script(*e, s, in, out, false, 256u << 20,
+                              [&](const parser::SplitStatement& st, const json& response) {
+                                failed_at = parser::position_in_stream(
+                                    st, response["line"].get<uint32_t>(),
+                                    response["column"].get<uint32_t>());
+                              });
   CHECK(rc == 1);
   std::vector<json> lines;
   std::istringstream o(out.str());
@@ -268,7 +275,11 @@ TEST_CASE("run_script streams statements and stops at the first error", "[engine
   REQUIRE(lines.size() == 5);
   CHECK(lines[3]["DocumentID"] == "1");
   CHECK(lines[4]["error"]["code"] == "SYNTAX_ERROR");
-  CHECK(lines[4]["line"].get<int>() >= 5);  // positions are relative to the whole stream
+  CHECK(lines[4]["found"] == "end of input");  // the ';' ends the statement
+  CHECK(lines[4]["line"] == 1);  // counted from the statement (SPEC §2) ...
+  CHECK(lines[4]["column"] == 29);
+  CHECK(failed_at.line == 5);  // ... which starts on line 5 of the stream
+  CHECK(failed_at.column == 29);
 
   std::istringstream big("SHOW DATABASES; SELECT * FROM \"" + std::string(5000, 'x') +
                          "\"; SHOW DATABASES;");
@@ -276,6 +287,7 @@ TEST_CASE("run_script streams statements and stops at the first error", "[engine
   CHECK(engine::run_script(*e, s, big, out3, true, 1000) == 1);
   const std::string text3 = out3.str();
   CHECK(text3.find("FRAME_TOO_LARGE") != std::string::npos);
+  CHECK(text3.find("statement exceeds the limit of 1000 bytes") != std::string::npos);
   CHECK(std::count(text3.begin(), text3.end(), '\n') == 3);
 
   std::istringstream again("SELECT * FROM \"B\" WHERE s ==;\nSHOW DATABASES;");

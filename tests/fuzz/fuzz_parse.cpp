@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   splitter.finish();
   while (auto s = splitter.next()) {
     if (s->oversized) continue;
-    const ParseResult r = parse(s->text, s->line - 1, s->column - 1);
+    const ParseResult r = parse(s->text);
     if (!r.ok()) continue;
     for (const strata::ast::Statement& x : r.script()) {
       (void)syntax_check(x);

@@ -170,10 +170,10 @@ bool exercise(const std::string& input, Tally& tally, std::string* problem) {
   while (auto s = splitter.next()) {
     ++tally.statements;
     if (s->oversized) continue;
-    const ParseResult r = parse(s->text, s->line - 1, s->column - 1);
+    const ParseResult r = parse(s->text);
     if (!r.ok()) {
       const SyntaxError& e = r.error();
-      if (e.line < s->line || e.message.empty()) {
+      if (e.line < 1 || e.column < 1 || e.message.empty()) {
         *problem = "bad error position or message for: " + s->text;
         return false;
       }

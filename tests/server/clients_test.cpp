@@ -65,7 +65,13 @@ TEST_CASE("run: plays files over the wire - stops at the first error - --continu
   CHECK(bad.code == 1);
   CHECK(count_lines(bad.out) == 2);  // nothing ran after the failure
   CHECK(bad.err.find("bad.sql:3:4: SYNTAX_ERROR") != std::string::npos);
-  CHECK(bad.err.find("line 3, column 4") != std::string::npos);  // the server saw file positions
+  // The server counts from the statement (SPEC §2); strata run adds where it is in the file.
+  CHECK(bad.err.find("line 1, column 1") != std::string::npos);
+  write_file(dir + "/inside.sql", "PING;\n  SELECT * FROM \"A\"\n    ORDER BY n DESCENDING;\n");
+  Output inside = run_strata("run" + port + " --db main " + dir + "/inside.sql");
+  CHECK(inside.code == 1);
+  CHECK(inside.err.find("inside.sql:3:16: SYNTAX_ERROR") != std::string::npos);
+  CHECK(inside.err.find("line 2, column 16") != std::string::npos);
 
   write_file(dir + "/check.sql", "SHOW BUNDLES;");
   Output shown = run_strata("run" + port + " --db main " + dir + "/check.sql");
