@@ -6,8 +6,10 @@
 // failure is reported; without it, each statement waits for its answer so that nothing runs
 // after the first failure (a migration script must not go on past a failed step).
 // A failure is also reported on stderr as FILE:LINE:COLUMN of the statement (and of the
-// error inside it, when the server names a line and column).
-// Exit codes: 0 all succeeded; 1 a statement failed; 2 usage, unreadable file, no server.
+// error inside it, when the server names a line and column). A VALIDATE that answers success
+// but reports FAIL counts as a failure (outcome.hpp), so a script can gate CI.
+// Exit codes: 0 all succeeded; 1 a statement failed or a VALIDATE reported FAIL; 2 usage,
+// unreadable file, no server.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/outcome.hpp"
 #include "cli/wire_client.hpp"
 #include "parser/splitter.hpp"
 
@@ -46,8 +49,12 @@ class Runner {
  public:
   // `first_column`: the stream column the first statement starts at (after the preamble,
   // which is sent on line 1 without newlines).
-  Runner(WireClient& client, const RunOptions& options, uint32_t first_column)
-      : client_(client), options_(options), server_column_(first_column), progress_(isatty(2)) {}
+  Runner(WireClient& client, const RunOptions& options, uint32_t first_column, bool has_password)
+      : client_(client),
+        options_(options),
+        server_column_(first_column),
+        progress_(isatty(2)),
+        has_password_(has_password) {}
 
   // Plays one input; false after a failure (without --continue) or a lost connection.
   bool play(const std::string& name, int fd) {
@@ -154,7 +161,7 @@ class Runner {
       std::cerr << "\r" << answered_ << " statements answered" << std::flush;
     }
     Json response = Json::parse(*line, nullptr, false);
-    if (response.is_object() && response.value("success", false)) return true;
+    if (outcome_of(response) == Outcome::kOk) return true;
     ++failures_;
     report(statement, response);
     return false;
@@ -173,16 +180,13 @@ class Runner {
                      : server_column;
       }
     }
-    std::string code = "ERROR", message = "unreadable response";
-    if (response.is_object()) {
-      message = response.value("message", message);
-      if (response.contains("error") && response["error"].is_object()) {
-        code = response["error"].value("code", code);
-      }
-    }
     if (progress_ && answered_ >= 1000) std::cerr << "\n";
-    std::cerr << statement.file << ":" << line << ":" << column << ": " << code << ": " << message
-              << "\n";
+    std::cerr << statement.file << ":" << line << ":" << column << ": "
+              << failure_summary(response) << "\n";
+    if (!has_password_ && !hinted_ && needs_authentication(response)) {
+      std::cerr << "strata run: " << password_hint(options_) << "\n";
+      hinted_ = true;
+    }
   }
 
   WireClient& client_;
@@ -194,6 +198,8 @@ class Runner {
   size_t answered_ = 0;
   size_t failures_ = 0;
   bool progress_;
+  bool has_password_;
+  bool hinted_ = false;
   bool lost_ = false;
   bool io_error_ = false;
 };
@@ -218,10 +224,13 @@ int run_run(const RunOptions& options) {
     if (!response.is_object() || !response.value("success", false)) {
       std::cerr << "strata run: " << (line ? response.value("message", *line) : "no answer")
                 << "\n";
+      if ((!password || password->empty()) && needs_authentication(response)) {
+        std::cerr << "strata run: " << password_hint(options) << "\n";
+      }
       return kExitProblems;
     }
   }
-  Runner runner(**client, options, column);
+  Runner runner(**client, options, column, password && !password->empty());
   bool ok = true;
   for (const std::string& file : options.files) {
     int fd = file == "-" ? 0 : ::open(file.c_str(), O_RDONLY);
