@@ -1,10 +1,11 @@
 #pragma once
 // The shell's input (SPEC §7): lines from libedit on a terminal (line editing, history in a
-// file, Tab completion through a NameCache) or plainly from standard input otherwise; and
-// Ctrl-C. A SIGINT handler only raises a flag (installed without SA_RESTART, so a blocking
-// read or poll returns): reading a line it ends the line as kInterrupted (the typed text is
-// dropped), waiting for an answer the shell turns it into a CANCEL. Ctrl-D on an empty line
-// ends the input (kEnd).
+// file, Tab completion through a NameCache, UTF-8 input) or plainly from standard input
+// otherwise; and Ctrl-C. A SIGINT handler only raises a flag (installed without SA_RESTART, so
+// a blocking read or poll returns). Reading a line, libedit gets its characters from a polling
+// reader that watches the flag, so Ctrl-C ends the line as kInterrupted (the typed text is
+// dropped) however busy libedit was; waiting for an answer, the shell turns it into a CANCEL.
+// Ctrl-D on an empty line ends the input (kEnd).
 // Thread-safety: one LineReader per process (libedit's readline interface is global).
 
 #include <string>

@@ -91,7 +91,7 @@ TEST_CASE("cli: strata run exits 1 when a VALIDATE it sent reported FAIL, and sa
                       "exist") != std::string::npos);
 
   write_text(f.dir() + "/pass.sql",
-             "USE \"ci\";\nDROP MIGRATION WITH VERSION 1;\n"
+             "CREATE DATABASE \"ci2\";\nUSE \"ci2\";\n"
              "START MIGRATION CREATE BUNDLE \"Ok\" WITH FIELDS ({\"x\", INT, false, false}) COMMIT;\n"
              "VALIDATE MIGRATION WITH VERSION 1;\n");
   const Ran pass = run_strata(f.dir(), {"run", "--port", f.port(), "--password-env", "TEST_PW",

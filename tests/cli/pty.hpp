@@ -8,6 +8,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -55,6 +56,19 @@ class Pty {
   Pty& operator=(const Pty&) = delete;
 
   void type(const std::string& text) { (void)!write(master_, text.data(), text.size()); }
+
+  // Waits until the program has put the terminal in raw mode (a line editor reading keys):
+  // a Ctrl-D typed while the terminal is still line-buffered (between a prompt being shown
+  // and the editor switching modes) would be lost, as it would for a user typing ahead.
+  bool wait_raw(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      termios mode{};
+      if (tcgetattr(master_, &mode) == 0 && !(mode.c_lflag & ICANON)) return true;
+      fill(5);
+    }
+    return false;
+  }
 
   // Reads until `needle` appears in the output since the last expect (true) or timeout.
   bool expect(const std::string& needle,

@@ -13,6 +13,14 @@
 #include "cli/pty.hpp"
 #include "server/server_process.hpp"
 
+// Waits for `text` on the terminal; on a timeout, fails the test showing what was seen.
+#define EXPECT_SHOWN(pty, text)                                 \
+  do {                                                          \
+    const bool shown_ = (pty).expect(text);                     \
+    INFO("expected: " << (text) << "\nterminal:\n" << (pty).seen()); \
+    REQUIRE(shown_);                                            \
+  } while (0)
+
 namespace strata::cli::testing {
 
 // Two bundles whose fields are not in alphabetical order, and one document.
@@ -51,13 +59,16 @@ class ShellFixture {
     REQUIRE(r.code == 0);
   }
 
-  // `strata shell` on a terminal, logged in, with `args` added (e.g. --db main).
+  // `strata shell` on a terminal, logged in, with `args` added (e.g. --db main); without
+  // colors (NO_COLOR) unless `color`.
   std::unique_ptr<Pty> shell(const std::vector<std::string>& args = {"--db", "main"},
-                             std::vector<std::string> env = {}, unsigned short rows = 24) {
+                             std::vector<std::string> env = {}, unsigned short rows = 24,
+                             bool color = false) {
     std::vector<std::string> argv = {STRATA_BINARY, "shell", "--port", port(),
                                      "--password-env", "TEST_PW"};
     argv.insert(argv.end(), args.begin(), args.end());
     env.push_back("TEST_PW=admin-pw");
+    if (!color) env.push_back("NO_COLOR=1");
     return std::make_unique<Pty>(argv, dir(), env, rows);
   }
 

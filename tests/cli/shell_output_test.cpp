@@ -32,16 +32,16 @@ TEST_CASE("shell: results longer than the screen go through $PAGER; \\pager off"
   }
   f.play(script);
   auto shell = f.shell({"--db", "main"}, {"PAGER=sed s/^/PAGED:/"}, 24);
-  REQUIRE(shell->expect("strata(main)> "));
+  EXPECT_SHOWN(*shell, "strata(main)> ");
   shell->type("SELECT * FROM \"People\";\n");
-  REQUIRE(shell->expect("PAGED: DocumentID"));
-  REQUIRE(shell->expect("PAGED:(61 rows"));
+  EXPECT_SHOWN(*shell, "PAGED: DocumentID");
+  EXPECT_SHOWN(*shell, "PAGED:(61 rows");
   shell->type("PING;\n");  // short: straight to the terminal
-  REQUIRE(shell->expect("OK PONG"));
+  EXPECT_SHOWN(*shell, "OK PONG");
   shell->type("\\pager off\n");
-  REQUIRE(shell->expect("Pager is off."));
+  EXPECT_SHOWN(*shell, "Pager is off.");
   shell->type("SELECT * FROM \"People\";\n");
-  REQUIRE(shell->expect("(61 rows"));
+  EXPECT_SHOWN(*shell, "(61 rows");
   shell->type("\\q\n");
   CHECK(shell->wait_exit() == 0);
   const std::string seen = shell->seen();
@@ -54,40 +54,40 @@ TEST_CASE("shell: \\d, \\l, \\i, \\help, \\timing and \\json") {
   write_text(f.dir() + "/more.sql",
              "ADD DOCUMENT TO BUNDLE \"People\" WITH VALUES ({\"alpha\": 2});\n"
              "SELECT COUNT FROM \"People\";\n");
-  auto shell = f.shell();
-  REQUIRE(shell->expect("strata(main)> "));
+  auto shell = f.shell({"--db", "main"}, {"PAGER=cat"});  // \help is longer than the screen
+  EXPECT_SHOWN(*shell, "strata(main)> ");
   shell->type("\\l\n");
-  REQUIRE(shell->expect(" Name"));
-  REQUIRE(shell->expect(" main"));
+  EXPECT_SHOWN(*shell, " Name");
+  EXPECT_SHOWN(*shell, " main");
   shell->type("\\d\n");
-  REQUIRE(shell->expect(" Name   | Fields"));
-  REQUIRE(shell->expect("People | zeta STRING, alpha INT, mid BOOLEAN"));
+  EXPECT_SHOWN(*shell, " Name   | Fields");
+  EXPECT_SHOWN(*shell, "People | zeta STRING, alpha INT, mid BOOLEAN");
   shell->type("\\d People\n");
-  REQUIRE(shell->expect("Bundle \"People\"  (1 document)"));
+  EXPECT_SHOWN(*shell, "Bundle \"People\"  (1 document)");
   const std::string described = shell->drain();
   CHECK(in_order(described, {"Name", "Type", "Required", "zeta", "alpha", "mid"}));
   shell->type("\\i " + f.dir() + "/more.sql\n");
-  REQUIRE(shell->expect("Document added"));
-  REQUIRE(shell->expect("ResultCount: 2"));
+  EXPECT_SHOWN(*shell, "Document added");
+  EXPECT_SHOWN(*shell, "ResultCount: 2");
   shell->type("\\i " + f.dir() + "/missing.sql\n");
-  REQUIRE(shell->expect("\\i: cannot read"));
+  EXPECT_SHOWN(*shell, "\\i: cannot read");
   shell->type("\\help\n");
-  REQUIRE(shell->expect("CREATE BUNDLE"));
-  REQUIRE(shell->expect("Shell commands:"));
+  EXPECT_SHOWN(*shell, "CREATE BUNDLE");
+  EXPECT_SHOWN(*shell, "Shell commands:");
   shell->type("\\help apply rollback\n");
-  REQUIRE(shell->expect("APPLY ROLLBACK TO VERSION n [FORCE]"));
+  EXPECT_SHOWN(*shell, "APPLY ROLLBACK TO VERSION n [FORCE]");
   shell->type("\\help SHOUT\n");
-  REQUIRE(shell->expect("no statement starts with 'SHOUT'"));
+  EXPECT_SHOWN(*shell, "no statement starts with 'SHOUT'");
   shell->type("\\timing\n");
-  REQUIRE(shell->expect("Timing is on."));
+  EXPECT_SHOWN(*shell, "Timing is on.");
   shell->type("PING;\n");
-  REQUIRE(shell->expect("Time: "));
+  EXPECT_SHOWN(*shell, "Time: ");
   shell->type("\\json\n");
-  REQUIRE(shell->expect("JSON output is on."));
+  EXPECT_SHOWN(*shell, "JSON output is on.");
   shell->type("PING;\n");
-  REQUIRE(shell->expect("{\"message\":\"PONG\""));
+  EXPECT_SHOWN(*shell, "{\"message\":\"PONG\"");
   shell->type("\\nope\n");
-  REQUIRE(shell->expect("unknown command \\nope"));
+  EXPECT_SHOWN(*shell, "unknown command \\nope");
   shell->type("\\q\n");
   CHECK(shell->wait_exit() == 0);
 }
@@ -96,10 +96,10 @@ TEST_CASE("shell: SELECT columns follow the bundle's field order, DocumentID fir
   ShellFixture f;
   f.play(kPeopleSchema);
   auto shell = f.shell();
-  REQUIRE(shell->expect("strata(main)> "));
+  EXPECT_SHOWN(*shell, "strata(main)> ");
   shell->type("SELECT * FROM \"People\";\n");
-  REQUIRE(shell->expect(" DocumentID | zeta | alpha | mid"));
-  REQUIRE(shell->expect("(1 row"));
+  EXPECT_SHOWN(*shell, " DocumentID | zeta | alpha | mid");
+  EXPECT_SHOWN(*shell, "(1 row");
   shell->type("\\q\n");
   CHECK(shell->wait_exit() == 0);
 }
@@ -110,10 +110,10 @@ TEST_CASE("shell: VALIDATE reports are phase tables; FAIL is red and never OK") 
          std::string("START MIGRATION\n"
                      "  UPDATE BUNDLE \"Nope\" ADD FIELD {\"x\", STRING, false, false};\n"
                      "COMMIT;\n"));
-  auto shell = f.shell();
-  REQUIRE(shell->expect("strata(main)> "));
+  auto shell = f.shell({"--db", "main"}, {}, 24, /*color=*/true);
+  EXPECT_SHOWN(*shell, "strata(main)> ");
   shell->type("VALIDATE MIGRATION WITH VERSION 2;\n");
-  REQUIRE(shell->expect("Migration version 2 validation complete"));
+  EXPECT_SHOWN(*shell, "Migration version 2 validation complete");
   const std::string report = shell->drain();
   INFO(report);
   CHECK(in_order(report, {"Phase", "✓ | syntax", "✗ | semantic", "✓ | constraint",
@@ -125,15 +125,15 @@ TEST_CASE("shell: VALIDATE reports are phase tables; FAIL is red and never OK") 
   CHECK(report.find("\x1b[32m") == std::string::npos);  // nothing green
 
   shell->type("DROP MIGRATION WITH VERSION 2;\n");
-  REQUIRE(shell->expect("dropped"));
+  EXPECT_SHOWN(*shell, "dropped");
   shell->type("START MIGRATION UPDATE BUNDLE \"People\" ADD FIELD {\"x\", STRING, false, false} COMMIT\n");
-  REQUIRE(shell->expect("Migration created"));
+  EXPECT_SHOWN(*shell, "Migration created");
   shell->type("VALIDATE MIGRATION WITH VERSION 2;\n");
-  REQUIRE(shell->expect("Result: \x1b[32mPASS: can apply"));
+  EXPECT_SHOWN(*shell, "Result: \x1b[32mPASS: can apply");
   shell->type("VALIDATE ROLLBACK TO VERSION 0;\n");
-  REQUIRE(shell->expect("DOWN commands:"));
-  REQUIRE(shell->expect("DROP BUNDLE"));
-  REQUIRE(shell->expect("Result: \x1b[33mcan roll back"));  // it deletes a document: a warning
+  EXPECT_SHOWN(*shell, "DOWN commands:");
+  EXPECT_SHOWN(*shell, "DROP BUNDLE");
+  EXPECT_SHOWN(*shell, "Result: \x1b[33mcan roll back");  // it deletes a document: a warning
   shell->type("\\q\n");
   CHECK(shell->wait_exit() == 0);
 }
@@ -141,12 +141,14 @@ TEST_CASE("shell: VALIDATE reports are phase tables; FAIL is red and never OK") 
 TEST_CASE("shell: a syntax error shows its statement line with a caret") {
   ShellFixture f({"--auth", "off"});
   Pty shell({STRATA_BINARY, "shell", "--port", f.port(), "--password-env", "NO_SUCH_VARIABLE"},
-            f.dir());
-  REQUIRE(shell.expect("strata> "));
+            f.dir(), {"NO_COLOR=1"});
+  EXPECT_SHOWN(shell, "Password for admin: ");  // a terminal is asked; --auth off needs none
+  shell.type("\n");
+  EXPECT_SHOWN(shell, "strata> ");
   shell.type("SELECT * FROM \"People\"\n");
   shell.type("  WHERE alpha ==;\n");
-  REQUIRE(shell.expect("ERROR SYNTAX_ERROR"));
-  REQUIRE(shell.expect("LINE 2:   WHERE alpha ==\r\n                    ^"));
+  EXPECT_SHOWN(shell, "ERROR SYNTAX_ERROR");
+  EXPECT_SHOWN(shell, "LINE 2:   WHERE alpha ==\r\n" + std::string(24, ' ') + "^");
   shell.type("\\q\n");
   CHECK(shell.wait_exit() == 0);
 }
@@ -155,13 +157,15 @@ TEST_CASE("shell: a syntax error shows its statement line with a caret") {
 TEST_CASE("shell: the caret is right for a statement after others") {
   ShellFixture f({"--auth", "off"});
   Pty shell({STRATA_BINARY, "shell", "--port", f.port(), "--password-env", "NO_SUCH_VARIABLE"},
-            f.dir());
-  REQUIRE(shell.expect("strata> "));
+            f.dir(), {"NO_COLOR=1"});
+  EXPECT_SHOWN(shell, "Password for admin: ");  // a terminal is asked; --auth off needs none
+  shell.type("\n");
+  EXPECT_SHOWN(shell, "strata> ");
   shell.type("PING;\nPING;\n-- a comment\n");
   shell.type("SELECT * FROM \"People\"\n");
   shell.type("  WHERE alpha ==;\n");
-  REQUIRE(shell.expect("ERROR SYNTAX_ERROR"));
-  REQUIRE(shell.expect("LINE 2:   WHERE alpha ==\r\n                    ^"));
+  EXPECT_SHOWN(shell, "ERROR SYNTAX_ERROR");
+  EXPECT_SHOWN(shell, "LINE 2:   WHERE alpha ==\r\n" + std::string(24, ' ') + "^");
   shell.type("\\q\n");
   CHECK(shell.wait_exit() == 0);
 }
