@@ -4,7 +4,8 @@
 // and a function that runs the command and returns the process exit code.
 //
 // Exit codes: 0 success; 1 the command ran and found errors (check: problems in the input;
-// run/exec: a statement failed); 2 usage errors or unreadable files.
+// run/exec/shell -c: a statement failed or a VALIDATE reported FAIL); 2 usage errors or
+// unreadable files.
 // Thread-safety: called once from main.
 
 #include <CLI/CLI.hpp>
@@ -54,7 +55,8 @@ struct ClientOptions {
 
 // strata shell: the interactive client.
 struct ShellOptions : ClientOptions {
-  bool json = false;  // raw response lines instead of tables
+  bool json = false;                  // raw response lines instead of tables
+  std::vector<std::string> commands;  // -c: run these and exit
 };
 
 // strata run: scripts sent over the wire.
@@ -81,6 +83,9 @@ struct CheckOptions {
 void add_client_options(CLI::App* cmd, ClientOptions& options, const std::string& db_help);
 // Connects to the server the options name (TLS when --tls or --tls-ca was given).
 Result<std::unique_ptr<WireClient>> connect_client(const ClientOptions& options);
+// What to say when the server wants a login and no password was found (no variable set, no
+// terminal to ask on): how to give one.
+std::string password_hint(const ClientOptions& options);
 
 CLI::App* add_serve_command(CLI::App& app, ServeOptions& options);
 CLI::App* add_shell_command(CLI::App& app, ShellOptions& options);

@@ -1,9 +1,9 @@
 // strata exec (SPEC §7): scripts against an embedded store, no server. Streams each input
-// through engine::run_script (the server's statement-stream runner); exit 0 when every
-// statement succeeded, 1 at the first failed statement (after all of them with --continue),
-// 2 when the store or a file cannot be opened. A failure is also reported on stderr as
-// FILE:LINE:COLUMN: CODE: message, like strata run: the statement's start in its file plus the
-// error's position inside it (parser::position_in_stream).
+// through engine::run_script; exit 0 when every statement succeeded, 1 at the first failed
+// statement or VALIDATE that reported FAIL (after all of them with --continue), 2 when the
+// store or a file cannot be opened. Each failure is also said on stderr as
+// FILE:LINE:COLUMN: CODE: message (the statement's place in its file), and its JSON line
+// names the file ("file").
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/outcome.hpp"
 #include "engine/engine.hpp"
 #include "engine/script_runner.hpp"
 #include "parser/statement_stream.hpp"
@@ -46,24 +47,21 @@ class FdStreambuf : public std::streambuf {
   std::vector<char> buf_;
 };
 
-// Reports a failed statement of `file` on stderr: FILE:LINE:COLUMN: CODE: message.
-engine::FailureHook report_failures(const std::string& file) {
-  return [name = file == "-" ? std::string("<stdin>") : file](
-             const parser::SplitStatement& statement, const Json& response) {
+// Judges each response as the other clients do (outcome.hpp) and reports failures on stderr
+// as FILE:LINE:COLUMN: the statement's start in its file plus the error's position inside it
+// (parser::position_in_stream).
+engine::ResponseJudge judge_for(const std::string& file) {
+  return [file](const parser::SplitStatement& statement, Json& response) {
+    if (outcome_of(response) == Outcome::kOk) return true;
     parser::StreamPosition at{statement.line, statement.column};
     if (response.is_object() && response.contains("line") && response["line"].is_number()) {
       at = parser::position_in_stream(statement, response["line"].get<uint32_t>(),
                                       response.value("column", 1u));
     }
-    std::string code = "ERROR", message = "unreadable response";
-    if (response.is_object()) {
-      message = response.value("message", message);
-      if (response.contains("error") && response["error"].is_object()) {
-        code = response["error"].value("code", code);
-      }
-    }
-    std::cerr << name << ":" << at.line << ":" << at.column << ": " << code << ": " << message
+    if (response.is_object()) response["file"] = file;
+    std::cerr << file << ":" << at.line << ":" << at.column << ": " << failure_summary(response)
               << "\n";
+    return false;
   };
 }
 
@@ -92,7 +90,7 @@ int run_exec(const ExecOptions& o) {
       FdStreambuf sb(0);
       std::istream in(&sb);
       r = engine::run_script(**engine, session, in, std::cout, o.keep_going, 256u << 20,
-                             report_failures(file));
+                             judge_for("<stdin>"));
     } else {
       std::ifstream in(file, std::ios::binary);
       if (!in) {
@@ -100,7 +98,7 @@ int run_exec(const ExecOptions& o) {
         return kExitUsage;
       }
       r = engine::run_script(**engine, session, in, std::cout, o.keep_going, 256u << 20,
-                             report_failures(file));
+                             judge_for(file));
     }
     if (r != 0) {
       rc = r;

@@ -5,10 +5,11 @@
 // statements are pipelined (up to kWindow statements or kWindowBytes in flight) and every
 // failure is reported; without it, each statement waits for its answer so that nothing runs
 // after the first failure (a migration script must not go on past a failed step).
-// A failure is also reported on stderr as FILE:LINE:COLUMN: the statement's start in its file,
-// plus the position of the error inside it when the server names a line and column (which
-// count from the statement, SPEC §2; parser::position_in_stream).
-// Exit codes: 0 all succeeded; 1 a statement failed; 2 usage, unreadable file, no server.
+// A failure is also reported on stderr as FILE:LINE:COLUMN of the statement (and of the
+// error inside it, when the server names a line and column). A VALIDATE that answers success
+// but reports FAIL counts as a failure (outcome.hpp), so a script can gate CI.
+// Exit codes: 0 all succeeded; 1 a statement failed or a VALIDATE reported FAIL; 2 usage,
+// unreadable file, no server.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/outcome.hpp"
 #include "cli/wire_client.hpp"
 #include "parser/splitter.hpp"
 #include "parser/statement_stream.hpp"
@@ -45,8 +47,11 @@ struct InFlight {
 
 class Runner {
  public:
-  Runner(WireClient& client, const RunOptions& options)
-      : client_(client), options_(options), progress_(isatty(2)) {}
+  Runner(WireClient& client, const RunOptions& options, bool has_password)
+      : client_(client),
+        options_(options),
+        progress_(isatty(2)),
+        has_password_(has_password) {}
 
   // Plays one input; false after a failure (without --continue) or a lost connection.
   bool play(const std::string& name, int fd) {
@@ -135,7 +140,7 @@ class Runner {
       std::cerr << "\r" << answered_ << " statements answered" << std::flush;
     }
     Json response = Json::parse(*line, nullptr, false);
-    if (response.is_object() && response.value("success", false)) return true;
+    if (outcome_of(response) == Outcome::kOk) return true;
     ++failures_;
     report(statement, response);
     return false;
@@ -150,16 +155,13 @@ class Runner {
       line = at.line;
       column = at.column;
     }
-    std::string code = "ERROR", message = "unreadable response";
-    if (response.is_object()) {
-      message = response.value("message", message);
-      if (response.contains("error") && response["error"].is_object()) {
-        code = response["error"].value("code", code);
-      }
-    }
     if (progress_ && answered_ >= 1000) std::cerr << "\n";
-    std::cerr << statement.file << ":" << line << ":" << column << ": " << code << ": " << message
-              << "\n";
+    std::cerr << statement.file << ":" << line << ":" << column << ": "
+              << failure_summary(response) << "\n";
+    if (!has_password_ && !hinted_ && needs_authentication(response)) {
+      std::cerr << "strata run: " << password_hint(options_) << "\n";
+      hinted_ = true;
+    }
   }
 
   WireClient& client_;
@@ -169,6 +171,8 @@ class Runner {
   size_t answered_ = 0;
   size_t failures_ = 0;
   bool progress_;
+  bool has_password_;
+  bool hinted_ = false;
   bool lost_ = false;
   bool io_error_ = false;
 };
@@ -191,10 +195,13 @@ int run_run(const RunOptions& options) {
     if (!response.is_object() || !response.value("success", false)) {
       std::cerr << "strata run: " << (line ? response.value("message", *line) : "no answer")
                 << "\n";
+      if ((!password || password->empty()) && needs_authentication(response)) {
+        std::cerr << "strata run: " << password_hint(options) << "\n";
+      }
       return kExitProblems;
     }
   }
-  Runner runner(**client, options);
+  Runner runner(**client, options, password && !password->empty());
   bool ok = true;
   for (const std::string& file : options.files) {
     int fd = file == "-" ? 0 : ::open(file.c_str(), O_RDONLY);

@@ -2,6 +2,7 @@
 // SHOW DATABASES. Engine members: they change the engine's set of databases.
 #include "engine/database_state.hpp"
 #include "engine/engine.hpp"
+#include "engine/response.hpp"
 #include "storage/keys.hpp"
 
 namespace strata::engine {
@@ -136,6 +137,7 @@ Status Engine::exec_use_database(Session& s, const ast::UseDatabase& st, Json* r
 }
 
 Status Engine::exec_show_databases(Json* response) {
+  const auto started = std::chrono::steady_clock::now();
   Json names = Json::array();
   {
     std::lock_guard lock(dbs_mu_);
@@ -143,6 +145,7 @@ Status Engine::exec_show_databases(Json* response) {
   }
   (*response)["ResultCount"] = names.size();
   (*response)["Result"] = std::move(names);
+  (*response)["ExecutionTimeMS"] = elapsed_ms(started);
   return Status::Ok();
 }
 

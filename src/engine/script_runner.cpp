@@ -41,8 +41,7 @@ std::optional<Answer> answer_piece(Engine& engine, Session& session,
 }
 
 int run_script(Engine& engine, Session& session, std::istream& in, std::ostream& out,
-               bool continue_on_error, size_t max_statement_bytes,
-               const FailureHook& on_failure) {
+               bool continue_on_error, size_t max_statement_bytes, const ResponseJudge& judge) {
   parser::StatementSplitter splitter(max_statement_bytes);
   std::string buf(1 << 16, '\0');
   int rc = 0;
@@ -65,14 +64,18 @@ int run_script(Engine& engine, Session& session, std::istream& in, std::ostream&
       std::optional<Answer> answered = answer_piece(engine, session, *piece, max_statement_bytes);
       if (!answered) continue;
       Answer& answer = *answered;
-      if (answer.text()) {
+      bool ok = answer.success();
+      if (judge) {
+        Json response = std::move(answer).json();
+        ok = judge(*piece, response);
+        out << serialize(response) << '\n';
+      } else if (answer.text()) {
         out << *answer.text() << '\n';
       } else {
         out << serialize(answer.json()) << '\n';
       }
-      if (answer.success()) continue;
+      if (ok) continue;
       rc = 1;
-      if (on_failure) on_failure(*piece, std::move(answer).json());
       if (!continue_on_error) {
         out.flush();
         return rc;

@@ -10,8 +10,9 @@
 //     (parser::oversized_status, the server's message too).
 //   - run_script: `strata exec`'s loop over a whole stream (a file or stdin), read in chunks
 //     so a multi-gigabyte script is never held whole, one compact JSON line per piece, flushed
-//     per piece. Returns 0 when every piece succeeded; 1 at the first failure (reading stops
-//     there unless `continue_on_error`: then every piece runs and 1 is still returned).
+//     per piece. Returns 0 when every piece succeeded (as `judge` sees it); 1 at the first
+//     failure (reading stops there unless `continue_on_error`: then every piece runs and 1 is
+//     still returned).
 // Thread-safety: one call per Session at a time.
 
 #include <functional>
@@ -38,11 +39,12 @@ std::optional<Answer> answer_piece(Engine& engine, Session& session,
                                    const parser::SplitStatement& piece,
                                    size_t max_statement_bytes);
 
-// Called for every piece that failed, with its response (for `strata exec`'s stderr report).
-using FailureHook = std::function<void(const parser::SplitStatement&, const Json& response)>;
+// Sees each response before it is written, with the piece it answers; may add to it, and says
+// whether it counts as a success (the default judge: the response's own status).
+using ResponseJudge = std::function<bool(const parser::SplitStatement&, Json& response)>;
 
 int run_script(Engine& engine, Session& session, std::istream& in, std::ostream& out,
                bool continue_on_error, size_t max_statement_bytes = 256u << 20,
-               const FailureHook& on_failure = {});
+               const ResponseJudge& judge = {});
 
 }  // namespace strata::engine

@@ -263,10 +263,12 @@ TEST_CASE("run_script streams statements and stops at the first error", "[engine
   std::ostringstream out;
   parser::StreamPosition failed_at;
   int rc = engine::run_script(*e, s, in, out, false, 256u << 20,
-                              [&](const parser::SplitStatement& st, const json& response) {
+                              [&](const parser::SplitStatement& st, json& response) {
+                                if (!response.contains("error")) return true;
                                 failed_at = parser::position_in_stream(
                                     st, response["line"].get<uint32_t>(),
                                     response["column"].get<uint32_t>());
+                                return false;
                               });
   CHECK(rc == 1);
   std::vector<json> lines;
