@@ -54,6 +54,7 @@ enum class Code {
   kRollbackFailed,
   kChecksumMismatch,
   kTimeout,
+  kCancelled,
   kPermissionDenied,
   kAuthFailed,
   kUserNotFound,
@@ -63,6 +64,8 @@ enum class Code {
   kBackupExists,
   kDirectSchemaChangesDisabled,
   kStorageError,
+  kStoreFull,
+  kStoreReadOnly,
   kUnsupported,
   kInternal,
 };

@@ -1,6 +1,7 @@
 // SPEC §3.3: ADD DOCUMENT, SELECT DOCUMENTS / SELECT *, SELECT COUNT, UPDATE DOCUMENTS,
 // DELETE DOCUMENTS.
 #include "engine/documents.hpp"
+#include "engine/engine.hpp"
 #include "engine/executors.hpp"
 #include "engine/index.hpp"
 #include "storage/keys.hpp"
@@ -13,6 +14,13 @@ namespace {
 
 Status check_where(const Bundle& b, const std::optional<ast::Condition>& where) {
   return where ? check_condition_fields(b, *where) : Status::Ok();
+}
+
+// UPDATE / DELETE stop when their session's statement is cancelled or times out.
+QueryOptions interruptible(WriteContext& ctx) {
+  QueryOptions o;
+  o.interrupt = ctx.session().interrupt.get();
+  return o;
 }
 
 }  // namespace
@@ -45,9 +53,12 @@ Status exec_update_documents(WriteContext& ctx, const ast::UpdateDocuments& s, J
     if (!b->field(a.field)) return field_not_found(a.field, b->name);
   }
   // Matches are computed first, so a write never re-matches a document it changed.
-  auto seqs = matching_documents(ctx.reader(), ctx.schema(), *b, &s.where);
+  const QueryOptions query = interruptible(ctx);
+  auto seqs = matching_documents(ctx.reader(), ctx.schema(), *b, &s.where, query);
   if (!seqs.ok()) return seqs.status();
+  InterruptPoll poll(query.interrupt);
   for (uint64_t seq : *seqs) {
+    STRATA_RETURN_IF_ERROR(poll.tick());
     auto old = load_document(ctx.reader(), ctx.db_id(), b->id, seq);
     if (!old.ok()) return old.status();
     if (!old->has_value()) continue;
@@ -76,9 +87,13 @@ Status exec_delete_documents(WriteContext& ctx, const ast::DeleteDocuments& s, J
   const Bundle* b = ctx.schema().bundle(s.bundle);
   if (!b) return bundle_not_found(s.bundle);
   STRATA_RETURN_IF_ERROR(check_where(*b, s.where));
-  auto seqs = matching_documents(ctx.reader(), ctx.schema(), *b, s.where ? &*s.where : nullptr);
+  const QueryOptions query = interruptible(ctx);
+  auto seqs = matching_documents(ctx.reader(), ctx.schema(), *b, s.where ? &*s.where : nullptr,
+                                 query);
   if (!seqs.ok()) return seqs.status();
+  InterruptPoll poll(query.interrupt);
   for (uint64_t seq : *seqs) {
+    STRATA_RETURN_IF_ERROR(poll.tick());
     auto old = load_document(ctx.reader(), ctx.db_id(), b->id, seq);
     if (!old.ok()) return old.status();
     if (old->has_value()) erase_document(ctx, *b, seq, **old);

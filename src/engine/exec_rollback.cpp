@@ -128,9 +128,17 @@ Status measure(WriteContext& ctx, const ast::Statement& cmd, Impact* im) {
   return Status::Ok();
 }
 
-// Runs every DOWN command of the plan on ctx. `impact` (VALIDATE) counts as it goes.
-Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact,
-                std::chrono::steady_clock::time_point deadline, int64_t timeout_s) {
+// Runs every DOWN command of the plan on ctx. `impact` (VALIDATE) counts as it goes. Stops
+// when the session's interrupt says so: CANCELLED, or TIMEOUT after the deadline APPLY
+// ROLLBACK set (MigrationTimeoutSeconds, `timeout_s`).
+Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact, int64_t timeout_s) {
+  auto stopped = [&](const Status& stop) {
+    if (stop.code() == Code::kTimeout) {
+      return Status(Code::kTimeout, "rollback timed out after " + std::to_string(timeout_s) +
+                                        "s; nothing was changed");
+    }
+    return Status(Code::kCancelled, "rollback cancelled; nothing was changed");
+  };
   for (size_t m = 0; m < plan.reverse.size(); ++m) {
     const MigrationRecord& rec = plan.reverse[m];
     auto commands = parse_down(plan.down[m]);
@@ -143,6 +151,7 @@ Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact,
                           " DOWN command " + std::to_string(i + 1) + " (" + plan.down[m][i] +
                           "): " + st.message());
       };
+      if (Status stop = ctx.session().interrupt->check(); !stop.ok()) return stopped(stop);
       if (impact) {
         Status st = measure(ctx, cmd, impact);
         if (!st.ok()) return fail(st);
@@ -170,11 +179,8 @@ Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact,
           impact->documents_deleted += response.value("affected", uint64_t{0});
         }
       }
+      if (st.code() == Code::kCancelled || st.code() == Code::kTimeout) return stopped(st);
       if (!st.ok()) return fail(st);
-      if (std::chrono::steady_clock::now() > deadline) {
-        return Status(Code::kTimeout, "rollback timed out after " + std::to_string(timeout_s) +
-                                          "s; nothing was changed");
-      }
     }
   }
   return Status::Ok();
@@ -200,8 +206,8 @@ Status exec_validate_rollback(Engine& e, Session& s, const ast::ValidateRollback
       auto scratch = e.store().begin();
       auto base = std::make_shared<const DatabaseSchema>(ctx.schema());
       WriteContext sim(*scratch, base, ctx.next_doc_seq(), s, e.options().settings, nullptr);
-      const auto forever = std::chrono::steady_clock::time_point::max();
-      Status st = run_down(sim, *plan, &impact, forever, 0);
+      Status st = run_down(sim, *plan, &impact, 0);
+      if (st.code() == Code::kCancelled) return st;
       if (!st.ok()) errors.push_back(st.message());
     }
     std::string loss;
@@ -243,8 +249,8 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
                     Json{{"errors", plan->errors}});
     }
     const int64_t timeout = settings_of(e, ctx.schema()).migration_timeout_seconds;
-    STRATA_RETURN_IF_ERROR(
-        run_down(ctx, *plan, nullptr, started + std::chrono::seconds(timeout), timeout));
+    s.interrupt->set_deadline(started + std::chrono::seconds(timeout));
+    STRATA_RETURN_IF_ERROR(run_down(ctx, *plan, nullptr, timeout));
     for (auto& r : plan->reverse) {
       STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, r.version));
       record_event(&r, s.user, statement, kRolledBack);

@@ -36,6 +36,7 @@ Status exec_validate_migration(Engine& e, Session& s, const ast::ValidateMigrati
     auto base = std::make_shared<const DatabaseSchema>(ctx.schema());
     WriteContext sim(*scratch, base, ctx.next_doc_seq(), s, e.options().settings, nullptr);
     validate::Outcome outcome = validate::run(req, sim);
+    if (outcome.failure) return *outcome.failure;  // cancelled: nothing is stored
 
     rec->last_validation = outcome.report;
     store_record(ctx.txn(), db, *rec);

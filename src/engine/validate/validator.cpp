@@ -1,4 +1,5 @@
 #include "engine/validate/validator.hpp"
+#include "engine/engine.hpp"
 
 #include "engine/executors.hpp"
 #include "engine/validate/command_stream.hpp"
@@ -92,6 +93,19 @@ void materialize(SimulatedAdds* adds, uint32_t bundle_id, const MigrationCommand
   }
 }
 
+// The failure of a migration its session's interrupt stopped at command `i`: TIMEOUT
+// (MigrationTimeoutSeconds) or CANCELLED.
+Status interrupted(const Status& stop, const Request& req, size_t i) {
+  const std::string where =
+      "at command " + std::to_string(i) + " of " + std::to_string(req.commands->up.size());
+  if (stop.code() == Code::kTimeout) {
+    return Status(Code::kTimeout, "migration timed out after " +
+                                      std::to_string(req.settings.migration_timeout_seconds) +
+                                      "s " + where);
+  }
+  return Status(Code::kCancelled, "migration cancelled " + where + "; nothing was changed");
+}
+
 void simulate_pending(const PendingMigration& m, DatabaseSchema* overlay, WriteContext& ctx) {
   for (size_t i = 0; i < m.commands.up.size(); ++i) {
     std::optional<ast::Statement> parsed;
@@ -141,6 +155,10 @@ Outcome run(const Request& req, WriteContext& ctx) {
   };
   if (stream.threaded()) publish(0);
   for (size_t i = 1; i <= req.commands->up.size(); ++i) {
+    if (Status stop = ctx.session().interrupt->check(); !stop.ok()) {
+      out.failure = interrupted(stop, req, i);
+      break;
+    }
     if (stream.threaded() && ctx.schema_generation() != published_generation &&
         i - published_at >= CommandStream::kChunk) {
       publish(i);
@@ -201,6 +219,10 @@ Outcome run(const Request& req, WriteContext& ctx) {
     Json response = Json::object();
     Status st = ready_bundle ? exec_add_prepared(ctx, *ready_bundle, ready->document)
                              : exec_command(ctx, *parsed, &response);
+    if (st.code() == Code::kCancelled || st.code() == Code::kTimeout) {
+      out.failure = interrupted(st, req, i);  // stopped inside the command
+      break;
+    }
     if (!st.ok()) {
       if (auto f = constraint_finding(st, i)) {
         c.add(2, "error", *f);
@@ -226,14 +248,6 @@ Outcome run(const Request& req, WriteContext& ctx) {
       if (response.contains("affected")) {
         cost.documents_touched += response["affected"].get<uint64_t>();
       }
-    }
-    if (req.deadline && std::chrono::steady_clock::now() > *req.deadline) {
-      out.failure = Status(Code::kTimeout,
-                           "migration timed out after " +
-                               std::to_string(req.settings.migration_timeout_seconds) +
-                               "s at command " + std::to_string(i) + " of " +
-                               std::to_string(req.commands->up.size()));
-      break;
     }
   }
 
