@@ -141,3 +141,65 @@ TEST_CASE("store full: strata serve answers STORE_FULL, keeps serving, and heals
   CHECK(verified["checksumsValid"] == true);
   CHECK(verified["chainValid"] == true);
 }
+
+TEST_CASE("store full: strata serve fails a big APPLY's table files cleanly and marks it FAILED") {
+  // 70,000 documents: APPLY commits through table files built and ingested (storage
+  // ingest.cpp), which the full disk refuses while they are written.
+  TempDir dir;
+  Tmpfs fs(128u << 20, dir.path() + "/data");
+  if (!fs.ok()) {
+    WARN(fs.why());
+    return;
+  }
+  ServerProcess server({}, "admin-pw", &dir);
+  REQUIRE(server.port() != 0);
+  Client c(server.port());
+  c.ok("CREATE BUNDLE \"T0\" WITH FIELDS ({\"n\", INT, false, false})");
+  c.ok(migration("M", 70000, 20));
+  fs.fill(64 << 10);
+  c.full("APPLY MIGRATION WITH VERSION 1 FORCE");
+  CHECK(alive(server));
+  CHECK(c.run("SELECT COUNT FROM \"M\"")["error"]["code"] == "BUNDLE_NOT_FOUND");
+  fs.free();
+  std::string status;
+  for (int i = 0; i < 400 && status != "FAILED"; ++i) {  // up to 20 s on a loaded machine
+    status = c.status_of(1);
+    if (status != "FAILED") std::this_thread::sleep_for(50ms);
+  }
+  CHECK(status == "FAILED");
+  c.ok("ADD DOCUMENT TO BUNDLE \"T0\" WITH VALUES ({\"n\": 1})");  // writes work again
+}
+
+TEST_CASE("store full: strata serve on a read-only medium serves reads and refuses writes") {
+  TempDir dir;
+  Tmpfs fs(32u << 20, dir.path() + "/data");
+  if (!fs.ok()) {
+    WARN(fs.why());
+    return;
+  }
+  {
+    ServerProcess server({}, "admin-pw", &dir);
+    REQUIRE(server.port() != 0);
+    Client c(server.port());
+    c.ok("START MIGRATION CREATE BUNDLE \"T\" WITH FIELDS ({\"n\", INT, false, false}); "
+         "ADD DOCUMENT TO BUNDLE \"T\" WITH VALUES ({\"n\": 1}) COMMIT");
+    c.ok("APPLY MIGRATION WITH VERSION 1");
+    server.signal(SIGTERM);
+    REQUIRE(server.exited(20000ms));
+  }
+  REQUIRE(fs.remount(/*read_only=*/true));
+  ServerProcess server({}, "admin-pw", &dir, /*init_main=*/false);
+  INFO(server.log());
+  REQUIRE(server.port() != 0);
+  Client c(server.port());
+  CHECK(c.ok("SELECT COUNT FROM \"T\"")["ResultCount"] == 1);
+  CHECK(c.status_of(1) == "APPLIED");
+  json r = c.run("ADD DOCUMENT TO BUNDLE \"T\" WITH VALUES ({\"n\": 2})");
+  CHECK(r["error"]["code"] == "STORE_READ_ONLY");
+  CHECK(r.value("message", "").find("is open read-only") != std::string::npos);
+  CHECK(c.run("CREATE DATABASE \"x\"")["error"]["code"] == "STORE_READ_ONLY");
+  server.signal(SIGTERM);
+  REQUIRE(server.exited(20000ms));
+  CHECK(server.exit_code() == 0);
+  REQUIRE(fs.remount(/*read_only=*/false));
+}
