@@ -20,7 +20,8 @@
 //   - the bytes up to the end of the file carrying the header's checksum at some length, or
 //     (a WAL) parsing exactly as a write batch's entries, means the record was whole: damage.
 // Anything else damaged is reported with the file and offset. The cost is one sequential read
-// of the logs (bounded by Options::max_total_wal_size) and a CRC over them.
+// of the logs (bounded by Options::max_total_wal_size) and a CRC over them (the CPU's CRC32C
+// instruction where there is one).
 //
 // Thread-safety: pure functions over files; nothing is shared.
 
@@ -65,8 +66,29 @@ struct Crc32cTable {
 };
 constexpr Crc32cTable kCrcTable;
 
+#if defined(__x86_64__)
+// The same register update with the CPU's CRC32C instruction (SSE 4.2), 8 bytes at a time.
+__attribute__((target("sse4.2"))) uint32_t crc_update_hw(uint32_t state, std::string_view data) {
+  const char* p = data.data();
+  size_t n = data.size();
+  uint64_t wide = state;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    wide = __builtin_ia32_crc32di(wide, v);
+  }
+  state = static_cast<uint32_t>(wide);
+  for (; n > 0; ++p, --n) state = __builtin_ia32_crc32qi(state, static_cast<unsigned char>(*p));
+  return state;
+}
+#endif
+
 // Runs the CRC register `state` (not finalized) over `data`.
 uint32_t crc_update(uint32_t state, std::string_view data) {
+#if defined(__x86_64__)
+  static const bool hw = __builtin_cpu_supports("sse4.2");
+  if (hw) return crc_update_hw(state, data);
+#endif
   for (unsigned char c : data) state = kCrcTable.t[(state ^ c) & 0xFFu] ^ (state >> 8);
   return state;
 }

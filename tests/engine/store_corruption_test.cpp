@@ -15,12 +15,14 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "storage/damage.hpp"
 #include "storage/temp_dir.hpp"
 
 namespace strata::engine {
 namespace {
 
 namespace fs = std::filesystem;
+using storage::testing::flip;
 using storage::testing::TempDir;
 
 constexpr int kMigrations = 6;
@@ -84,18 +86,6 @@ struct History {
     return out;
   }
 };
-
-void flip(const fs::path& file, uint64_t offset, size_t len) {
-  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
-  REQUIRE(f);
-  std::string bytes(len, '\0');
-  f.seekg(static_cast<std::streamoff>(offset));
-  f.read(bytes.data(), static_cast<std::streamsize>(len));
-  for (char& c : bytes) c = static_cast<char>(c ^ 0x5A);
-  f.seekp(static_cast<std::streamoff>(offset));
-  f.write(bytes.data(), static_cast<std::streamsize>(len));
-  REQUIRE(f);
-}
 
 // The error names `file` as damaged.
 void names_file(const std::string& message, const fs::path& file) {

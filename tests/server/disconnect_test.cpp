@@ -3,10 +3,6 @@
 // once — here the only worker, which another connection's PING needs. Before, a slow reader
 // that reset its connection kept its session busy for seconds finishing its SELECT * batch.
 // The real engine behind the real server, in process, on 127.0.0.1.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -52,39 +48,6 @@ std::unique_ptr<engine::Engine> loaded_engine(const std::string& dir) {
   return e;
 }
 
-// A client that sends a script, never reads, and then vanishes with a TCP reset (close with
-// SO_LINGER 0), as a client killed mid-stream does.
-class VanishingClient {
- public:
-  explicit VanishingClient(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  }
-  ~VanishingClient() { reset(); }
-  bool send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return true;
-  }
-  void reset() {
-    if (fd_ < 0) return;
-    linger l{1, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-    ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
-
 }  // namespace
 
 TEST_CASE("disconnect: a reset connection's queued and running statements stop at once") {
@@ -106,7 +69,7 @@ TEST_CASE("disconnect: a reset connection's queued and running statements stop a
         REQUIRE(warm.send("PING;"));
         REQUIRE(warm.read_line());
       }
-      VanishingClient slow(server.port());
+      TestClient slow(server.port());  // sends, never reads, then vanishes
       // 600 scans of every document (small answers): tens of seconds of work for the worker.
       std::string script = "USE \"d\";";
       for (int i = 0; i < 600; ++i) script += "SELECT COUNT FROM \"T\" WHERE v == \"none\";";

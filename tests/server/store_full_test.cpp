@@ -73,15 +73,28 @@ std::string migration(const std::string& bundle, int docs, size_t bytes) {
 
 bool alive(ServerProcess& server) { return !server.exited(0ms); }
 
+// False, saying why the test is skipped, when the tmpfs could not be mounted (not root).
+bool mounted(const Tmpfs& fs) {
+  if (!fs.ok()) WARN(fs.why());
+  return fs.ok();
+}
+
+// Polls SHOW MIGRATIONS (reads only) until migration `version` is FAILED; up to 20 s on a
+// loaded machine.
+bool becomes_failed(Client& c, int version) {
+  for (int i = 0; i < 400; ++i) {
+    if (c.status_of(version) == "FAILED") return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("store full: strata serve answers STORE_FULL, keeps serving, and heals by itself") {
   TempDir dir;
   Tmpfs fs(128u << 20, dir.path() + "/data");
-  if (!fs.ok()) {
-    WARN(fs.why());
-    return;
-  }
+  if (!mounted(fs)) return;
   ServerProcess server({}, "admin-pw", &dir);
   REQUIRE(server.port() != 0);
   Client c(server.port());
@@ -116,12 +129,7 @@ TEST_CASE("store full: strata serve answers STORE_FULL, keeps serving, and heals
   CHECK(alive(server));
   CHECK(c.status_of(2) == "PENDING");
   fs.free();
-  std::string status;
-  for (int i = 0; i < 400 && status != "FAILED"; ++i) {  // up to 20 s on a loaded machine
-    std::this_thread::sleep_for(50ms);
-    status = c.status_of(2);
-  }
-  CHECK(status == "FAILED");
+  CHECK(becomes_failed(c, 2));  // no write sent
   CHECK(c.run("SELECT COUNT FROM \"M\"")["error"]["code"] == "BUNDLE_NOT_FOUND");
 
   // A clean stop and a clean restart on the same store.
@@ -147,10 +155,7 @@ TEST_CASE("store full: strata serve fails a big APPLY's table files cleanly and 
   // ingest.cpp), which the full disk refuses while they are written.
   TempDir dir;
   Tmpfs fs(128u << 20, dir.path() + "/data");
-  if (!fs.ok()) {
-    WARN(fs.why());
-    return;
-  }
+  if (!mounted(fs)) return;
   ServerProcess server({}, "admin-pw", &dir);
   REQUIRE(server.port() != 0);
   Client c(server.port());
@@ -161,22 +166,14 @@ TEST_CASE("store full: strata serve fails a big APPLY's table files cleanly and 
   CHECK(alive(server));
   CHECK(c.run("SELECT COUNT FROM \"M\"")["error"]["code"] == "BUNDLE_NOT_FOUND");
   fs.free();
-  std::string status;
-  for (int i = 0; i < 400 && status != "FAILED"; ++i) {  // up to 20 s on a loaded machine
-    status = c.status_of(1);
-    if (status != "FAILED") std::this_thread::sleep_for(50ms);
-  }
-  CHECK(status == "FAILED");
+  CHECK(becomes_failed(c, 1));
   c.ok("ADD DOCUMENT TO BUNDLE \"T0\" WITH VALUES ({\"n\": 1})");  // writes work again
 }
 
 TEST_CASE("store full: strata serve on a read-only medium serves reads and refuses writes") {
   TempDir dir;
   Tmpfs fs(32u << 20, dir.path() + "/data");
-  if (!fs.ok()) {
-    WARN(fs.why());
-    return;
-  }
+  if (!mounted(fs)) return;
   {
     ServerProcess server({}, "admin-pw", &dir);
     REQUIRE(server.port() != 0);

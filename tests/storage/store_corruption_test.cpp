@@ -12,12 +12,14 @@
 #include <vector>
 
 #include "storage/store.hpp"
+#include "storage/damage.hpp"
 #include "storage/temp_dir.hpp"
 
 namespace strata::storage {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::flip;
 using testing::TempDir;
 
 std::string batch_key(int batch, int i) {
@@ -118,18 +120,6 @@ struct LogStore {
     return whole;
   }
 };
-
-void flip(const fs::path& file, uint64_t offset, size_t len) {
-  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
-  REQUIRE(f);
-  std::string bytes(len, '\0');
-  f.seekg(static_cast<std::streamoff>(offset));
-  f.read(bytes.data(), static_cast<std::streamsize>(len));
-  REQUIRE(f.gcount() == static_cast<std::streamsize>(len));
-  for (char& c : bytes) c = static_cast<char>(c ^ 0x5A);
-  f.seekp(static_cast<std::streamoff>(offset));
-  f.write(bytes.data(), static_cast<std::streamsize>(len));
-}
 
 // Either every batch is back, or the open is refused naming `file` as corrupted.
 void expect_intact_or_refused(const LogStore& s, const fs::path& file) {
