@@ -78,11 +78,13 @@ int run_main(int argc, char** argv) {
   RunOptions run;
   ExecOptions exec;
   CheckOptions check;
+  StoreCheckOptions store;
   CLI::App* serve_cmd = add_serve_command(app, serve);
   CLI::App* shell_cmd = add_shell_command(app, shell);
   CLI::App* run_cmd = add_run_command(app, run);
   CLI::App* exec_cmd = add_exec_command(app, exec);
   CLI::App* check_cmd = add_check_command(app, check);
+  CLI::App* store_cmd = add_store_command(app, store);
 
   std::string help_topic;
   CLI::App* help_cmd = app.add_subcommand("help", "List the commands, or show one's options");
@@ -142,6 +144,7 @@ int run_main(int argc, char** argv) {
   if (run_cmd->parsed()) return run_run(run);
   if (exec_cmd->parsed()) return run_exec(exec);
   if (check_cmd->parsed()) return run_check(check);
+  if (store_cmd->parsed()) return run_store_check(store);
   std::cerr << command_list(app);
   return kExitUsage;
 }

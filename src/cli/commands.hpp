@@ -79,6 +79,11 @@ struct CheckOptions {
   size_t max_errors_per_file = 50;  // further errors are counted, not printed
 };
 
+// strata store check: an offline check of an embedded store (docs/RELIABILITY.md).
+struct StoreCheckOptions {
+  std::string data;
+};
+
 // Declares --host, --port, --db, --user, --password-env, --tls and --tls-ca on `cmd`.
 void add_client_options(CLI::App* cmd, ClientOptions& options, const std::string& db_help);
 // Connects to the server the options name (TLS when --tls or --tls-ca was given).
@@ -92,11 +97,13 @@ CLI::App* add_shell_command(CLI::App& app, ShellOptions& options);
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);
 CLI::App* add_exec_command(CLI::App& app, ExecOptions& options);
 CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
+CLI::App* add_store_command(CLI::App& app, StoreCheckOptions& options);
 
 int run_serve(const ServeOptions& options);
 int run_shell(const ShellOptions& options);
 int run_run(const RunOptions& options);
 int run_exec(const ExecOptions& options);
 int run_check(const CheckOptions& options);
+int run_store_check(const StoreCheckOptions& options);
 
 }  // namespace strata::cli

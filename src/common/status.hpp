@@ -55,6 +55,7 @@ enum class Code {
   kRollbackConflict,
   kChecksumMismatch,
   kTimeout,
+  kCancelled,
   kPermissionDenied,
   kAuthFailed,
   kUserNotFound,
@@ -64,6 +65,8 @@ enum class Code {
   kBackupExists,
   kDirectSchemaChangesDisabled,
   kStorageError,
+  kStoreFull,
+  kStoreReadOnly,
   kUnsupported,
   kInternal,
 };

@@ -87,6 +87,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   if (!store.ok()) return store.status();
   engine->store_ = std::move(*store);
   engine->users_ = std::make_unique<UserStore>(*engine->store_);
+  Engine* e = engine.get();
+  engine->failed_marks_ = std::make_unique<FailedMarks>(
+      [e](const FailedMarks::Mark& mark) { return write_failed_mark(*e, mark); });
   STRATA_RETURN_IF_ERROR(engine->load());
   check_ledgers_at_open(*engine);  // SPEC §4.10 (migration work)
   return engine;
@@ -146,9 +149,10 @@ std::shared_ptr<Engine::DatabaseState> Engine::find(const std::string& name) con
 }
 
 Session Engine::open_session(std::string user, ast::Role role) {
-  std::lock_guard lock(dbs_mu_);
   Session s;
-  s.id = next_session_id_++;
+  SessionRegistry::Entry entry = sessions_.add(s.interrupt);
+  s.id = entry.id;
+  s.cancel_key = std::move(entry.cancel_key);
   s.user = std::move(user);
   s.role = role;
   return s;
@@ -160,9 +164,18 @@ Session Engine::open_embedded_session() {
 }
 
 void Engine::close_session(Session& session) {
+  sessions_.remove(session.id);
   std::lock_guard lock(dbs_mu_);
   session_db_.erase(session.id);
   session.database.clear();
+}
+
+Status Engine::cancel_session(uint64_t id, std::string_view key) {
+  return sessions_.cancel(id, key);
+}
+
+Json Engine::session_json(const Session& session) {
+  return Json{{"id", session.id}, {"cancelKey", session.cancel_key}};
 }
 
 Json Engine::execute(Session& session, const ast::Statement& st) {
@@ -170,6 +183,10 @@ Json Engine::execute(Session& session, const ast::Statement& st) {
 }
 
 Answer Engine::answer(Session& session, const ast::Statement& st) {
+  session.interrupt->begin_statement();
+  if (session.interrupt->abandoned()) {
+    return error(Status(Code::kCancelled, "statement cancelled: its connection is gone"));
+  }
   if (const auto* auth = std::get_if<ast::Auth>(&st)) {
     auto role = users_->authenticate(auth->user, auth->password);
     if (!role.ok()) return error(role.status());
@@ -178,7 +195,14 @@ Answer Engine::answer(Session& session, const ast::Statement& st) {
     session.role = *role;
     return success({{"message", "Authentication successful"},
                     {"user", auth->user},
-                    {"role", ast::role_name(*role)}});
+                    {"role", ast::role_name(*role)},
+                    {"session", session_json(session)}});
+  }
+  if (const auto* cancel = std::get_if<ast::CancelSession>(&st)) {
+    // SPEC §6: the key is the credential (a second connection need not log in).
+    Status sent = cancel_session(cancel->session, cancel->key);
+    if (!sent.ok()) return error(sent);
+    return success({{"message", "Cancel request sent"}, {"session", cancel->session}});
   }
   if (auto refused = access_refusal(session, st)) return std::move(*refused);
   if (auto response = execute_user_statement(*users_, st)) return *response;
@@ -303,6 +327,7 @@ Status Engine::dispatch(Session& s, const ast::Statement& st, Json* response) {
 
 Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog* undo,
                      const std::function<Status(WriteContext&)>& fn) {
+  failed_marks_->flush();  // no write overtakes a pending FAILED mark (failed_marks.hpp)
   auto state = find(db);
   if (!state) return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
   std::lock_guard writer(state->writer);
@@ -352,6 +377,7 @@ Status Engine::run_read(Session& s, const std::string& db,
   auto view = read(db);
   if (!view.ok()) return view.status();
   ReadContext ctx{*view->reader, *view->schema, options_.settings, options_.query};
+  ctx.query.interrupt = s.interrupt.get();
   return fn(ctx);
 }
 

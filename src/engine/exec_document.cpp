@@ -1,6 +1,7 @@
 // SPEC §3.3: ADD DOCUMENT, SELECT DOCUMENTS / SELECT *, SELECT COUNT, UPDATE DOCUMENTS,
 // DELETE DOCUMENTS; and execute_command(), the one dispatch of every bound write command.
 #include "engine/documents.hpp"
+#include "engine/engine.hpp"
 #include "engine/executors.hpp"
 #include "engine/index.hpp"
 #include "storage/keys.hpp"
@@ -18,6 +19,13 @@ struct Overloaded : Ts... {
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
+// UPDATE / DELETE stop when their session's statement is cancelled or times out.
+QueryOptions interruptible(WriteContext& ctx) {
+  QueryOptions o;
+  o.interrupt = ctx.session().interrupt.get();
+  return o;
+}
+
 }  // namespace
 
 Status exec_add_document(WriteContext& ctx, bound::AddDocument& c, Json* response) {
@@ -32,9 +40,12 @@ Status exec_add_document(WriteContext& ctx, bound::AddDocument& c, Json* respons
 Status exec_update_documents(WriteContext& ctx, const bound::UpdateDocuments& c, Json* response) {
   const Bundle& b = *ctx.schema().bundle_by_id(c.bundle);
   // Matches are computed first, so a write never re-matches a document it changed.
-  auto seqs = matching_documents(ctx.reader(), ctx.schema(), b, &c.where);
+  const QueryOptions query = interruptible(ctx);
+  auto seqs = matching_documents(ctx.reader(), ctx.schema(), b, &c.where, query);
   if (!seqs.ok()) return seqs.status();
+  InterruptPoll poll(query.interrupt);
   for (uint64_t seq : *seqs) {
+    STRATA_RETURN_IF_ERROR(poll.tick());
     auto bytes = load_stored(ctx.reader(), ctx.db_id(), b.id, seq);
     if (!bytes.ok()) return bytes.status();
     if (!bytes->has_value()) continue;
@@ -63,9 +74,13 @@ Status exec_update_documents(WriteContext& ctx, const bound::UpdateDocuments& c,
 
 Status exec_delete_documents(WriteContext& ctx, const bound::DeleteDocuments& c, Json* response) {
   const Bundle& b = *ctx.schema().bundle_by_id(c.bundle);
-  auto seqs = matching_documents(ctx.reader(), ctx.schema(), b, c.where ? &*c.where : nullptr);
+  const QueryOptions query = interruptible(ctx);
+  auto seqs = matching_documents(ctx.reader(), ctx.schema(), b, c.where ? &*c.where : nullptr,
+                                 query);
   if (!seqs.ok()) return seqs.status();
+  InterruptPoll poll(query.interrupt);
   for (uint64_t seq : *seqs) {
+    STRATA_RETURN_IF_ERROR(poll.tick());
     auto bytes = load_stored(ctx.reader(), ctx.db_id(), b.id, seq);
     if (!bytes.ok()) return bytes.status();
     if (!bytes->has_value()) continue;

@@ -42,6 +42,9 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
 Status exec_validate_migration(Engine& e, Session& s, const ast::ValidateMigration& x,
                                Json* out);
 Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x, Json* out);
+// Marks a migration FAILED after its APPLY failed (its own synced write); ok when it is no
+// longer PENDING. The engine's FailedMarks retry it while the store refuses writes.
+Status write_failed_mark(Engine& e, const FailedMarks::Mark& mark);
 Status exec_validate_rollback(Engine& e, Session& s, const ast::ValidateRollback& x, Json* out);
 Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, Json* out);
 Status exec_verify_migrations(Engine& e, Session& s, Json* out);

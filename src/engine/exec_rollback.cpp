@@ -200,9 +200,16 @@ Status measure(WriteContext& ctx, const MigrationRecord& rec, const ast::Stateme
 }
 
 // Runs, migration by migration, the conflict check and every DOWN command of the plan on ctx,
-// counting into `impact`.
-Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact,
-                std::chrono::steady_clock::time_point deadline, int64_t timeout_s) {
+// counting into `impact`. Stops when the session's interrupt says so: CANCELLED, or TIMEOUT
+// after the deadline APPLY ROLLBACK set (MigrationTimeoutSeconds, `timeout_s`).
+Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact, int64_t timeout_s) {
+  auto stopped = [&](const Status& stop) {
+    if (stop.code() == Code::kTimeout) {
+      return Status(Code::kTimeout, "rollback timed out after " + std::to_string(timeout_s) +
+                                        "s; nothing was changed");
+    }
+    return Status(Code::kCancelled, "rollback cancelled; nothing was changed");
+  };
   for (size_t m = 0; m < plan.reverse.size(); ++m) {
     const MigrationRecord& rec = plan.reverse[m];
     STRATA_RETURN_IF_ERROR(find_conflicts(ctx, rec, &impact->conflicts));
@@ -216,6 +223,7 @@ Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact,
                           " DOWN command " + std::to_string(i + 1) + " (" + plan.down[m][i] +
                           "): " + st.message());
       };
+      if (Status stop = ctx.session().interrupt->check(); !stop.ok()) return stopped(stop);
       Status st = measure(ctx, rec, cmd, impact);
       if (!st.ok()) return fail(st);
       Json response = Json::object();
@@ -240,11 +248,8 @@ Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact,
           impact->documents_deleted += response.value("affected", uint64_t{0});
         }
       }
+      if (st.code() == Code::kCancelled || st.code() == Code::kTimeout) return stopped(st);
       if (!st.ok()) return fail(st);
-      if (std::chrono::steady_clock::now() > deadline) {
-        return Status(Code::kTimeout, "rollback timed out after " + std::to_string(timeout_s) +
-                                          "s; nothing was changed");
-      }
     }
   }
   return Status::Ok();
@@ -287,8 +292,8 @@ Status exec_validate_rollback(Engine& e, Session& s, const ast::ValidateRollback
       auto base = std::make_shared<const DatabaseSchema>(ctx.schema());
       WriteContext sim(*scratch, base, ctx.counters(), s, e.options().settings, nullptr,
                        /*scratch=*/true);
-      const auto forever = std::chrono::steady_clock::time_point::max();
-      Status st = run_down(sim, *plan, &impact, forever, 0);
+      Status st = run_down(sim, *plan, &impact, 0);
+      if (st.code() == Code::kCancelled) return st;
       if (!st.ok()) errors.push_back(st.message());
     }
     const bool clean = errors.empty();
@@ -324,8 +329,8 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
     }
     const int64_t timeout = settings_of(e, ctx.schema()).migration_timeout_seconds;
     Impact impact;
-    STRATA_RETURN_IF_ERROR(
-        run_down(ctx, *plan, &impact, started + std::chrono::seconds(timeout), timeout));
+    s.interrupt->set_deadline(started + std::chrono::seconds(timeout));
+    STRATA_RETURN_IF_ERROR(run_down(ctx, *plan, &impact, timeout));
     const bool forced = !impact.conflicts.empty();
     if (forced && (!x.force || !all_forceable(impact.conflicts))) {
       const bool forceable = all_forceable(impact.conflicts);

@@ -40,6 +40,7 @@ Status exec_validate_migration(Engine& e, Session& s, const ast::ValidateMigrati
                      /*scratch=*/true);
     req.undo = &undo;
     validate::Outcome outcome = validate::run(req, sim);
+    if (outcome.failure) return *outcome.failure;  // cancelled: nothing is stored
 
     rec->last_validation = outcome.report;
     store_record(ctx.txn(), db, *rec);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/catalog.hpp"
+#include "engine/interrupt.hpp"
 #include "engine/reader.hpp"
 #include "parser/ast.hpp"
 
@@ -47,6 +48,9 @@ struct QueryPlan {
 
 struct QueryOptions {
   bool use_indexes = true;  // false: always scan (benchmarks, model tests)
+  // Checked every 256 candidate documents: a cancelled or timed-out statement stops with
+  // CANCELLED / TIMEOUT (interrupt.hpp). Null: never.
+  const Interrupt* interrupt = nullptr;
 };
 
 QueryPlan plan_query(const DatabaseSchema& schema, const Bundle& bundle,

@@ -31,6 +31,8 @@ struct EngineHandler::State : HandlerSession {
   engine::Engine& engine;
   engine::Session session;
   Peer peer;
+  // The session's interrupt, read without touching `session` (used by its worker).
+  const std::shared_ptr<engine::Interrupt> interrupt = session.interrupt;
 };
 
 std::unique_ptr<HandlerSession> EngineHandler::open_session(const Peer& peer) {
@@ -108,8 +110,15 @@ Reply EngineHandler::handshake(HandlerSession& session, const HandshakeRequest& 
                 json_line(engine::success({{"message", "Authentication successful"},
                                            {"user", request.user},
                                            {"role", ast::role_name(*role)},
-                                           {"database", request.database}}));
+                                           {"database", request.database},
+                                           {"session", engine::Engine::session_json(
+                                                           state.session)}}));
   return reply;
+}
+
+void EngineHandler::abandon(HandlerSession& session) {
+  // Only the interrupt is touched: a worker may be running a statement of this session.
+  static_cast<State&>(session).interrupt->abandon();
 }
 
 }  // namespace strata::server

@@ -92,6 +92,11 @@ class RequestHandler {
   // The SyndrDB driver handshake, sent as a connection's first statement. On success: a line
   // holding S0001, then the success JSON; on failure one error line and close = true.
   virtual Reply handshake(HandlerSession& session, const HandshakeRequest& request) = 0;
+
+  // The connection went away (reset, failed write): the statement running for it stops at
+  // its next check and every later one is refused. Called on the I/O thread, possibly while a
+  // worker runs execute() for the same session, so it must only signal. Default: nothing.
+  virtual void abandon(HandlerSession& session) { (void)session; }
 };
 
 }  // namespace strata::server

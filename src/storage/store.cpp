@@ -69,11 +69,12 @@ rocksdb::ReadOptions read_options(const Snapshot* snapshot) {
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
-const std::string& Store::path() const { return impl_->handle->path; }
+const std::string& Store::path() const { return impl_->options.path; }
 
 Result<std::optional<std::string>> Store::get(Space space, std::string_view key,
                                               const Snapshot* snapshot) const {
-  const DbHandle& h = *impl_->handle;
+  const std::shared_ptr<DbHandle> handle = impl_->current();
+  const DbHandle& h = *handle;
   rocksdb::PinnableSlice value;
   rocksdb::Status s = h.db->Get(read_options(snapshot), h.cf(space), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
@@ -83,7 +84,7 @@ Result<std::optional<std::string>> Store::get(Space space, std::string_view key,
 
 std::unique_ptr<Iterator> Store::scan(Space space, std::string_view begin, std::string_view end,
                                       const Snapshot* snapshot) const {
-  std::shared_ptr<DbHandle> h = impl_->handle;
+  std::shared_ptr<DbHandle> h = impl_->current();
   rocksdb::DB* db = h->db;
   rocksdb::ColumnFamilyHandle* cf = h->cf(space);
   // The iterator holds the DB and the snapshot (always made by make_shared) alive.
@@ -99,12 +100,14 @@ std::unique_ptr<Iterator> Store::scan_prefix(Space space, std::string_view prefi
 }
 
 std::shared_ptr<const Snapshot> Store::snapshot() const {
-  const std::shared_ptr<DbHandle>& h = impl_->handle;
+  const std::shared_ptr<DbHandle> h = impl_->current();
   return std::make_shared<const Snapshot>(h, h->db->GetSnapshot());
 }
 
 std::unique_ptr<Txn> Store::begin() const {
-  auto impl = std::make_unique<Txn::Impl>(impl_->handle, snapshot());
+  // After a failed write: resume, or reopen a DB stopped for good.
+  recover_writes(impl_->options, impl_->mu, impl_->handle);
+  auto impl = std::make_unique<Txn::Impl>(impl_->current(), snapshot());
   return std::unique_ptr<Txn>(new Txn(std::move(impl)));
 }
 
@@ -137,20 +140,23 @@ Status write_batch(const DbHandle& h, WriteSet& writes, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   rocksdb::Status s = h.db->Write(wo, &batch);
-  return s.ok() ? Status::Ok() : storage_error(h, s);
+  return s.ok() ? Status::Ok() : write_error(h, s);
 }
 
 }  // namespace
 
 Status Store::commit(Txn& txn, bool sync) {
   Txn::Impl& t = *txn.impl_;
-  const DbHandle& h = *impl_->handle;
+  const std::shared_ptr<DbHandle> handle = impl_->current();
+  const DbHandle& h = *handle;
   if (t.writes.count() > 0) {
-    Status written;
+    Status written = prepare_write(h);  // resumes writes stopped by a former failure
     try {
-      written = h.ingest_from_keys > 0 && t.writes.count() >= h.ingest_from_keys
-                    ? ingest_write_set(h, t.writes)
-                    : write_batch(h, t.writes, sync);
+      if (written.ok()) {
+        written = h.ingest_from_keys > 0 && t.writes.count() >= h.ingest_from_keys
+                      ? ingest_write_set(h, t.writes)
+                      : write_batch(h, t.writes, sync);
+      }
     } catch (const std::exception& e) {
       written = Status(Code::kStorageError, "store at " + h.path + ": write failed: " + e.what());
     }

@@ -93,6 +93,14 @@ class TestClient {
   }
 
   void shutdown_write() { ::shutdown(fd_, SHUT_WR); }
+  // Closes at once with a TCP reset (SO_LINGER 0), as a client killed mid-stream does.
+  void reset() {
+    if (fd_ < 0) return;
+    linger l{1, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    ::close(fd_);
+    fd_ = -1;
+  }
   int fd() const { return fd_; }
 
  private:

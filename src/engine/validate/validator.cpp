@@ -1,4 +1,5 @@
 #include "engine/validate/validator.hpp"
+#include "engine/engine.hpp"
 
 #include <algorithm>
 
@@ -117,6 +118,19 @@ void materialize(SimulatedAdds* adds, uint32_t bundle_id, const MigrationCommand
   }
 }
 
+// The failure of a migration its session's interrupt stopped at command `i`: TIMEOUT
+// (MigrationTimeoutSeconds) or CANCELLED.
+Status interrupted(const Status& stop, const Request& req, size_t i) {
+  const std::string where =
+      "at command " + std::to_string(i) + " of " + std::to_string(req.commands->up.size());
+  if (stop.code() == Code::kTimeout) {
+    return Status(Code::kTimeout, "migration timed out after " +
+                                      std::to_string(req.settings.migration_timeout_seconds) +
+                                      "s " + where);
+  }
+  return Status(Code::kCancelled, "migration cancelled " + where + "; nothing was changed");
+}
+
 // A lower PENDING migration: its commands run on ctx first; their findings are its own.
 void simulate_pending(const PendingMigration& m, WriteContext& ctx) {
   for (size_t i = 0; i < m.commands.up.size(); ++i) {
@@ -171,6 +185,10 @@ Outcome run(const Request& req, WriteContext& ctx) {
   };
   if (stream.threaded()) publish(0);
   for (size_t i = 1; i <= req.commands->up.size(); ++i) {
+    if (Status stop = ctx.session().interrupt->check(); !stop.ok()) {
+      out.failure = interrupted(stop, req, i);
+      break;
+    }
     if (stream.threaded() && ctx.schema_generation() != published_generation &&
         i - published_at >= CommandStream::kChunk) {
       publish(i);
@@ -222,6 +240,10 @@ Outcome run(const Request& req, WriteContext& ctx) {
     // Phase 3: the command on the documents.
     Json response = Json::object();
     Status st = execute_command(ctx, command, &response);
+    if (st.code() == Code::kCancelled || st.code() == Code::kTimeout) {
+      out.failure = interrupted(st, req, i);  // stopped inside the command
+      break;
+    }
     if (!st.ok()) {
       if (req.apply && !is_constraint_code(st.code())) {
         out.failure = Status(st.code(), "command " + std::to_string(i) + " failed: " +
@@ -243,14 +265,6 @@ Outcome run(const Request& req, WriteContext& ctx) {
       if (response.contains("affected")) {
         cost.documents_touched += response["affected"].get<uint64_t>();
       }
-    }
-    if (req.deadline && std::chrono::steady_clock::now() > *req.deadline) {
-      out.failure = Status(Code::kTimeout,
-                           "migration timed out after " +
-                               std::to_string(req.settings.migration_timeout_seconds) +
-                               "s at command " + std::to_string(i) + " of " +
-                               std::to_string(req.commands->up.size()));
-      break;
     }
   }
 

@@ -37,10 +37,10 @@ struct Request {
   SettingValues settings;
   std::string user;
   std::vector<PendingMigration> lower_pending;  // simulated first, in version order
-  // APPLY: stop at the first command that fails for a reason other than validation, and at
-  // the deadline (MigrationTimeoutSeconds).
+  // APPLY: stop at the first command that fails for a reason other than validation. Both
+  // APPLY and VALIDATE stop when the session's interrupt says so (interrupt.hpp: CANCEL, the
+  // MigrationTimeoutSeconds deadline APPLY sets on it).
   bool apply = false;
-  std::optional<std::chrono::steady_clock::time_point> deadline;
   DownBuilder* down = nullptr;  // fed every executed command (APPLY's final DOWN list)
   // VALIDATE: the recorder of the simulation's undo snapshot, bound by run() once the lower
   // PENDING migrations have run; with it, phase 5 runs the DOWN list on the simulation's
@@ -56,8 +56,9 @@ struct Outcome {
   Json report;
   bool errors = false;
   bool warnings = false;
-  // APPLY only: a command failed outside validation (or the deadline passed): TIMEOUT or the
-  // command's error, its message naming the command. Nothing may be committed.
+  // APPLY: a command failed outside validation: the command's error, its message naming the
+  // command. APPLY and VALIDATE: TIMEOUT or CANCELLED from the session's interrupt. Nothing
+  // may be committed.
   std::optional<Status> failure;
 };
 
