@@ -21,6 +21,10 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// The deduction guide C++20's aggregate deduction makes implicit; clang 14 does not implement
+// that part of P1816 yet and needs it spelled out.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Statements a reader may run (SPEC §6: SHOW, SELECT, DESCRIBE, VALIDATE; plus USE, PING, AUTH).
 bool reader_allowed(const ast::Statement& st) {
