@@ -9,6 +9,7 @@
 
 #include "server/server_process.hpp"
 #include "server/test_client.hpp"
+#include "test_time.hpp"
 
 using namespace strata::server::testing;
 using namespace std::chrono_literals;
@@ -129,7 +130,7 @@ class Pty {
   void type(const std::string& text) { (void)!write(master_, text.data(), text.size()); }
   // Reads until `needle` appears in the output since the last expect (true) or timeout.
   bool expect(const std::string& needle, std::chrono::milliseconds timeout = 10000ms) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = std::chrono::steady_clock::now() + strata::testing::scaled(timeout);
     while (true) {
       size_t at = pending_.find(needle);
       if (at != std::string::npos) {
@@ -149,7 +150,7 @@ class Pty {
     }
   }
   int wait_exit(std::chrono::milliseconds timeout = 10000ms) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = std::chrono::steady_clock::now() + strata::testing::scaled(timeout);
     while (std::chrono::steady_clock::now() < deadline) {
       char buf[4096];
       pollfd p{master_, POLLIN, 0};
