@@ -21,8 +21,8 @@ inline double time_scale() {
 
 template <class Rep, class Period>
 std::chrono::milliseconds scaled(std::chrono::duration<Rep, Period> d) {
-  return std::chrono::milliseconds(static_cast<int64_t>(
-      std::chrono::duration<double, std::milli>(d).count() * time_scale()));
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(std::chrono::duration<double, std::milli>(d).count() * time_scale()));
 }
 
 }  // namespace strata::testing

@@ -3,8 +3,8 @@
 // tests/fuzz/regressions/<target>/ — an input libFuzzer once found a crash, a sanitizer report,
 // a hang or a broken property with. Each must now pass its target's properties; a crash
 // fails the test run.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>

@@ -50,7 +50,7 @@ std::string split_one(std::string_view input) {
   server::Framer framer(max);
   for (size_t at = 0; at < input.size();) {
     h = h * 6364136223846793005ull + 1442695040888963407ull;  // LCG: the next chunk's size
-    const size_t n = (h >> 33) % 17;                            // 0 to 16 bytes
+    const size_t n = (h >> 33) % 17;                          // 0 to 16 bytes
     framer.feed(input.substr(at, n));
     at += n;
     while (auto f = framer.next()) frames.push_back(std::move(*f));
@@ -71,8 +71,7 @@ std::string split_one(std::string_view input) {
     const server::Frame& f = frames[i];
     const parser::SplitStatement& w = whole[i];
     const bool oversized = f.kind == server::Frame::Kind::kOversized;
-    if (oversized != w.oversized || f.text != w.text || f.line != w.line ||
-        f.column != w.column) {
+    if (oversized != w.oversized || f.text != w.text || f.line != w.line || f.column != w.column) {
       return where(i) + "chunked feeding changed it";
     }
     if (f.line == 0 || f.line > line_starts.size() || f.column == 0) {

@@ -70,7 +70,8 @@ class ServerProcess {
       execv(argv[0], argv.data());
       _exit(127);
     }
-    const auto deadline = std::chrono::steady_clock::now() + strata::testing::scaled(std::chrono::seconds(20));
+    const auto deadline =
+        std::chrono::steady_clock::now() + strata::testing::scaled(std::chrono::seconds(20));
     static const std::regex listening(R"(listening on [^ ]+:(\d+))");
     while (std::chrono::steady_clock::now() < deadline) {
       std::smatch m;
