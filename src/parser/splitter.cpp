@@ -248,7 +248,9 @@ size_t StatementSplitter::step(size_t i, size_t n) {
       break;
     case '"':
       lex_ = Lex::kString;
-      break;
+      mark_start(i);
+      has_content_ = true;
+      return i;  // not skip_inert: the string's first byte may be a '\' that escapes
     case '-':
       mark_start(i);
       lex_ = Lex::kDash;

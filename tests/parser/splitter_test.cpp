@@ -94,6 +94,9 @@ TEST_CASE("splitter: table of streams and statements", "[splitter]") {
       {"USE \"a;b\"; PING", {{"USE \"a;b\"", 1, 1, false}, {"PING", 1, 12, false}}},
       {"USE \"a\\\";b\"; PING", {{"USE \"a\\\";b\"", 1, 1, false}, {"PING", 1, 14, false}}},
       {"USE \"a\\\\\"; PING", {{"USE \"a\\\\\"", 1, 1, false}, {"PING", 1, 12, false}}},
+      // A string that opens with an escape (found by fuzz_split): whole and bytewise alike.
+      {"USE \"\\\";x\"; PING", {{"USE \"\\\";x\"", 1, 1, false}, {"PING", 1, 13, false}}},
+      {"USE \"\\\\\"; PING", {{"USE \"\\\\\"", 1, 1, false}, {"PING", 1, 11, false}}},
       {"-- a; comment\nPING", {{"-- a; comment\nPING", 1, 1, false}}},
       {"-- only a comment; here\n", {}},
       {"/* a; b */", {}},
