@@ -1,10 +1,12 @@
 # Installs the Debian packages Strata builds, tests and runs with (SPEC §10).
-# Sourced by scripts/build, scripts/test and scripts/run; a no-op when all are present.
+# Sourced by scripts/build, scripts/test, scripts/run, scripts/sanitize and scripts/fuzz; a no-op
+# when all are present.
 strata_packages=(
   build-essential cmake ninja-build pkg-config
   tao-pegtl-dev librocksdb-dev libasio-dev nlohmann-json3-dev libssl-dev catch2
   libcli11-dev libedit-dev libspdlog-dev libbenchmark-dev libjemalloc-dev
   sqlite3 netcat-openbsd
+  clang libclang-rt-14-dev llvm  # scripts/sanitize, scripts/fuzz (libFuzzer), llvm-symbolizer
 )
 
 strata_install_deps() {

@@ -23,6 +23,10 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// The deduction guide C++20's aggregate deduction makes implicit; clang 14 does not implement
+// that part of P1816 yet and needs it spelled out.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // The gate's first checks (SPEC §6): authentication, then role — both from the statement
 // table (parser/statement_traits.hpp).

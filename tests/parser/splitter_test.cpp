@@ -101,6 +101,7 @@ TEST_CASE("splitter: table of streams and statements", "[splitter]") {
       {"PING; /* open\x04PING", {{"PING", 1, 1, false}, {"/*", 1, 7, false}, {"PING", 1, 15, false}}},
       {"PING /* open", {{"PING /* open", 1, 1, false}}},
       {"USE \"\\\";x\"; PING", {{"USE \"\\\";x\"", 1, 1, false}, {"PING", 1, 13, false}}},
+      {"USE \"\\\\\"; PING", {{"USE \"\\\\\"", 1, 1, false}, {"PING", 1, 11, false}}},
       {"-- only a comment; here\n", {}},
       {"/* a; b */", {}},
       {"PING /* ; */ ; PING", {{"PING /* ; */", 1, 1, false}, {"PING", 1, 16, false}}},

@@ -1,7 +1,7 @@
 #pragma once
 // Statements of every form of SPEC §3, in both spellings (seed form and SyndrQL form), with
-// odd casing, comments and escapes. Shared by the canonical round-trip test and the mutation
-// fuzzer (its seed corpus). Every entry is one valid statement.
+// odd casing, comments and escapes. Shared by the canonical round-trip test and the fuzz
+// targets' seed corpus (tests/fuzz/seeds.hpp). Every entry is one valid statement.
 
 #include <string>
 #include <vector>

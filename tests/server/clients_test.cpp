@@ -5,6 +5,7 @@
 
 #include "server/server_process.hpp"
 #include "server/test_client.hpp"
+#include "test_time.hpp"
 
 using namespace strata::server::testing;
 using namespace std::chrono_literals;
