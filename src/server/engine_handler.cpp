@@ -2,10 +2,13 @@
 
 #include <strings.h>
 
+#include <chrono>
+
 #include "engine/response.hpp"
 #include "parser/parser.hpp"
 #include "server/handshake.hpp"
 #include "server/responses.hpp"
+#include "server/statement_metrics.hpp"
 
 namespace strata::server {
 
@@ -43,7 +46,11 @@ std::unique_ptr<HandlerSession> EngineHandler::open_session(const Peer& peer) {
 
 engine::Answer EngineHandler::execute_statement(State& state, const ast::Statement& statement,
                                                Reply* reply) {
+  const auto started = std::chrono::steady_clock::now();
   engine::Answer response = engine_.answer(state.session, statement);
+  record_statement(statement, response,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                       .count());
   if (const auto* auth = std::get_if<ast::Auth>(&statement)) {
     reply->auth_user = auth->user;
     reply->auth = response.success() ? Reply::Auth::kSucceeded : Reply::Auth::kFailed;
@@ -57,7 +64,9 @@ Reply EngineHandler::execute(HandlerSession& session, std::string_view text, uin
   Reply reply;
   parser::ParseResult parsed = parser::parse(text, line - 1, column - 1);
   if (!parsed.ok()) {
-    reply.lines = error_line(parser::to_status(parsed.error()));
+    const Status status = parser::to_status(parsed.error());
+    record_unparsed(code_name(status.code()));
+    reply.lines = error_line(status);
     return reply;
   }
   engine::Answer response = engine::success_message("empty statement");
@@ -82,9 +91,13 @@ std::optional<Reply> EngineHandler::answer_now(HandlerSession& session, std::str
   auto& state = static_cast<State&>(session);
   parser::ParseResult parsed = parser::parse(text, line - 1, column - 1);
   if (!parsed.ok() || parsed.script().size() != 1) return std::nullopt;
+  const auto started = std::chrono::steady_clock::now();
   std::optional<engine::Answer> answer =
       engine_.answer_if_ready(state.session, parsed.script().front());
   if (!answer) return std::nullopt;
+  record_statement(parsed.script().front(), *answer,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                       .count());
   Reply reply;
   set_response(&reply, std::move(*answer));
   return reply;

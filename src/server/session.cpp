@@ -5,7 +5,7 @@
 #include <asio/experimental/as_tuple.hpp>
 #include <cctype>
 
-#include "server/auth_throttle.hpp"
+#include "common/auth_throttle.hpp"
 #include "server/handshake.hpp"
 #include "server/responses.hpp"
 #include "server/session_registry.hpp"

@@ -1,0 +1,25 @@
+#pragma once
+// StatementMetrics: what the server counts of every statement it answers (SPEC §12, /metrics):
+//   strata_statements_total{kind,outcome}        counter; outcome is "success" or the error
+//                                                code (SYNTAX_ERROR, PERMISSION_DENIED, …);
+//                                                kind is the statement's name (ast.hpp), or
+//                                                "unparsed" for a text that did not parse
+//   strata_statement_duration_seconds{kind}      histogram of the time the engine took
+// The children of a kind are looked up once and cached per statement type, so a statement
+// costs two relaxed atomic adds and a clock read or two (W4's PING path).
+// Thread-safety: safe for concurrent use.
+
+#include <string_view>
+
+#include "engine/response.hpp"
+#include "parser/ast.hpp"
+
+namespace strata::server {
+
+// Records one statement answered by the engine in `seconds`.
+void record_statement(const ast::Statement& statement, const engine::Answer& answer,
+                      double seconds);
+// Records a text that did not parse (its error code, e.g. SYNTAX_ERROR).
+void record_unparsed(std::string_view code);
+
+}  // namespace strata::server
