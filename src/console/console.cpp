@@ -84,10 +84,12 @@ void Console::Impl::routes() {
   });
   http.Get("/db", [this](const httplib::Request& req, httplib::Response& res) {
     guarded(req, res, [&](const Identity& who) {
-      if (!req.has_param("name")) {
-        return message_page(who, 400, "Bad request", "Which database? (/db?name=…)");
+      std::optional<uint64_t> before = version_param(req, "before");
+      if (!req.has_param("name") || (req.has_param("before") && !before)) {
+        return message_page(who, 400, "Bad request",
+                            "A timeline needs ?name=DATABASE (and optionally &before=N).");
       }
-      return timeline_page(engine, who, req.get_param_value("name"));
+      return timeline_page(engine, who, req.get_param_value("name"), before);
     });
   });
   http.Get("/migration", [this](const httplib::Request& req, httplib::Response& res) {

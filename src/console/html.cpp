@@ -80,8 +80,10 @@ std::vector<std::pair<std::string, std::string>> security_headers() {
   };
 }
 
-std::string state_badge(std::string_view state) {
-  return "<span class=\"state state-" + state_class(state) + "\">" + escape(state) + "</span>";
+std::string state_badge(std::string_view state) { return state_badge(state, state); }
+
+std::string state_badge(std::string_view state, std::string_view label) {
+  return "<span class=\"state state-" + state_class(state) + "\">" + escape(label) + "</span>";
 }
 
 std::string result_badge(std::string_view result) { return state_badge(result); }
@@ -97,13 +99,21 @@ std::string time_tag(const Json& value) {
   return "<time datetime=\"" + escape(t) + "\">" + escape(shown) + "</time>";
 }
 
-std::string code_list(const Json& statements, std::string_view empty_text) {
+std::string code_list(const Json& statements, std::string_view empty_text, size_t max) {
   if (!statements.is_array() || statements.empty()) {
     return "<p class=\"empty\">" + escape(empty_text) + "</p>";
   }
   std::string out = "<ol class=\"code\">";
-  for (const Json& s : statements) out += "<li>" + escape(text_of(s)) + "</li>";
+  size_t shown = 0;
+  for (const Json& s : statements) {
+    if (shown++ == max) break;
+    out += "<li>" + escape(text_of(s)) + "</li>";
+  }
   out += "</ol>";
+  if (statements.size() > max) {
+    out += "<p class=\"muted\">… and " + std::to_string(statements.size() - max) +
+           " more, not shown here.</p>";
+  }
   return out;
 }
 

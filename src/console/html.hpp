@@ -46,12 +46,16 @@ std::vector<std::pair<std::string, std::string>> security_headers();
 
 // <span class="state state-applied">APPLIED</span> (class from the state's name).
 std::string state_badge(std::string_view state);
+// The same colors with another text (e.g. "4 applied").
+std::string state_badge(std::string_view state, std::string_view label);
 // A PASS / PASS_WITH_WARNINGS / FAIL result as a badge.
 std::string result_badge(std::string_view result);
 // <time datetime="…">2026-01-10 10:00 UTC</time> for an RFC 3339 time; "—" for null.
 std::string time_tag(const Json& value);
-// An ordered list of statements in monospace (empty list: `empty_text` in a muted line).
-std::string code_list(const Json& statements, std::string_view empty_text);
+// An ordered list of statements in monospace (empty list: `empty_text` in a muted line); past
+// `max` items, a line says how many more there are (a million-document migration's page
+// stays readable).
+std::string code_list(const Json& statements, std::string_view empty_text, size_t max = 1000);
 // A bulleted list of a JSON array's items as text ("" for an empty or non-array value).
 std::string list_items(const Json& items);
 // A two-column table of label/value rows (values are HTML the caller escaped).

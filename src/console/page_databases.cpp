@@ -1,4 +1,5 @@
 // The first page: every database with its current version, its migrations by state and drift.
+#include <cctype>
 #include <map>
 
 #include "console/pages.hpp"
@@ -22,6 +23,13 @@ std::string last_change(const Json& migrations) {
   return latest;
 }
 
+// "4 applied", colored like the state.
+std::string count_badge(const std::string& state, int n) {
+  std::string label = state;
+  for (char& c : label) c = c == '_' ? ' ' : static_cast<char>(std::tolower(c));
+  return state_badge(state, std::to_string(n) + " " + label);
+}
+
 std::string database_card(const std::string& name, const Json& answer) {
   std::string card = "<a class=\"card\" href=\"" + escape(database_href(name)) + "\">";
   card += "<div class=\"name\">" + escape(name) + "</div>";
@@ -40,9 +48,13 @@ std::string database_card(const std::string& name, const Json& answer) {
   card += "</div><div class=\"counts\">";
   std::map<std::string, int> by_state;
   for (const Json& m : migrations) ++by_state[m.value("Status", std::string("?"))];
-  for (const auto& [state, n] : by_state) {
-    card += state_badge(state) + "<span class=\"muted\">&nbsp;" + std::to_string(n) + "</span>";
+  for (const char* state : {"APPLIED", "PENDING", "FAILED", "ROLLED_BACK"}) {
+    auto it = by_state.find(state);
+    if (it == by_state.end()) continue;
+    card += count_badge(state, it->second);
+    by_state.erase(it);
   }
+  for (const auto& [state, n] : by_state) card += count_badge(state, n);
   if (answer.value("schemaDrift", false)) {
     card += "<span class=\"mark mark-drift\">schema drift</span>";
   }

@@ -3,6 +3,7 @@
 // rollback to each applied version.
 #include <cctype>
 #include <map>
+#include <vector>
 
 #include "console/pages.hpp"
 #include "console/read_session.hpp"
@@ -24,7 +25,7 @@ std::string who_when(const char* verb, const Json& m, const char* by_key, const 
   std::string out = verb;
   const std::string by = str(m, by_key);
   if (!by.empty()) out += " by <b>" + escape(by) + "</b>";
-  return out + " " + time_tag(*at);
+  return out + " on " + time_tag(*at);
 }
 
 std::string summary(const Json& answer, const std::map<std::string, int>& by_state) {
@@ -66,7 +67,7 @@ std::string drift_callout(ReadSession& reader, uint64_t current) {
   return callout("warning", html);
 }
 
-std::string entry(const std::string& db, const Json& m, uint64_t current, bool drift,
+std::string timeline_entry(const std::string& db, const Json& m, uint64_t current, bool drift,
                   const std::string& reason) {
   const uint64_t version = m.value("Version", uint64_t{0});
   const std::string state = str(m, "Status");
@@ -122,7 +123,8 @@ std::string entry(const std::string& db, const Json& m, uint64_t current, bool d
 
 }  // namespace
 
-PageResult timeline_page(engine::Engine& engine, const Identity& who, const std::string& db) {
+PageResult timeline_page(engine::Engine& engine, const Identity& who, const std::string& db,
+                         std::optional<uint64_t> before) {
   const std::vector<Crumb> crumbs = {{"Databases", "/"}, {db, ""}};
   ReadSession reader(engine, who.user, who.role);
   const Json answer = reader.show_migrations(db);
@@ -133,9 +135,22 @@ PageResult timeline_page(engine::Engine& engine, const Identity& who, const std:
   std::map<std::string, int> by_state;
   for (const Json& m : migrations) ++by_state[str(m, "Status")];
 
+  // This page's entries: newest first, older than `before`, at most kTimelinePage.
+  std::vector<const Json*> shown;
+  bool more = false;
+  for (auto it = migrations.rbegin(); it != migrations.rend(); ++it) {
+    if (before && it->value("Version", uint64_t{0}) >= *before) continue;
+    if (shown.size() == kTimelinePage) {
+      more = true;
+      break;
+    }
+    shown.push_back(&*it);
+  }
+
   const bool used = engine::is_success(reader.use(db));
   std::map<uint64_t, std::string> reasons;  // FAILED versions' FailureReason
-  for (const Json& m : migrations) {
+  for (const Json* entry : shown) {
+    const Json& m = *entry;
     if (!used || reasons.size() >= kMaxReasonLookups || str(m, "Status") != "FAILED") continue;
     const uint64_t v = m.value("Version", uint64_t{0});
     const Json detail = reader.show_migration(v);
@@ -156,8 +171,8 @@ PageResult timeline_page(engine::Engine& engine, const Identity& who, const std:
     }
     body += "<section class=\"panel\"><ol class=\"timeline\">";
     std::string previous_batch;
-    for (auto it = migrations.rbegin(); it != migrations.rend(); ++it) {
-      const Json& m = *it;
+    for (const Json* entry : shown) {
+      const Json& m = *entry;
       if (auto b = m.find("Batch"); b != m.end() && !b->is_null()) {
         const std::string key = b->dump();
         if (key != previous_batch && batch_sizes[key] > 1) {
@@ -169,9 +184,19 @@ PageResult timeline_page(engine::Engine& engine, const Identity& who, const std:
       }
       const uint64_t v = m.value("Version", uint64_t{0});
       auto reason = reasons.find(v);
-      body += entry(db, m, current, drift, reason == reasons.end() ? "" : reason->second);
+      body += timeline_entry(db, m, current, drift, reason == reasons.end() ? "" : reason->second);
     }
     body += "</ol></section>";
+    if (before || more) {
+      body += "<p class=\"muted\">";
+      if (before) body += "<a href=\"" + escape(database_href(db)) + "\">← newest migrations</a> ";
+      if (more && !shown.empty()) {
+        const uint64_t oldest = shown.back()->value("Version", uint64_t{0});
+        body += "<a href=\"" + escape(database_href(db)) + "&amp;before=" +
+                std::to_string(oldest) + "\">older migrations →</a>";
+      }
+      body += "</p>";
+    }
     if (current > 0) {
       body += "<p class=\"muted\"><a href=\"" + escape(rollback_href(db, 0)) +
               "\">Plan a rollback of every applied migration (to version 0)</a></p>";

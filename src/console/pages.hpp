@@ -4,7 +4,8 @@
 // HTTP: console.cpp parses the request and picks the page.
 //
 //   databases_page   /                       every database: current version, states, drift
-//   timeline_page    /db?name=D              D's migrations as a timeline, newest first
+//   timeline_page    /db?name=D[&before=V]   D's migrations as a timeline, newest first, a
+//                                            page of kTimelinePage at a time (older than V)
 //   migration_page   /migration?db=D&version=N   commands, DOWN list, checksums, the last
 //                                            validation report as a phase table, events
 //   rollback_page    /rollback?db=D&to=T     the plan of APPLY ROLLBACK TO VERSION T, from
@@ -16,6 +17,7 @@
 // Thread-safety: pure functions of their arguments and the engine's answers.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,7 +40,9 @@ struct PageResult {
 };
 
 PageResult databases_page(engine::Engine& engine, const Identity& who);
-PageResult timeline_page(engine::Engine& engine, const Identity& who, const std::string& db);
+inline constexpr size_t kTimelinePage = 100;
+PageResult timeline_page(engine::Engine& engine, const Identity& who, const std::string& db,
+                         std::optional<uint64_t> before = std::nullopt);
 PageResult migration_page(engine::Engine& engine, const Identity& who, const std::string& db,
                           uint64_t version);
 PageResult rollback_page(engine::Engine& engine, const Identity& who, const std::string& db,

@@ -333,3 +333,49 @@ TEST_CASE("the console stops with the server and is off without --http-port", "[
   CHECK(plain.port() != 0);
   CHECK(!contains(plain.log(), "audit console"));
 }
+
+TEST_CASE("long ledgers are paged and long migrations capped", "[console]") {
+  ConsoleServer s;
+  {
+    strata::server::testing::TestClient tcp(s.port());
+    std::string script = "AUTH \"admin\" \"admin-pw\";\nCREATE DATABASE \"many\";\nUSE \"many\";\n"
+                         "START MIGRATION CREATE BUNDLE \"B\" WITH FIELDS ({\"n\", INT, false, false}); "
+                         "COMMIT;\nSTART MIGRATION\n";
+    for (int i = 0; i < 1005; ++i) {
+      script += "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"n\": " + std::to_string(i) + "});\n";
+    }
+    script += "COMMIT;\n";
+    for (int v = 3; v <= 105; ++v) {
+      script += "START MIGRATION WITH DESCRIPTION \"step " + std::to_string(v) +
+                "\" UPDATE BUNDLE \"B\" ADD FIELD {\"f" + std::to_string(v) +
+                "\", INT, false, false}; COMMIT;\n";
+    }
+    tcp.send(script);
+    auto lines = tcp.read_lines(3 + 105, std::chrono::milliseconds(120000));
+    REQUIRE(lines.size() == 108);
+    CHECK(contains(lines.back(), "\"Version\":105"));
+  }
+  const std::string cookie = s.login("admin", "admin-pw");
+  auto first = s.get("/db?name=many", cookie);
+  REQUIRE(first);
+  CHECK(contains(first->body, ">v105</a>"));
+  CHECK(contains(first->body, ">v6</a>"));
+  CHECK(!contains(first->body, ">v5</a>"));
+  CHECK(contains(first->body, "href=\"/db?name=many&amp;before=6\">older migrations"));
+  auto older = s.get("/db?name=many&before=6", cookie);
+  REQUIRE(older);
+  CHECK(contains(older->body, ">v5</a>"));
+  CHECK(contains(older->body, ">v1</a>"));
+  CHECK(!contains(older->body, ">v6</a>"));
+  CHECK(!contains(older->body, "older migrations"));
+  CHECK(contains(older->body, "newest migrations"));
+  auto bad = s.get("/db?name=many&before=x", cookie);
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+
+  auto big = s.get("/migration?db=many&version=2", cookie);
+  REQUIRE(big);
+  CHECK(contains(big->body, "{&quot;n&quot;:999}"));
+  CHECK(!contains(big->body, "{&quot;n&quot;:1000}"));
+  CHECK(contains(big->body, "… and 5 more, not shown here."));
+}
