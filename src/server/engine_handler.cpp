@@ -46,11 +46,10 @@ std::unique_ptr<HandlerSession> EngineHandler::open_session(const Peer& peer) {
 
 engine::Answer EngineHandler::execute_statement(State& state, const ast::Statement& statement,
                                                Reply* reply) {
-  const auto started = std::chrono::steady_clock::now();
   engine::Answer response = engine_.answer(state.session, statement);
-  record_statement(statement, response,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                       .count());
+  record_statement(statement, response);
+  reply->statement_index = static_cast<int>(statement.index());
+  reply->statement_name = ast::statement_name(statement);
   if (const auto* auth = std::get_if<ast::Auth>(&statement)) {
     reply->auth_user = auth->user;
     reply->auth = response.success() ? Reply::Auth::kSucceeded : Reply::Auth::kFailed;
@@ -95,9 +94,10 @@ std::optional<Reply> EngineHandler::answer_now(HandlerSession& session, std::str
   std::optional<engine::Answer> answer =
       engine_.answer_if_ready(state.session, parsed.script().front());
   if (!answer) return std::nullopt;
-  record_statement(parsed.script().front(), *answer,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                       .count());
+  const ast::Statement& statement = parsed.script().front();
+  record_statement(statement, *answer);
+  record_latency(static_cast<int>(statement.index()), ast::statement_name(statement),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   Reply reply;
   set_response(&reply, std::move(*answer));
   return reply;

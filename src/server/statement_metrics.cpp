@@ -41,13 +41,10 @@ T& cached(std::atomic<T*>& slot, Make make) {
 
 }  // namespace
 
-void record_statement(const ast::Statement& statement, const engine::Answer& answer,
-                      double seconds) {
+void record_statement(const ast::Statement& statement, const engine::Answer& answer) {
   StatementFamilies& f = families();
   const size_t kind = statement.index();
   const char* name = ast::statement_name(statement);
-  cached(f.latency[kind], [&]() -> metrics::Histogram& { return f.duration.with({name}); })
-      .observe(seconds);
   if (answer.success()) {
     cached(f.succeeded[kind], [&]() -> metrics::Counter& {
       return f.statements.with({name, "success"});
@@ -60,6 +57,13 @@ void record_statement(const ast::Statement& statement, const engine::Answer& ans
     code = it->value("code", code);
   }
   f.statements.with({name, code}).inc();
+}
+
+void record_latency(int index, const char* name, double seconds) {
+  if (index < 0 || static_cast<size_t>(index) >= kKinds) return;
+  StatementFamilies& f = families();
+  cached(f.latency[index], [&]() -> metrics::Histogram& { return f.duration.with({name}); })
+      .observe(seconds);
 }
 
 void record_unparsed(std::string_view code) {
