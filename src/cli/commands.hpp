@@ -40,6 +40,8 @@ struct ServeOptions {
   unsigned idle_timeout_seconds = 600;
   unsigned shutdown_grace_seconds = 30;
   std::string log_level = "info";
+  int http_port = -1;                   // --http-port: the console (SPEC §12); -1: off, 0: any
+  std::string http_host = "127.0.0.1";  // --http-host
 };
 
 // What `strata shell` and `strata run` need to reach a server and log in.

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "engine/database_state.hpp"
+#include "engine/engine_metrics.hpp"
 #include "engine/exec_migration.hpp"
 #include "engine/response.hpp"
 #include "engine/script_runner.hpp"
@@ -270,7 +271,12 @@ Status Engine::dispatch(Session& s, const ast::Statement& st, Json* response) {
     return status;
   };
   // SPEC §3.5 statements: the migration work (exec_migration.hpp).
-  if (is_migration_statement(st)) return exec_migration_statement(*this, s, st, response);
+  if (is_migration_statement(st)) {
+    const auto started = std::chrono::steady_clock::now();
+    Status status = exec_migration_statement(*this, s, st, response);
+    observe_migration(st, status, started);
+    return status;
+  }
   return std::visit(
       Overloaded{
           [&](const ast::CreateDatabase& x) { return exec_create_database(s, x, response); },
@@ -334,7 +340,14 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
   failed_marks_->flush();  // no write overtakes a pending FAILED mark (failed_marks.hpp)
   auto state = find(db);
   if (!state) return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
-  std::lock_guard writer(state->writer);
+  std::unique_lock writer(state->writer, std::try_to_lock);
+  if (!writer.owns_lock()) {
+    const auto waiting = std::chrono::steady_clock::now();
+    writer.lock();
+    observe_writer_lock_wait(std::chrono::steady_clock::now() - waiting);
+  } else {
+    observe_writer_lock_wait({});
+  }
   if (state->dropped)
     return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
   std::shared_ptr<const DatabaseSchema> base;

@@ -2,11 +2,14 @@
 
 #include <strings.h>
 
+#include <chrono>
+
 #include "engine/response.hpp"
 #include "engine/script_runner.hpp"
 #include "parser/parser.hpp"
 #include "server/handshake.hpp"
 #include "server/responses.hpp"
+#include "server/statement_metrics.hpp"
 
 namespace strata::server {
 
@@ -49,13 +52,23 @@ Reply EngineHandler::execute(HandlerSession& session, std::string_view text, uin
   (void)line, (void)column;  // positions in answers count from the statement (SPEC §2)
   auto& state = static_cast<State&>(session);
   Reply reply;
+  bool answered_statement = false;
   std::optional<engine::Answer> response = engine::answer_text(
-      engine_, state.session, text, [&reply](const ast::Statement& statement, const engine::Answer& answer) {
+      engine_, state.session, text,
+      [&](const ast::Statement& statement, const engine::Answer& answer) {
+        answered_statement = true;
+        record_statement(statement, answer);
+        reply.statement_index = static_cast<int>(statement.index());
+        reply.statement_name = ast::statement_name(statement);
         if (const auto* auth = std::get_if<ast::Auth>(&statement)) {
           reply.auth_user = auth->user;
           reply.auth = answer.success() ? Reply::Auth::kSucceeded : Reply::Auth::kFailed;
         }
       });
+  if (response && !answered_statement && !response->success()) {
+    const Json failed = response->json();  // the text did not parse
+    record_unparsed(failed["error"].value("code", "SYNTAX_ERROR"));
+  }
   set_response(&reply,
                response ? std::move(*response) : engine::success_message("empty statement"));
   return reply;
@@ -75,9 +88,14 @@ std::optional<Reply> EngineHandler::answer_now(HandlerSession& session, std::str
   (void)line, (void)column;
   parser::ParseResult parsed = parser::parse(text);
   if (!parsed.ok() || parsed.script().size() != 1) return std::nullopt;
+  const auto started = std::chrono::steady_clock::now();
   std::optional<engine::Answer> answer =
       engine_.answer_if_ready(state.session, parsed.script().front());
   if (!answer) return std::nullopt;
+  const ast::Statement& statement = parsed.script().front();
+  record_statement(statement, *answer);
+  record_latency(static_cast<int>(statement.index()), ast::statement_name(statement),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   Reply reply;
   set_response(&reply, std::move(*answer));
   return reply;

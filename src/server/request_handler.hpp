@@ -46,6 +46,10 @@ struct Reply {
   Auth auth = Auth::kNone;  // the statement was an authentication attempt, and its outcome
   std::string auth_user;    // for authentication attempts: the user name (logged; never the
                             // password)
+  // The (last) statement answered, for the latency metric (statement_metrics.hpp): its index
+  // in ast::Statement and its name; -1 and null for replies that answer no statement.
+  int statement_index = -1;
+  const char* statement_name = nullptr;
 
   // Appends the reply's bytes to `out`.
   void append_to(std::string* out) const {

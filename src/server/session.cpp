@@ -7,11 +7,12 @@
 #include <asio/experimental/as_tuple.hpp>
 #include <cctype>
 
+#include "common/auth_throttle.hpp"
 #include "parser/statement_stream.hpp"
-#include "server/auth_throttle.hpp"
 #include "server/handshake.hpp"
 #include "server/responses.hpp"
 #include "server/session_registry.hpp"
+#include "server/statement_metrics.hpp"
 
 namespace strata::server {
 namespace {
@@ -271,6 +272,10 @@ std::vector<Reply> Session::execute_batch(const std::vector<Frame>& frames) {
     const auto started = Clock::now();
     replies.push_back(answer(frame));
     const auto took = Clock::now() - started;
+    if (const Reply& reply = replies.back(); reply.statement_name != nullptr) {
+      record_latency(reply.statement_index, reply.statement_name,
+                     std::chrono::duration<double>(took).count());
+    }
     if (took >= slow) {
       spdlog::warn("connection {}: slow statement {} at {}:{} took {:.3f} s", id(),
                    summarize(frame.text), frame.line, frame.column,

@@ -38,9 +38,12 @@
 #include "server/request_handler.hpp"
 #include "server/transport.hpp"
 
+namespace strata {
+class AuthThrottle;
+}  // namespace strata
+
 namespace strata::server {
 
-class AuthThrottle;
 class SessionRegistry;
 
 // What every session of one server shares.
