@@ -26,6 +26,8 @@ std::string start_statement_text(const ast::StartMigration& x) {
                        : std::string("START MIGRATION");
 }
 
+}  // namespace
+
 Status exec_show_migration(Engine& e, Session& s, const ast::ShowMigration& x, Json* out) {
   auto view = e.read(s.database);
   if (!view.ok()) return view.status();
@@ -100,7 +102,6 @@ Status exec_drop_migration(Engine& e, Session& s, const ast::DropMigration& x, J
   });
 }
 
-}  // namespace
 
 Status migration_not_found() { return Status(Code::kMigrationNotFound, "migration not found"); }
 Status migration_not_pending() {
@@ -208,38 +209,6 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
     (*out)["migration"] = std::move(m);
     return Status::Ok();
   });
-}
-
-bool is_migration_statement(const ast::Statement& st) {
-  return std::holds_alternative<ast::StartMigration>(st) ||
-         std::holds_alternative<ast::ShowMigrations>(st) ||
-         std::holds_alternative<ast::ShowMigration>(st) ||
-         std::holds_alternative<ast::ValidateMigration>(st) ||
-         std::holds_alternative<ast::ApplyMigration>(st) ||
-         std::holds_alternative<ast::ValidateRollback>(st) ||
-         std::holds_alternative<ast::ApplyRollback>(st) ||
-         std::holds_alternative<ast::ResetMigration>(st) ||
-         std::holds_alternative<ast::DropMigration>(st) ||
-         std::holds_alternative<ast::VerifyMigrations>(st);
-}
-
-Status exec_migration_statement(Engine& e, Session& s, const ast::Statement& st, Json* out) {
-  return std::visit(
-      [&](const auto& x) -> Status {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, ast::StartMigration>) return exec_start_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ShowMigrations>) return exec_show_migrations(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ShowMigration>) return exec_show_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ValidateMigration>) return exec_validate_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ApplyMigration>) return exec_apply_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ValidateRollback>) return exec_validate_rollback(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ApplyRollback>) return exec_apply_rollback(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ResetMigration>) return exec_reset_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::DropMigration>) return exec_drop_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::VerifyMigrations>) return exec_verify_migrations(e, s, out);
-        else return Status(Code::kInternal, "not a migration statement");
-      },
-      st);
 }
 
 }  // namespace strata::engine
