@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/migrate.hpp"
 #include "cli/suggest.hpp"
 
 namespace strata::cli {
@@ -79,12 +80,14 @@ int run_main(int argc, char** argv) {
   ExecOptions exec;
   CheckOptions check;
   StoreCheckOptions store;
+  MigrateOptions migrate;
   CLI::App* serve_cmd = add_serve_command(app, serve);
   CLI::App* shell_cmd = add_shell_command(app, shell);
   CLI::App* run_cmd = add_run_command(app, run);
   CLI::App* exec_cmd = add_exec_command(app, exec);
   CLI::App* check_cmd = add_check_command(app, check);
   CLI::App* store_cmd = add_store_command(app, store);
+  CLI::App* migrate_cmd = add_migrate_command(app, migrate);
 
   std::string help_topic;
   CLI::App* help_cmd = app.add_subcommand("help", "List the commands, or show one's options");
@@ -119,6 +122,10 @@ int run_main(int argc, char** argv) {
     for (CLI::App* sub : commands_of(app)) {
       if (!args.empty() && sub->get_name() == args[0]) command = sub;
     }
+    if (command && args.size() > 1) {  // a command's own subcommand (strata migrate apply)
+      for (CLI::App* sub : commands_of(*command))
+        if (sub->get_name() == args[1]) command = sub;
+    }
     return usage_error(app, command, args, e);
   }
 
@@ -145,6 +152,7 @@ int run_main(int argc, char** argv) {
   if (exec_cmd->parsed()) return run_exec(exec);
   if (check_cmd->parsed()) return run_check(check);
   if (store_cmd->parsed()) return run_store_check(store);
+  if (migrate_cmd->parsed()) return run_migrate(migrate_cmd, migrate);
   std::cerr << command_list(app);
   return kExitUsage;
 }
