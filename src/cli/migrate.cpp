@@ -77,18 +77,16 @@ int run_new(const MigrateOptions& o) {
 }
 
 int run_status(const MigrateOptions& o) {
-  Folder folder = load_folder(o.dir, kWho);
-  if (folder.exit_code != kExitOk) return folder.exit_code;
-  auto target = open_target(o, kWho);
-  if (!target) return kExitUsage;
-  auto ledger = load_ledger(*target, kWho);
-  if (!ledger) return kExitProblems;
+  int rc = kExitOk;
+  auto w = open_workspace(o, kWho, &rc);
+  if (!w) return rc;
+  const Folder& folder = w->folder;
+  Ledger* ledger = &w->ledger;
   std::map<uint64_t, const MigrationFile*> files;
   for (const auto& f : folder.files) files[f.version] = &f;
   std::set<uint64_t> versions;
   for (const auto& [v, f] : files) versions.insert(v);
   for (const auto& [v, e] : ledger->entries) versions.insert(v);
-  int rc = kExitOk;
   std::vector<std::vector<std::string>> rows = {
       {"VERSION", "NAME", "STATE", "APPLIED AT", "BY", "BATCH", "FILE"}};
   for (uint64_t v : versions) {
@@ -133,42 +131,21 @@ int run_status(const MigrateOptions& o) {
 }
 
 int run_validate(const MigrateOptions& o) {
-  Folder folder = load_folder(o.dir, kWho);
-  if (folder.exit_code != kExitOk) return folder.exit_code;
-  auto target = open_target(o, kWho);
-  if (!target) return kExitUsage;
-  auto ledger = load_ledger(*target, kWho);
-  if (!ledger) return kExitProblems;
-  if (report_changed(folder.files, *ledger, kWho)) return kExitProblems;
   int rc = kExitOk;
-  for (const auto& f : folder.files) {
-    if (ledger->entries.count(f.version)) continue;
+  auto w = open_workspace(o, kWho, &rc);
+  if (!w) return rc;
+  if (report_changed(w->folder.files, w->ledger, kWho)) return kExitProblems;
+  for (const auto& f : w->folder.files) {
+    if (w->ledger.entries.count(f.version)) continue;
     print_step(o, Json{{"step", "parse"}, {"version", f.version}, {"file", f.path},
                        {"result", "ok"}, {"checksum", f.checksum}},
                f.name + ": not yet started; parses, syntax phase clean");
   }
   uint64_t last_pending = 0;
-  for (const auto& [v, e] : ledger->entries)
+  for (const auto& [v, e] : w->ledger.entries)
     if (e.status == "PENDING") last_pending = v;
-  if (last_pending == 0) return rc;
-  Json r = target->ask("VALIDATE MIGRATIONS UP TO VERSION " + std::to_string(last_pending));
-  if (!r.value("success", false)) {
-    std::cerr << kWho << ": VALIDATE MIGRATIONS: " << response_problem(r) << "\n";
-    return kExitProblems;
-  }
-  for (const Json& report : r.value("reports", Json::array())) {
-    const uint64_t v = report.value("migrationVersion", uint64_t{0});
-    const std::string overall = report.value("overallResult", "FAIL");
-    const std::string name = ledger->entries[v].name.empty() ? "version " + std::to_string(v)
-                                                             : ledger->entries[v].name;
-    std::string text = name + ": " + overall;
-    if (overall == "FAIL") {
-      text += ": " + first_report_error(report);
-      rc = kExitProblems;
-    }
-    print_step(o, Json{{"step", "validate"}, {"version", v}, {"report", report}}, text);
-  }
-  return rc;
+  if (last_pending == 0) return kExitOk;
+  return validate_pending(*w->target, o, w->ledger, last_pending, kWho);
 }
 
 bool confirm(const std::string& question) {
@@ -193,11 +170,13 @@ int run_rollback(const MigrateOptions& o) {
   }
   const Json report = plan.value("report", Json::object());
   std::string text = "Rollback to version " + to + " reverses versions";
-  for (const Json& v : report.value("migrationsToReverse", Json::array()))
-    text += " " + v.dump();
+  const Json reverse = report.value("migrationsToReverse", Json::array());
+  for (const Json& v : reverse) text += " " + v.dump();
   const Json down = report.value("downCommands", Json::object());
-  for (const auto& [v, cmds] : down.items())
-    for (const Json& c : cmds) text += "\n  " + v + ": " + c.get<std::string>();
+  for (const Json& v : reverse) {  // in the order they run
+    for (const Json& c : down.value(v.dump(), Json::array()))
+      text += "\n  " + v.dump() + ": " + c.get<std::string>();
+  }
   for (const Json& w : report.value("warnings", Json::array()))
     text += "\n  warning: " + w.get<std::string>();
   for (const Json& e : report.value("errors", Json::array()))

@@ -85,6 +85,22 @@ std::optional<Ledger> load_ledger(MigrateTarget& target, const char* who);
 bool report_changed(const std::vector<MigrationFile>& files, const Ledger& ledger,
                     const char* who);
 
+// What status, validate and apply start from: the folder, the target, the ledger. nullopt
+// after printing why, with `*exit_code` set (the folder's code, 2 for the target, 1 for the
+// ledger).
+struct Workspace {
+  Folder folder;
+  std::unique_ptr<MigrateTarget> target;
+  Ledger ledger;
+};
+std::optional<Workspace> open_workspace(const MigrateOptions& options, const char* who,
+                                        int* exit_code);
+
+// VALIDATE MIGRATIONS UP TO VERSION `up_to`: one step per report ("NAME: RESULT[: first
+// error]"; the name from the ledger, else "version n"). kExitProblems on any FAIL.
+int validate_pending(MigrateTarget& target, const MigrateOptions& options, const Ledger& ledger,
+                     uint64_t up_to, const char* who);
+
 // Prints one step: a JSON object on stdout with --json, else `text` on stdout.
 void print_step(const MigrateOptions& options, const Json& step, const std::string& text);
 // The failure line of a response ("CODE: message", with the first error of its report).

@@ -57,12 +57,12 @@ bool step(MigrateTarget& target, const MigrateOptions& o, const char* kind, uint
 }  // namespace
 
 int run_migrate_apply(const MigrateOptions& o) {
-  Folder folder = load_folder(o.dir, kWho);
-  if (folder.exit_code != kExitOk) return folder.exit_code;
-  auto target = open_target(o, kWho);
-  if (!target) return kExitUsage;
-  auto ledger = load_ledger(*target, kWho);
-  if (!ledger) return kExitProblems;
+  int rc = kExitOk;
+  auto w = open_workspace(o, kWho, &rc);
+  if (!w) return rc;
+  const Folder& folder = w->folder;
+  MigrateTarget* target = w->target.get();
+  std::optional<Ledger> ledger = std::move(w->ledger);
   if (report_changed(folder.files, *ledger, kWho)) return kExitProblems;
 
   std::map<uint64_t, const MigrationFile*> files;
@@ -118,23 +118,7 @@ int run_migrate_apply(const MigrateOptions& o) {
   const std::string up_to = std::to_string(pending.back());
   if (o.dry_run) {
     progress.say("validating up to version " + up_to);
-    Json r = target->ask("VALIDATE MIGRATIONS UP TO VERSION " + up_to);
-    if (!r.value("success", false)) {
-      std::cerr << kWho << ": VALIDATE MIGRATIONS: " << response_problem(r) << "\n";
-      return kExitProblems;
-    }
-    int rc = kExitOk;
-    for (const Json& report : r.value("reports", Json::array())) {
-      const uint64_t v = report.value("migrationVersion", uint64_t{0});
-      const std::string overall = report.value("overallResult", "FAIL");
-      std::string text = name_of(files, *ledger, v) + ": " + overall;
-      if (overall == "FAIL") {
-        text += ": " + first_report_error(report);
-        rc = kExitProblems;
-      }
-      print_step(o, Json{{"step", "validate"}, {"version", v}, {"report", report}}, text);
-    }
-    return rc;
+    return validate_pending(*target, o, *ledger, pending.back(), kWho);
   }
   const std::string force = o.force ? " FORCE" : "";
   if (o.batch) {

@@ -200,6 +200,48 @@ bool report_changed(const std::vector<MigrationFile>& files, const Ledger& ledge
   return changed;
 }
 
+std::optional<Workspace> open_workspace(const MigrateOptions& o, const char* who,
+                                        int* exit_code) {
+  Workspace w;
+  w.folder = load_folder(o.dir, who);
+  *exit_code = w.folder.exit_code;
+  if (*exit_code != kExitOk) return std::nullopt;
+  w.target = open_target(o, who);
+  *exit_code = kExitUsage;
+  if (!w.target) return std::nullopt;
+  auto ledger = load_ledger(*w.target, who);
+  *exit_code = kExitProblems;
+  if (!ledger) return std::nullopt;
+  w.ledger = std::move(*ledger);
+  *exit_code = kExitOk;
+  return w;
+}
+
+int validate_pending(MigrateTarget& target, const MigrateOptions& o, const Ledger& ledger,
+                     uint64_t up_to, const char* who) {
+  Json r = target.ask("VALIDATE MIGRATIONS UP TO VERSION " + std::to_string(up_to));
+  if (!r.value("success", false)) {
+    std::cerr << who << ": VALIDATE MIGRATIONS: " << response_problem(r) << "\n";
+    return kExitProblems;
+  }
+  int rc = kExitOk;
+  for (const Json& report : r.value("reports", Json::array())) {
+    const uint64_t v = report.value("migrationVersion", uint64_t{0});
+    const std::string overall = report.value("overallResult", "FAIL");
+    auto entry = ledger.entries.find(v);
+    std::string text = (entry != ledger.entries.end() && !entry->second.name.empty()
+                            ? entry->second.name
+                            : "version " + std::to_string(v)) +
+                       ": " + overall;
+    if (overall == "FAIL") {
+      text += ": " + first_report_error(report);
+      rc = kExitProblems;
+    }
+    print_step(o, Json{{"step", "validate"}, {"version", v}, {"report", report}}, text);
+  }
+  return rc;
+}
+
 void print_step(const MigrateOptions& options, const Json& step, const std::string& text) {
   if (options.json) {
     std::cout << step.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
