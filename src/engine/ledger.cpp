@@ -252,11 +252,20 @@ Result<std::vector<std::string>> load_generated_down(const Reader& reader, uint3
   return out;
 }
 
-Result<uint64_t> highest_version(const Reader& reader, uint32_t db) {
-  auto v = reader.get(Space::kLedger, lk::highest_key(db));
+namespace {
+
+// A u64 counter of the ledger (0 when absent).
+Result<uint64_t> load_counter(const Reader& reader, const std::string& key) {
+  auto v = reader.get(Space::kLedger, key);
   if (!v.ok()) return v.status();
   if (!v->has_value() || (*v)->size() != 8) return uint64_t{0};
   return storage::keys::get_u64(**v);
+}
+
+}  // namespace
+
+Result<uint64_t> highest_version(const Reader& reader, uint32_t db) {
+  return load_counter(reader, lk::highest_key(db));
 }
 
 void store_highest_version(storage::Txn& txn, uint32_t db, uint64_t version) {
@@ -264,10 +273,7 @@ void store_highest_version(storage::Txn& txn, uint32_t db, uint64_t version) {
 }
 
 Result<uint64_t> last_batch(const Reader& reader, uint32_t db) {
-  auto v = reader.get(Space::kLedger, lk::batch_key(db));
-  if (!v.ok()) return v.status();
-  if (!v->has_value() || (*v)->size() != 8) return uint64_t{0};
-  return storage::keys::get_u64(**v);
+  return load_counter(reader, lk::batch_key(db));
 }
 
 void store_last_batch(storage::Txn& txn, uint32_t db, uint64_t batch) {
