@@ -147,6 +147,12 @@ TEST_CASE("cli: strata migrate embedded: new, status, apply twice, edits, valida
 
   // Usage errors exit 2.
   CHECK(run_strata(root, {"migrate", "status", "--dir", dir, "--data", data}).code == 2);
+  const Ran typo = run_strata(root, {"migrate", "aply"});
+  CHECK(typo.code == 2);
+  CHECK(has(typo.err, "strata migrate: unknown command 'aply'; did you mean apply?"));
+  const Ran flag = run_strata(root, {"migrate", "apply", "--dry-rn"});
+  CHECK(flag.code == 2);
+  CHECK(has(flag.err, "strata migrate apply: unknown option '--dry-rn'; did you mean --dry-run?"));
   write_text(dir + "/5-bad-name.sql", "PING");
   CHECK(migrate({"status"}).code == 2);
 }
