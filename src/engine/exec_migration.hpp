@@ -5,6 +5,7 @@
 //   exec_show_migrations.cpp  SHOW MIGRATIONS, kept serialized per ledger state
 //   exec_validate.cpp    VALIDATE MIGRATION (the simulation; validate/validator.hpp)
 //   exec_apply.cpp       APPLY MIGRATION [FORCE]: one atomic synced write
+//   exec_apply_batch.cpp APPLY MIGRATIONS UP TO / APPLY PENDING (one write), VALIDATE MIGRATIONS
 //   exec_rollback.cpp    VALIDATE ROLLBACK, APPLY ROLLBACK: one atomic synced write
 //   verify.cpp           VERIFY MIGRATIONS and the check run when the engine opens
 // Every change of a database's ledger goes through Engine::write, so it is serialized with
@@ -40,6 +41,9 @@ Status exec_drop_migration(Engine& e, Session& s, const ast::DropMigration& x, J
 Status exec_validate_migration(Engine& e, Session& s, const ast::ValidateMigration& x,
                                Json* out);
 Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x, Json* out);
+Status exec_apply_migrations(Engine& e, Session& s, const ast::ApplyMigrations& x, Json* out);
+Status exec_validate_migrations(Engine& e, Session& s, const ast::ValidateMigrations& x,
+                                Json* out);
 // Marks a migration FAILED after its APPLY failed (its own synced write); ok when it is no
 // longer PENDING. The engine's FailedMarks retry it while the store refuses writes.
 Status write_failed_mark(Engine& e, const FailedMarks::Mark& mark);

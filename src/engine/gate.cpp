@@ -249,13 +249,17 @@ Answer Engine::dispatch(Session& s, const ast::Statement& st) {
           [&](const ast::ValidateMigration& x) {
             return run([&](Json* out) { return exec_validate_migration(*this, s, x, out); });
           },
-          [&](const ast::ValidateMigrations&) -> Answer { return error(unsupported(st)); },
+          [&](const ast::ValidateMigrations& x) {
+            return run([&](Json* out) { return exec_validate_migrations(*this, s, x, out); });
+          },
           [&](const ast::ApplyMigration& x) {
             return timed_migration([&](Json* out) {
               return exec_apply_migration(*this, s, x, out);
             });
           },
-          [&](const ast::ApplyMigrations&) -> Answer { return error(unsupported(st)); },
+          [&](const ast::ApplyMigrations& x) {
+            return run([&](Json* out) { return exec_apply_migrations(*this, s, x, out); });
+          },
           [&](const ast::ValidateRollback& x) {
             return run([&](Json* out) { return exec_validate_rollback(*this, s, x, out); });
           },
