@@ -9,10 +9,7 @@
 // - A DOWN list or undo snapshot changed directly in the store (opened with the storage layer
 //   while no engine runs, as someone with disk access would) is caught: APPLY ROLLBACK answers
 //   CHECKSUM_MISMATCH and changes nothing; VERIFY MIGRATIONS names the migration.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -32,26 +29,6 @@ namespace {
 constexpr int kBase = 20000;    // documents of migration 1 (v = 0), all set to v = 1 by 2
 constexpr int kAdded = 20000;   // documents migration 2 adds (v = 2)
 constexpr int kLater = 3000;    // documents set to v = 5 after migration 2 was applied
-
-// Runs `strata exec --data dir script`, killing it after `kill_after_ms` (never when < 0).
-void run_exec(const std::string& dir, const std::string& script, int kill_after_ms) {
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 1);
-    dup2(devnull, 2);
-    execl(STRATA_BINARY, STRATA_BINARY, "exec", "--data", dir.c_str(), script.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  if (kill_after_ms >= 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
-    kill(pid, SIGKILL);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-}
 
 uint64_t count(engine::Engine& e, engine::Session& s, const std::string& where) {
   return must(e, s, "SELECT COUNT FROM \"K\"" + where)["ResultCount"].get<uint64_t>();
@@ -170,33 +147,35 @@ TEST_CASE("kill -9 during APPLY ROLLBACK FORCE: all or nothing and the overwritt
                             << " killed children completed their rollback before the kill");
 }
 
-// Opens the store with the storage layer alone (no engine) and rewrites one ledger value.
-void rewrite_ledger(const std::string& data, const std::string& key,
-                    const std::function<void(std::string&)>& change) {
+// The store in `data`, opened with the storage layer alone (no engine runs).
+std::unique_ptr<storage::Store> open_store(const std::string& data) {
   storage::Options o;
   o.path = data;
   o.create_if_missing = false;
   auto store = storage::Store::Open(o);
   REQUIRE(store.ok());
-  auto value = (*store)->get(storage::Space::kLedger, key);
+  return std::move(*store);
+}
+
+// Rewrites one ledger value directly in the store (as someone with disk access would).
+void rewrite_ledger(const std::string& data, const std::string& key,
+                    const std::function<void(std::string&)>& change) {
+  auto store = open_store(data);
+  auto value = store->get(storage::Space::kLedger, key);
   REQUIRE(value.ok());
   REQUIRE(value->has_value());
   std::string bytes = **value;
   change(bytes);
   REQUIRE(bytes != **value);
-  auto txn = (*store)->begin();
+  auto txn = store->begin();
   txn->put(storage::Space::kLedger, key, bytes);
-  REQUIRE((*store)->commit(*txn, true).ok());
+  REQUIRE(store->commit(*txn, true).ok());
 }
 
 // The first key of the ledger starting with `prefix`.
 std::string first_key(const std::string& data, const std::string& prefix) {
-  storage::Options o;
-  o.path = data;
-  o.create_if_missing = false;
-  auto store = storage::Store::Open(o);
-  REQUIRE(store.ok());
-  auto it = (*store)->scan_prefix(storage::Space::kLedger, prefix);
+  auto store = open_store(data);
+  auto it = store->scan_prefix(storage::Space::kLedger, prefix);
   REQUIRE(it->valid());
   return std::string(it->key());
 }
