@@ -5,6 +5,7 @@ strata_packages=(
   tao-pegtl-dev librocksdb-dev libasio-dev nlohmann-json3-dev libssl-dev catch2
   libcli11-dev libedit-dev libspdlog-dev libbenchmark-dev libjemalloc-dev
   sqlite3 netcat-openbsd
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc etcd-server etcd-client
 )
 
 strata_install_deps() {

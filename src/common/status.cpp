@@ -48,6 +48,7 @@ std::string_view code_name(Code code) {
     case Code::kBackupExists: return "BACKUP_EXISTS";
     case Code::kDirectSchemaChangesDisabled: return "DIRECT_SCHEMA_CHANGES_DISABLED";
     case Code::kStorageError: return "STORAGE_ERROR";
+    case Code::kStoreUnavailable: return "STORE_UNAVAILABLE";
     case Code::kUnsupported: return "UNSUPPORTED";
     case Code::kInternal: return "INTERNAL";
   }
@@ -100,6 +101,7 @@ std::string_view code_type(Code code) {
     case Code::kInvalidBackup:
     case Code::kBackupExists:
     case Code::kStorageError: return "STORAGE";
+    case Code::kStoreUnavailable: return "STORAGE";
     case Code::kUnsupported:
     case Code::kInternal: return "INTERNAL";
   }

@@ -63,6 +63,7 @@ enum class Code {
   kBackupExists,
   kDirectSchemaChangesDisabled,
   kStorageError,
+  kStoreUnavailable,
   kUnsupported,
   kInternal,
 };
