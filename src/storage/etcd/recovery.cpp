@@ -64,7 +64,7 @@ Result<std::vector<std::optional<std::string>>> values_at(Backend& b, const std:
     const size_t end = std::min(keys.size(), at + batch);
     for (size_t i = at; i < end; ++i) {
       *t.add_success() =
-          ops::op(ops::range(b.layout.data_key(keys[i].first, keys[i].second), {.revision = revision}));
+          ops::op(ops::range(b.layout.data_key(keys[i].first, keys[i].second), {.end = {}, .revision = revision}));
     }
     auto r = b.client->txn(t);
     if (!r.ok()) return read_error(r.status());
@@ -89,7 +89,7 @@ std::string rolled_back_marker(const std::string& commit) {
 }
 
 Result<bool> staging_abandoned(Backend& b, const std::string& commit) {
-  auto r = b.client->range(ops::range(b.layout.owner_key(commit), {.count_only = true}));
+  auto r = b.client->range(ops::range(b.layout.owner_key(commit), {.end = {}, .count_only = true}));
   if (!r.ok()) return r.status();
   return r->count() == 0;
 }

@@ -256,7 +256,7 @@ Result<std::optional<std::string>> EtcdSnapshot::get(Space space, std::string_vi
   if (!status_.ok()) return status_;
   const Backend& b = *backend_;
   const int64_t rev = read_revision(domain_of(space, key));
-  auto r = b.client->range(ops::range(b.layout.data_key(space, key), {.revision = rev}));
+  auto r = b.client->range(ops::range(b.layout.data_key(space, key), {.end = {}, .revision = rev}));
   if (!r.ok()) return read_error(r.status());
   if (r->kvs_size() == 0) return std::optional<std::string>();
   auto v = decode_value(b, space, key, r->kvs(0).value(), rev);
