@@ -41,6 +41,16 @@ int64_t Backend::lease_id() const {
   return lease_ ? lease_->id() : 0;
 }
 
+bool Backend::lease_refused(const Status& status, int64_t id) {
+  if (status.ok() || status.message().find("lease not found") == std::string::npos) return false;
+  std::lock_guard lk(mu_);
+  if (lease_ && lease_->id() == id) {
+    lease_->mark_lost(Status(Code::kStorageError,
+                             "the etcd lease " + std::to_string(id) + " expired"));
+  }
+  return true;
+}
+
 std::string Backend::new_commit_id(int64_t lease_id) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%016llx-%llu", static_cast<unsigned long long>(lease_id),

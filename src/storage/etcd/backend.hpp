@@ -35,6 +35,9 @@ struct Backend {
   // The live lease (granted again when the last one was lost). Errors: the grant's.
   Result<std::shared_ptr<LeaseKeeper>> lease();
   int64_t lease_id() const;
+  // After etcd refused a request with "lease not found": that lease is gone; lease() grants a
+  // new one. True when `status` was that refusal.
+  bool lease_refused(const Status& status, int64_t id);
 
   // A commit id unique in the cluster: this store's lease and a counter.
   std::string new_commit_id(int64_t lease_id);

@@ -201,10 +201,16 @@ class Committer {
 
   // A commit bigger than one request: flag, stage, publish (docs/CLUSTER.md).
   Status commit_staged(Packed& first, OpSource& source) {
-    auto lease = b_.lease();
-    if (!lease.ok()) return lease.status();
-    id_ = b_.new_commit_id((*lease)->id());
-    STRATA_RETURN_IF_ERROR(set_flags((*lease)->id()));
+    Status flagged;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto lease = b_.lease();
+      if (!lease.ok()) return lease.status();
+      id_ = b_.new_commit_id((*lease)->id());
+      flagged = set_flags((*lease)->id());
+      // Our lease had expired (this process was paused?): once more with a new one.
+      if (!b_.lease_refused(flagged, (*lease)->id())) break;
+    }
+    STRATA_RETURN_IF_ERROR(flagged);
     Packed packed = std::move(first);
     bool ended = false;
     for (uint32_t n = 0;; ++n) {

@@ -36,6 +36,8 @@ class LeaseKeeper {
   Status alive() const;
   // Revokes the lease now (its keys are deleted by etcd); the keeper then reports it lost.
   Status revoke();
+  // Records that etcd no longer knows the lease (a request using it was refused).
+  void mark_lost(Status why) { lose(std::move(why)); }
 
  private:
   LeaseKeeper(std::shared_ptr<Client> client, int64_t id, int64_t ttl_s,

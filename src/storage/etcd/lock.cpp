@@ -120,6 +120,8 @@ Result<std::unique_ptr<Lock>> acquire_lock(const std::shared_ptr<Backend>& backe
               new EtcdLock(backend, *lease, name, holder->create_revision()));
         }
       }
+    } else if (b.lease_refused(r.status(), (*lease)->id())) {
+      continue;  // our lease had expired (e.g. this process was paused): take a new one
     } else {
       return r.status();
     }
