@@ -167,7 +167,7 @@ TEST_CASE("etcd client: nested txns carry more ops than --max-txn-ops on one lev
   CHECK(n->count() == 3600);
 }
 
-TEST_CASE("etcd client: a lease kept alive outlives its TTL; an abandoned one expires") {
+TEST_CASE("etcd client: a lease kept alive outlives its TTL and an abandoned one expires") {
   EtcdCluster cluster;
   auto c = connect(cluster);
   std::atomic<int> lost_calls{0};

@@ -272,7 +272,10 @@ inline void watch_sees_commits(Store& store) {
 }
 
 // A commit of `n` keys seen by concurrent readers: all of it or none of it, never a part.
-inline void large_commit_all_or_nothing(Store& writer_store, const Store& reader_store, int n) {
+// `mid`, when given, is true while the commit is half-written (the etcd store's staging): some
+// reads must happen then.
+inline void large_commit_all_or_nothing(Store& writer_store, const Store& reader_store, int n,
+                                        const std::atomic<bool>* mid = nullptr) {
   const uint32_t db = 10;
   auto t = writer_store.begin();
   for (int i = 0; i < n; ++i) {
@@ -282,9 +285,10 @@ inline void large_commit_all_or_nothing(Store& writer_store, const Store& reader
     if (i % 4 == 0) t->put(Space::kIndex, db_key(db, k), "i");
   }
   std::atomic<bool> done{false};
-  std::atomic<int> partial{0}, empty_reads{0}, full_reads{0}, errors{0};
+  std::atomic<int> partial{0}, empty_reads{0}, full_reads{0}, errors{0}, mid_reads{0};
   std::thread reader([&] {
     while (!done) {
+      const bool mid_before = mid != nullptr && *mid;
       auto snap = reader_store.snapshot();
       auto first = reader_store.get(Space::kDocs, db_key(db, "00000000"), snap.get());
       auto last = reader_store.get(Space::kIndex, db_key(db, [&] {
@@ -298,6 +302,7 @@ inline void large_commit_all_or_nothing(Store& writer_store, const Store& reader
       }
       if (first->has_value() != last->has_value()) ++partial;
       (first->has_value() ? full_reads : empty_reads)++;
+      if (mid_before && *mid) ++mid_reads;
       // Now and then a whole count at the same snapshot.
       if ((empty_reads + full_reads) % 8 == 1) {
         int count = 0;
@@ -317,11 +322,12 @@ inline void large_commit_all_or_nothing(Store& writer_store, const Store& reader
   done = true;
   reader.join();
   INFO(s.ToString() << "; reads empty " << empty_reads << ", full " << full_reads << ", errors "
-                    << errors);
+                    << errors << ", during the commit " << mid_reads);
   REQUIRE(s.ok());
   CHECK(partial == 0);
   CHECK(errors == 0);
   CHECK(empty_reads > 0);
+  if (mid != nullptr) CHECK(mid_reads > 0);
   int count = 0;
   for (auto it = reader_store.scan_prefix(Space::kDocs, keys::database_prefix(db)); it->valid();
        it->next()) {

@@ -185,7 +185,7 @@ class Child {
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
       dup2(to_child[0], 0);
-      int devnull = open("/dev/null", O_WRONLY);
+      int devnull = ::open("/dev/null", O_WRONLY);
       dup2(devnull, 1);
       execl("/proc/self/exe", "storage_cluster_tests", kChildTest, static_cast<char*>(nullptr));
       _exit(127);
@@ -280,8 +280,14 @@ TEST_CASE("etcd store: a 100,000-key commit is seen all at once or not at all by
   auto writer = open(cluster, prefix);
   auto reader = open(cluster, prefix);  // another server's store
   std::atomic<size_t> requests{0};
-  writer->set_staging_hook([&](size_t n) { requests = n + 1; });
-  contract::large_commit_all_or_nothing(*writer, *reader, 100000);
+  std::atomic<bool> mid{false};
+  // Between staging requests the commit is half-written: let readers look then.
+  writer->set_staging_hook([&](size_t n) {
+    requests = n + 1;
+    mid = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  });
+  contract::large_commit_all_or_nothing(*writer, *reader, 100000, &mid);
   INFO("staging requests: " << requests);
   CHECK(requests > 1);  // it was more than one etcd request
   CHECK(raw_count(*writer, prefix, "/s/") == 0);
@@ -313,7 +319,7 @@ TEST_CASE("etcd store: a commit on a stale snapshot fails instead of overwriting
   contract::commit(*a, *tc);
 }
 
-TEST_CASE("etcd store: a writer killed -9 mid-staging leaves nothing visible; the next writer rolls it back") {
+TEST_CASE("etcd store: a writer killed -9 mid-staging leaves nothing visible and the next writer rolls it back") {
   EtcdCluster cluster;
   for (int round = 0; round < 3; ++round) {
     INFO("round " << round << ": killed after staging request " << round);
@@ -379,7 +385,7 @@ TEST_CASE("etcd store: a writer paused past its lease TTL cannot commit") {
   CHECK(contract::keys(store->scan_prefix(Space::kDocs, keys::database_prefix(13))).size() == 1);
 }
 
-TEST_CASE("etcd store: commits survive a killed member; without quorum STORE_UNAVAILABLE, then recovery") {
+TEST_CASE("etcd store: commits survive a killed member, without quorum STORE_UNAVAILABLE, then recovery") {
   EtcdCluster cluster;
   const std::string prefix = fresh_prefix();
   auto s = EtcdStore::Open([&] {
