@@ -430,6 +430,7 @@ TEST_CASE("etcd store: commits survive a killed member, without quorum STORE_UNA
   Status s1 = store.commit(*t, true);
   auto read = store.get(Space::kDocs, db_key(1, num(acked.front())));
   const auto took = std::chrono::steady_clock::now() - start;
+  INFO("commit: " << s1.ToString() << "; read: " << read.status().ToString());
   CHECK(s1.code() == Code::kStoreUnavailable);
   CHECK(read.status().code() == Code::kStoreUnavailable);
   CHECK(took < std::chrono::seconds(7));

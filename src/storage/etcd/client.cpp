@@ -37,19 +37,24 @@ bool contains(const std::string& s, std::string_view what) {
 
 Failure classify(const grpc::Status& s) {
   const std::string& m = s.error_message();
+  // etcd's own transient errors come with several gRPC codes (a server-side context deadline
+  // even as UNKNOWN): the message decides first.
+  if (contains(m, "failed to connect") || contains(m, "Connection refused") ||
+      contains(m, "connections to all backends failing") || contains(m, "no leader") ||
+      contains(m, "DNS resolution failed") || contains(m, "Failed to pick subchannel") ||
+      contains(m, "server stopped")) {
+    return Failure::kNotSent;
+  }
+  if (contains(m, "request timed out") || contains(m, "leader changed") ||
+      contains(m, "context deadline exceeded") || contains(m, "context canceled")) {
+    return Failure::kUnknown;
+  }
+  if (contains(m, "too many requests")) return Failure::kRetryable;
   switch (s.error_code()) {
-    case grpc::StatusCode::UNAVAILABLE:
-      if (contains(m, "failed to connect") || contains(m, "Connection refused") ||
-          contains(m, "connections to all backends failing") || contains(m, "no leader") ||
-          contains(m, "DNS resolution failed") || contains(m, "Failed to pick subchannel")) {
-        return Failure::kNotSent;
-      }
-      return Failure::kUnknown;  // "request timed out", "leader changed", a connection reset
+    case grpc::StatusCode::UNAVAILABLE:  // a connection reset, ...
     case grpc::StatusCode::DEADLINE_EXCEEDED:
     case grpc::StatusCode::CANCELLED:
       return Failure::kUnknown;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return contains(m, "too many requests") ? Failure::kRetryable : Failure::kFinal;
     default:
       return Failure::kFinal;
   }
