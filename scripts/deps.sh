@@ -4,7 +4,7 @@ strata_packages=(
   build-essential cmake ninja-build pkg-config
   tao-pegtl-dev librocksdb-dev libasio-dev nlohmann-json3-dev libssl-dev catch2
   libcli11-dev libedit-dev libspdlog-dev libbenchmark-dev libjemalloc-dev
-  sqlite3 netcat-openbsd
+  sqlite3 netcat-openbsd openssl
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc etcd-server etcd-client
 )
 

@@ -318,5 +318,35 @@ TEST_CASE("etcd client: without quorum calls fail with STORE_UNAVAILABLE in time
   CHECK(value_of(*c, "/q/after") == "2");
 }
 
+TEST_CASE("etcd client: TLS with a client certificate, and refusals without one") {
+  EtcdCluster cluster(1, {}, /*tls=*/true);
+  ClientOptions o = cluster.client_options();
+  o.deadline = std::chrono::milliseconds(2000);
+  auto c = Client::Create(o);
+  REQUIRE(c.ok());
+  put(**c, "/tls/a", "1");
+  CHECK(value_of(**c, "/tls/a") == "1");
+  // Server authentication alone: the cluster wants a client certificate.
+  ClientOptions no_cert = o;
+  no_cert.cert_file.clear();
+  no_cert.key_file.clear();
+  auto anonymous = Client::Create(no_cert);
+  REQUIRE(anonymous.ok());
+  auto refused = (*anonymous)->range(ops::range("/tls/a"));
+  CHECK_FALSE(refused.ok());
+  // Plaintext to a TLS endpoint.
+  ClientOptions plain;
+  plain.endpoints = o.endpoints;
+  plain.deadline = o.deadline;
+  auto clear = Client::Create(plain);
+  REQUIRE(clear.ok());
+  auto r = (*clear)->range(ops::range("/tls/a"));
+  CHECK(r.status().code() == Code::kStoreUnavailable);
+  // A certificate without its key is refused before any connection.
+  ClientOptions half = o;
+  half.key_file.clear();
+  CHECK(Client::Create(half).status().code() == Code::kInvalidValue);
+}
+
 }  // namespace
 }  // namespace strata::storage::etcd

@@ -2,8 +2,10 @@
 // EtcdCluster: a real etcd cluster for the tests labelled `cluster` — N members of Debian's
 // /usr/bin/etcd on free loopback ports, each with its own data directory under a fresh /tmp
 // directory, logs in <dir>/mN.log. A member can be killed (SIGKILL), restarted on the same
-// ports and data, paused (SIGSTOP) and resumed. Destruction kills every member and removes the
-// directory. Thread-safety: one per test, used from the test thread.
+// ports and data, paused (SIGSTOP) and resumed. With `tls`, clients must speak TLS and show a
+// certificate of the cluster's own CA (made with the openssl command in <dir>/tls).
+// Destruction kills every member and removes the directory. Thread-safety: one per test, used
+// from the test thread.
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -15,6 +17,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -28,11 +31,13 @@ namespace strata::storage::testing {
 class EtcdCluster {
  public:
   // Starts `members` members and waits until the cluster has a leader and answers a write.
-  explicit EtcdCluster(int members = 3, std::vector<std::string> extra_flags = {})
-      : extra_(std::move(extra_flags)) {
+  explicit EtcdCluster(int members = 3, std::vector<std::string> extra_flags = {},
+                       bool tls = false)
+      : extra_(std::move(extra_flags)), tls_(tls) {
     std::string tmpl = "/tmp/strata_etcd_test_XXXXXX";
     if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     dir_ = tmpl;
+    if (tls_) make_certificates();
     std::mt19937 rng(std::random_device{}());
     token_ = "strata-test-" + std::to_string(rng());
     for (int i = 0; i < members; ++i) {
@@ -70,6 +75,18 @@ class EtcdCluster {
     return out;
   }
   const std::string& dir() const { return dir_; }
+  // Client options for this cluster: its endpoints and, with TLS, the CA and a client
+  // certificate.
+  etcd::ClientOptions client_options() const {
+    etcd::ClientOptions o;
+    o.endpoints = endpoints();
+    if (tls_) {
+      o.ca_file = dir_ + "/tls/ca.pem";
+      o.cert_file = dir_ + "/tls/client.pem";
+      o.key_file = dir_ + "/tls/client.key";
+    }
+    return o;
+  }
 
   // SIGKILL member i (no-op when it is not running) and reaps it.
   void kill(int i) {
@@ -87,8 +104,7 @@ class EtcdCluster {
 
   // True once every running member reports a leader and a write through them succeeds.
   bool wait_ready(std::chrono::seconds timeout) {
-    etcd::ClientOptions o;
-    o.endpoints = endpoints();
+    etcd::ClientOptions o = client_options();
     o.deadline = std::chrono::milliseconds(2000);
     auto client = etcd::Client::Create(o);
     if (!client.ok()) return false;
@@ -136,6 +152,27 @@ class EtcdCluster {
     return ntohs(a.sin_port);
   }
 
+  // A CA, a server certificate for 127.0.0.1 and a client certificate, in <dir>/tls.
+  void make_certificates() {
+    const std::string t = dir_ + "/tls";
+    const std::string script =
+        "set -e; mkdir -p " + t + "; cd " + t + "\n"
+        "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
+        "  -subj /CN=strata-test-ca\n"
+        "printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth,clientAuth\\n' > server.ext\n"
+        "printf 'extendedKeyUsage=clientAuth\\n' > client.ext\n"
+        "for who in server client; do\n"
+        "  openssl req -newkey rsa:2048 -nodes -keyout $who.key -out $who.csr -subj /CN=$who\n"
+        "  openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+        "    -extfile $who.ext -out $who.pem\n"
+        "done\n";
+    std::ofstream(t + ".sh") << script;
+    const std::string command = "bash " + t + ".sh > " + t + ".log 2>&1";
+    if (std::system(command.c_str()) != 0) {
+      throw std::runtime_error("could not make test certificates; see " + t + ".log");
+    }
+  }
+
   std::string peer_url(int i) const {
     return "http://127.0.0.1:" + std::to_string(members_[i].peer_port);
   }
@@ -145,7 +182,7 @@ class EtcdCluster {
     const std::string name = "m" + std::to_string(i);
     std::string initial;
     for (int k = 0; k < size(); ++k) initial += (k ? "," : "") + ("m" + std::to_string(k)) + "=" + peer_url(k);
-    const std::string client_url = "http://" + endpoint(i);
+    const std::string client_url = (tls_ ? "https://" : "http://") + endpoint(i);
     std::vector<std::string> args = {
         "/usr/bin/etcd",
         "--name", name,
@@ -160,6 +197,11 @@ class EtcdCluster {
         "--heartbeat-interval", "100",
         "--election-timeout", "1000",
     };
+    if (tls_) {
+      const std::string t = dir_ + "/tls/";
+      args.insert(args.end(), {"--cert-file", t + "server.pem", "--key-file", t + "server.key",
+                               "--trusted-ca-file", t + "ca.pem", "--client-cert-auth"});
+    }
     args.insert(args.end(), extra_.begin(), extra_.end());
     const std::string log = dir_ + "/" + name + ".log";
     // Everything the child needs is prepared before fork: other threads (gRPC's) may hold
@@ -178,6 +220,7 @@ class EtcdCluster {
   }
 
   std::vector<std::string> extra_;
+  bool tls_ = false;
   std::string last_error_;
   std::string dir_;
   std::string token_;
