@@ -294,6 +294,34 @@ TEST_CASE("etcd store: a 100,000-key commit is seen all at once or not at all by
   CHECK(raw_count(*writer, prefix, "/o/") == 0);
 }
 
+TEST_CASE("etcd store: commits fit a cluster with small request limits when told them") {
+  EtcdCluster cluster(3, {"--max-txn-ops", "32", "--max-request-bytes", "262144"});
+  const std::string prefix = fresh_prefix();
+  auto o = store_options(cluster.endpoints(), prefix);
+  o.client.max_txn_ops = 32;
+  o.client.max_request_bytes = 262144;
+  auto s = EtcdStore::Open(o);
+  REQUIRE(s.ok());
+  size_t requests = 0;
+  (*s)->set_staging_hook([&](size_t n) { requests = n + 1; });
+  auto t = (*s)->begin();
+  for (int i = 0; i < 20000; ++i) t->put(Space::kDocs, db_key(1, num(i)), std::string(30, 'v'));
+  t->put(Space::kLedger, db_key(1, "C"), std::string(1u << 20, 'c'));
+  contract::commit(**s, *t);
+  CHECK(requests > 10);
+  CHECK(contract::keys((*s)->scan_prefix(Space::kDocs, keys::database_prefix(1))).size() == 20000);
+  CHECK(contract::get(**s, Space::kLedger, db_key(1, "C")) == std::string(1u << 20, 'c'));
+  // A store that believes the defaults gets etcd's refusal as an error, and nothing changes.
+  auto wrong = EtcdStore::Open(store_options(cluster.endpoints(), prefix));
+  REQUIRE(wrong.ok());
+  auto w = (*wrong)->begin();
+  for (int i = 0; i < 2000; ++i) w->put(Space::kDocs, db_key(2, num(i)), "x");
+  Status refused = (*wrong)->commit(*w, true);
+  INFO(refused.ToString());
+  CHECK(refused.code() == Code::kStorageError);
+  CHECK(contract::keys((*s)->scan_prefix(Space::kDocs, keys::database_prefix(2))).empty());
+}
+
 TEST_CASE("etcd store: a commit on a stale snapshot fails instead of overwriting") {
   EtcdCluster cluster;
   const std::string prefix = fresh_prefix();

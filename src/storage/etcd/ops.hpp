@@ -79,42 +79,38 @@ inline etcdserverpb::RequestOp op(etcdserverpb::TxnRequest r) {
   return o;
 }
 
-// Compares. An absent key has version, create_revision and mod_revision 0.
+// Compares. An absent key has version, create_revision and mod_revision 0; a compare on the
+// value is false for an absent key, whatever `result`.
 using Result_ = etcdserverpb::Compare::CompareResult;
-inline etcdserverpb::Compare compare_mod(std::string_view key, int64_t revision,
-                                         Result_ result = etcdserverpb::Compare::EQUAL) {
+inline etcdserverpb::Compare compare(std::string_view key,
+                                     etcdserverpb::Compare::CompareTarget target, Result_ result) {
   etcdserverpb::Compare c;
   c.set_key(std::string(key));
-  c.set_target(etcdserverpb::Compare::MOD);
+  c.set_target(target);
   c.set_result(result);
+  return c;
+}
+inline etcdserverpb::Compare compare_mod(std::string_view key, int64_t revision,
+                                         Result_ result = etcdserverpb::Compare::EQUAL) {
+  auto c = compare(key, etcdserverpb::Compare::MOD, result);
   c.set_mod_revision(revision);
   return c;
 }
 inline etcdserverpb::Compare compare_create(std::string_view key, int64_t revision,
                                             Result_ result = etcdserverpb::Compare::EQUAL) {
-  etcdserverpb::Compare c;
-  c.set_key(std::string(key));
-  c.set_target(etcdserverpb::Compare::CREATE);
-  c.set_result(result);
+  auto c = compare(key, etcdserverpb::Compare::CREATE, result);
   c.set_create_revision(revision);
   return c;
 }
 inline etcdserverpb::Compare compare_version(std::string_view key, int64_t version,
                                              Result_ result = etcdserverpb::Compare::EQUAL) {
-  etcdserverpb::Compare c;
-  c.set_key(std::string(key));
-  c.set_target(etcdserverpb::Compare::VERSION);
-  c.set_result(result);
+  auto c = compare(key, etcdserverpb::Compare::VERSION, result);
   c.set_version(version);
   return c;
 }
-// A compare on the value is false for an absent key, whatever `result`.
 inline etcdserverpb::Compare compare_value(std::string_view key, std::string_view value,
                                            Result_ result = etcdserverpb::Compare::EQUAL) {
-  etcdserverpb::Compare c;
-  c.set_key(std::string(key));
-  c.set_target(etcdserverpb::Compare::VALUE);
-  c.set_result(result);
+  auto c = compare(key, etcdserverpb::Compare::VALUE, result);
   c.set_value(std::string(value));
   return c;
 }
