@@ -48,8 +48,10 @@ class EtcdCluster {
     }
     for (int i = 0; i < members; ++i) start(i, /*fresh=*/true);
     if (!wait_ready(std::chrono::seconds(60))) {
+      // No destructor runs after a throwing constructor: stop the members here.
+      for (int i = 0; i < members; ++i) kill(i);
       throw std::runtime_error("the etcd test cluster did not become ready (" + last_error_ +
-                               "); see " + dir_);
+                               "); its logs are in " + dir_);
     }
   }
   ~EtcdCluster() {
