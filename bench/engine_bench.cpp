@@ -41,7 +41,7 @@ Status load(Engine& e, Session& s, const std::string& bundle, int count, int chu
     Status st = e.write(s, "bench", false, nullptr, [&](WriteContext& ctx) {
       for (int i = start; i < std::min(count, start + chunk); ++i) {
         Json response;
-        STRATA_RETURN_IF_ERROR(exec_add_document(ctx, add_for(bundle, i), &response));
+        STRATA_RETURN_IF_ERROR(exec_command(ctx, ast::Statement(add_for(bundle, i)), &response));
       }
       return Status::Ok();
     });
@@ -140,7 +140,7 @@ void BM_Load100k_OneWrite(benchmark::State& state) {
     Status st = e.write(s, "bench", true, nullptr, [&](WriteContext& ctx) {
       for (int i = 0; i < 100000; ++i) {
         Json response;
-        STRATA_RETURN_IF_ERROR(exec_add_document(ctx, add_for(b, i), &response));
+        STRATA_RETURN_IF_ERROR(exec_command(ctx, ast::Statement(add_for(b, i)), &response));
       }
       return Status::Ok();
     });
@@ -168,7 +168,7 @@ void run_add_statement(benchmark::State& state, bool sync) {
   for (auto _ : state) {
     Status st = e.write(s, "bench", sync, nullptr, [&](WriteContext& ctx) {
       Json response;
-      return exec_add_document(ctx, add_for(b, i++), &response);
+      return exec_command(ctx, ast::Statement(add_for(b, i++)), &response);
     });
     if (!st.ok()) state.SkipWithError(st.ToString().c_str());
   }

@@ -118,7 +118,7 @@ void BM_Parse(benchmark::State& state) {
   for (auto _ : state) {
     size_t ok = 0;
     for (const auto& s : statements) {
-      strata::parser::ParseResult r = strata::parser::parse(s.text, s.line - 1, s.column - 1);
+      strata::parser::ParseResult r = strata::parser::parse(s.text);
       ok += r.ok();
     }
     if (ok != statements.size()) state.SkipWithError("a generated statement did not parse");

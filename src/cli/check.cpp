@@ -1,6 +1,8 @@
 // strata check FILE... | - (SPEC §7): each file goes through the statement splitter, each
-// statement through parser::parse at its file position and the syntax phase (syntax_check);
-// every problem is printed as a compiler-style diagnostic to stdout.
+// statement through parser::parse and the syntax phase (syntax_check); every problem is printed
+// as a compiler-style diagnostic to stdout at its file position (the statement's start in the
+// file + the position inside the statement, parser::position_in_stream). An unterminated
+// string or comment, a COMMIT without START and a misspelt START block are problems too.
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -13,6 +15,7 @@
 #include "cli/diagnostics.hpp"
 #include "parser/parser.hpp"
 #include "parser/splitter.hpp"
+#include "parser/statement_stream.hpp"
 #include "parser/syntax_check.hpp"
 
 namespace strata::cli {
@@ -69,9 +72,12 @@ class FileChecker {
   }
 
  private:
-  void report(uint32_t line, uint32_t column, std::string_view message) {
+  // Reports a problem at `line`:`column` inside statement `s`.
+  void report(const parser::SplitStatement& s, uint32_t line, uint32_t column,
+              std::string_view message) {
     if (++errors_ <= options_.max_errors_per_file) {
-      printer_.error(std::cout, line, column, message);
+      const parser::StreamPosition at = parser::position_in_stream(s, line, column);
+      printer_.error(std::cout, at.line, at.column, message);
     }
   }
 
@@ -81,20 +87,19 @@ class FileChecker {
 
   void check(const parser::SplitStatement& s) {
     if (s.oversized) {
-      report(s.line, s.column,
-             "statement exceeds " + std::to_string(options_.max_statement_bytes) + " bytes");
+      report(s, 1, 1, parser::oversized_status(options_.max_statement_bytes).message());
       return;
     }
-    const parser::ParseResult result = parser::parse(s.text, s.line - 1, s.column - 1);
+    const parser::ParseResult result = parser::parse(s.text);
     if (!result.ok()) {
-      report(result.error().line, result.error().column, result.error().message);
+      report(s, result.error().line, result.error().column, result.error().message);
       return;
     }
     for (const ast::Statement& statement : result.script()) {
       for (const parser::SyntaxIssue& issue : parser::syntax_check(statement)) {
         std::string message = issue.message;
         if (issue.command > 0) message += " (command " + std::to_string(issue.command) + ")";
-        report(issue.pos.line, issue.pos.column, message);
+        report(s, issue.pos.line, issue.pos.column, message);
       }
     }
   }

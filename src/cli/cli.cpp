@@ -1,56 +1,142 @@
 // The `strata` command line (cli.hpp): declares every subcommand on one CLI11 app, parses argv
-// and runs the chosen command. Usage errors exit 2; --help and --version exit 0.
+// and runs the chosen command. `strata help` lists every command with one line each; `strata
+// help COMMAND` (or COMMAND --help) shows its flags. A mistyped command or flag is a usage
+// error that names the nearest one ("did you mean shell?"). Usage errors exit 2; --help and
+// --version exit 0.
 #include "cli/cli.hpp"
 
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/suggest.hpp"
 
 namespace strata::cli {
+namespace {
+
+std::vector<CLI::App*> commands_of(CLI::App& app) {
+  return app.get_subcommands([](CLI::App*) { return true; });
+}
+
+// Every command with its one-line description.
+std::string command_list(CLI::App& app) {
+  std::ostringstream out;
+  out << app.get_description() << "\n\nUsage: strata COMMAND [options]\n\nCommands:\n";
+  size_t width = 0;
+  for (CLI::App* sub : commands_of(app)) width = std::max(width, sub->get_name().size());
+  for (CLI::App* sub : commands_of(app)) {
+    out << "  " << sub->get_name() << std::string(width + 2 - sub->get_name().size(), ' ')
+        << sub->get_description() << "\n";
+  }
+  out << "\n'strata help COMMAND' shows a command's options; 'strata --version' the version.\n"
+         "Exit codes: 0 success; 1 a statement failed, a VALIDATE reported FAIL or the input "
+         "has problems; 2 usage errors.\n";
+  return out.str();
+}
+
+// The long and short flag names of `cmd`, with their dashes.
+std::vector<std::string> flag_names(const CLI::App* cmd) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : cmd->get_options()) {
+    for (const std::string& l : option->get_lnames()) names.push_back("--" + l);
+    for (const std::string& s : option->get_snames()) names.push_back("-" + s);
+  }
+  return names;
+}
+
+// Explains a parse error as a usage error, naming the nearest command or flag; exit code 2.
+int usage_error(CLI::App& app, CLI::App* command, const std::vector<std::string>& args,
+                const CLI::ParseError& e) {
+  const std::string who = command ? "strata " + command->get_name() : "strata";
+  // A flag that is not one of the command's (the error names it, or it is among the args).
+  const std::vector<std::string> flags = flag_names(command ? command : &app);
+  for (const std::string& arg : args) {
+    if (arg.size() < 2 || arg[0] != '-' || arg == "--") continue;
+    const std::string name = arg.substr(0, arg.find('='));
+    if (std::find(flags.begin(), flags.end(), name) != flags.end()) continue;
+    std::cerr << who << ": unknown option '" << name << "'";
+    if (auto near = nearest(name, flags)) std::cerr << "; did you mean " << *near << "?";
+    std::cerr << "\n'strata help" << (command ? " " + command->get_name() : "")
+              << "' lists the options.\n";
+    return kExitUsage;
+  }
+  std::cerr << who << ": " << e.what() << "\n'strata help"
+            << (command ? " " + command->get_name() : "") << "' shows the usage.\n";
+  return kExitUsage;
+}
+
+}  // namespace
 
 int run_main(int argc, char** argv) {
   CLI::App app{"strata: a document database whose schema changes only through migrations"};
   app.name("strata");
   app.set_version_flag("--version", std::string("strata ") + STRATA_VERSION);
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
 
   ServeOptions serve;
   ShellOptions shell;
   RunOptions run;
   ExecOptions exec;
   CheckOptions check;
+  StoreCheckOptions store;
   CLI::App* serve_cmd = add_serve_command(app, serve);
   CLI::App* shell_cmd = add_shell_command(app, shell);
   CLI::App* run_cmd = add_run_command(app, run);
   CLI::App* exec_cmd = add_exec_command(app, exec);
   CLI::App* check_cmd = add_check_command(app, check);
+  CLI::App* store_cmd = add_store_command(app, store);
 
   std::string help_topic;
-  CLI::App* help_cmd = app.add_subcommand("help", "Show help for strata or one command");
+  CLI::App* help_cmd = app.add_subcommand("help", "List the commands, or show one's options");
   help_cmd->add_option("command", help_topic, "A command name");
+
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> names;
+  for (CLI::App* sub : commands_of(app)) names.push_back(sub->get_name());
+  if (args.empty()) {
+    std::cerr << command_list(app);
+    return kExitUsage;
+  }
+  if (args[0] == "--help" || args[0] == "-h") {
+    std::cout << command_list(app);
+    return kExitOk;
+  }
+  if (args[0][0] != '-' && std::find(names.begin(), names.end(), args[0]) == names.end()) {
+    std::cerr << "strata: unknown command '" << args[0] << "'";
+    if (auto near = nearest(args[0], names)) std::cerr << "; did you mean " << *near << "?";
+    std::cerr << "\n'strata help' lists the commands.\n";
+    return kExitUsage;
+  }
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);  // prints help, version or the error
-    return code == 0 ? kExitOk : kExitUsage;
+    CLI::App* command = nullptr;
+    for (CLI::App* sub : commands_of(app)) {
+      if (!args.empty() && sub->get_name() == args[0]) command = sub;
+    }
+    return usage_error(app, command, args, e);
   }
 
   if (help_cmd->parsed()) {
-    // App::help() would describe the selected subcommand ("help" itself): format directly.
-    const auto formatter = app.get_formatter();
     if (help_topic.empty()) {
-      std::cout << formatter->make_help(&app, "strata", CLI::AppFormatMode::Normal);
+      std::cout << command_list(app);
       return kExitOk;
     }
-    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    for (CLI::App* sub : commands_of(app)) {
       if (sub->get_name() == help_topic) {
-        std::cout << formatter->make_help(sub, "strata " + help_topic, CLI::AppFormatMode::Normal);
+        std::cout << app.get_formatter()->make_help(sub, "strata " + help_topic,
+                                                    CLI::AppFormatMode::Normal);
         return kExitOk;
       }
     }
-    std::cerr << "strata help: unknown command '" << help_topic << "'\n"
-              << formatter->make_help(&app, "strata", CLI::AppFormatMode::Normal);
+    std::cerr << "strata help: unknown command '" << help_topic << "'";
+    if (auto near = nearest(help_topic, names)) std::cerr << "; did you mean " << *near << "?";
+    std::cerr << "\n" << command_list(app);
     return kExitUsage;
   }
   if (serve_cmd->parsed()) return run_serve(serve);
@@ -58,7 +144,8 @@ int run_main(int argc, char** argv) {
   if (run_cmd->parsed()) return run_run(run);
   if (exec_cmd->parsed()) return run_exec(exec);
   if (check_cmd->parsed()) return run_check(check);
-  std::cerr << app.help();
+  if (store_cmd->parsed()) return run_store_check(store);
+  std::cerr << command_list(app);
   return kExitUsage;
 }
 

@@ -24,4 +24,11 @@ Result<std::unique_ptr<WireClient>> connect_client(const ClientOptions& o) {
   return WireClient::Connect(o.host, o.port, {o.tls || !o.tls_ca.empty(), o.tls_ca});
 }
 
+std::string password_hint(const ClientOptions& o) {
+  const std::string variable = o.password_env.empty() ? "STRATA_PASSWORD" : o.password_env;
+  return "the server requires a login and no password was given: set " + variable +
+         " (or name another variable with --password-env VAR), or run on a terminal to be "
+         "asked for it";
+}
+
 }  // namespace strata::cli

@@ -4,7 +4,8 @@
 // and a function that runs the command and returns the process exit code.
 //
 // Exit codes: 0 success; 1 the command ran and found errors (check: problems in the input;
-// run/exec: a statement failed); 2 usage errors or unreadable files.
+// run/exec/shell -c: a statement failed or a VALIDATE reported FAIL); 2 usage errors or
+// unreadable files.
 // Thread-safety: called once from main.
 
 #include <CLI/CLI.hpp>
@@ -39,6 +40,8 @@ struct ServeOptions {
   unsigned idle_timeout_seconds = 600;
   unsigned shutdown_grace_seconds = 30;
   std::string log_level = "info";
+  int http_port = -1;                   // --http-port: the console (SPEC §12); -1: off, 0: any
+  std::string http_host = "127.0.0.1";  // --http-host
 };
 
 // What `strata shell` and `strata run` need to reach a server and log in.
@@ -54,7 +57,8 @@ struct ClientOptions {
 
 // strata shell: the interactive client.
 struct ShellOptions : ClientOptions {
-  bool json = false;  // raw response lines instead of tables
+  bool json = false;                  // raw response lines instead of tables
+  std::vector<std::string> commands;  // -c: run these and exit
 };
 
 // strata run: scripts sent over the wire.
@@ -77,21 +81,31 @@ struct CheckOptions {
   size_t max_errors_per_file = 50;  // further errors are counted, not printed
 };
 
+// strata store check: an offline check of an embedded store (docs/RELIABILITY.md).
+struct StoreCheckOptions {
+  std::string data;
+};
+
 // Declares --host, --port, --db, --user, --password-env, --tls and --tls-ca on `cmd`.
 void add_client_options(CLI::App* cmd, ClientOptions& options, const std::string& db_help);
 // Connects to the server the options name (TLS when --tls or --tls-ca was given).
 Result<std::unique_ptr<WireClient>> connect_client(const ClientOptions& options);
+// What to say when the server wants a login and no password was found (no variable set, no
+// terminal to ask on): how to give one.
+std::string password_hint(const ClientOptions& options);
 
 CLI::App* add_serve_command(CLI::App& app, ServeOptions& options);
 CLI::App* add_shell_command(CLI::App& app, ShellOptions& options);
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);
 CLI::App* add_exec_command(CLI::App& app, ExecOptions& options);
 CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
+CLI::App* add_store_command(CLI::App& app, StoreCheckOptions& options);
 
 int run_serve(const ServeOptions& options);
 int run_shell(const ShellOptions& options);
 int run_run(const RunOptions& options);
 int run_exec(const ExecOptions& options);
 int run_check(const CheckOptions& options);
+int run_store_check(const StoreCheckOptions& options);
 
 }  // namespace strata::cli

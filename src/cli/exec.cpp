@@ -1,6 +1,9 @@
 // strata exec (SPEC §7): scripts against an embedded store, no server. Streams each input
 // through engine::run_script; exit 0 when every statement succeeded, 1 at the first failed
-// statement (after all of them with --continue), 2 when the store or a file cannot be opened.
+// statement or VALIDATE that reported FAIL (after all of them with --continue), 2 when the
+// store or a file cannot be opened. Each failure is also said on stderr as
+// FILE:LINE:COLUMN: CODE: message (the statement's place in its file), and its JSON line
+// names the file ("file").
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -12,8 +15,10 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/outcome.hpp"
 #include "engine/engine.hpp"
 #include "engine/script_runner.hpp"
+#include "parser/statement_stream.hpp"
 
 namespace strata::cli {
 
@@ -42,6 +47,24 @@ class FdStreambuf : public std::streambuf {
   std::vector<char> buf_;
 };
 
+// Judges each response as the other clients do (outcome.hpp) and reports failures on stderr
+// as FILE:LINE:COLUMN: the statement's start in its file plus the error's position inside it
+// (parser::position_in_stream).
+engine::ResponseJudge judge_for(const std::string& file) {
+  return [file](const parser::SplitStatement& statement, Json& response) {
+    if (outcome_of(response) == Outcome::kOk) return true;
+    parser::StreamPosition at{statement.line, statement.column};
+    if (response.is_object() && response.contains("line") && response["line"].is_number()) {
+      at = parser::position_in_stream(statement, response["line"].get<uint32_t>(),
+                                      response.value("column", 1u));
+    }
+    if (response.is_object()) response["file"] = file;
+    std::cerr << file << ":" << at.line << ":" << at.column << ": " << failure_summary(response)
+              << "\n";
+    return false;
+  };
+}
+
 }  // namespace
 
 int run_exec(const ExecOptions& o) {
@@ -66,14 +89,16 @@ int run_exec(const ExecOptions& o) {
     if (file == "-") {
       FdStreambuf sb(0);
       std::istream in(&sb);
-      r = engine::run_script(**engine, session, in, std::cout, o.keep_going);
+      r = engine::run_script(**engine, session, in, std::cout, o.keep_going, 256u << 20,
+                             judge_for("<stdin>"));
     } else {
       std::ifstream in(file, std::ios::binary);
       if (!in) {
         std::cerr << "strata exec: cannot read " << file << "\n";
         return kExitUsage;
       }
-      r = engine::run_script(**engine, session, in, std::cout, o.keep_going);
+      r = engine::run_script(**engine, session, in, std::cout, o.keep_going, 256u << 20,
+                             judge_for(file));
     }
     if (r != 0) {
       rc = r;

@@ -6,8 +6,10 @@
 // failure is reported; without it, each statement waits for its answer so that nothing runs
 // after the first failure (a migration script must not go on past a failed step).
 // A failure is also reported on stderr as FILE:LINE:COLUMN of the statement (and of the
-// error inside it, when the server names a line and column).
-// Exit codes: 0 all succeeded; 1 a statement failed; 2 usage, unreadable file, no server.
+// error inside it, when the server names a line and column). A VALIDATE that answers success
+// but reports FAIL counts as a failure (outcome.hpp), so a script can gate CI.
+// Exit codes: 0 all succeeded; 1 a statement failed or a VALIDATE reported FAIL; 2 usage,
+// unreadable file, no server.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -17,8 +19,10 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/outcome.hpp"
 #include "cli/wire_client.hpp"
 #include "parser/splitter.hpp"
+#include "parser/statement_stream.hpp"
 
 namespace strata::cli {
 
@@ -37,17 +41,17 @@ constexpr size_t kWindowBytes = 1 << 20;
 
 struct InFlight {
   std::string file;
-  uint32_t line, column;                // where the statement starts in its file
-  uint32_t server_line, server_column;  // where it starts in the connection's stream
+  parser::SplitStatement where;  // where the statement starts in its file (text not kept)
   size_t bytes;
 };
 
 class Runner {
  public:
-  // `first_column`: the stream column the first statement starts at (after the preamble,
-  // which is sent on line 1 without newlines).
-  Runner(WireClient& client, const RunOptions& options, uint32_t first_column)
-      : client_(client), options_(options), server_column_(first_column), progress_(isatty(2)) {}
+  Runner(WireClient& client, const RunOptions& options, bool has_password)
+      : client_(client),
+        options_(options),
+        progress_(isatty(2)),
+        has_password_(has_password) {}
 
   // Plays one input; false after a failure (without --continue) or a lost connection.
   bool play(const std::string& name, int fd) {
@@ -102,32 +106,14 @@ class Runner {
       if (!receive() && !options_.keep_going) return false;
       if (lost_) return false;
     }
-    // Newlines and spaces put the statement where it is in the file, so the positions in the
-    // server's messages are the file's (exactly so in the first file, after the preamble).
-    std::string frame;
-    if (statement.line > server_line_) {
-      frame.append(statement.line - server_line_, '\n');
-      server_line_ = statement.line;
-      server_column_ = 1;
-    }
-    if (statement.line == server_line_ && statement.column > server_column_) {
-      frame.append(statement.column - server_column_, ' ');
-      server_column_ = statement.column;
-    }
-    in_flight_.push_back({file, statement.line, statement.column, server_line_, server_column_,
-                          statement.text.size()});
+    in_flight_.push_back(
+        {file, parser::SplitStatement{{}, statement.line, statement.column, false},
+         statement.text.size()});
     in_flight_bytes_ += statement.text.size();
+    std::string frame;
+    frame.reserve(statement.text.size() + 1);
     frame.append(statement.text);
     frame.push_back('\x04');
-    for (char c : statement.text) {
-      if (c == '\n') {
-        ++server_line_;
-        server_column_ = 1;
-      } else {
-        ++server_column_;
-      }
-    }
-    ++server_column_;  // the EOT
     if (!client_.send(frame).ok()) {
       std::cerr << "strata run: the server closed the connection\n";
       lost_ = io_error_ = true;
@@ -154,46 +140,39 @@ class Runner {
       std::cerr << "\r" << answered_ << " statements answered" << std::flush;
     }
     Json response = Json::parse(*line, nullptr, false);
-    if (response.is_object() && response.value("success", false)) return true;
+    if (outcome_of(response) == Outcome::kOk) return true;
     ++failures_;
     report(statement, response);
     return false;
   }
 
   void report(const InFlight& statement, const Json& response) {
-    uint32_t line = statement.line, column = statement.column;
+    uint32_t line = statement.where.line, column = statement.where.column;
     if (response.is_object() && response.contains("line") && response["line"].is_number()) {
-      // The server counts lines in its stream; map them back into the file.
-      const uint32_t server_line = response["line"].get<uint32_t>();
-      const uint32_t server_column = response.value("column", 1u);
-      if (server_line >= statement.server_line) {
-        line = statement.line + (server_line - statement.server_line);
-        column = server_line == statement.server_line
-                     ? statement.column + server_column - statement.server_column
-                     : server_column;
-      }
-    }
-    std::string code = "ERROR", message = "unreadable response";
-    if (response.is_object()) {
-      message = response.value("message", message);
-      if (response.contains("error") && response["error"].is_object()) {
-        code = response["error"].value("code", code);
-      }
+      // The server counts from the statement's first token; add where it is in the file.
+      const parser::StreamPosition at = parser::position_in_stream(
+          statement.where, response["line"].get<uint32_t>(), response.value("column", 1u));
+      line = at.line;
+      column = at.column;
     }
     if (progress_ && answered_ >= 1000) std::cerr << "\n";
-    std::cerr << statement.file << ":" << line << ":" << column << ": " << code << ": " << message
-              << "\n";
+    std::cerr << statement.file << ":" << line << ":" << column << ": "
+              << failure_summary(response) << "\n";
+    if (!has_password_ && !hinted_ && needs_authentication(response)) {
+      std::cerr << "strata run: " << password_hint(options_) << "\n";
+      hinted_ = true;
+    }
   }
 
   WireClient& client_;
   const RunOptions& options_;
   std::deque<InFlight> in_flight_;
   size_t in_flight_bytes_ = 0;
-  uint32_t server_line_ = 1;  // the position of the next byte sent in the server's stream
-  uint32_t server_column_;
   size_t answered_ = 0;
   size_t failures_ = 0;
   bool progress_;
+  bool has_password_;
+  bool hinted_ = false;
   bool lost_ = false;
   bool io_error_ = false;
 };
@@ -210,18 +189,19 @@ int run_run(const RunOptions& options) {
   std::vector<std::string> preamble;
   if (password && !password->empty()) preamble.push_back(auth_statement(options.user, *password));
   if (!options.db.empty()) preamble.push_back(use_statement(options.db));
-  uint32_t column = 1;
   for (const std::string& statement : preamble) {
-    column += static_cast<uint32_t>(statement.size()) + 1;  // the text and its EOT
     std::optional<std::string> line = (*client)->ask(statement, /*newline=*/false);
     Json response = line ? Json::parse(*line, nullptr, false) : Json();
     if (!response.is_object() || !response.value("success", false)) {
       std::cerr << "strata run: " << (line ? response.value("message", *line) : "no answer")
                 << "\n";
+      if ((!password || password->empty()) && needs_authentication(response)) {
+        std::cerr << "strata run: " << password_hint(options) << "\n";
+      }
       return kExitProblems;
     }
   }
-  Runner runner(**client, options, column);
+  Runner runner(**client, options, password && !password->empty());
   bool ok = true;
   for (const std::string& file : options.files) {
     int fd = file == "-" ? 0 : ::open(file.c_str(), O_RDONLY);

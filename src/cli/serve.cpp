@@ -1,5 +1,6 @@
-// strata serve (SPEC §6, §7): opens the engine on --data, makes sure the first admin exists,
-// creates --init-db, and runs the TCP server until SIGINT/SIGTERM. Flags may also come from
+// strata serve (SPEC §6, §7, §12): opens the engine on --data, makes sure the first admin
+// exists, creates --init-db, and runs the TCP server until SIGINT/SIGTERM — and, with
+// --http-port, the audit console and /metrics beside it, stopped with it. Flags may also come from
 // --config FILE (INI/TOML `key = value` lines named like the flags, e.g. `port = 1777`);
 // flags on the command line win. Exit 0 after a graceful stop; 1 when the store cannot be
 // opened or the server cannot start; 2 for usage errors.
@@ -9,6 +10,8 @@
 #include <cstdlib>
 
 #include "cli/commands.hpp"
+#include "common/metrics.hpp"
+#include "console/console.hpp"
 #include "engine/engine.hpp"
 #include "engine/users.hpp"
 #include "server/engine_handler.hpp"
@@ -58,6 +61,12 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
   cmd->add_option("--shutdown-grace", o.shutdown_grace_seconds,
                   "Seconds running statements get at shutdown")
       ->capture_default_str();
+  cmd->add_option("--http-port", o.http_port,
+                  "Serve the audit console, /metrics and /healthz on this HTTP port (0: any "
+                  "free port; default: off)")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--http-host", o.http_host, "Address the HTTP console listens on")
+      ->capture_default_str();
   cmd->add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
@@ -84,6 +93,22 @@ server::ServerOptions server_options(const ServeOptions& o) {
   s.idle_timeout_s = o.idle_timeout_seconds;
   s.shutdown_grace_s = o.shutdown_grace_seconds;
   return s;
+}
+
+console::ConsoleOptions console_options(const ServeOptions& o) {
+  console::ConsoleOptions c;
+  c.host = o.http_host;
+  c.port = static_cast<uint16_t>(o.http_port);
+  c.auth = o.auth != "off";
+  return c;
+}
+
+// strata_connections_open for /metrics, read from the server when scraped.
+metrics::CollectorHandle count_connections(const server::Server& server) {
+  return metrics::default_registry().add_collector([&server](metrics::Writer& out) {
+    out.family("strata_connections_open", "Open client connections", metrics::Type::kGauge);
+    out.sample("strata_connections_open", {}, static_cast<double>(server.connections()));
+  });
 }
 
 void setup_logging(const std::string& level) {
@@ -115,6 +140,11 @@ int run_serve(const ServeOptions& o) {
   server::ServerOptions options = server_options(o);
   if (!options.auth && !server::is_loopback_host(options.host)) {
     spdlog::error("--auth off is only allowed on a loopback address, not {}", options.host);
+    return kExitUsage;
+  }
+  if (!options.auth && o.http_port >= 0 && !server::is_loopback_host(o.http_host)) {
+    spdlog::error("--auth off is only allowed on a loopback address, not --http-host {}",
+                  o.http_host);
     return kExitUsage;
   }
   engine::EngineOptions engine_options;
@@ -156,6 +186,18 @@ int run_serve(const ServeOptions& o) {
     if (Status status = server.start(); !status.ok()) {
       spdlog::error("cannot start the server: {}", status.message());
       return kExitProblems;
+    }
+    // Both go before the server (declared after it): no scrape or page outlives it.
+    metrics::CollectorHandle connections = count_connections(server);
+    std::unique_ptr<console::Console> http;
+    if (o.http_port >= 0) {
+      http = std::make_unique<console::Console>(console_options(o), **engine, server.throttle());
+      if (Status status = http->start(); !status.ok()) {
+        spdlog::error("cannot start the console: {}", status.message());
+        server.stop();
+        server.wait();
+        return kExitProblems;
+      }
     }
     if (!server.wait()) {
       // Statements still run on workers: leave without tearing the engine down under them.

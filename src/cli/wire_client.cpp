@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
@@ -140,6 +141,29 @@ std::optional<std::string> WireClient::read_line() {
     char chunk[65536];
     long n = raw_recv(chunk, sizeof chunk);
     if (n < 0 && !ssl_ && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    buffer_.append(chunk, static_cast<size_t>(n));
+  }
+}
+
+std::optional<std::string> WireClient::read_line(const std::function<bool()>& waiting,
+                                                 int interval_ms) {
+  while (true) {
+    if (buffer_.find('\n') != std::string::npos) return read_line();
+    const bool buffered = ssl_ && SSL_pending(static_cast<SSL*>(ssl_)) > 0;
+    if (!buffered) {
+      pollfd p{fd_, POLLIN, 0};
+      const int ready = ::poll(&p, 1, interval_ms);
+      if (ready < 0 && errno != EINTR) return std::nullopt;
+      if (ready <= 0) {
+        if (!waiting()) return std::nullopt;
+        continue;
+      }
+    }
+    char chunk[65536];
+    errno = 0;
+    long n = raw_recv(chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;  // a signal (Ctrl-C): TLS reads retry too
     if (n <= 0) return std::nullopt;
     buffer_.append(chunk, static_cast<size_t>(n));
   }

@@ -6,6 +6,8 @@
 // text with safe quoting, the password prompt without echo, and the password from an environment
 // variable. Thread-safety: one per thread.
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +35,10 @@ class WireClient {
   Status send_statement(std::string_view text, bool newline = true);
   // The next response line without '\n'; nullopt when the server closed the connection.
   std::optional<std::string> read_line();
+  // The same, calling `waiting` about every `interval_ms` while no line is complete and
+  // whenever a signal interrupts the wait; nullopt also when `waiting` returns false.
+  std::optional<std::string> read_line(const std::function<bool()>& waiting,
+                                       int interval_ms = 100);
   // Sends one statement and reads its one response (nullopt: connection closed).
   std::optional<std::string> ask(std::string_view statement, bool newline = true);
   // Ends our sending side; responses can still be read.

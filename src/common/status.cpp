@@ -37,8 +37,10 @@ std::string_view code_name(Code code) {
     case Code::kInvalidTargetVersion: return "INVALID_TARGET_VERSION";
     case Code::kMissingDownCommands: return "MISSING_DOWN_COMMANDS";
     case Code::kRollbackFailed: return "ROLLBACK_FAILED";
+    case Code::kRollbackConflict: return "ROLLBACK_CONFLICT";
     case Code::kChecksumMismatch: return "CHECKSUM_MISMATCH";
     case Code::kTimeout: return "TIMEOUT";
+    case Code::kCancelled: return "CANCELLED";
     case Code::kPermissionDenied: return "PERMISSION_DENIED";
     case Code::kAuthFailed: return "AUTH_FAILED";
     case Code::kUserNotFound: return "USER_NOT_FOUND";
@@ -49,6 +51,8 @@ std::string_view code_name(Code code) {
     case Code::kDirectSchemaChangesDisabled: return "DIRECT_SCHEMA_CHANGES_DISABLED";
     case Code::kStorageError: return "STORAGE_ERROR";
     case Code::kStoreUnavailable: return "STORE_UNAVAILABLE";
+    case Code::kStoreFull: return "STORE_FULL";
+    case Code::kStoreReadOnly: return "STORE_READ_ONLY";
     case Code::kUnsupported: return "UNSUPPORTED";
     case Code::kInternal: return "INTERNAL";
   }
@@ -60,7 +64,8 @@ std::string_view code_type(Code code) {
     case Code::kOk: return "OK";
     case Code::kSyntaxError: return "SYNTAX";
     case Code::kNoActiveDatabase:
-    case Code::kDatabaseInUse: return "SESSION";
+    case Code::kDatabaseInUse:
+    case Code::kCancelled: return "SESSION";
     case Code::kDatabaseNotFound:
     case Code::kDatabaseExists:
     case Code::kBundleNotFound:
@@ -91,6 +96,7 @@ std::string_view code_type(Code code) {
     case Code::kInvalidTargetVersion:
     case Code::kMissingDownCommands:
     case Code::kRollbackFailed:
+    case Code::kRollbackConflict:
     case Code::kChecksumMismatch:
     case Code::kTimeout: return "MIGRATION";
     case Code::kPermissionDenied:
@@ -100,8 +106,10 @@ std::string_view code_type(Code code) {
     case Code::kFrameTooLarge: return "PROTOCOL";
     case Code::kInvalidBackup:
     case Code::kBackupExists:
-    case Code::kStorageError: return "STORAGE";
-    case Code::kStoreUnavailable: return "STORAGE";
+    case Code::kStorageError:
+    case Code::kStoreUnavailable:
+    case Code::kStoreFull:
+    case Code::kStoreReadOnly: return "STORAGE";
     case Code::kUnsupported:
     case Code::kInternal: return "INTERNAL";
   }

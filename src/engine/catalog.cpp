@@ -93,18 +93,6 @@ Result<Field> bind_field(const ast::FieldDef& def, std::string_view bundle) {
   return f;
 }
 
-void add_implicit_index(DatabaseSchema* schema, const Bundle& bundle, const std::string& field) {
-  IndexDef idx;
-  idx.id = schema->next_index_id++;
-  idx.name = schema->free_index_name(bundle.name + "_" + field + "_unique");
-  idx.kind = ast::IndexKind::kHash;
-  idx.bundle_id = bundle.id;
-  idx.fields = {field};
-  idx.unique = true;
-  idx.implicit = true;
-  schema->indexes.push_back(std::move(idx));
-}
-
 const char* kind_name(ast::IndexKind kind) {
   return kind == ast::IndexKind::kHash ? "HASH" : "BTREE";
 }

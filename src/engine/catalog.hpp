@@ -102,9 +102,6 @@ Status field_not_found(std::string_view field, std::string_view bundle);
 // default must match it (TYPE_MISMATCH).
 Result<Field> bind_field(const ast::FieldDef& def, std::string_view bundle);
 
-// Adds `field`'s implicit unique hash index to `schema` (name "<Bundle>_<field>_unique").
-void add_implicit_index(DatabaseSchema* schema, const Bundle& bundle, const std::string& field);
-
 // The catalog records' JSON (keys.hpp catalog_key, catalog_bundle_key, catalog_index_key).
 Json header_to_json(const DatabaseSchema& schema);  // all but bundles and indexes
 Json field_to_json(const Field& field);  // {"name","type","required","unique","default"}

@@ -51,7 +51,7 @@ Result<Json> Engine::check_consistency(const std::string& db) const {
         problem("document " + keys::document_id(seq) + " does not parse");
         continue;
       }
-      auto prepared = prepare_document(*b, *doc);
+      auto prepared = complete_document(*b, *doc);
       if (!prepared.ok() || *prepared != *doc) {
         problem("document " + keys::document_id(seq) + " of bundle '" + b->name +
                 "' does not fit its schema" +

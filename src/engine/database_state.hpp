@@ -26,6 +26,7 @@ struct Engine::DatabaseState {
   mutable std::shared_mutex publish;
   std::shared_ptr<const DatabaseSchema> schema;  // guarded by publish
   uint64_t next_doc_seq = 1;                     // guarded by writer
+  uint64_t next_stamp = 1;                       // guarded by writer: the next write stamp
   bool dropped = false;                          // guarded by writer
   AnswerCache answers;  // serialized answers; every commit is a CommitScope on it
 };

@@ -1,5 +1,8 @@
 // SPEC §5.1 shapes of bundles and indexes, shared by SHOW BUNDLES, DESCRIBE BUNDLE and
-// SHOW INDEXES.
+// SHOW INDEXES. A bundle also carries `BundleMetadata`, the same schema keyed by name in the
+// shape SyndrDB's own drivers read (their schema sync and type generation), so they work
+// unmodified: FieldDefinitions, Indexes (IndexType "hash" / "btree" with a HashIndexField or
+// BTreeIndexField naming the index's first field) and Relationships.
 #include "engine/executors.hpp"
 #include "storage/keys.hpp"
 
@@ -17,13 +20,42 @@ Json index_json(const DatabaseSchema& schema, const IndexDef& idx) {
           {"Fields", idx.fields}, {"Unique", idx.unique},        {"Implicit", idx.implicit}};
 }
 
-Result<uint64_t> count_bundle(const Reader& reader, uint32_t db, uint32_t bundle_id) {
-  uint64_t n = 0;
-  auto it = reader.scan_prefix(storage::Space::kDocs, keys::bundle_prefix(db, bundle_id));
-  for (; it->valid(); it->next()) ++n;
-  STRATA_RETURN_IF_ERROR(it->status());
-  return n;
+namespace {
+
+// SPEC §5.1's BundleMetadata of bundle `b`.
+Json bundle_metadata(const DatabaseSchema& schema, const Bundle& b) {
+  Json fields = Json::object();
+  for (const auto& f : b.fields) {
+    fields[f.name] = {{"Name", f.name},
+                      {"Type", parser::type_name(f.type)},
+                      {"Required", f.required},
+                      {"Unique", f.unique},
+                      {"DefaultValue", f.default_value}};
+  }
+  Json indexes = Json::object();
+  for (const auto* idx : schema.indexes_of(b.id)) {
+    const bool hash = idx->kind == ast::IndexKind::kHash;
+    Json field = {{"FieldName", idx->fields.empty() ? std::string() : idx->fields.front()},
+                  {"IsUnique", idx->unique}};
+    indexes[idx->name] = {{"IndexName", idx->name},
+                          {"IndexType", hash ? "hash" : "btree"},
+                          {hash ? "HashIndexField" : "BTreeIndexField", std::move(field)}};
+  }
+  Json rels = Json::object();
+  for (const auto& r : b.relationships) {
+    const Bundle* to = schema.bundle_by_id(r.to_bundle);
+    rels[r.name] = {{"Name", r.name},
+                    {"FromBundle", b.name},
+                    {"ToBundle", to ? to->name : ""},
+                    {"Cardinality", or_null(r.cardinality)}};
+  }
+  return {{"Name", b.name},
+          {"DocumentStructure", {{"FieldDefinitions", std::move(fields)}}},
+          {"Indexes", std::move(indexes)},
+          {"Relationships", std::move(rels)}};
 }
+
+}  // namespace
 
 Result<Json> bundle_json(const Reader& reader, const DatabaseSchema& schema, const Bundle& b) {
   Json fields = Json::array();
@@ -52,7 +84,8 @@ Result<Json> bundle_json(const Reader& reader, const DatabaseSchema& schema, con
               {"Fields", fields},
               {"Relationships", rels},
               {"Indexes", indexes},
-              {"DocumentCount", *count}};
+              {"DocumentCount", *count},
+              {"BundleMetadata", bundle_metadata(schema, b)}};
 }
 
 }  // namespace strata::engine

@@ -1,11 +1,10 @@
 #include "engine/documents.hpp"
 
-#include <algorithm>
 #include <type_traits>
 #include <vector>
 
 #include "engine/index.hpp"
-#include "parser/parser.hpp"
+#include "parser/syntax_check.hpp"
 #include "storage/keys.hpp"
 
 namespace strata::engine {
@@ -14,9 +13,16 @@ namespace keys = storage::keys;
 
 namespace {
 
-// prepare_document over `values` (const: its members are copied; not const: moved).
+constexpr char kStampTag = '\x01';
+
+void set_stamp(std::string* bytes, uint64_t stamp) {
+  (*bytes)[0] = kStampTag;
+  for (int i = 0; i < 8; ++i) (*bytes)[1 + i] = static_cast<char>(stamp >> (56 - 8 * i));
+}
+
+// complete_document over `values` (const: its members are copied; not const: moved).
 template <typename Values>
-Result<Json> prepare(const Bundle& bundle, Values& values) {
+Result<Json> complete(const Bundle& bundle, Values& values) {
   if (!values.is_object()) {
     return Status(Code::kTypeMismatch, "document values must be a JSON object");
   }
@@ -58,78 +64,75 @@ Result<Json> prepare(const Bundle& bundle, Values& values) {
   return doc;
 }
 
+void report(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const std::string_view* before) {
+  if (ctx.undo()) ctx.undo()->document_before(bundle, seq, before);
+}
+
+bool skipped(const IndexDef& idx, const std::vector<IndexDef>* skip) {
+  if (!skip) return false;
+  for (const auto& s : *skip)
+    if (s.id == idx.id) return true;
+  return false;
+}
+
 }  // namespace
 
-Result<Json> prepare_document(const Bundle& bundle, const Json& values) {
-  return prepare(bundle, values);
+uint64_t stored_stamp(std::string_view bytes) {
+  if (bytes.size() < kStampHeaderSize || bytes[0] != kStampTag) return 0;
+  return keys::get_u64(bytes.substr(1, 8));
 }
 
-Result<Json> prepare_document(const Bundle& bundle, Json&& values) {
-  return prepare(bundle, values);
+std::string_view stored_json(std::string_view bytes) {
+  if (!bytes.empty() && bytes[0] == kStampTag) return bytes.substr(kStampHeaderSize);
+  return bytes;
 }
 
-Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& values) {
-  auto doc = prepare_document(bundle, values);
-  if (!doc.ok()) return doc.status();
-  PreparedDocument out;
-  out.doc = std::move(*doc);
-  out.bytes = out.doc.dump();
-  return out;
-}
-
-std::optional<PreparedDocument> prepare_flat(const DatabaseSchema& schema, const Bundle& bundle,
-                                             parser::FastAddDocumentText&& doc) {
-  using Kind = parser::FlatMember::Kind;
-  std::vector<std::pair<std::string_view, Json>> values;  // sorted by key, as the members
-  values.reserve(doc.members.size());
-  for (const parser::FlatMember& m : doc.members) {
-    const Field* f = bundle.field(m.key);
-    if (f == nullptr || m.kind == Kind::kNull) return std::nullopt;
-    Json v;
-    if (m.kind == Kind::kString) {
-      v = std::string(m.token);  // plain characters: the body is the string
-    } else if (m.kind == Kind::kInteger) {
-      std::optional<Json> n = parser::parse_number(m.token);
-      if (!n) return std::nullopt;
-      v = std::move(*n);
-    } else {
-      v = m.kind == Kind::kTrue;
-    }
-    if (!parser::value_matches(f->type, v)) return std::nullopt;
-    values.emplace_back(m.key, std::move(v));
-  }
-  auto value_of = [&values](const std::string& field) -> const Json* {
-    auto it = std::lower_bound(values.begin(), values.end(), field,
-                               [](const auto& a, const std::string& f) { return a.first < f; });
-    return it != values.end() && it->first == field ? &it->second : nullptr;
-  };
-  for (const Field& f : bundle.fields) {
-    if ((f.required || !f.default_value.is_null()) && value_of(f.name) == nullptr) {
-      return std::nullopt;
-    }
-  }
-  PreparedDocument out;
-  for (const IndexDef& idx : schema.indexes) {
-    if (idx.bundle_id != bundle.id) continue;
-    for (const auto& f : idx.fields)
-      if (f == "DocumentID") return std::nullopt;
-    out.index_keys.push_back(index_key(schema.id, idx, value_of));
-  }
-  out.bytes = std::move(doc.values);  // dump() of these members prints exactly this text
+std::string stored_bytes(uint64_t stamp, const Json& doc) {
+  std::string out(kStampHeaderSize, '\0');
+  set_stamp(&out, stamp);
+  out += doc.dump();
   return out;
 }
 
 Result<Json> parse_document(std::string_view bytes) {
-  Json doc = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  Json doc = Json::parse(stored_json(bytes), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
     return Status(Code::kStorageError, "stored document is malformed");
   }
   return doc;
 }
 
+Result<Json> complete_document(const Bundle& bundle, const Json& values) {
+  return complete(bundle, values);
+}
+
+Result<Json> complete_document(const Bundle& bundle, Json&& values) {
+  return complete(bundle, values);
+}
+
+Result<PreparedDocument> prepare_document(const DatabaseSchema& schema, const Bundle& bundle,
+                                          Json&& values) {
+  auto doc = complete_document(bundle, std::move(values));
+  if (!doc.ok()) return doc.status();
+  PreparedDocument out;
+  out.bytes.assign(kStampHeaderSize, '\0');
+  set_stamp(&out.bytes, 0);  // the real stamp is set when the document is inserted
+  out.bytes += doc->dump();
+  const Json& tree = *doc;
+  for (const IndexDef& idx : schema.indexes) {
+    if (idx.bundle_id == bundle.id) out.index_keys.push_back(index_key(schema.id, idx, tree));
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> load_stored(const Reader& reader, uint32_t db,
+                                               uint32_t bundle_id, uint64_t seq) {
+  return reader.get(storage::Space::kDocs, keys::doc_key(db, bundle_id, seq));
+}
+
 Result<std::optional<Json>> load_document(const Reader& reader, uint32_t db, uint32_t bundle_id,
                                           uint64_t seq) {
-  auto got = reader.get(storage::Space::kDocs, keys::doc_key(db, bundle_id, seq));
+  auto got = load_stored(reader, db, bundle_id, seq);
   if (!got.ok()) return got.status();
   if (!got->has_value()) return std::optional<Json>();
   auto doc = parse_document(**got);
@@ -137,28 +140,34 @@ Result<std::optional<Json>> load_document(const Reader& reader, uint32_t db, uin
   return std::optional<Json>(std::move(*doc));
 }
 
-Status for_each_document(const Reader& reader, uint32_t db, uint32_t bundle_id,
-                         const std::function<Status(uint64_t, Json&)>& fn) {
+Status for_each_stored(const Reader& reader, uint32_t db, uint32_t bundle_id,
+                       const std::function<Status(uint64_t, std::string_view)>& fn) {
   constexpr size_t kChunk = 1024;
   const std::string prefix = keys::bundle_prefix(db, bundle_id);
   const std::string end = storage::prefix_end(prefix);
   std::string begin = prefix;
-  std::vector<std::pair<uint64_t, Json>> chunk;
+  std::vector<std::pair<uint64_t, std::string>> chunk;
   for (;;) {
     chunk.clear();
     {
       auto it = reader.scan(storage::Space::kDocs, begin, end);
-      for (; it->valid() && chunk.size() < kChunk; it->next()) {
-        auto doc = parse_document(it->value());
-        if (!doc.ok()) return doc.status();
-        chunk.emplace_back(keys::doc_key_seq(it->key()), std::move(*doc));
-      }
+      for (; it->valid() && chunk.size() < kChunk; it->next())
+        chunk.emplace_back(keys::doc_key_seq(it->key()), std::string(it->value()));
       STRATA_RETURN_IF_ERROR(it->status());
     }
-    for (auto& [seq, doc] : chunk) STRATA_RETURN_IF_ERROR(fn(seq, doc));
+    for (const auto& [seq, bytes] : chunk) STRATA_RETURN_IF_ERROR(fn(seq, bytes));
     if (chunk.size() < kChunk) return Status::Ok();
     begin = keys::doc_key(db, bundle_id, chunk.back().first + 1);
   }
+}
+
+Status for_each_document(const Reader& reader, uint32_t db, uint32_t bundle_id,
+                         const std::function<Status(uint64_t, Json&)>& fn) {
+  return for_each_stored(reader, db, bundle_id, [&](uint64_t seq, std::string_view bytes) {
+    auto doc = parse_document(bytes);
+    if (!doc.ok()) return doc.status();
+    return fn(seq, *doc);
+  });
 }
 
 Result<bool> bundle_has_documents(const Reader& reader, uint32_t db, uint32_t bundle_id) {
@@ -168,28 +177,29 @@ Result<bool> bundle_has_documents(const Reader& reader, uint32_t db, uint32_t bu
   return any;
 }
 
+Result<uint64_t> count_bundle(const Reader& reader, uint32_t db, uint32_t bundle_id) {
+  uint64_t n = 0;
+  auto it = reader.scan_prefix(storage::Space::kDocs, keys::bundle_prefix(db, bundle_id));
+  for (; it->valid(); it->next()) ++n;
+  STRATA_RETURN_IF_ERROR(it->status());
+  return n;
+}
+
 Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
-                       const PreparedDocument& doc) {
-  if (!doc.flat()) {
-    STRATA_RETURN_IF_ERROR(check_unique(ctx, bundle, doc.doc, seq));
-  } else {
-    for (const IndexKey& k : doc.index_keys) {
-      if (k.needs_seq) continue;  // not unique, or a value missing: nothing to clash with
-      auto clash = unique_holder(ctx, k.index_id, k.key, seq);
-      if (!clash.ok()) return clash.status();
-      if (!clash->has_value()) continue;
-      // Refused: check_unique words it, from the document the bytes hold.
-      auto tree = parse_document(doc.bytes);
-      if (!tree.ok()) return tree.status();
-      return check_unique(ctx, bundle, *tree, seq);
-    }
+                       PreparedDocument& doc) {
+  for (const IndexKey& k : doc.index_keys) {
+    if (k.needs_seq) continue;  // not unique, or a value missing: nothing to clash with
+    auto clash = unique_holder(ctx, k.index_id, k.key, seq);
+    if (!clash.ok()) return clash.status();
+    if (!clash->has_value()) continue;
+    // Refused: check_unique words it, from the document the bytes hold.
+    auto tree = parse_document(doc.bytes);
+    if (!tree.ok()) return tree.status();
+    return check_unique(ctx, bundle, *tree, seq);
   }
-  if (ctx.undo()) ctx.undo()->document_before(bundle, seq, nullptr);
+  report(ctx, bundle, seq, nullptr);
+  set_stamp(&doc.bytes, ctx.stamp());
   ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), doc.bytes);
-  if (!doc.flat()) {
-    add_index_entries(ctx.txn(), ctx.schema(), bundle.id, doc.doc, seq);
-    return Status::Ok();
-  }
   const std::string value = keys::u64_value(seq);
   for (const IndexKey& k : doc.index_keys) {
     if (!k.needs_seq) {
@@ -203,13 +213,15 @@ Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
   return Status::Ok();
 }
 
-Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& old_doc,
-                        const Json& new_doc) {
-  STRATA_RETURN_IF_ERROR(check_unique(ctx, bundle, new_doc, seq));
-  if (ctx.undo()) ctx.undo()->document_before(bundle, seq, &old_doc);
-  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), new_doc.dump());
+Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                        std::string_view old_bytes, const Json& old_doc, const Json& new_doc,
+                        const std::vector<IndexDef>* skip) {
+  STRATA_RETURN_IF_ERROR(check_unique(ctx, bundle, new_doc, seq, skip));
+  report(ctx, bundle, seq, &old_bytes);
+  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq),
+                stored_bytes(ctx.stamp(), new_doc));
   for (const auto& idx : ctx.schema().indexes) {
-    if (idx.bundle_id != bundle.id) continue;
+    if (idx.bundle_id != bundle.id || skipped(idx, skip)) continue;
     std::string old_key = index_entry_key(ctx.db_id(), idx, old_doc, seq);
     std::string new_key = index_entry_key(ctx.db_id(), idx, new_doc, seq);
     if (old_key == new_key) continue;
@@ -220,19 +232,22 @@ Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, c
 }
 
 void put_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
-                                  const Json& old_doc, const Json& new_doc) {
-  if (ctx.undo()) ctx.undo()->document_before(bundle, seq, &old_doc);
-  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), new_doc.dump());
+                                  std::string_view old_bytes, const Json& new_doc) {
+  report(ctx, bundle, seq, &old_bytes);
+  ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq),
+                stored_bytes(ctx.stamp(), new_doc));
 }
 
-void erase_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
-                                    const Json& old_doc) {
-  if (ctx.undo()) ctx.undo()->document_before(bundle, seq, &old_doc);
+Status erase_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                                      std::string_view old_bytes) {
+  report(ctx, bundle, seq, &old_bytes);
   ctx.txn().del(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq));
+  return Status::Ok();
 }
 
-void erase_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& old_doc) {
-  if (ctx.undo()) ctx.undo()->document_before(bundle, seq, &old_doc);
+void erase_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                    std::string_view old_bytes, const Json& old_doc) {
+  report(ctx, bundle, seq, &old_bytes);
   remove_index_entries(ctx.txn(), ctx.schema(), bundle.id, old_doc, seq);
   ctx.txn().del(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq));
 }

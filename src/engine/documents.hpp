@@ -1,79 +1,98 @@
 #pragma once
-// Documents (SPEC §1): validation against a bundle's fields and the staged write operations
-// that keep documents, index entries and the undo seam in step. Stored form: a compact JSON
-// object of the declared fields with non-null values; the DocumentID is the key's sequence
-// and is added only in results.
+// Documents (SPEC §1): their stored form, their validation against a bundle's fields, and the
+// staged writes that keep documents, index entries, write stamps and the undo seam in step.
 //
-// Every write goes through insert/replace/erase here, so index maintenance and unique checks
-// live in one place. Thread-safety: called with the database writer mutex held (writes) or
-// on a snapshot (reads).
+// Stored form: a 9-byte header — the byte 0x01, then the u64 write stamp (big-endian) of the
+// commit that last wrote the document (WriteContext::stamp, SPEC §4.7) — followed by the
+// compact JSON of its declared non-null fields. The DocumentID is the key's sequence and is
+// added only in results. A value that starts with '{' was written before stamps existed and
+// reads as stamp 0.
+//
+// One route per write: ADD DOCUMENT prepares a document once (prepare_document: checked,
+// serialized, the keys of its index entries made) — directly, in a migration's parallel
+// preparation stage, at VALIDATE and at APPLY alike — and insert_document stages it. Every
+// other write goes through replace / erase here, so index maintenance, unique checks and
+// stamps live in one place. Thread-safety: writes run with the database writer mutex held;
+// reads on a snapshot; prepare_document is a pure function.
 
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine/catalog.hpp"
 #include "engine/index.hpp"
-#include "parser/fast_add_document.hpp"
 #include "engine/reader.hpp"
 #include "engine/write_context.hpp"
 
 namespace strata::engine {
 
+// The stored form (see file comment).
+inline constexpr size_t kStampHeaderSize = 9;
+// The write stamp of stored document bytes (0 for a document from before stamps).
+uint64_t stored_stamp(std::string_view bytes);
+// The JSON text of stored document bytes.
+std::string_view stored_json(std::string_view bytes);
+// Stored bytes of `doc` written by the commit with stamp `stamp`.
+std::string stored_bytes(uint64_t stamp, const Json& doc);
+// Parses stored document bytes (kStorageError when malformed).
+Result<Json> parse_document(std::string_view bytes);
+
 // Completes and checks `values` for `bundle`: null values dropped; undeclared keys refused
 // (CONSTRAINT_VIOLATION, "DocumentID" included: it is assigned by the server); types checked
 // (TYPE_MISMATCH); missing values take the field's default; a required field without value
-// or default is refused (CONSTRAINT_VIOLATION). Returns the document to store.
-Result<Json> prepare_document(const Bundle& bundle, const Json& values);
-// The same, moving the values out of `values` (left unspecified, whatever the result).
-Result<Json> prepare_document(const Bundle& bundle, Json&& values);
+// or default is refused (CONSTRAINT_VIOLATION). Returns the document to store. The rvalue
+// overload moves the values out.
+Result<Json> complete_document(const Bundle& bundle, const Json& values);
+Result<Json> complete_document(const Bundle& bundle, Json&& values);
 
-// A document prepare_document accepted, and its stored bytes: what ADD DOCUMENT writes. A
-// large migration's parse workers make these ahead of its execution (validate/command_stream).
-// A flat one (prepare_flat) has no tree: its index entries' keys are made instead.
+// A document ready to be inserted into its bundle: what ADD DOCUMENT writes.
 struct PreparedDocument {
-  Json doc;           // the document (an object); null when flat
-  std::string bytes;  // doc.dump(), the stored form
-  std::vector<IndexKey> index_keys;  // flat: one per index of the bundle, in schema order
-
-  bool flat() const { return doc.is_null(); }
+  std::string bytes;                 // the stored form; its stamp is set by insert_document
+  std::vector<IndexKey> index_keys;  // one per index of the bundle, in schema order
 };
-Result<PreparedDocument> prepare_for_insert(const Bundle& bundle, const Json& values);
+// complete_document, then the stored bytes and index keys, against `schema` (which holds
+// `bundle`). Prepared against one schema, a document is valid for that schema only.
+Result<PreparedDocument> prepare_document(const DatabaseSchema& schema, const Bundle& bundle,
+                                          Json&& values);
 
-// prepare_for_insert of the flat document a stored ADD DOCUMENT holds, read from its text
-// (parser::scan_add_document_text) without building it — when prepare_document would keep it
-// as it is: every member declared, non-null and of its field's type, and no field left out
-// that has a default or is required; and no index of the bundle is on DocumentID. nullopt
-// otherwise: the caller prepares the document the long way, which also reports refusals.
-// The bytes are taken from `doc`.
-std::optional<PreparedDocument> prepare_flat(const DatabaseSchema& schema, const Bundle& bundle,
-                                             parser::FastAddDocumentText&& doc);
-
-// The stored document `seq` of a bundle, or nullopt.
+// Reads.
 Result<std::optional<Json>> load_document(const Reader& reader, uint32_t db, uint32_t bundle_id,
                                           uint64_t seq);
-// Parses a stored document value.
-Result<Json> parse_document(std::string_view bytes);
-
-// Calls fn(seq, doc) for every document of a bundle in DocumentID order. Reads in chunks and
-// closes its iterator before each batch of calls, so `fn` may write to the same txn.
+Result<std::optional<std::string>> load_stored(const Reader& reader, uint32_t db,
+                                               uint32_t bundle_id, uint64_t seq);
+// Calls fn for every document of a bundle in DocumentID order, parsed or as stored bytes.
+// Reads in chunks and closes its iterator before each batch of calls, so `fn` may write to
+// the same txn.
 Status for_each_document(const Reader& reader, uint32_t db, uint32_t bundle_id,
                          const std::function<Status(uint64_t seq, Json& doc)>& fn);
+Status for_each_stored(const Reader& reader, uint32_t db, uint32_t bundle_id,
+                       const std::function<Status(uint64_t seq, std::string_view bytes)>& fn);
 // True when the bundle holds at least one document.
 Result<bool> bundle_has_documents(const Reader& reader, uint32_t db, uint32_t bundle_id);
+// Number of documents of a bundle (keys only, streamed).
+Result<uint64_t> count_bundle(const Reader& reader, uint32_t db, uint32_t bundle_id);
 
-// Staged writes (check_unique included).
+// Staged writes, each stamped with ctx.stamp() and reported to ctx.undo().
+// insert: the unique checks of its index keys, then the document and its entries.
 Status insert_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
-                       const PreparedDocument& doc);
-Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& old_doc,
-                        const Json& new_doc);
-void erase_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const Json& old_doc);
+                       PreparedDocument& doc);
+// replace: unique checks and entries of every index of the bundle except `skip` (indexes a
+// statement has just created and builds afterwards).
+Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                        std::string_view old_bytes, const Json& old_doc, const Json& new_doc,
+                        const std::vector<IndexDef>* skip = nullptr);
+void erase_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                    std::string_view old_bytes, const Json& old_doc);
 // Writes / deletes a document without touching index entries: for changes that keep every
-// index key (RENAME FIELD) or whose index entries are dropped wholesale (DROP BUNDLE).
+// index key (ADD FIELD before its index exists, REMOVE FIELD, RENAME FIELD) or whose entries
+// are dropped wholesale (DROP BUNDLE).
 void put_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
-                                  const Json& old_doc, const Json& new_doc);
-void erase_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
-                                    const Json& old_doc);
+                                  std::string_view old_bytes, const Json& new_doc);
+Status erase_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                                      std::string_view old_bytes);
 
 // A document as results show it: its fields plus "DocumentID".
 Json result_document(const Json& doc, uint64_t seq);

@@ -5,9 +5,12 @@
 #include <filesystem>
 
 #include "engine/database_state.hpp"
+#include "engine/engine_metrics.hpp"
 #include "engine/exec_migration.hpp"
 #include "engine/response.hpp"
+#include "engine/script_runner.hpp"
 #include "parser/parser.hpp"
+#include "parser/statement_traits.hpp"
 #include "parser/syntax_check.hpp"
 #include "storage/keys.hpp"
 
@@ -21,73 +24,24 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// The deduction guide C++20's aggregate deduction makes implicit; clang 14 does not implement
+// that part of P1816 yet and needs it spelled out.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
-// Statements a reader may run (SPEC §6: SHOW, SELECT, DESCRIBE, VALIDATE; plus USE, PING, AUTH).
-bool reader_allowed(const ast::Statement& st) {
-  return std::visit(
-      Overloaded{
-          [](const ast::ShowDatabases&) { return true; },
-          [](const ast::UseDatabase&) { return true; }, [](const ast::Ping&) { return true; },
-          [](const ast::Auth&) { return true; }, [](const ast::ShowBundles&) { return true; },
-          [](const ast::DescribeBundle&) { return true; },
-          [](const ast::ShowIndexes&) { return true; },
-          [](const ast::ShowSettings&) { return true; },
-          [](const ast::SelectDocuments&) { return true; },
-          [](const ast::SelectCount&) { return true; },
-          [](const ast::ShowMigrations&) { return true; },
-          [](const ast::ShowMigration&) { return true; },
-          [](const ast::ValidateMigration&) { return true; },
-          [](const ast::ValidateRollback&) { return true; }, [](const auto&) { return false; }},
-      st);
-}
-
-// Statements only an admin may run.
-bool admin_only(const ast::Statement& st) {
-  return std::holds_alternative<ast::CreateUser>(st) ||
-         std::holds_alternative<ast::AlterUserPassword>(st) ||
-         std::holds_alternative<ast::AlterUserRole>(st) ||
-         std::holds_alternative<ast::DropUser>(st) || std::holds_alternative<ast::ShowUsers>(st) ||
-         std::holds_alternative<ast::DropDatabase>(st) ||
-         std::holds_alternative<ast::SetSetting>(st);
-}
-
-bool needs_database(const ast::Statement& st) {
-  return std::visit(
-      Overloaded{[](const ast::CreateDatabase&) { return false; },
-                 [](const ast::DropDatabase&) { return false; },
-                 [](const ast::UseDatabase&) { return false; },
-                 [](const ast::ShowDatabases&) { return false; },
-                 [](const ast::Auth&) { return false; }, [](const ast::Ping&) { return false; },
-                 [](const ast::ShowBundles& s) { return !s.database.has_value(); },
-                 [](const ast::ShowMigrations& s) { return !s.database.has_value(); },
-                 [](const ast::BackupDatabase&) { return false; },
-                 [](const ast::RestoreDatabase&) { return false; },
-                 [](const ast::CreateUser&) { return false; },
-                 [](const ast::AlterUserPassword&) { return false; },
-                 [](const ast::AlterUserRole&) { return false; },
-                 [](const ast::DropUser&) { return false; },
-                 [](const ast::ShowUsers&) { return false; }, [](const auto&) { return true; }},
-      st);
-}
-
-bool is_schema_statement(const ast::Statement& st) {
-  return std::holds_alternative<ast::CreateBundle>(st) ||
-         std::holds_alternative<ast::UpdateBundle>(st) ||
-         std::holds_alternative<ast::DropBundle>(st) ||
-         std::holds_alternative<ast::CreateIndex>(st) || std::holds_alternative<ast::DropIndex>(st);
-}
-
-// The gate's first checks (SPEC §6): authentication, then role.
+// The gate's first checks (SPEC §6): authentication, then role — both from the statement
+// table (parser/statement_traits.hpp).
 std::optional<Json> access_refusal(const Session& session, const ast::Statement& st) {
-  if (!session.authenticated && !std::holds_alternative<ast::Ping>(st)) {
+  const parser::StatementInfo& info = parser::statement_info(st);
+  if (!session.authenticated && info.needs_auth) {
     return error(Status(Code::kPermissionDenied, "authentication required"));
   }
-  if (session.role == ast::Role::kReader && !reader_allowed(st)) {
+  if (session.role == ast::Role::kReader && info.role != ast::Role::kReader) {
     return error(Status(
         Code::kPermissionDenied,
         std::string("permission denied: role reader cannot run ") + ast::statement_name(st)));
   }
-  if (session.role != ast::Role::kAdmin && admin_only(st)) {
+  if (session.role != ast::Role::kAdmin && info.role == ast::Role::kAdmin) {
     return error(Status(Code::kPermissionDenied, std::string("permission denied: role ") +
                                                      ast::role_name(session.role) +
                                                      " cannot run " + ast::statement_name(st)));
@@ -104,7 +58,7 @@ std::optional<Json> statement_refusal(const Session& session, const ast::Stateme
       return error(Status(i.code, i.message, Json{{"line", i.pos.line}, {"column", i.pos.column}}));
     }
   }
-  if (needs_database(st) && session.database.empty()) {
+  if (parser::needs_active_database(st) && session.database.empty()) {
     return error(Status(Code::kNoActiveDatabase, "no active database"));
   }
   return std::nullopt;
@@ -138,6 +92,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   if (!store.ok()) return store.status();
   engine->store_ = std::move(*store);
   engine->users_ = std::make_unique<UserStore>(*engine->store_);
+  Engine* e = engine.get();
+  engine->failed_marks_ = std::make_unique<FailedMarks>(
+      [e](const FailedMarks::Mark& mark) { return write_failed_mark(*e, mark); });
   STRATA_RETURN_IF_ERROR(engine->load());
   check_ledgers_at_open(*engine);  // SPEC §4.10 (migration work)
   return engine;
@@ -148,14 +105,15 @@ Status Engine::load() {
   if (!next.ok()) return next.status();
   if (next->has_value() && (*next)->size() == 4) next_db_id_ = keys::get_u32(**next);
   auto it = store_->scan(storage::Space::kCatalog, "", "");
-  std::map<uint32_t, uint64_t> counters;
+  std::map<uint32_t, Counters> counters;
   std::map<uint32_t, CatalogRecords> catalogs;
   for (; it->valid(); it->next()) {
     std::string_view k = it->key();
     if (k.size() < 5) continue;
     uint32_t id = keys::get_u32(k);
-    if (k == keys::doc_counter_key(id) && it->value().size() == 8)
-      counters[id] = keys::get_u64(it->value());
+    if (k == keys::doc_counter_key(id)) {
+      if (auto c = decode_counters(it->value())) counters[id] = *c;
+    }
     Status st = catalogs[id].add(k.substr(4), it->value());
     if (!st.ok()) {
       return Status(Code::kStorageError, "store at " + options_.data_dir +
@@ -177,7 +135,9 @@ Status Engine::load() {
   }
   for (auto& [name, state] : dbs_) {
     auto c = counters.find(state->id);
-    if (c != counters.end()) state->next_doc_seq = c->second;
+    if (c == counters.end()) continue;
+    state->next_doc_seq = c->second.next_doc_seq;
+    state->next_stamp = c->second.next_stamp;
   }
   return Status::Ok();
 }
@@ -194,9 +154,10 @@ std::shared_ptr<Engine::DatabaseState> Engine::find(const std::string& name) con
 }
 
 Session Engine::open_session(std::string user, ast::Role role) {
-  std::lock_guard lock(dbs_mu_);
   Session s;
-  s.id = next_session_id_++;
+  SessionRegistry::Entry entry = sessions_.add(s.interrupt);
+  s.id = entry.id;
+  s.cancel_key = std::move(entry.cancel_key);
   s.user = std::move(user);
   s.role = role;
   return s;
@@ -208,9 +169,18 @@ Session Engine::open_embedded_session() {
 }
 
 void Engine::close_session(Session& session) {
+  sessions_.remove(session.id);
   std::lock_guard lock(dbs_mu_);
   session_db_.erase(session.id);
   session.database.clear();
+}
+
+Status Engine::cancel_session(uint64_t id, std::string_view key) {
+  return sessions_.cancel(id, key);
+}
+
+Json Engine::session_json(const Session& session) {
+  return Json{{"id", session.id}, {"cancelKey", session.cancel_key}};
 }
 
 Json Engine::execute(Session& session, const ast::Statement& st) {
@@ -218,6 +188,10 @@ Json Engine::execute(Session& session, const ast::Statement& st) {
 }
 
 Answer Engine::answer(Session& session, const ast::Statement& st) {
+  session.interrupt->begin_statement();
+  if (session.interrupt->abandoned()) {
+    return error(Status(Code::kCancelled, "statement cancelled: its connection is gone"));
+  }
   if (const auto* auth = std::get_if<ast::Auth>(&st)) {
     auto role = users_->authenticate(auth->user, auth->password);
     if (!role.ok()) return error(role.status());
@@ -226,12 +200,19 @@ Answer Engine::answer(Session& session, const ast::Statement& st) {
     session.role = *role;
     return success({{"message", "Authentication successful"},
                     {"user", auth->user},
-                    {"role", ast::role_name(*role)}});
+                    {"role", ast::role_name(*role)},
+                    {"session", session_json(session)}});
+  }
+  if (const auto* cancel = std::get_if<ast::CancelSession>(&st)) {
+    // SPEC §6: the key is the credential (a second connection need not log in).
+    Status sent = cancel_session(cancel->session, cancel->key);
+    if (!sent.ok()) return error(sent);
+    return success({{"message", "Cancel request sent"}, {"session", cancel->session}});
   }
   if (auto refused = access_refusal(session, st)) return std::move(*refused);
   if (auto response = execute_user_statement(*users_, st)) return *response;
   if (auto refused = statement_refusal(session, st)) return std::move(*refused);
-  if (is_schema_statement(st)) {
+  if (parser::statement_info(st).family == parser::Family::kSchema) {
     auto view = read(session.database);
     if (!view.ok()) return error(view.status());
     if (!effective_settings(options_.settings, view->schema->settings)
@@ -290,7 +271,12 @@ Status Engine::dispatch(Session& s, const ast::Statement& st, Json* response) {
     return status;
   };
   // SPEC §3.5 statements: the migration work (exec_migration.hpp).
-  if (is_migration_statement(st)) return exec_migration_statement(*this, s, st, response);
+  if (is_migration_statement(st)) {
+    const auto started = std::chrono::steady_clock::now();
+    Status status = exec_migration_statement(*this, s, st, response);
+    observe_migration(st, status, started);
+    return status;
+  }
   return std::visit(
       Overloaded{
           [&](const ast::CreateDatabase& x) { return exec_create_database(s, x, response); },
@@ -336,7 +322,10 @@ Status Engine::dispatch(Session& s, const ast::Statement& st, Json* response) {
           [&](const ast::DropBundle&) { return write_command(true); },
           [&](const ast::CreateIndex&) { return write_command(true); },
           [&](const ast::DropIndex&) { return write_command(true); },
-          [&](const ast::SetSetting&) { return write_command(true); },
+          [&](const ast::SetSetting& x) {
+            return write(s, s.database, /*sync=*/true, nullptr,
+                         [&](WriteContext& ctx) { return exec_set_setting(ctx, x, response); });
+          },
           [&](const ast::AddDocument&) { return write_command(options_.sync_data_writes); },
           [&](const ast::UpdateDocuments&) { return write_command(options_.sync_data_writes); },
           [&](const ast::DeleteDocuments&) { return write_command(options_.sync_data_writes); },
@@ -348,9 +337,17 @@ Status Engine::dispatch(Session& s, const ast::Statement& st, Json* response) {
 
 Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog* undo,
                      const std::function<Status(WriteContext&)>& fn) {
+  failed_marks_->flush();  // no write overtakes a pending FAILED mark (failed_marks.hpp)
   auto state = find(db);
   if (!state) return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
-  std::lock_guard writer(state->writer);
+  std::unique_lock writer(state->writer, std::try_to_lock);
+  if (!writer.owns_lock()) {
+    const auto waiting = std::chrono::steady_clock::now();
+    writer.lock();
+    observe_writer_lock_wait(std::chrono::steady_clock::now() - waiting);
+  } else {
+    observe_writer_lock_wait({});
+  }
   if (state->dropped)
     return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
   std::shared_ptr<const DatabaseSchema> base;
@@ -359,7 +356,8 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
     base = state->schema;
   }
   auto txn = store_->begin();
-  WriteContext ctx(*txn, base, state->next_doc_seq, session, options_.settings, undo);
+  WriteContext ctx(*txn, base, {state->next_doc_seq, state->next_stamp}, session,
+                   options_.settings, undo);
   STRATA_RETURN_IF_ERROR(fn(ctx));
   ctx.finish();
   if (txn->empty()) return Status::Ok();
@@ -372,6 +370,7 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
     STRATA_RETURN_IF_ERROR(store_->commit(*txn, sync));
   }
   state->next_doc_seq = ctx.next_doc_seq();
+  state->next_stamp = ctx.counters_after().next_stamp;
   return Status::Ok();
 }
 
@@ -395,18 +394,13 @@ Status Engine::run_read(Session& s, const std::string& db,
   auto view = read(db);
   if (!view.ok()) return view.status();
   ReadContext ctx{*view->reader, *view->schema, options_.settings, options_.query};
+  ctx.query.interrupt = s.interrupt.get();
   return fn(ctx);
 }
 
-Json Engine::execute_text(Session& session, std::string_view text, uint32_t line, uint32_t column) {
-  auto parsed = parser::parse(text, line - 1, column - 1);
-  if (!parsed.ok()) return error(parser::to_status(parsed.error()));
-  Json last;
-  for (const auto& st : parsed.script()) {
-    last = execute(session, st);
-    if (!is_success(last)) break;
-  }
-  return last;
+Json Engine::execute_text(Session& session, std::string_view text) {
+  std::optional<Answer> answer = answer_text(*this, session, text);
+  return answer ? std::move(*answer).json() : Json();
 }
 
 }  // namespace strata::engine

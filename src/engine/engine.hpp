@@ -31,9 +31,12 @@
 #include "engine/answer_cache.hpp"
 #include "engine/catalog.hpp"
 #include "engine/executors.hpp"
+#include "engine/failed_marks.hpp"
+#include "engine/interrupt.hpp"
 #include "engine/query.hpp"
 #include "engine/reader.hpp"
 #include "engine/response.hpp"
+#include "engine/sessions.hpp"
 #include "engine/settings.hpp"
 #include "engine/users.hpp"
 #include "engine/write_context.hpp"
@@ -52,7 +55,10 @@ struct EngineOptions {
 };
 
 struct Session {
-  uint64_t id = 0;
+  uint64_t id = 0;          // 0: not registered (open_session registers)
+  std::string cancel_key;   // 32 hex digits: CANCEL SESSION id "key" (SPEC §6)
+  // Stops the running statement: CANCEL, the connection gone, the migration timeout.
+  std::shared_ptr<Interrupt> interrupt = std::make_shared<Interrupt>();
   std::string user = "local";
   ast::Role role = ast::Role::kAdmin;
   // False for a server connection that has not authenticated yet: the gate then answers
@@ -74,11 +80,18 @@ class Engine {
   static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
   ~Engine();
 
-  // A new session (ids are unique per Engine). close_session releases its USE.
+  // A new session (ids are unique per Engine, with a random cancel key). close_session
+  // releases its USE and forgets it.
   Session open_session(std::string user, ast::Role role);
   // An embedded session: admin, user $USER (or "local").
   Session open_embedded_session();
   void close_session(Session& session);
+  // CANCEL SESSION id "key" (SPEC §6): stops that session's running statement at its next
+  // check (it answers CANCELLED and changes nothing). PERMISSION_DENIED "no session <id> with
+  // that cancel key" for an unknown session and a wrong key alike.
+  Status cancel_session(uint64_t id, std::string_view key);
+  // {"id":n,"cancelKey":"…"}: what AUTH and the handshake answer carry.
+  static Json session_json(const Session& session);
 
   // The gate: one statement, one response.
   Json execute(Session& session, const ast::Statement& statement);
@@ -90,11 +103,10 @@ class Engine {
   // cached, or the gate's refusal of one. nullopt otherwise: then call answer(). Cheap
   // enough for a server's I/O thread; the same response answer() would give.
   std::optional<Answer> answer_if_ready(Session& session, const ast::Statement& statement);
-  // Parses then executes. `line`/`column` give the text's position in its script. A text with
-  // several statements runs them in order, stopping at the first error, and answers the last
-  // response; an empty text answers null.
-  Json execute_text(Session& session, std::string_view text, uint32_t line = 1,
-                    uint32_t column = 1);
+  // Parses then executes (script_runner.hpp answer_text). A text with several statements runs
+  // them in order, stopping at the first error, and answers the last response; an empty text
+  // answers null. Positions in errors count from the start of their statement.
+  Json execute_text(Session& session, std::string_view text);
 
   // Runs `fn` on a WriteContext of database `db` and commits once (see file comment).
   // `sync` is forced on when the schema changed. Errors: DATABASE_NOT_FOUND, fn's, storage's.
@@ -112,6 +124,8 @@ class Engine {
 
   // The users and their passwords (SPEC §3.4, §6), stored in Space::kSystem.
   UserStore& users() { return *users_; }
+  // FAILED marks of APPLYs waiting for the store to accept writes again (exec_apply.cpp).
+  FailedMarks& failed_marks() { return *failed_marks_; }
 
   const EngineOptions& options() const { return options_; }
   std::string backup_dir() const;
@@ -142,12 +156,13 @@ class Engine {
   EngineOptions options_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<UserStore> users_;
+  std::unique_ptr<FailedMarks> failed_marks_;  // after store_: its thread stops first
+  SessionRegistry sessions_;
   mutable std::mutex dbs_mu_;  // guards dbs_, creating_, session_db_, next_db_id_
   std::map<std::string, std::shared_ptr<DatabaseState>> dbs_;
   std::set<std::string> creating_;  // names reserved by a CREATE / RESTORE in progress
   std::map<uint64_t, std::string> session_db_;
   uint32_t next_db_id_ = 1;
-  uint64_t next_session_id_ = 1;
 };
 
 // True when `name` is an acceptable database name: 1-128 characters, no control characters.

@@ -1,11 +1,14 @@
 // SPEC §3.4 statements on one database's catalog: SHOW BUNDLES, DESCRIBE BUNDLE,
-// SHOW INDEXES, SHOW SETTINGS, SET. (Databases, BACKUP and RESTORE are Engine members:
+// SHOW INDEXES, SHOW SETTINGS, SET. Responses carrying `Result` carry ExecutionTimeMS
+// (SPEC §5.1). (Databases, BACKUP and RESTORE are Engine members:
 // exec_session.cpp and backup.cpp.)
 #include "engine/executors.hpp"
+#include "engine/response.hpp"
 
 namespace strata::engine {
 
 Status exec_show_bundles(const ReadContext& ctx, Json* response) {
+  const auto started = std::chrono::steady_clock::now();
   Json result = Json::array();
   for (const auto& b : ctx.schema.bundles) {
     auto j = bundle_json(ctx.reader, ctx.schema, b);
@@ -15,6 +18,7 @@ Status exec_show_bundles(const ReadContext& ctx, Json* response) {
   (*response)["database"] = ctx.schema.name;
   (*response)["ResultCount"] = result.size();
   (*response)["Result"] = std::move(result);
+  (*response)["ExecutionTimeMS"] = elapsed_ms(started);
   return Status::Ok();
 }
 
@@ -28,6 +32,7 @@ Status exec_describe_bundle(const ReadContext& ctx, const ast::DescribeBundle& s
 }
 
 Status exec_show_indexes(const ReadContext& ctx, const ast::ShowIndexes& s, Json* response) {
+  const auto started = std::chrono::steady_clock::now();
   const Bundle* only = nullptr;
   if (s.bundle) {
     only = ctx.schema.bundle(*s.bundle);
@@ -40,6 +45,7 @@ Status exec_show_indexes(const ReadContext& ctx, const ast::ShowIndexes& s, Json
   }
   (*response)["ResultCount"] = result.size();
   (*response)["Result"] = std::move(result);
+  (*response)["ExecutionTimeMS"] = elapsed_ms(started);
   return Status::Ok();
 }
 

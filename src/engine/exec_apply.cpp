@@ -9,9 +9,13 @@
 // list, the undo snapshot, the ledger record and the new schema checksum join the commands'
 // effects, and Engine::write commits everything once, with sync.
 //
-// A command that fails outside validation, the MigrationTimeoutSeconds deadline, or a failed
-// commit leave nothing visible; the migration is then marked FAILED (FailureReason names the
-// command) by a second, small synced write.
+// A command that fails outside validation, the MigrationTimeoutSeconds deadline (set on the
+// session's interrupt, checked by the validator and inside long commands), or a failed commit
+// leave nothing visible; the migration is then marked FAILED (FailureReason names the
+// command) by a second, small synced write. When the store refuses that write too (a full
+// disk), the mark waits in the engine's FailedMarks and is written once the store accepts
+// writes again. A cancelled APPLY (CANCEL SESSION, the connection gone) changes nothing: the
+// migration stays PENDING.
 #include <chrono>
 #include <iostream>
 
@@ -26,19 +30,17 @@ namespace strata::engine {
 
 namespace {
 
-// Marks `version` FAILED with `reason` (its own synced write).
+// Marks `version` FAILED with `reason`; when the store refuses the write, the engine keeps
+// the mark and writes it once the store accepts writes again.
 void mark_failed(Engine& e, Session& s, uint64_t version, const std::string& statement,
                  const std::string& reason) {
-  Status st = e.write(s, s.database, /*sync=*/true, nullptr, [&](WriteContext& ctx) -> Status {
-    auto rec = load_record(ctx.reader(), ctx.db_id(), version);
-    if (!rec.ok()) return rec.status();
-    if (!*rec || (*rec)->status != kPending) return Status::Ok();
-    record_event(&**rec, s.user, statement, kFailed);
-    (*rec)->failure_reason = reason;
-    store_record(ctx.txn(), ctx.db_id(), **rec);
-    return Status::Ok();
-  });
-  if (!st.ok()) std::cerr << "strata: could not mark migration FAILED: " << st.ToString() << "\n";
+  FailedMarks::Mark mark{s.database, version, s.user, statement, reason};
+  Status st = write_failed_mark(e, mark);
+  if (st.ok()) return;
+  std::cerr << "strata: migration " << version << " of database '" << s.database
+            << "' cannot be marked FAILED yet (" << st.ToString()
+            << "); it will be once the store accepts writes again\n";
+  e.failed_marks().add(std::move(mark));
 }
 
 // Stores a refused APPLY's report as LastValidation (the migration stays PENDING).
@@ -53,6 +55,21 @@ void store_report(Engine& e, Session& s, uint64_t version, const Json& report) {
 }
 
 }  // namespace
+
+Status write_failed_mark(Engine& e, const FailedMarks::Mark& mark) {
+  Session s;
+  s.user = mark.user;
+  s.database = mark.database;
+  return e.write(s, s.database, /*sync=*/true, nullptr, [&](WriteContext& ctx) -> Status {
+    auto rec = load_record(ctx.reader(), ctx.db_id(), mark.version);
+    if (!rec.ok()) return rec.status();
+    if (!*rec || (*rec)->status != kPending) return Status::Ok();
+    record_event(&**rec, mark.user, mark.statement, kFailed);
+    (*rec)->failure_reason = mark.reason;
+    store_record(ctx.txn(), ctx.db_id(), **rec);
+    return Status::Ok();
+  });
+}
 
 Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x, Json* out) {
   const auto started = std::chrono::steady_clock::now();
@@ -98,8 +115,10 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
     req.settings = settings_of(e, base);
     req.user = s.user;
     req.apply = true;
-    req.deadline = started + std::chrono::seconds(req.settings.migration_timeout_seconds);
+    s.interrupt->set_deadline(started +
+                              std::chrono::seconds(req.settings.migration_timeout_seconds));
     req.down = &down;
+    req.undo = &undo;
     req.live = &base;
     req.checksum_verified = true;
     validate::Outcome outcome = validate::run(req, ctx);
@@ -124,6 +143,20 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
     std::vector<std::string> final_down;
     if (generate) final_down = down.finish(undo.touched_bundles());
     if (!r.has_explicit_down) store_generated_down(ctx.txn(), db, x.version, final_down);
+    auto digest = undo.finish(ctx.reader());
+    if (!digest.ok()) return digest.status();
+    // SPEC §4.6: the apply checksum covers the DOWN list that a rollback will run and the undo
+    // snapshot it will restore, chained over the applied migrations.
+    std::string previous_apply_chain = zero_chain();
+    if (x.version > 1) {
+      auto prev = load_record(ctx.reader(), db, x.version - 1);
+      if (!prev.ok()) return prev.status();
+      if (*prev && !(*prev)->apply_chain_checksum.empty())
+        previous_apply_chain = (*prev)->apply_chain_checksum;
+    }
+    r.apply_checksum = apply_checksum(r.checksum, r.has_explicit_down ? commands->down : final_down,
+                                      *digest);
+    r.apply_chain_checksum = chain_checksum(previous_apply_chain, r.apply_checksum);
 
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
@@ -136,7 +169,10 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
     r.irreversible = down.irreversible();
     r.down_generated = generate;
     r.start_seq = start_seq;
+    r.end_seq = ctx.next_doc_seq();
+    r.apply_stamp = ctx.stamp();
     r.undo_bundles = undo.undo_bundles();
+    r.added_bundles = undo.added_bundles();
     store_record(ctx.txn(), db, r);
 
     DatabaseSchema& schema = ctx.mutable_schema();
@@ -147,7 +183,9 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
   });
 
   if (!st.ok()) {
-    if (failure || executed) {
+    if (st.code() == Code::kCancelled) {
+      // Cancelled: nothing changed, the migration stays PENDING.
+    } else if (failure || executed) {
       mark_failed(e, s, x.version, statement, st.message());
     } else if (st.code() == Code::kValidationFailed || st.code() == Code::kWarningsRequireForce) {
       store_report(e, s, x.version, report);

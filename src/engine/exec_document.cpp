@@ -1,6 +1,7 @@
 // SPEC §3.3: ADD DOCUMENT, SELECT DOCUMENTS / SELECT *, SELECT COUNT, UPDATE DOCUMENTS,
-// DELETE DOCUMENTS.
+// DELETE DOCUMENTS; and execute_command(), the one dispatch of every bound write command.
 #include "engine/documents.hpp"
+#include "engine/engine.hpp"
 #include "engine/executors.hpp"
 #include "engine/index.hpp"
 #include "storage/keys.hpp"
@@ -11,77 +12,81 @@ namespace keys = storage::keys;
 
 namespace {
 
-Status check_where(const Bundle& b, const std::optional<ast::Condition>& where) {
-  return where ? check_condition_fields(b, *where) : Status::Ok();
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+// UPDATE / DELETE stop when their session's statement is cancelled or times out.
+QueryOptions interruptible(WriteContext& ctx) {
+  QueryOptions o;
+  o.interrupt = ctx.session().interrupt.get();
+  return o;
 }
 
 }  // namespace
 
-Status exec_add_document(WriteContext& ctx, const ast::AddDocument& s, Json* response) {
-  const Bundle* b = ctx.schema().bundle(s.bundle);
-  if (!b) return bundle_not_found(s.bundle);
-  auto doc = prepare_for_insert(*b, s.values);
-  if (!doc.ok()) return doc.status();
+Status exec_add_document(WriteContext& ctx, bound::AddDocument& c, Json* response) {
+  const Bundle& b = *ctx.schema().bundle_by_id(c.bundle);
   const uint64_t seq = ctx.allocate_doc_seq();
-  STRATA_RETURN_IF_ERROR(insert_document(ctx, *b, seq, *doc));
+  STRATA_RETURN_IF_ERROR(insert_document(ctx, b, seq, c.document));
   (*response)["message"] = "Document added";
   (*response)["DocumentID"] = keys::document_id(seq);
   return Status::Ok();
 }
 
-Status exec_add_prepared(WriteContext& ctx, const Bundle& bundle, const PreparedDocument& doc) {
-  return insert_document(ctx, bundle, ctx.allocate_doc_seq(), doc);
-}
-
-Status exec_update_documents(WriteContext& ctx, const ast::UpdateDocuments& s, Json* response) {
-  const Bundle* b = ctx.schema().bundle(s.bundle);
-  if (!b) return bundle_not_found(s.bundle);
-  STRATA_RETURN_IF_ERROR(check_condition_fields(*b, s.where));
-  for (const auto& a : s.assignments) {
-    if (a.field == "DocumentID") {
-      return Status(Code::kConstraintViolation,
-                    "DocumentID is assigned by the server and cannot be set");
-    }
-    if (!b->field(a.field)) return field_not_found(a.field, b->name);
-  }
+Status exec_update_documents(WriteContext& ctx, const bound::UpdateDocuments& c, Json* response) {
+  const Bundle& b = *ctx.schema().bundle_by_id(c.bundle);
   // Matches are computed first, so a write never re-matches a document it changed.
-  auto seqs = matching_documents(ctx.reader(), ctx.schema(), *b, &s.where);
+  const QueryOptions query = interruptible(ctx);
+  auto seqs = matching_documents(ctx.reader(), ctx.schema(), b, &c.where, query);
   if (!seqs.ok()) return seqs.status();
+  InterruptPoll poll(query.interrupt);
   for (uint64_t seq : *seqs) {
-    auto old = load_document(ctx.reader(), ctx.db_id(), b->id, seq);
+    STRATA_RETURN_IF_ERROR(poll.tick());
+    auto bytes = load_stored(ctx.reader(), ctx.db_id(), b.id, seq);
+    if (!bytes.ok()) return bytes.status();
+    if (!bytes->has_value()) continue;
+    auto old = parse_document(**bytes);
     if (!old.ok()) return old.status();
-    if (!old->has_value()) continue;
-    Json merged = **old;
-    for (const auto& a : s.assignments) {
+    Json merged = *old;
+    for (const auto& a : c.assignments) {
       if (a.value.is_null())
         merged.erase(a.field);
       else
         merged[a.field] = a.value;
     }
-    auto doc = prepare_document(*b, merged);
+    auto doc = complete_document(b, std::move(merged));
     if (!doc.ok()) {
       Status st = doc.status();
       return Status(st.code(), st.message() + " (DocumentID " + keys::document_id(seq) + ")",
                     st.details());
     }
-    if (*doc == **old) continue;
-    STRATA_RETURN_IF_ERROR(replace_document(ctx, *b, seq, **old, *doc));
+    if (*doc == *old) continue;
+    STRATA_RETURN_IF_ERROR(replace_document(ctx, b, seq, **bytes, *old, *doc));
   }
   (*response)["message"] = "Documents updated";
   (*response)["affected"] = seqs->size();
   return Status::Ok();
 }
 
-Status exec_delete_documents(WriteContext& ctx, const ast::DeleteDocuments& s, Json* response) {
-  const Bundle* b = ctx.schema().bundle(s.bundle);
-  if (!b) return bundle_not_found(s.bundle);
-  STRATA_RETURN_IF_ERROR(check_where(*b, s.where));
-  auto seqs = matching_documents(ctx.reader(), ctx.schema(), *b, s.where ? &*s.where : nullptr);
+Status exec_delete_documents(WriteContext& ctx, const bound::DeleteDocuments& c, Json* response) {
+  const Bundle& b = *ctx.schema().bundle_by_id(c.bundle);
+  const QueryOptions query = interruptible(ctx);
+  auto seqs = matching_documents(ctx.reader(), ctx.schema(), b, c.where ? &*c.where : nullptr,
+                                 query);
   if (!seqs.ok()) return seqs.status();
+  InterruptPoll poll(query.interrupt);
   for (uint64_t seq : *seqs) {
-    auto old = load_document(ctx.reader(), ctx.db_id(), b->id, seq);
+    STRATA_RETURN_IF_ERROR(poll.tick());
+    auto bytes = load_stored(ctx.reader(), ctx.db_id(), b.id, seq);
+    if (!bytes.ok()) return bytes.status();
+    if (!bytes->has_value()) continue;
+    auto old = parse_document(**bytes);
     if (!old.ok()) return old.status();
-    if (old->has_value()) erase_document(ctx, *b, seq, **old);
+    erase_document(ctx, b, seq, **bytes, *old);
   }
   (*response)["message"] = "Documents deleted";
   (*response)["affected"] = seqs->size();
@@ -90,9 +95,10 @@ Status exec_delete_documents(WriteContext& ctx, const ast::DeleteDocuments& s, J
 
 Status exec_select_documents(const ReadContext& ctx, const ast::SelectDocuments& s,
                              Json* response) {
-  const Bundle* b = ctx.schema.bundle(s.bundle);
-  if (!b) return bundle_not_found(s.bundle);
-  STRATA_RETURN_IF_ERROR(check_where(*b, s.where));
+  auto found = bind_bundle(ctx.schema, s.bundle);
+  if (!found.ok()) return found.status();
+  const Bundle* b = *found;
+  if (s.where) STRATA_RETURN_IF_ERROR(bind_condition(*b, *s.where));
   if (s.order_by && s.order_by->field != "DocumentID" && !b->field(s.order_by->field))
     return field_not_found(s.order_by->field, b->name);
   Json result = Json::array();
@@ -109,9 +115,10 @@ Status exec_select_documents(const ReadContext& ctx, const ast::SelectDocuments&
 }
 
 Status exec_select_count(const ReadContext& ctx, const ast::SelectCount& s, Json* response) {
-  const Bundle* b = ctx.schema.bundle(s.bundle);
-  if (!b) return bundle_not_found(s.bundle);
-  STRATA_RETURN_IF_ERROR(check_where(*b, s.where));
+  auto found = bind_bundle(ctx.schema, s.bundle);
+  if (!found.ok()) return found.status();
+  const Bundle* b = *found;
+  if (s.where) STRATA_RETURN_IF_ERROR(bind_condition(*b, *s.where));
   uint64_t n = 0;
   if (!s.where) {
     auto count = count_bundle(ctx.reader, ctx.schema.id, b->id);
@@ -128,33 +135,28 @@ Status exec_select_count(const ReadContext& ctx, const ast::SelectCount& s, Json
   return Status::Ok();
 }
 
-Status exec_command(WriteContext& ctx, const ast::Statement& s, Json* response) {
+Status execute_command(WriteContext& ctx, bound::Command& command, Json* response) {
   return std::visit(
-      [&](const auto& st) -> Status {
-        using T = std::decay_t<decltype(st)>;
-        if constexpr (std::is_same_v<T, ast::CreateBundle>)
-          return exec_create_bundle(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::UpdateBundle>)
-          return exec_update_bundle(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::DropBundle>)
-          return exec_drop_bundle(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::CreateIndex>)
-          return exec_create_index(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::DropIndex>)
-          return exec_drop_index(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::AddDocument>)
-          return exec_add_document(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::UpdateDocuments>)
-          return exec_update_documents(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::DeleteDocuments>)
-          return exec_delete_documents(ctx, st, response);
-        else if constexpr (std::is_same_v<T, ast::SetSetting>)
-          return exec_set_setting(ctx, st, response);
-        else
-          return Status(Code::kUnsupported,
-                        std::string(ast::statement_name(s)) + " cannot run as a write command");
-      },
-      s);
+      Overloaded{
+          [&](const bound::CreateBundle& c) { return exec_create_bundle(ctx, c, response); },
+          [&](const bound::UpdateBundle& c) { return exec_update_bundle(ctx, c, response); },
+          [&](const bound::DropBundle& c) { return exec_drop_bundle(ctx, c, response); },
+          [&](const bound::CreateIndex& c) { return exec_create_index(ctx, c, response); },
+          [&](const bound::DropIndex& c) { return exec_drop_index(ctx, c, response); },
+          [&](bound::AddDocument& c) { return exec_add_document(ctx, c, response); },
+          [&](const bound::UpdateDocuments& c) { return exec_update_documents(ctx, c, response); },
+          [&](const bound::DeleteDocuments& c) { return exec_delete_documents(ctx, c, response); },
+          [&](const bound::RestoreDocuments&) {
+            return Status(Code::kUnsupported,
+                          "RESTORE DOCUMENTS runs only as a DOWN command of APPLY ROLLBACK");
+          }},
+      command);
+}
+
+Status exec_command(WriteContext& ctx, const ast::Statement& s, Json* response) {
+  auto command = bind_command(ctx.schema(), s);
+  if (!command.ok()) return command.status();
+  return execute_command(ctx, *command, response);
 }
 
 }  // namespace strata::engine

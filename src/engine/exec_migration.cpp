@@ -2,10 +2,13 @@
 // and the dispatch of every §3.5 statement (SHOW MIGRATIONS: exec_show_migrations.cpp).
 #include "engine/exec_migration.hpp"
 
+#include "engine/binder.hpp"
 #include "engine/down.hpp"
+#include "engine/schema_change.hpp"
 #include "engine/schema_checksum.hpp"
 #include "engine/validate/phases.hpp"
 #include "parser/canonical.hpp"
+#include "storage/ledger_keys.hpp"
 
 namespace strata::engine {
 
@@ -37,7 +40,17 @@ Status exec_show_migration(Engine& e, Session& s, const ast::ShowMigration& x, J
   auto report = load_last_validation(*view->reader, db, x.version);
   if (!report.ok()) return report.status();
   (*rec)->last_validation = std::move(*report);
-  (*out)["migration"] = full_json(**rec, *commands, *down);
+  Json m = full_json(**rec, *commands, *down);
+  // The documents each FORCEd rollback overwrote are shown with its event (SPEC §4.7).
+  uint32_t rollback = 0;
+  for (auto& ev : m["Events"]) {
+    if (ev.value("To", "") != kRolledBack) continue;
+    auto kept = view->reader->get(storage::Space::kLedger,
+                                  storage::ledger_keys::overwritten_key(db, x.version, rollback++));
+    if (!kept.ok()) return kept.status();
+    if (kept->has_value()) ev["overwritten"] = Json::parse(**kept, nullptr, false);
+  }
+  (*out)["migration"] = std::move(m);
   return Status::Ok();
 }
 
@@ -136,14 +149,14 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
     std::optional<DatabaseSchema> with_pending;  // copied only when there are any
     if (!pending_list->empty()) with_pending = ctx.schema();
     for (const auto& pending : *pending_list) {
-      DatabaseSchema& overlay = *with_pending;
       auto cmds = load_commands(ctx.reader(), db, pending.version);
       if (!cmds.ok()) return cmds.status();
       for (const auto& text : cmds->up) {
         std::optional<ast::Statement> parsed;
-        if (validate::check_syntax(text, 0, &parsed).empty() && parsed) {
-          (void)validate::check_semantics(&overlay, *parsed, 0);
-        }
+        if (!validate::check_syntax(text, 0, &parsed).empty() || !parsed) continue;
+        if (std::holds_alternative<ast::AddDocument>(*parsed)) continue;  // no schema effect
+        auto command = bind_command(*with_pending, std::move(*parsed));
+        if (command.ok()) schema_change::apply(&*with_pending, *command);
       }
     }
     const DatabaseSchema& base = with_pending ? *with_pending : ctx.schema();
@@ -152,16 +165,21 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
     uint64_t next_seq = ctx.next_doc_seq();
     for (const auto& c : x.up) {
       if (!c.statement) {
-        // An ADD DOCUMENT, kept as its bundle name only (ast::MigrationCommand). Its semantic
-        // check changes no schema, and START ignores findings (VALIDATE reports them).
-        builder.add_document(overlay, x.bundle_of(c), next_seq++);
+        // An ADD DOCUMENT, kept as its bundle name only (ast::MigrationCommand): all its DOWN
+        // step needs. START ignores findings (VALIDATE reports them).
+        if (const Bundle* b = overlay.bundle(x.bundle_of(c))) {
+          builder.add_document(overlay, b->id, next_seq);
+        }
+        ++next_seq;
         continue;
       }
       const ast::Statement& st = *c.statement;
       std::optional<uint64_t> seq;
       if (std::holds_alternative<ast::AddDocument>(st)) seq = next_seq++;
-      builder.add(overlay, st, seq);
-      (void)validate::check_semantics(&overlay, st, 0);
+      auto command = bind_command(overlay, st);
+      if (!command.ok()) continue;
+      builder.add(overlay, *command, seq);
+      schema_change::apply(&overlay, *command);
     }
     r.irreversible = builder.irreversible();
     if (!x.has_down && !settings.require_explicit_down_commands && r.irreversible.empty()) {

@@ -42,12 +42,17 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
 Status exec_validate_migration(Engine& e, Session& s, const ast::ValidateMigration& x,
                                Json* out);
 Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x, Json* out);
+// Marks a migration FAILED after its APPLY failed (its own synced write); ok when it is no
+// longer PENDING. The engine's FailedMarks retry it while the store refuses writes.
+Status write_failed_mark(Engine& e, const FailedMarks::Mark& mark);
 Status exec_validate_rollback(Engine& e, Session& s, const ast::ValidateRollback& x, Json* out);
 Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, Json* out);
 Status exec_verify_migrations(Engine& e, Session& s, Json* out);
 // VERIFY's findings for one database: {"checksumsValid","chainValid","schemaDrift",
 // "problems","migrations","currentVersion"}.
-Result<Json> verify_ledger(const Reader& reader, const DatabaseSchema& schema);
+// `deep` also recomputes every applied migration's apply checksum (its DOWN list and undo
+// snapshot; SPEC §4.6): VERIFY MIGRATIONS does, the check at open does not.
+Result<Json> verify_ledger(const Reader& reader, const DatabaseSchema& schema, bool deep);
 
 // The common errors.
 Status migration_not_found();

@@ -1,14 +1,18 @@
-// SPEC §4.8, §4.9: VALIDATE ROLLBACK TO VERSION t and APPLY ROLLBACK TO VERSION t.
+// SPEC §4.7–§4.9: VALIDATE ROLLBACK TO VERSION t and APPLY ROLLBACK TO VERSION t [FORCE].
 //
 // Both plan the same way: t must be below currentVersion; every migration from currentVersion
 // down to t+1 needs a DOWN list (explicit, or generated at APPLY; an irreversible command
-// refuses). Both then run the DOWN commands in order on a WriteContext: VALIDATE on a scratch
-// one that is never committed, counting the exact data impact from the data as it goes; APPLY
-// on the real one, with the ledger changes and the new schema checksum, committed by
-// Engine::write as one synced write. A failing DOWN command aborts the whole rollback
-// (ROLLBACK_FAILED) and nothing changes.
+// refuses) whose DOWN list and undo snapshot still match the apply checksum (SPEC §4.6). Both
+// then run, migration by migration, the conflict check (conflicts.hpp) and the DOWN commands
+// on a WriteContext, counting the exact data impact from the data as they go: VALIDATE on a
+// scratch one that is never committed, APPLY on the real one, with the ledger changes and the
+// new schema checksum, committed by Engine::write as one synced write. A failing DOWN command
+// aborts the whole rollback (ROLLBACK_FAILED) and nothing changes; so does any conflict
+// (ROLLBACK_CONFLICT) unless FORCE overrides every one (never a unique_taken), in which case
+// the documents FORCE overwrote are kept in the ledger with the rollback's event.
 #include <chrono>
 
+#include "engine/conflicts.hpp"
 #include "engine/documents.hpp"
 #include "engine/exec_migration.hpp"
 #include "engine/executors.hpp"
@@ -16,16 +20,22 @@
 #include "engine/undo.hpp"
 #include "parser/canonical.hpp"
 #include "parser/parser.hpp"
+#include "storage/keys.hpp"
+#include "storage/ledger_keys.hpp"
 
 namespace strata::engine {
 
 namespace {
 
+namespace keys = storage::keys;
+namespace lk = storage::ledger_keys;
+
 struct Plan {
   uint64_t current = 0;
-  std::vector<MigrationRecord> reverse;            // currentVersion first
-  std::vector<std::vector<std::string>> down;      // per reversed migration
+  std::vector<MigrationRecord> reverse;        // currentVersion first
+  std::vector<std::vector<std::string>> down;  // per reversed migration
   std::vector<std::string> errors;
+  std::optional<Status> tampered;  // a DOWN list or undo snapshot no longer matches
   Json down_json = Json::object();
 };
 
@@ -49,6 +59,17 @@ Result<Plan> plan_rollback(const Reader& reader, uint32_t db, uint64_t target) {
       // A generated list may be empty (the migration changed nothing); a missing one is not.
       plan.errors.push_back("Migration version " + std::to_string(v) +
                             " is missing DOWN commands");
+    }
+    if (!r.apply_checksum.empty()) {
+      auto digest = undo_digest(reader, db, v);
+      if (!digest.ok()) return digest.status();
+      if (apply_checksum(r.checksum, *down, *digest) != r.apply_checksum) {
+        std::string m = "checksum mismatch: the DOWN list or undo snapshot of migration " +
+                        std::to_string(v) + " changed after it was applied (apply checksum " +
+                        r.apply_checksum + ")";
+        plan.errors.push_back(m);
+        if (!plan.tampered) plan.tampered = Status(Code::kChecksumMismatch, m);
+      }
     }
     plan.down_json[std::to_string(v)] = *down;
     plan.reverse.push_back(r);
@@ -82,32 +103,77 @@ struct Impact {
   uint64_t documents_deleted = 0;
   uint64_t values_removed = 0;
   uint64_t documents_restored = 0;
+  uint64_t added_after_apply = 0;    // documents others added to bundles the rollback drops
+  uint64_t written_after_apply = 0;  // values others wrote into fields the rollback removes
   std::vector<std::string> loss;
   Json warnings = Json::array();
+  std::vector<Conflict> conflicts;
+
+  Json data_impact() const {
+    std::string text;
+    for (const auto& l : loss) text += (text.empty() ? "" : "; ") + l;
+    return {{"bundlesDropped", bundles_dropped},
+            {"fieldsRemoved", fields_removed},
+            {"relationshipsRemoved", relationships_removed},
+            {"indexesDropped", indexes_dropped},
+            {"documentsDeleted", documents_deleted},
+            {"valuesRemoved", values_removed},
+            {"documentsRestored", documents_restored},
+            {"documentsAddedAfterApply", added_after_apply},
+            {"valuesWrittenAfterApply", written_after_apply},
+            {"estimatedDataLoss", text.empty() ? "none" : text}};
+  }
 };
 
-// Counts what `cmd` is about to destroy (before it runs on ctx).
-Status measure(WriteContext& ctx, const ast::Statement& cmd, Impact* im) {
+std::string ids_text(const std::vector<uint64_t>& seqs) {
+  return seqs.empty() ? "" : " (DocumentIDs " + id_list(seqs) + ")";
+}
+
+// Counts what DOWN command `cmd` of migration `rec` is about to destroy (before it runs), and
+// what of that others wrote after the apply.
+Status measure(WriteContext& ctx, const MigrationRecord& rec, const ast::Statement& cmd,
+               Impact* im) {
+  const std::string after = " after migration " + std::to_string(rec.version) + " was applied";
+  auto later = [&](uint64_t seq, std::string_view bytes) {
+    return rec.apply_stamp != 0 && (seq < rec.start_seq || seq >= rec.end_seq) &&
+           stored_stamp(bytes) != rec.apply_stamp;
+  };
   if (auto* d = std::get_if<ast::DropBundle>(&cmd)) {
     const Bundle* b = ctx.schema().bundle(d->bundle);
     if (!b) return Status::Ok();
-    auto n = count_bundle(ctx.reader(), ctx.db_id(), b->id);
-    if (!n.ok()) return n.status();
+    uint64_t n = 0;
+    std::vector<uint64_t> added;
+    STRATA_RETURN_IF_ERROR(for_each_stored(ctx.reader(), ctx.db_id(), b->id,
+                                           [&](uint64_t seq, std::string_view bytes) -> Status {
+      ++n;
+      if (later(seq, bytes)) added.push_back(seq);
+      return Status::Ok();
+    }));
     im->bundles_dropped.push_back(b->name);
-    im->documents_deleted += *n;
-    im->loss.push_back(std::to_string(*n) + " documents in bundle " + b->name);
+    im->documents_deleted += n;
+    im->loss.push_back(std::to_string(n) + " documents in bundle " + b->name);
     im->warnings.push_back("Rollback will delete bundle " + b->name + " and its " +
-                           std::to_string(*n) + " documents");
+                           std::to_string(n) + " documents");
+    if (!added.empty()) {
+      im->added_after_apply += added.size();
+      im->warnings.push_back("Rollback will delete " + std::to_string(added.size()) +
+                             " documents added to bundle " + b->name + after + ids_text(added));
+    }
   } else if (auto* u = std::get_if<ast::UpdateBundle>(&cmd)) {
     const Bundle* b = ctx.schema().bundle(u->bundle);
     if (!b) return Status::Ok();
     for (const auto& ch : u->changes) {
       if (auto* rf = std::get_if<ast::RemoveField>(&ch)) {
         uint64_t values = 0;
-        STRATA_RETURN_IF_ERROR(for_each_document(ctx.reader(), ctx.db_id(), b->id,
-                                                 [&](uint64_t, Json& doc) -> Status {
-          auto it = doc.find(rf->field);
-          if (it != doc.end() && !it->is_null()) ++values;
+        std::vector<uint64_t> written;
+        STRATA_RETURN_IF_ERROR(for_each_stored(ctx.reader(), ctx.db_id(), b->id,
+                                               [&](uint64_t seq, std::string_view bytes) -> Status {
+          auto doc = parse_document(bytes);
+          if (!doc.ok()) return doc.status();
+          auto it = doc->find(rf->field);
+          if (it == doc->end() || it->is_null()) return Status::Ok();
+          ++values;
+          if (later(seq, bytes)) written.push_back(seq);
           return Status::Ok();
         }));
         const std::string name = b->name + "." + rf->field;
@@ -117,6 +183,11 @@ Status measure(WriteContext& ctx, const ast::Statement& cmd, Impact* im) {
           im->loss.push_back(std::to_string(values) + " values of " + name);
           im->warnings.push_back("Rollback will remove field " + name + " and its " +
                                  std::to_string(values) + " values");
+        }
+        if (!written.empty()) {
+          im->written_after_apply += written.size();
+          im->warnings.push_back("Rollback will remove " + std::to_string(written.size()) +
+                                 " values of " + name + " written" + after + ids_text(written));
         }
       } else if (auto* rr = std::get_if<ast::RemoveRelationship>(&ch)) {
         im->relationships_removed.push_back(b->name + "." + rr->name);
@@ -128,11 +199,20 @@ Status measure(WriteContext& ctx, const ast::Statement& cmd, Impact* im) {
   return Status::Ok();
 }
 
-// Runs every DOWN command of the plan on ctx. `impact` (VALIDATE) counts as it goes.
-Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact,
-                std::chrono::steady_clock::time_point deadline, int64_t timeout_s) {
+// Runs, migration by migration, the conflict check and every DOWN command of the plan on ctx,
+// counting into `impact`. Stops when the session's interrupt says so: CANCELLED, or TIMEOUT
+// after the deadline APPLY ROLLBACK set (MigrationTimeoutSeconds, `timeout_s`).
+Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact, int64_t timeout_s) {
+  auto stopped = [&](const Status& stop) {
+    if (stop.code() == Code::kTimeout) {
+      return Status(Code::kTimeout, "rollback timed out after " + std::to_string(timeout_s) +
+                                        "s; nothing was changed");
+    }
+    return Status(Code::kCancelled, "rollback cancelled; nothing was changed");
+  };
   for (size_t m = 0; m < plan.reverse.size(); ++m) {
     const MigrationRecord& rec = plan.reverse[m];
+    STRATA_RETURN_IF_ERROR(find_conflicts(ctx, rec, &impact->conflicts));
     auto commands = parse_down(plan.down[m]);
     if (!commands.ok()) return commands.status();
     for (size_t i = 0; i < commands->size(); ++i) {
@@ -143,12 +223,10 @@ Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact,
                           " DOWN command " + std::to_string(i + 1) + " (" + plan.down[m][i] +
                           "): " + st.message());
       };
-      if (impact) {
-        Status st = measure(ctx, cmd, impact);
-        if (!st.ok()) return fail(st);
-      }
+      if (Status stop = ctx.session().interrupt->check(); !stop.ok()) return stopped(stop);
+      Status st = measure(ctx, rec, cmd, impact);
+      if (!st.ok()) return fail(st);
       Json response = Json::object();
-      Status st;
       if (auto* r = std::get_if<ast::RestoreDocuments>(&cmd)) {
         // The undo snapshot named by the step: usually this migration's, but an explicit
         // DOWN section may name any migration's.
@@ -162,19 +240,16 @@ Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact,
           owner = std::move(**loaded);
         }
         uint64_t restored = 0;
-        st = restore_documents(ctx, *r, *owner, &restored);
-        if (impact) impact->documents_restored += restored;
+        st = restore_documents(ctx, *r, *owner, &restored, &impact->conflicts);
+        impact->documents_restored += restored;
       } else {
         st = exec_command(ctx, cmd, &response);
-        if (impact && st.ok() && std::holds_alternative<ast::DeleteDocuments>(cmd)) {
+        if (st.ok() && std::holds_alternative<ast::DeleteDocuments>(cmd)) {
           impact->documents_deleted += response.value("affected", uint64_t{0});
         }
       }
+      if (st.code() == Code::kCancelled || st.code() == Code::kTimeout) return stopped(st);
       if (!st.ok()) return fail(st);
-      if (std::chrono::steady_clock::now() > deadline) {
-        return Status(Code::kTimeout, "rollback timed out after " + std::to_string(timeout_s) +
-                                          "s; nothing was changed");
-      }
     }
   }
   return Status::Ok();
@@ -184,6 +259,22 @@ Json versions_json(const Plan& plan) {
   Json v = Json::array();
   for (const auto& r : plan.reverse) v.push_back(r.version);
   return v;
+}
+
+// The documents a FORCEd rollback overwrote, as kept with its event.
+Json overwritten_json(const std::vector<Conflict>& conflicts, uint64_t version) {
+  Json out = Json::array();
+  for (const auto& c : conflicts) {
+    if (c.version != version) continue;
+    Json entry = c.to_json();
+    entry["document"] = nullptr;
+    if (c.current) {
+      auto doc = parse_document(*c.current);
+      if (doc.ok()) entry["document"] = std::move(*doc);
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
 }
 
 }  // namespace
@@ -199,31 +290,25 @@ Status exec_validate_rollback(Engine& e, Session& s, const ast::ValidateRollback
     if (plan->errors.empty()) {
       auto scratch = e.store().begin();
       auto base = std::make_shared<const DatabaseSchema>(ctx.schema());
-      WriteContext sim(*scratch, base, ctx.next_doc_seq(), s, e.options().settings, nullptr);
-      const auto forever = std::chrono::steady_clock::time_point::max();
-      Status st = run_down(sim, *plan, &impact, forever, 0);
+      WriteContext sim(*scratch, base, ctx.counters(), s, e.options().settings, nullptr,
+                       /*scratch=*/true);
+      Status st = run_down(sim, *plan, &impact, 0);
+      if (st.code() == Code::kCancelled) return st;
       if (!st.ok()) errors.push_back(st.message());
     }
-    std::string loss;
-    for (const auto& l : impact.loss) loss += (loss.empty() ? "" : "; ") + l;
+    const bool clean = errors.empty();
     (*out)["message"] = "Rollback to version " + std::to_string(x.version) +
                         " validation complete";
     (*out)["targetVersion"] = x.version;
     (*out)["report"] = {
-        {"canRollback", errors.empty()},
+        {"canRollback", clean && impact.conflicts.empty()},
+        {"canRollbackWithForce", clean && all_forceable(impact.conflicts)},
         {"currentVersion", plan->current},
         {"targetVersion", x.version},
         {"migrationsToReverse", versions_json(*plan)},
         {"downCommands", plan->down_json},
-        {"dataImpact",
-         {{"bundlesDropped", impact.bundles_dropped},
-          {"fieldsRemoved", impact.fields_removed},
-          {"relationshipsRemoved", impact.relationships_removed},
-          {"indexesDropped", impact.indexes_dropped},
-          {"documentsDeleted", impact.documents_deleted},
-          {"valuesRemoved", impact.values_removed},
-          {"documentsRestored", impact.documents_restored},
-          {"estimatedDataLoss", loss.empty() ? "none" : loss}}},
+        {"dataImpact", impact.data_impact()},
+        {"conflicts", conflicts_json(impact.conflicts)},
         {"warnings", impact.warnings},
         {"errors", errors}};
     return Status::Ok();
@@ -233,23 +318,53 @@ Status exec_validate_rollback(Engine& e, Session& s, const ast::ValidateRollback
 Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, Json* out) {
   const auto started = std::chrono::steady_clock::now();
   const std::string statement = parser::canonical(ast::Statement(x));
-  Json versions;
   return e.write(s, s.database, /*sync=*/true, nullptr, [&](WriteContext& ctx) -> Status {
     const uint32_t db = ctx.db_id();
     auto plan = plan_rollback(ctx.reader(), db, x.version);
     if (!plan.ok()) return plan.status();
+    if (plan->tampered) return *plan->tampered;
     if (!plan->errors.empty()) {
       return Status(Code::kMissingDownCommands, plan->errors.front(),
                     Json{{"errors", plan->errors}});
     }
     const int64_t timeout = settings_of(e, ctx.schema()).migration_timeout_seconds;
-    STRATA_RETURN_IF_ERROR(
-        run_down(ctx, *plan, nullptr, started + std::chrono::seconds(timeout), timeout));
+    Impact impact;
+    s.interrupt->set_deadline(started + std::chrono::seconds(timeout));
+    STRATA_RETURN_IF_ERROR(run_down(ctx, *plan, &impact, timeout));
+    const bool forced = !impact.conflicts.empty();
+    if (forced && (!x.force || !all_forceable(impact.conflicts))) {
+      const bool forceable = all_forceable(impact.conflicts);
+      return Status(Code::kRollbackConflict,
+                    "rollback conflicts with " + std::to_string(impact.conflicts.size()) +
+                        " later write" + (impact.conflicts.size() == 1 ? "" : "s") +
+                        (forceable ? "; APPLY ROLLBACK ... FORCE restores the pre-migration "
+                                     "documents and keeps the overwritten copies"
+                                   : "; a unique value is taken and FORCE cannot override it: "
+                                     "resolve it first"),
+                    Json{{"conflicts", conflicts_json(impact.conflicts)},
+                         {"canRollbackWithForce", forceable}});
+    }
     for (auto& r : plan->reverse) {
       STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, r.version));
+      uint32_t rollbacks = 0;
+      for (const auto& ev : r.events)
+        if (ev.value("To", "") == kRolledBack) ++rollbacks;
       record_event(&r, s.user, statement, kRolledBack);
+      Json& event = r.events.back();
+      if (!impact.warnings.empty()) event["warnings"] = impact.warnings;
+      if (forced) {
+        Json overwritten = overwritten_json(impact.conflicts, r.version);
+        if (!overwritten.empty()) {
+          event["force"] = true;
+          event["overwrittenDocuments"] = overwritten.size();
+          ctx.txn().put(storage::Space::kLedger, lk::overwritten_key(db, r.version, rollbacks),
+                        overwritten.dump());
+        }
+      }
       r.rolled_back_at = utc_now();
       r.rolled_back_by = s.user;
+      r.apply_checksum.clear();
+      r.apply_chain_checksum.clear();
       store_record(ctx.txn(), db, r);
     }
     DatabaseSchema& schema = ctx.mutable_schema();
@@ -258,6 +373,8 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
                         " successfully";
     (*out)["targetVersion"] = x.version;
     (*out)["rolledBackVersions"] = versions_json(*plan);
+    if (forced) (*out)["overriddenConflicts"] = conflicts_json(impact.conflicts);
+    if (!impact.warnings.empty()) (*out)["warnings"] = impact.warnings;
     return Status::Ok();
   });
 }

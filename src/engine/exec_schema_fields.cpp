@@ -1,7 +1,8 @@
-// SPEC §3.2 field changes of UPDATE BUNDLE: ADD FIELD (backfills its default), REMOVE FIELD
-// (deletes the values; refused while an explicit index uses the field), RENAME FIELD
-// (rewrites documents, index definitions and relationship fields), MODIFY FIELD (converts
-// values or refuses naming the documents that do not convert).
+// The data work of UPDATE BUNDLE's field changes (SPEC §3.2), after schema_change applied the
+// change to the catalog: ADD FIELD backfills its default (refused when required without a
+// default on a bundle that holds documents), REMOVE FIELD deletes the values, RENAME FIELD
+// rewrites the documents, MODIFY FIELD converts values or refuses naming the documents that
+// do not convert; implicit unique indexes are dropped and built as the change says.
 #include <strings.h>
 
 #include <algorithm>
@@ -11,15 +12,11 @@
 #include "engine/documents.hpp"
 #include "engine/executors.hpp"
 #include "engine/index.hpp"
+#include "engine/schema_change.hpp"
 
 namespace strata::engine {
 
 namespace {
-
-Status field_exists(std::string_view field, std::string_view bundle) {
-  return Status(Code::kFieldExists, "Field '" + std::string(field) +
-                                        "' already exists in bundle '" + std::string(bundle) + "'");
-}
 
 // Converts a value for MODIFY FIELD; nullopt when it does not convert.
 std::optional<Json> convert_value(const Json& v, FieldType to) {
@@ -67,151 +64,50 @@ std::optional<Json> convert_value(const Json& v, FieldType to) {
   return std::nullopt;
 }
 
-// Explicit (non-implicit) indexes of the bundle that use `field`.
-const IndexDef* explicit_index_using(const DatabaseSchema& schema, uint32_t bundle_id,
-                                     const std::string& field) {
-  for (const auto& idx : schema.indexes) {
-    if (idx.bundle_id != bundle_id || idx.implicit) continue;
-    if (std::find(idx.fields.begin(), idx.fields.end(), field) != idx.fields.end()) return &idx;
-  }
-  return nullptr;
+
+// Rewrites every document of `bundle` that `edit` changes (edit returns true), keeping index
+// entries: for changes no index key depends on.
+template <typename Edit>
+Status rewrite_documents(WriteContext& ctx, const Bundle& bundle, Edit&& edit) {
+  return for_each_stored(ctx.reader(), ctx.db_id(), bundle.id,
+                         [&](uint64_t seq, std::string_view bytes) -> Status {
+                           auto doc = parse_document(bytes);
+                           if (!doc.ok()) return doc.status();
+                           if (!edit(*doc)) return Status::Ok();
+                           put_document_keeping_indexes(ctx, bundle, seq, bytes, *doc);
+                           return Status::Ok();
+                         });
 }
 
-Status drop_implicit_index(WriteContext& ctx, uint32_t bundle_id, const std::string& field) {
-  const IndexDef* idx = ctx.schema().implicit_index(bundle_id, field);
-  if (!idx) return Status::Ok();
-  const IndexDef copy = *idx;
-  STRATA_RETURN_IF_ERROR(drop_index_entries(ctx, copy));
-  std::erase_if(ctx.mutable_schema().indexes, [&](const IndexDef& i) { return i.id == copy.id; });
-  return Status::Ok();
-}
-
-Status create_implicit_index(WriteContext& ctx, uint32_t bundle_id, const std::string& field) {
-  DatabaseSchema& schema = ctx.mutable_schema();
-  add_implicit_index(&schema, *schema.bundle_by_id(bundle_id), field);
-  return build_index(ctx, schema.indexes.back());
-}
-
-}  // namespace
-
-Status exec_add_field(WriteContext& ctx, uint32_t bundle_id, const ast::AddField& c) {
-  const Bundle* b = ctx.schema().bundle_by_id(bundle_id);
-  if (b->field(c.field.name)) return field_exists(c.field.name, b->name);
-  auto f = bind_field(c.field, b->name);
-  if (!f.ok()) return f.status();
-  if (f->name == "DocumentID" || f->name.empty()) {
-    return Status(Code::kInvalidValue, "Field name '" + f->name + "' is not allowed");
-  }
-  auto has_docs = bundle_has_documents(ctx.reader(), ctx.db_id(), bundle_id);
+Status add_field_data(WriteContext& ctx, const Bundle& bundle, const Field& f) {
+  auto has_docs = bundle_has_documents(ctx.reader(), ctx.db_id(), bundle.id);
   if (!has_docs.ok()) return has_docs.status();
-  if (f->required && f->default_value.is_null() && *has_docs) {
-    return Status(Code::kConstraintViolation, "Cannot add required field '" + f->name +
-                                                  "' without a default to bundle '" + b->name +
-                                                  "': it already holds documents");
+  if (!*has_docs) return Status::Ok();
+  if (f.required && f.default_value.is_null()) {
+    return Status(Code::kConstraintViolation, "Cannot add required field '" + f.name +
+                                                  "' without a default to bundle '" +
+                                                  bundle.name + "': it already holds documents");
   }
-  Bundle* mb = ctx.mutable_schema().bundle_by_id(bundle_id);
-  mb->fields.push_back(*f);
-  const Bundle& bundle = *mb;
-  if (!f->default_value.is_null() && *has_docs) {
-    STRATA_RETURN_IF_ERROR(for_each_document(
-        ctx.reader(), ctx.db_id(), bundle_id, [&](uint64_t seq, Json& doc) -> Status {
-          Json updated = doc;
-          updated[f->name] = f->default_value;
-          put_document_keeping_indexes(ctx, bundle, seq, doc, updated);  // no index uses it yet
-          return Status::Ok();
-        }));
-  }
-  if (f->unique) STRATA_RETURN_IF_ERROR(create_implicit_index(ctx, bundle_id, f->name));
-  return Status::Ok();
+  if (f.default_value.is_null()) return Status::Ok();
+  // No index uses the new field before its implicit index is built, after this.
+  return rewrite_documents(ctx, bundle, [&](Json& doc) {
+    doc[f.name] = f.default_value;
+    return true;
+  });
 }
 
-Status exec_remove_field(WriteContext& ctx, uint32_t bundle_id, const ast::RemoveField& c) {
-  const Bundle* b = ctx.schema().bundle_by_id(bundle_id);
-  const Field* f = b->field(c.field);
-  if (!f) return field_not_found(c.field, b->name);
-  if (const IndexDef* idx = explicit_index_using(ctx.schema(), bundle_id, c.field)) {
-    return Status(Code::kFieldIndexed, "Field '" + c.field + "' of bundle '" + b->name +
-                                           "' is used by index '" + idx->name +
-                                           "'; drop the index first");
-  }
-  if (ctx.undo()) ctx.undo()->schema_dropped("field", b->name, field_to_json(*f));
-  STRATA_RETURN_IF_ERROR(drop_implicit_index(ctx, bundle_id, c.field));
-  Bundle* mb = ctx.mutable_schema().bundle_by_id(bundle_id);
-  std::erase_if(mb->fields, [&](const Field& x) { return x.name == c.field; });
-  for (auto& r : mb->relationships)
-    if (r.from_field == c.field) r.from_field.clear();
-  for (auto& other : ctx.mutable_schema().bundles)
-    for (auto& r : other.relationships)
-      if (r.to_bundle == bundle_id && r.to_field == c.field) r.to_field.clear();
-  const Bundle& bundle = *ctx.schema().bundle_by_id(bundle_id);
-  return for_each_document(
-      ctx.reader(), ctx.db_id(), bundle_id, [&](uint64_t seq, Json& doc) -> Status {
-        if (!doc.contains(c.field)) return Status::Ok();
-        Json updated = doc;
-        updated.erase(c.field);
-        put_document_keeping_indexes(ctx, bundle, seq, doc, updated);  // no index uses it now
-        return Status::Ok();
-      });
-}
-
-Status exec_rename_field(WriteContext& ctx, uint32_t bundle_id, const ast::RenameField& c) {
-  const Bundle* b = ctx.schema().bundle_by_id(bundle_id);
-  if (!b->field(c.from)) return field_not_found(c.from, b->name);
-  if (b->field(c.to)) return field_exists(c.to, b->name);
-  if (c.to.empty() || c.to == "DocumentID") {
-    return Status(Code::kInvalidValue, "Field name '" + c.to + "' is not allowed");
-  }
-  DatabaseSchema& schema = ctx.mutable_schema();
-  Bundle* mb = schema.bundle_by_id(bundle_id);
-  mb->field(c.from)->name = c.to;
-  for (auto& r : mb->relationships)
-    if (r.from_field == c.from) r.from_field = c.to;
-  for (auto& other : schema.bundles)
-    for (auto& r : other.relationships)
-      if (r.to_bundle == bundle_id && r.to_field == c.from) r.to_field = c.to;
-  for (auto& idx : schema.indexes) {
-    if (idx.bundle_id != bundle_id) continue;
-    for (auto& f : idx.fields)
-      if (f == c.from) f = c.to;
-    if (idx.implicit && idx.fields[0] == c.to) {
-      std::string wanted = mb->name + "_" + c.to + "_unique";
-      if (idx.name != wanted && !schema.index(wanted)) idx.name = wanted;
-    }
-  }
-  const Bundle& bundle = *mb;
-  // Index keys hold values only, so every entry stays valid.
-  return for_each_document(ctx.reader(), ctx.db_id(), bundle_id,
-                           [&](uint64_t seq, Json& doc) -> Status {
-                             auto it = doc.find(c.from);
-                             if (it == doc.end()) return Status::Ok();
-                             Json updated = doc;
-                             updated[c.to] = *it;
-                             updated.erase(c.from);
-                             put_document_keeping_indexes(ctx, bundle, seq, doc, updated);
-                             return Status::Ok();
-                           });
-}
-
-Status exec_modify_field(WriteContext& ctx, uint32_t bundle_id, const ast::ModifyField& c) {
-  const Bundle* b = ctx.schema().bundle_by_id(bundle_id);
-  const Field* old_field = b->field(c.field.name);
-  if (!old_field) return field_not_found(c.field.name, b->name);
-  auto nf = bind_field(c.field, b->name);
-  if (!nf.ok()) return nf.status();
-  const Field before = *old_field;
-  const Field after = *nf;
+Status modify_field_data(WriteContext& ctx, const Bundle& bundle, const bound::ModifyField& c,
+                         const schema_change::Effect& effect) {
+  const Field& after = c.after;
   // Convert first (to know every failure), then write.
   std::vector<uint64_t> bad_type, missing;
-  const std::string bundle_name = b->name;
-  if (before.unique && !after.unique)
-    STRATA_RETURN_IF_ERROR(drop_implicit_index(ctx, bundle_id, after.name));
-  *ctx.mutable_schema().bundle_by_id(bundle_id)->field(after.name) = after;
-  const Bundle& bundle = *ctx.schema().bundle_by_id(bundle_id);
-  STRATA_RETURN_IF_ERROR(for_each_document(
-      ctx.reader(), ctx.db_id(), bundle_id, [&](uint64_t seq, Json& doc) -> Status {
-        auto it = doc.find(after.name);
-        Json updated = doc;
-        if (it == doc.end()) {
+  STRATA_RETURN_IF_ERROR(for_each_stored(
+      ctx.reader(), ctx.db_id(), bundle.id, [&](uint64_t seq, std::string_view bytes) -> Status {
+        auto doc = parse_document(bytes);
+        if (!doc.ok()) return doc.status();
+        auto it = doc->find(after.name);
+        Json updated = *doc;
+        if (it == doc->end()) {
           if (!after.required) return Status::Ok();
           if (after.default_value.is_null()) {
             missing.push_back(seq);
@@ -228,11 +124,11 @@ Status exec_modify_field(WriteContext& ctx, uint32_t bundle_id, const ast::Modif
           updated[after.name] = *converted;
         }
         if (!bad_type.empty() || !missing.empty()) return Status::Ok();
-        return replace_document(ctx, bundle, seq, doc, updated);
+        return replace_document(ctx, bundle, seq, bytes, *doc, updated, &effect.created);
       }));
   if (!bad_type.empty()) {
     return Status(Code::kTypeMismatch,
-                  "Cannot modify field '" + after.name + "' of bundle '" + bundle_name + "' to " +
+                  "Cannot modify field '" + after.name + "' of bundle '" + bundle.name + "' to " +
                       parser::type_name(after.type) + ": " + std::to_string(bad_type.size()) +
                       " documents hold values that do not convert (DocumentIDs " +
                       id_list(bad_type) + ")",
@@ -240,15 +136,51 @@ Status exec_modify_field(WriteContext& ctx, uint32_t bundle_id, const ast::Modif
   }
   if (!missing.empty()) {
     return Status(Code::kConstraintViolation,
-                  "Cannot make field '" + after.name + "' of bundle '" + bundle_name +
+                  "Cannot make field '" + after.name + "' of bundle '" + bundle.name +
                       "' required: " + std::to_string(missing.size()) +
                       " documents have no value and the field has no default (DocumentIDs " +
                       id_list(missing) + ")",
                   Json{{"documentCount", missing.size()}});
   }
-  if (after.unique && !before.unique) {
-    STRATA_RETURN_IF_ERROR(create_implicit_index(ctx, bundle_id, after.name));
-  }
+  for (const auto& idx : effect.created) STRATA_RETURN_IF_ERROR(build_index(ctx, idx));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status change_field_data(WriteContext& ctx, uint32_t bundle_id, const bound::BundleChange& change,
+                         const schema_change::Effect& effect) {
+  const Bundle& bundle = *ctx.schema().bundle_by_id(bundle_id);
+  for (const auto& idx : effect.dropped) STRATA_RETURN_IF_ERROR(drop_index_entries(ctx, idx));
+  Status st = std::visit(
+      [&](const auto& c) -> Status {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, bound::AddField>) {
+          return add_field_data(ctx, bundle, c.field);
+        } else if constexpr (std::is_same_v<T, bound::RemoveField>) {
+          return rewrite_documents(ctx, bundle, [&](Json& doc) {
+            return doc.erase(c.field.name) > 0;
+          });
+        } else if constexpr (std::is_same_v<T, bound::RenameField>) {
+          // Index keys hold values only, so every entry stays valid.
+          return rewrite_documents(ctx, bundle, [&](Json& doc) {
+            auto it = doc.find(c.from);
+            if (it == doc.end()) return false;
+            Json value = std::move(*it);
+            doc.erase(c.from);
+            doc[c.to] = std::move(value);
+            return true;
+          });
+        } else if constexpr (std::is_same_v<T, bound::ModifyField>) {
+          return modify_field_data(ctx, bundle, c, effect);
+        } else {
+          return Status::Ok();  // names and relationships: the catalog change is all
+        }
+      },
+      change);
+  STRATA_RETURN_IF_ERROR(st);
+  if (std::holds_alternative<bound::ModifyField>(change)) return Status::Ok();  // built there
+  for (const auto& idx : effect.created) STRATA_RETURN_IF_ERROR(build_index(ctx, idx));
   return Status::Ok();
 }
 

@@ -2,6 +2,7 @@
 // SHOW DATABASES. Engine members: they change the engine's set of databases.
 #include "engine/database_state.hpp"
 #include "engine/engine.hpp"
+#include "engine/response.hpp"
 #include "storage/keys.hpp"
 
 namespace strata::engine {
@@ -40,7 +41,7 @@ Status Engine::create_database_from(std::string name,
   schema.id = id;
   schema.name = name;
   stage_catalog(*txn, nullptr, schema);
-  txn->put(storage::Space::kCatalog, keys::doc_counter_key(id), keys::u64_value(1));
+  txn->put(storage::Space::kCatalog, keys::doc_counter_key(id), encode_counters(Counters{}));
   Status st = fill ? fill(*txn, id) : Status::Ok();
   // `fill` may have replaced the catalog records and counter (RESTORE): read them back.
   auto counter = txn->get(storage::Space::kCatalog, keys::doc_counter_key(id));
@@ -64,8 +65,12 @@ Status Engine::create_database_from(std::string name,
   state->id = id;
   state->name = name;
   state->schema = std::make_shared<const DatabaseSchema>(std::move(*parsed));
-  if (counter->has_value() && (*counter)->size() == 8)
-    state->next_doc_seq = keys::get_u64(**counter);
+  if (counter->has_value()) {
+    if (auto c = decode_counters(**counter)) {
+      state->next_doc_seq = c->next_doc_seq;
+      state->next_stamp = c->next_stamp;
+    }
+  }
   std::lock_guard lock(dbs_mu_);
   creating_.erase(name);
   // Written under the lock, so the stored counter is always the latest in-memory one.
@@ -132,6 +137,7 @@ Status Engine::exec_use_database(Session& s, const ast::UseDatabase& st, Json* r
 }
 
 Status Engine::exec_show_databases(Json* response) {
+  const auto started = std::chrono::steady_clock::now();
   Json names = Json::array();
   {
     std::lock_guard lock(dbs_mu_);
@@ -139,6 +145,7 @@ Status Engine::exec_show_databases(Json* response) {
   }
   (*response)["ResultCount"] = names.size();
   (*response)["Result"] = std::move(names);
+  (*response)["ExecutionTimeMS"] = elapsed_ms(started);
   return Status::Ok();
 }
 

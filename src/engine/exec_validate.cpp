@@ -2,6 +2,7 @@
 // whose transaction is never committed (it reads the live documents through a snapshot plus
 // its own simulated writes); the only thing written is the report, stored as LastValidation.
 #include "engine/exec_migration.hpp"
+#include "engine/undo.hpp"
 #include "engine/validate/validator.hpp"
 #include "parser/canonical.hpp"
 
@@ -34,8 +35,12 @@ Status exec_validate_migration(Engine& e, Session& s, const ast::ValidateMigrati
 
     auto scratch = e.store().begin();
     auto base = std::make_shared<const DatabaseSchema>(ctx.schema());
-    WriteContext sim(*scratch, base, ctx.next_doc_seq(), s, e.options().settings, nullptr);
+    UndoRecorder undo;  // the simulation's undo snapshot: phase 5 restores from it
+    WriteContext sim(*scratch, base, ctx.counters(), s, e.options().settings, &undo,
+                     /*scratch=*/true);
+    req.undo = &undo;
     validate::Outcome outcome = validate::run(req, sim);
+    if (outcome.failure) return *outcome.failure;  // cancelled: nothing is stored
 
     rec->last_validation = outcome.report;
     store_record(ctx.txn(), db, *rec);

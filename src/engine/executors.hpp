@@ -6,19 +6,24 @@
 //   exec_session.cpp, backup.cpp              Engine members (databases, BACKUP / RESTORE)
 //
 // Contract: the gate (Engine::execute) has already checked role, active database and
-// settings; executors never repeat those checks. Mutating executors only stage writes into
-// ctx.txn() and mutate ctx.mutable_schema(); on error the caller discards the txn, so a
-// failed statement changes nothing. On success they fill `response` with the fields of SPEC
-// §5.1 (status/success are added by response.hpp). Read executors work on a snapshot.
+// settings; executors never repeat those checks. Write commands come BOUND (binder.hpp): names
+// resolved, catalog rules checked; their executor applies the catalog change
+// (schema_change.hpp) to ctx.mutable_schema() and stages the data work into ctx.txn(). On
+// error the caller discards the txn, so a failed statement changes nothing. On success they
+// fill `response` with the fields of SPEC §5.1 (status/success are added by response.hpp).
+// Read executors work on a snapshot.
 //
-// exec_command() runs any command allowed inside a migration (§3.2 and §3.3 but SELECT) on a
-// WriteContext: the migration work applies N commands by calling it N times on ONE context.
+// execute_command() runs any bound command but RESTORE DOCUMENTS (which needs its migration's
+// undo snapshot: undo.hpp) on a WriteContext: the migration work applies N commands by calling
+// it N times on ONE context. exec_command() binds a parsed command first.
 // Thread-safety: see WriteContext / ReadContext.
 
+#include "engine/binder.hpp"
 #include "engine/catalog.hpp"
 #include "engine/documents.hpp"
 #include "engine/query.hpp"
 #include "engine/reader.hpp"
+#include "engine/schema_change.hpp"
 #include "engine/settings.hpp"
 #include "engine/write_context.hpp"
 #include "parser/ast.hpp"
@@ -33,25 +38,21 @@ struct ReadContext {
   QueryOptions query;
 };
 
-// §3.2
-Status exec_create_bundle(WriteContext& ctx, const ast::CreateBundle& s, Json* response);
-Status exec_update_bundle(WriteContext& ctx, const ast::UpdateBundle& s, Json* response);
-Status exec_drop_bundle(WriteContext& ctx, const ast::DropBundle& s, Json* response);
-Status exec_create_index(WriteContext& ctx, const ast::CreateIndex& s, Json* response);
-Status exec_drop_index(WriteContext& ctx, const ast::DropIndex& s, Json* response);
-// The field changes of UPDATE BUNDLE (exec_schema_fields.cpp), applied to bundle `bundle_id`.
-Status exec_add_field(WriteContext& ctx, uint32_t bundle_id, const ast::AddField& c);
-Status exec_remove_field(WriteContext& ctx, uint32_t bundle_id, const ast::RemoveField& c);
-Status exec_rename_field(WriteContext& ctx, uint32_t bundle_id, const ast::RenameField& c);
-Status exec_modify_field(WriteContext& ctx, uint32_t bundle_id, const ast::ModifyField& c);
+// §3.2 (exec_schema.cpp)
+Status exec_create_bundle(WriteContext& ctx, const bound::CreateBundle& c, Json* response);
+Status exec_update_bundle(WriteContext& ctx, const bound::UpdateBundle& c, Json* response);
+Status exec_drop_bundle(WriteContext& ctx, const bound::DropBundle& c, Json* response);
+Status exec_create_index(WriteContext& ctx, const bound::CreateIndex& c, Json* response);
+Status exec_drop_index(WriteContext& ctx, const bound::DropIndex& c, Json* response);
+// The data work of one field change of UPDATE BUNDLE, after its catalog change
+// (exec_schema_fields.cpp).
+Status change_field_data(WriteContext& ctx, uint32_t bundle_id, const bound::BundleChange& change,
+                         const schema_change::Effect& effect);
 
-// §3.3
-Status exec_add_document(WriteContext& ctx, const ast::AddDocument& s, Json* response);
-// The ADD DOCUMENT of a migration whose document was prepared ahead against this schema
-// (validate/command_stream.hpp): exec_add_document without the preparation or a response.
-Status exec_add_prepared(WriteContext& ctx, const Bundle& bundle, const PreparedDocument& doc);
-Status exec_update_documents(WriteContext& ctx, const ast::UpdateDocuments& s, Json* response);
-Status exec_delete_documents(WriteContext& ctx, const ast::DeleteDocuments& s, Json* response);
+// §3.3 (exec_document.cpp)
+Status exec_add_document(WriteContext& ctx, bound::AddDocument& c, Json* response);
+Status exec_update_documents(WriteContext& ctx, const bound::UpdateDocuments& c, Json* response);
+Status exec_delete_documents(WriteContext& ctx, const bound::DeleteDocuments& c, Json* response);
 Status exec_select_documents(const ReadContext& ctx, const ast::SelectDocuments& s, Json* response);
 Status exec_select_count(const ReadContext& ctx, const ast::SelectCount& s, Json* response);
 
@@ -62,13 +63,13 @@ Status exec_show_indexes(const ReadContext& ctx, const ast::ShowIndexes& s, Json
 Status exec_show_settings(const ReadContext& ctx, Json* response);
 Status exec_set_setting(WriteContext& ctx, const ast::SetSetting& s, Json* response);
 
-// Any §3.2 / §3.3-write statement on `ctx` (UNSUPPORTED for anything else).
+// Any bound command on `ctx` (RESTORE DOCUMENTS: UNSUPPORTED, see file comment).
+Status execute_command(WriteContext& ctx, bound::Command& command, Json* response);
+// bind_command against ctx.schema(), then execute_command.
 Status exec_command(WriteContext& ctx, const ast::Statement& s, Json* response);
 
 // SPEC §5.1 shapes (describe.cpp).
 Json index_json(const DatabaseSchema& schema, const IndexDef& index);
 Result<Json> bundle_json(const Reader& reader, const DatabaseSchema& schema, const Bundle& b);
-// Number of documents of a bundle (keys only, streamed).
-Result<uint64_t> count_bundle(const Reader& reader, uint32_t db, uint32_t bundle_id);
 
 }  // namespace strata::engine

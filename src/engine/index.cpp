@@ -1,5 +1,6 @@
 #include "engine/index.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "engine/documents.hpp"
@@ -126,10 +127,14 @@ std::string id_list(const std::vector<uint64_t>& seqs) {
 }
 
 Status check_unique(const WriteContext& ctx, const Bundle& bundle, const Json& doc,
-                    uint64_t seq) {
+                    uint64_t seq, const std::vector<IndexDef>* skip) {
   const DatabaseSchema& schema = ctx.schema();
   for (const auto& idx : schema.indexes) {
     if (idx.bundle_id != bundle.id || !idx.unique || !all_present(idx, doc)) continue;
+    if (skip && std::any_of(skip->begin(), skip->end(),
+                            [&](const IndexDef& s) { return s.id == idx.id; })) {
+      continue;
+    }
     auto clash = holder(ctx, idx, doc, seq);
     if (!clash.ok()) return clash.status();
     if (clash->has_value()) {

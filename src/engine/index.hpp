@@ -74,8 +74,9 @@ void remove_index_entries(storage::Txn& txn, const DatabaseSchema& schema, uint3
 // non-null values as `doc` in a unique index of the bundle. The message names the field(s),
 // bundle, value and the other DocumentID. An index the statement created is looked up in its
 // own writes only (WriteContext::index_is_new).
+// Indexes in `skip` (created by the statement, built afterwards) are not checked.
 Status check_unique(const WriteContext& ctx, const Bundle& bundle, const Json& doc,
-                    uint64_t seq);
+                    uint64_t seq, const std::vector<IndexDef>* skip = nullptr);
 // The document other than `self` whose entry in unique index `index_id` has key `key` (an
 // IndexKey without seq), looked up as check_unique does; nullopt when there is none.
 Result<std::optional<uint64_t>> unique_holder(const WriteContext& ctx, uint32_t index_id,

@@ -47,7 +47,12 @@ Json record_json(const MigrationRecord& r) {
             {"DownGenerated", r.down_generated},
             {"Irreversible", r.irreversible},
             {"StartSeq", r.start_seq},
-            {"UndoBundles", r.undo_bundles}};
+            {"EndSeq", r.end_seq},
+            {"ApplyStamp", r.apply_stamp},
+            {"UndoBundles", r.undo_bundles},
+            {"AddedBundles", r.added_bundles},
+            {"ApplyChecksum", opt_string(r.apply_checksum)},
+            {"ApplyChainChecksum", opt_string(r.apply_chain_checksum)}};
   return j;
 }
 
@@ -113,7 +118,12 @@ Result<MigrationRecord> parse_record_json(std::string_view bytes) {
   r.down_generated = j.value("DownGenerated", false);
   r.irreversible = get_string(j, "Irreversible");
   r.start_seq = j.value("StartSeq", uint64_t{0});
+  r.end_seq = j.value("EndSeq", uint64_t{0});
+  r.apply_stamp = j.value("ApplyStamp", uint64_t{0});
   r.undo_bundles = j.value("UndoBundles", Json::object());
+  r.added_bundles = j.value("AddedBundles", Json::array());
+  r.apply_checksum = get_string(j, "ApplyChecksum");
+  r.apply_chain_checksum = get_string(j, "ApplyChainChecksum");
   return r;
 }
 
@@ -319,6 +329,7 @@ void store_generated_down(storage::Txn& txn, uint32_t db, uint64_t version,
 }
 
 Status erase_undo(storage::Txn& txn, const Reader& reader, uint32_t db, uint64_t version) {
+  txn.del(Space::kLedger, lk::undo_deleted_key(db, version));
   return erase_prefix(txn, reader, lk::undo_prefix(db, version));
 }
 
@@ -328,6 +339,7 @@ Status erase_migration(storage::Txn& txn, const Reader& reader, uint32_t db, uin
   txn.del(Space::kLedger, lk::commands_key(db, version));
   txn.del(Space::kLedger, lk::generated_down_key(db, version));
   txn.del(Space::kLedger, lk::last_validation_key(db, version));
+  STRATA_RETURN_IF_ERROR(erase_prefix(txn, reader, lk::overwritten_prefix(db, version)));
   return erase_undo(txn, reader, db, version);
 }
 
@@ -406,6 +418,18 @@ void store_commands_record(storage::Txn& txn, uint32_t db, uint64_t version,
   txn.put(Space::kLedger, lk::commands_key(db, version), record);
 }
 
+std::string apply_checksum(const std::string& checksum, const std::vector<std::string>& down,
+                           const std::string& undo_digest) {
+  Sha256 h;
+  h.update("APPLY\n" + checksum + "\nDOWN\n");
+  for (const auto& c : down) {
+    h.update(c);
+    h.update("\n");
+  }
+  h.update("UNDO\n" + undo_digest);
+  return to_hex(h.finish());
+}
+
 std::string chain_checksum(const std::string& previous_chain_hex,
                            const std::string& checksum_hex) {
   Digest prev = from_hex(previous_chain_hex);
@@ -451,7 +475,7 @@ Json full_json(const MigrationRecord& r, const MigrationCommands& commands,
   Json j = record_json(r);
   j["LastValidation"] = r.last_validation;
   for (const char* internal : {"HasExplicitDown", "DownGenerated", "Irreversible", "StartSeq",
-                               "UndoBundles"}) {
+                               "EndSeq", "ApplyStamp", "UndoBundles", "AddedBundles"}) {
     j.erase(internal);
   }
   j["Commands"] = commands.up;

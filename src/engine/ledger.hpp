@@ -52,7 +52,14 @@ struct MigrationRecord {
   bool down_generated = false;  // APPLY generated the DOWN list (which may be empty)
   std::string irreversible;  // canonical text of the first irreversible UP command, or ""
   uint64_t start_seq = 0;    // first document sequence of the last APPLY
+  uint64_t end_seq = 0;      // first sequence after the documents the last APPLY added
+  uint64_t apply_stamp = 0;  // write stamp of the last APPLY's commit (0: not recorded)
   Json undo_bundles = Json::object();  // pre-migration bundle name -> its id (undo snapshot)
+  Json added_bundles = Json::array();  // ids of the bundles the last APPLY added documents to
+  // SPEC §4.6: SHA-256 over the checksum, the final DOWN list and the undo snapshot's digest,
+  // and its chain over the applied migrations ("" when not applied since they exist).
+  std::string apply_checksum;
+  std::string apply_chain_checksum;
 };
 
 // The texts of a migration: canonical UP commands, their positions in the migration as
@@ -117,6 +124,10 @@ Result<std::vector<std::string>> effective_down(const Reader& reader, uint32_t d
 // Checksums (hex).
 std::string migration_checksum(const MigrationCommands& commands,
                                const std::optional<std::string>& description);
+// SPEC §4.6's apply checksum: over the migration checksum, the final DOWN list's canonical text
+// and the digest of the undo snapshot (undo.hpp undo_digest).
+std::string apply_checksum(const std::string& checksum, const std::vector<std::string>& down,
+                           const std::string& undo_digest);
 std::string chain_checksum(const std::string& previous_chain_hex, const std::string& checksum_hex);
 std::string zero_chain();
 

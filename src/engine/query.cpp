@@ -99,17 +99,6 @@ bool matches(const ast::Condition& c, const Json& doc, uint64_t seq) {
   return false;
 }
 
-Status check_condition_fields(const Bundle& bundle, const ast::Condition& c) {
-  if (c.kind == ast::Condition::Kind::kCompare) {
-    if (c.compare.field != "DocumentID" && !bundle.field(c.compare.field))
-      return field_not_found(c.compare.field, bundle.name);
-    return Status::Ok();
-  }
-  for (const auto& child : c.children)
-    STRATA_RETURN_IF_ERROR(check_condition_fields(bundle, child));
-  return Status::Ok();
-}
-
 std::string QueryPlan::describe() const {
   switch (kind) {
     case Kind::kScan:
@@ -314,7 +303,9 @@ Status run_query(const Reader& reader, const DatabaseSchema& schema, const Bundl
   if (limit && *limit == 0) return Status::Ok();
   QueryPlan plan = plan_query(schema, bundle, where, order, options);
   uint64_t delivered = 0;
+  InterruptPoll poll(options.interrupt);
   auto deliver = [&](uint64_t seq, Json& doc) -> Result<bool> {
+    STRATA_RETURN_IF_ERROR(poll.tick());
     if (where && !matches(*where, doc, seq)) return true;
     auto more = sink(seq, doc);
     if (!more.ok() || !*more) return more;
@@ -339,6 +330,7 @@ Status run_query(const Reader& reader, const DatabaseSchema& schema, const Bundl
   };
   STRATA_RETURN_IF_ERROR(candidates(
       reader, schema, bundle, plan, false, false, [&](uint64_t seq, Json& doc) -> Result<bool> {
+        STRATA_RETURN_IF_ERROR(poll.tick());
         if (where && !matches(*where, doc, seq)) return true;
         // DocumentID orders by sequence (numerically), every other field by its value.
         std::string key = order->field == "DocumentID"
@@ -351,6 +343,7 @@ Status run_query(const Reader& reader, const DatabaseSchema& schema, const Bundl
   std::sort(rows.begin(), rows.end(), less);
   if (limit && rows.size() > *limit) rows.resize(*limit);
   for (auto& r : rows) {
+    STRATA_RETURN_IF_ERROR(poll.tick());
     auto more = sink(r.seq, r.doc);
     if (!more.ok()) return more.status();
     if (!*more) break;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/catalog.hpp"
+#include "engine/interrupt.hpp"
 #include "engine/reader.hpp"
 #include "parser/ast.hpp"
 
@@ -32,8 +33,6 @@ namespace strata::engine {
 bool compare_values(const Json& a, ast::CompareOp op, const Json& b);
 // Evaluates a condition on a stored document.
 bool matches(const ast::Condition& cond, const Json& doc, uint64_t seq);
-// FIELD_NOT_FOUND when the condition names a field the bundle lacks (DocumentID is allowed).
-Status check_condition_fields(const Bundle& bundle, const ast::Condition& cond);
 
 struct QueryPlan {
   enum class Kind { kScan, kDocumentId, kIndexEquality, kIndexRange, kIndexOrder };
@@ -49,6 +48,9 @@ struct QueryPlan {
 
 struct QueryOptions {
   bool use_indexes = true;  // false: always scan (benchmarks, model tests)
+  // Checked every 256 candidate documents: a cancelled or timed-out statement stops with
+  // CANCELLED / TIMEOUT (interrupt.hpp). Null: never.
+  const Interrupt* interrupt = nullptr;
 };
 
 QueryPlan plan_query(const DatabaseSchema& schema, const Bundle& bundle,

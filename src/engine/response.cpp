@@ -35,6 +35,13 @@ bool is_success(const Json& response) {
   return it != response.end() && it->is_boolean() && it->get<bool>();
 }
 
+double elapsed_ms(std::chrono::steady_clock::time_point started) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+  return static_cast<double>(us) / 1000.0;
+}
+
 std::string serialize(const Json& response) {
   return response.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

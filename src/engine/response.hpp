@@ -7,6 +7,7 @@
 // serialized (answers the engine keeps ready, answer_cache.hpp), shared rather than copied.
 // Thread-safety: pure functions; an Answer is a value (its text is immutable and shared).
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,10 @@ Json success_message(std::string message);
 Json error(const Status& status);
 // True when `response` is a success response.
 bool is_success(const Json& response);
+
+// Milliseconds since `started`: the ExecutionTimeMS that every response carrying `Result`
+// also carries (SPEC §5.1).
+double elapsed_ms(std::chrono::steady_clock::time_point started);
 
 // The one serialized form of a response: compact JSON (no raw newline), invalid UTF-8
 // replaced, never thrown on. The server writes it followed by '\n' (SPEC §6).

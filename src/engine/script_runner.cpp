@@ -1,48 +1,47 @@
+// The statement-stream runner (script_runner.hpp).
 #include "engine/script_runner.hpp"
 
 #include <algorithm>
 #include <string>
 
-#include "engine/response.hpp"
 #include "parser/parser.hpp"
-#include "parser/splitter.hpp"
+#include "parser/statement_stream.hpp"
 
 namespace strata::engine {
 
 namespace {
 
-// Executes one split statement; writes its responses. Returns false on an error response.
-bool run_statement(Engine& engine, Session& session, const parser::SplitStatement& st,
-                   std::ostream& out) {
-  if (st.oversized) {
-    Json r = error(Status(Code::kFrameTooLarge, "statement exceeds the maximum statement size",
-                          Json{{"line", st.line}, {"column", st.column}}));
-    out << r.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
-    return false;
+// Runs `script` through the gate in order, up to the first failure.
+std::optional<Answer> run_statements(Engine& engine, Session& session, const ast::Script& script,
+                                     const StatementHook& hook) {
+  std::optional<Answer> answer;
+  for (const ast::Statement& statement : script) {
+    answer = engine.answer(session, statement);
+    if (hook) hook(statement, *answer);
+    if (!answer->success()) break;
   }
-  auto parsed = parser::parse(st.text, st.line - 1, st.column - 1);
-  if (!parsed.ok()) {
-    out << error(parser::to_status(parsed.error()))
-               .dump(-1, ' ', false, Json::error_handler_t::replace)
-        << '\n';
-    return false;
-  }
-  bool ok = true;
-  for (const auto& statement : parsed.script()) {
-    Json r = engine.execute(session, statement);
-    out << r.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
-    if (!is_success(r)) {
-      ok = false;
-      break;
-    }
-  }
-  return ok;
+  return answer;
 }
 
 }  // namespace
 
+std::optional<Answer> answer_text(Engine& engine, Session& session, std::string_view text,
+                                  const StatementHook& hook) {
+  parser::ParseResult parsed = parser::parse(text);
+  if (!parsed.ok()) return Answer(error(parser::to_status(parsed.error())));
+  return run_statements(engine, session, parsed.script(), hook);
+}
+
+std::optional<Answer> answer_piece(Engine& engine, Session& session,
+                                   const parser::SplitStatement& piece,
+                                   size_t max_statement_bytes) {
+  Result<ast::Script> script = parser::parse_piece(piece, max_statement_bytes);
+  if (!script.ok()) return Answer(error(script.status()));
+  return run_statements(engine, session, *script, {});
+}
+
 int run_script(Engine& engine, Session& session, std::istream& in, std::ostream& out,
-               bool continue_on_error, size_t max_statement_bytes) {
+               bool continue_on_error, size_t max_statement_bytes, const ResponseJudge& judge) {
   parser::StatementSplitter splitter(max_statement_bytes);
   std::string buf(1 << 16, '\0');
   int rc = 0;
@@ -61,13 +60,25 @@ int run_script(Engine& engine, Session& session, std::istream& in, std::ostream&
     }
     if (n > 0) splitter.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
     if (eof) splitter.finish();
-    while (auto st = splitter.next()) {
-      if (!run_statement(engine, session, *st, out)) {
-        rc = 1;
-        if (!continue_on_error) {
-          out.flush();
-          return rc;
-        }
+    while (auto piece = splitter.next()) {
+      std::optional<Answer> answered = answer_piece(engine, session, *piece, max_statement_bytes);
+      if (!answered) continue;
+      Answer& answer = *answered;
+      bool ok = answer.success();
+      if (judge) {
+        Json response = std::move(answer).json();
+        ok = judge(*piece, response);
+        out << serialize(response) << '\n';
+      } else if (answer.text()) {
+        out << *answer.text() << '\n';
+      } else {
+        out << serialize(answer.json()) << '\n';
+      }
+      if (ok) continue;
+      rc = 1;
+      if (!continue_on_error) {
+        out.flush();
+        return rc;
       }
     }
     out.flush();

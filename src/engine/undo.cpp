@@ -1,5 +1,6 @@
 #include "engine/undo.hpp"
 
+#include "common/sha256.hpp"
 #include "engine/documents.hpp"
 #include "engine/index.hpp"
 #include "storage/keys.hpp"
@@ -20,13 +21,30 @@ void UndoRecorder::bind(storage::Txn& txn, uint32_t db, uint64_t version,
   start_seq_ = start_seq;
 }
 
-void UndoRecorder::document_before(const Bundle& bundle, uint64_t seq, const Json* before) {
-  if (!txn_ || !before || seq >= start_seq_) return;
-  if (!base_->bundle_by_id(bundle.id)) return;
-  if (!seen_.insert(seq).second) return;
+void UndoRecorder::document_before(const Bundle& bundle, uint64_t seq,
+                                   const std::string_view* before) {
+  if (!txn_) return;
+  if (!before) {
+    added_.insert(bundle.id);
+    return;
+  }
+  if (seq >= start_seq_ || !base_->bundle_by_id(bundle.id)) return;
+  if (!seen_.emplace(seq, bundle.id).second) return;
   touched_.insert(bundle.id);
   ++entries_;
-  txn_->put(Space::kLedger, lk::undo_key(db_, version_, bundle.id, seq), before->dump());
+  txn_->put(Space::kLedger, lk::undo_key(db_, version_, bundle.id, seq), *before);
+}
+
+Result<std::string> UndoRecorder::finish(const Reader& reader) {
+  if (txn_ && !seen_.empty()) {
+    std::string deleted;
+    for (const auto& [seq, bundle] : seen_) {  // ascending sequences
+      auto now = txn_->own_write(Space::kDocs, keys::doc_key(db_, bundle, seq));
+      if (now && !now->has_value()) keys::put_u64(&deleted, seq);
+    }
+    if (!deleted.empty()) txn_->put(Space::kLedger, lk::undo_deleted_key(db_, version_), deleted);
+  }
+  return undo_digest(reader, db_, version_);
 }
 
 std::vector<std::string> UndoRecorder::touched_bundles() const {
@@ -42,6 +60,37 @@ Json UndoRecorder::undo_bundles() const {
   if (!base_) return out;
   for (const auto& b : base_->bundles)
     if (touched_.count(b.id)) out[b.name] = b.id;
+  return out;
+}
+
+Json UndoRecorder::added_bundles() const { return Json(added_); }
+
+Result<std::string> undo_digest(const Reader& reader, uint32_t db, uint64_t version) {
+  Sha256 h;
+  const std::string prefix = lk::undo_prefix(db, version);
+  auto it = reader.scan_prefix(Space::kLedger, prefix);
+  for (; it->valid(); it->next()) {
+    std::string entry(it->key().substr(prefix.size()));
+    keys::put_u64(&entry, it->value().size());
+    h.update(entry);
+    h.update(it->value());
+  }
+  STRATA_RETURN_IF_ERROR(it->status());
+  auto deleted = reader.get(Space::kLedger, lk::undo_deleted_key(db, version));
+  if (!deleted.ok()) return deleted.status();
+  h.update("DELETED\n");
+  if (deleted->has_value()) h.update(**deleted);
+  return to_hex(h.finish());
+}
+
+Result<std::set<uint64_t>> load_left_deleted(const Reader& reader, uint32_t db,
+                                             uint64_t version) {
+  auto v = reader.get(Space::kLedger, lk::undo_deleted_key(db, version));
+  if (!v.ok()) return v.status();
+  std::set<uint64_t> out;
+  if (!v->has_value()) return out;
+  const std::string& bytes = **v;
+  for (size_t i = 0; i + 8 <= bytes.size(); i += 8) out.insert(keys::get_u64(bytes.substr(i, 8)));
   return out;
 }
 
@@ -71,10 +120,37 @@ Status for_each_entry(const Reader& reader, const std::string& prefix,
   }
 }
 
+// The unique_taken conflict of pre-image `doc` (document `seq`), if another document holds one
+// of its unique values now.
+Result<std::optional<Conflict>> unique_taken(WriteContext& ctx, const Bundle& bundle,
+                                             uint64_t seq, const Json& doc, uint64_t version) {
+  for (const IndexDef* idx : ctx.schema().indexes_of(bundle.id)) {
+    if (!idx->unique) continue;
+    IndexKey k = index_key(ctx.db_id(), *idx, doc);
+    if (k.needs_seq) continue;  // a value missing: no uniqueness applies
+    auto holder = unique_holder(ctx, idx->id, k.key, seq);
+    if (!holder.ok()) return holder.status();
+    if (!holder->has_value()) continue;
+    Conflict c;
+    c.version = version;
+    c.bundle = bundle.name;
+    c.seq = seq;
+    c.kind = "unique_taken";
+    Json values = Json::array();
+    for (const auto& f : idx->fields) values.push_back(field_value(doc, seq, f));
+    c.field = idx->fields.size() == 1 ? idx->fields[0] : Json(idx->fields).dump();
+    c.value = values.size() == 1 ? values[0] : values;
+    c.held_by = **holder;
+    return std::optional<Conflict>(std::move(c));
+  }
+  return std::optional<Conflict>();
+}
+
 }  // namespace
 
 Status restore_documents(WriteContext& ctx, const ast::RestoreDocuments& command,
-                         const MigrationRecord& record, uint64_t* restored) {
+                         const MigrationRecord& record, uint64_t* restored,
+                         std::vector<Conflict>* conflicts) {
   const Bundle* b = ctx.schema().bundle(command.bundle);
   if (!b) return bundle_not_found(command.bundle);
   *restored = 0;
@@ -91,11 +167,18 @@ Status restore_documents(WriteContext& ctx, const ast::RestoreDocuments& command
     if (*current) remove_index_entries(ctx.txn(), ctx.schema(), bundle.id, **current, seq);
     return Status::Ok();
   }));
-  // Pass 2: the pre-images, byte for byte, and their index entries.
+  // Pass 2: the pre-images, byte for byte, and their index entries — unless a unique value
+  // of theirs is taken: then the document is left out and the conflict reported.
   return for_each_entry(ctx.reader(), prefix,
                         [&](uint64_t seq, const std::string& bytes) -> Status {
     auto doc = parse_document(bytes);
     if (!doc.ok()) return doc.status();
+    auto taken = unique_taken(ctx, bundle, seq, *doc, record.version);
+    if (!taken.ok()) return taken.status();
+    if (taken->has_value()) {
+      conflicts->push_back(std::move(**taken));
+      return Status::Ok();
+    }
     ctx.txn().put(Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq), bytes);
     add_index_entries(ctx.txn(), ctx.schema(), bundle.id, *doc, seq);
     ++*restored;

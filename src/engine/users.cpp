@@ -272,6 +272,7 @@ std::optional<Json> execute_user_statement(UserStore& users, const ast::Statemen
     return reply(users.drop(s->user), "User '" + s->user + "' dropped");
   }
   if (std::holds_alternative<ast::ShowUsers>(statement)) {
+    const auto started = std::chrono::steady_clock::now();
     auto list = users.list();
     if (!list.ok()) return error(list.status());
     Json rows = Json::array();
@@ -280,7 +281,9 @@ std::optional<Json> execute_user_statement(UserStore& users, const ast::Statemen
           {{"Name", u.name}, {"Role", ast::role_name(u.role)}, {"CreatedAt", u.created_at}});
     }
     const size_t n = rows.size();
-    return success({{"Result", std::move(rows)}, {"ResultCount", n}});
+    return success({{"Result", std::move(rows)},
+                    {"ResultCount", n},
+                    {"ExecutionTimeMS", elapsed_ms(started)}});
   }
   return std::nullopt;
 }

@@ -5,17 +5,19 @@
 
 #include "engine/exec_migration.hpp"
 #include "engine/schema_checksum.hpp"
+#include "engine/undo.hpp"
 #include "storage/keys.hpp"
 
 namespace strata::engine {
 
-Result<Json> verify_ledger(const Reader& reader, const DatabaseSchema& schema) {
+Result<Json> verify_ledger(const Reader& reader, const DatabaseSchema& schema, bool deep) {
   auto records = load_records(reader, schema.id);
   if (!records.ok()) return records.status();
   Json problems = Json::array();
   bool checksums_valid = true;
   bool chain_valid = true;
   std::string chain = zero_chain();
+  std::string apply_chain = zero_chain();
   uint64_t expected_version = 1;
   for (const auto& r : *records) {
     const std::string v = std::to_string(r.version);
@@ -37,6 +39,24 @@ Result<Json> verify_ledger(const Reader& reader, const DatabaseSchema& schema) {
       problems.push_back("migration " + v + ": chain checksum mismatch");
       chain = r.chain_checksum;  // report each broken link once
     }
+    if (!deep || r.status != kApplied || r.apply_checksum.empty()) continue;
+    // SPEC §4.6: the DOWN list and undo snapshot a rollback would use, as APPLY left them.
+    auto down = effective_down(reader, schema.id, r);
+    if (!down.ok()) return down.status();
+    auto digest = undo_digest(reader, schema.id, r.version);
+    if (!digest.ok()) return digest.status();
+    if (apply_checksum(r.checksum, *down, *digest) != r.apply_checksum) {
+      checksums_valid = false;
+      problems.push_back("migration " + v +
+                         ": apply checksum mismatch (its DOWN list or undo snapshot was altered "
+                         "after APPLY)");
+    }
+    apply_chain = chain_checksum(apply_chain, r.apply_checksum);
+    if (apply_chain != r.apply_chain_checksum) {
+      chain_valid = false;
+      problems.push_back("migration " + v + ": apply chain checksum mismatch");
+      apply_chain = r.apply_chain_checksum;
+    }
   }
   const bool drift = schema_drift(schema);
   if (drift) {
@@ -54,7 +74,7 @@ Result<Json> verify_ledger(const Reader& reader, const DatabaseSchema& schema) {
 Status exec_verify_migrations(Engine& e, Session& s, Json* out) {
   auto view = e.read(s.database);
   if (!view.ok()) return view.status();
-  auto result = verify_ledger(*view->reader, *view->schema);
+  auto result = verify_ledger(*view->reader, *view->schema, /*deep=*/true);
   if (!result.ok()) return result.status();
   (*out)["message"] = (*result)["problems"].empty() ? "Migrations verified: no problems"
                                                    : "Migrations verified: problems found";
@@ -76,7 +96,7 @@ void check_ledgers_at_open(Engine& engine) {
   for (const auto& name : names) {
     auto view = engine.read(name);
     if (!view.ok()) continue;
-    auto result = verify_ledger(*view->reader, *view->schema);
+    auto result = verify_ledger(*view->reader, *view->schema, /*deep=*/false);
     if (!result.ok()) {
       std::cerr << "strata: database '" << name << "': ledger check failed: "
                 << result.status().ToString() << "\n";

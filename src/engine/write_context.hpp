@@ -9,8 +9,14 @@
 // copy), call finish(), commit the txn once with sync, then publish mutable copy.
 //
 // UndoLog is the seam through which executors report what they destroy: the pre-image (or
-// absence) of every document they add, overwrite or delete, and every schema object they
-// drop. Direct statements pass nullptr; the migration work records an undo snapshot with it.
+// absence) of every document they add, overwrite or delete. Schema objects need no report:
+// the bound commands carry the definitions they remove (binder.hpp). Direct statements pass
+// nullptr; the migration work records an undo snapshot with it.
+//
+// Every document the context writes carries its write stamp (documents.hpp): one per commit,
+// from a per-database counter that finish() stores. A scratch context (validation's
+// simulation) is never committed: executors may skip work whose only effect would be
+// unreachable there (the documents of a dropped bundle).
 //
 // Thread-safety: one WriteContext per statement, on one thread, while the database's writer
 // mutex is held.
@@ -19,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/catalog.hpp"
 #include "engine/reader.hpp"
@@ -32,28 +39,39 @@ struct Session;
 class UndoLog {
  public:
   virtual ~UndoLog() = default;
-  // Called before document `seq` of `bundle` is written or deleted. `before` is the stored
-  // document (without DocumentID) or nullptr when the document did not exist (an ADD).
-  virtual void document_before(const Bundle& bundle, uint64_t seq, const Json* before) = 0;
-  // Called when a schema object is dropped: kind is "bundle", "field", "index" or
-  // "relationship"; `definition` is its catalog JSON (for a bundle: the bundle with its
-  // fields and relationships, and "indexes": its index definitions).
-  virtual void schema_dropped(const std::string& kind, const std::string& bundle,
-                              const Json& definition) = 0;
+  // Called before document `seq` of `bundle` is written or deleted. `before` is its stored
+  // bytes (stamp header included) or nullptr when the document did not exist (an ADD).
+  virtual void document_before(const Bundle& bundle, uint64_t seq,
+                               const std::string_view* before) = 0;
 };
+
+class WriteContext;
+
+// The counters record of a database (keys.hpp doc_counter_key): the next document sequence and
+// the next write stamp. A record of 8 bytes predates stamps (next stamp 1).
+struct Counters {
+  uint64_t next_doc_seq = 1;
+  uint64_t next_stamp = 1;
+};
+std::string encode_counters(const Counters& counters);
+// nullopt when `value` is no counters record.
+std::optional<Counters> decode_counters(std::string_view value);
 
 class WriteContext {
  public:
-  WriteContext(storage::Txn& txn, std::shared_ptr<const DatabaseSchema> base, uint64_t next_doc_seq,
-               Session& session, const SettingValues& server_settings, UndoLog* undo = nullptr)
+  WriteContext(storage::Txn& txn, std::shared_ptr<const DatabaseSchema> base, Counters counters,
+               Session& session, const SettingValues& server_settings, UndoLog* undo = nullptr,
+               bool scratch = false)
       : txn_(txn),
         reader_(txn),
         base_(std::move(base)),
         session_(session),
         server_settings_(server_settings),
         undo_(undo),
-        next_doc_seq_(next_doc_seq),
-        start_doc_seq_(next_doc_seq) {}
+        next_doc_seq_(counters.next_doc_seq),
+        start_doc_seq_(counters.next_doc_seq),
+        stamp_(counters.next_stamp),
+        scratch_(scratch) {}
 
   storage::Txn& txn() { return txn_; }
   const storage::Txn& txn() const { return txn_; }
@@ -62,6 +80,16 @@ class WriteContext {
   UndoLog* undo() { return undo_; }
   const SettingValues& server_settings() const { return server_settings_; }
   uint32_t db_id() const { return base_->id; }
+  bool scratch() const { return scratch_; }
+  // The write stamp of this commit (SPEC §4.7): every document it writes carries it.
+  uint64_t stamp() {
+    stamp_used_ = true;
+    return stamp_;
+  }
+  // The counters as they stand (for a scratch context simulating on top of this one).
+  Counters counters() const { return {next_doc_seq_, stamp_}; }
+  // The counters after this commit (for the next one).
+  Counters counters_after() const { return {next_doc_seq_, stamp_used_ ? stamp_ + 1 : stamp_}; }
 
   // The schema as this statement sees it: the copy once mutated, else the published one.
   const DatabaseSchema& schema() const { return copy_ ? *copy_ : *base_; }
@@ -94,7 +122,7 @@ class WriteContext {
   uint64_t next_doc_seq() const { return next_doc_seq_; }
 
   // Stages the catalog records the schema copy changed against the published schema
-  // (stage_catalog) and the document counter (if it moved).
+  // (stage_catalog) and the counters (if they moved).
   void finish();
 
  private:
@@ -107,6 +135,10 @@ class WriteContext {
   UndoLog* undo_;
   uint64_t next_doc_seq_;
   uint64_t start_doc_seq_;
+  uint64_t stamp_;
+  bool stamp_used_ = false;
+  bool counters_staged_ = false;
+  bool scratch_;
   uint64_t schema_generation_ = 0;
 };
 

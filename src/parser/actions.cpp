@@ -1,5 +1,5 @@
 // Helpers of the parse actions: string unescaping, number conversion, refused-command names,
-// and the per-statement reset of ParseState (state.hpp).
+// positions relative to a statement, and the per-statement reset of ParseState (state.hpp).
 
 #include <cctype>
 #include <charconv>
@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "parser/state.hpp"
+#include "parser/statement_traits.hpp"
 
 namespace strata::parser {
 namespace {
@@ -165,25 +166,37 @@ std::optional<Json> parse_number(std::string_view text) {
 
 std::string refused_statement_name(const char* begin, const char* end) {
   const char* p = skip_blank(begin, end);
-  std::string first = read_word(p, end);
-  static constexpr std::pair<const char*, const char*> kFixed[] = {{"DESCRIBE", "DESCRIBE BUNDLE"},
-                                                                   {"BACKUP", "BACKUP DATABASE"},
-                                                                   {"ALTER", "ALTER USER"},
-                                                                   {"START", "START MIGRATION"},
-                                                                   {"RESET", "RESET MIGRATION"},
-                                                                   {"VERIFY", "VERIFY MIGRATIONS"},
-                                                                   {"STATUS", "PING"},
-                                                                   {"SET", "SET"}};
-  for (const auto& [word, name] : kFixed) {
-    if (first == word) return name;
+  const std::string first = read_word(p, end);
+  if (first == "STATUS") return "PING";  // the grammar's other spelling of PING
+  p = skip_blank(p, end);
+  const std::string second = read_word(p, end);
+  const std::string both = second.empty() ? first : first + " " + second;
+  // The statement table's name that the words spell: both words, the first alone, or the one
+  // name the first word begins (DESCRIBE -> DESCRIBE BUNDLE).
+  const char* prefixed = nullptr;
+  int prefixed_count = 0;
+  for (const char* name : statement_names()) {
+    const std::string_view n(name);
+    if (n == both || n == first) return name;
+    if (n.size() > first.size() && n.substr(0, first.size()) == first && n[first.size()] == ' ') {
+      prefixed = name;
+      ++prefixed_count;
+    }
   }
-  if (first == "CREATE" || first == "DROP" || first == "SHOW" || first == "RESTORE" ||
-      first == "VALIDATE" || first == "APPLY") {
-    p = skip_blank(p, end);
-    std::string second = read_word(p, end);
-    if (!second.empty()) return first + " " + second;
+  if (prefixed_count == 1) return prefixed;
+  return both;
+}
+
+ast::Pos relative_to(const TextPos& origin, size_t line, size_t column) {
+  ast::Pos r;
+  if (line < origin.line || (line == origin.line && column < origin.column)) {
+    r.line = static_cast<uint32_t>(line);
+    r.column = static_cast<uint32_t>(column);
+  } else {
+    r.line = static_cast<uint32_t>(line - origin.line + 1);
+    r.column = static_cast<uint32_t>(line == origin.line ? column - origin.column + 1 : column);
   }
-  return first;
+  return r;
 }
 
 void ParseState::reset_statement() {
@@ -196,6 +209,7 @@ void ParseState::reset_statement() {
   not_counts_.clear();
   op_ = ast::CompareOp::kEq;
   number_ = 0;
+  field_position_.reset();
   force_ = false;
   field_ = ast::FieldDef();
   fields_.clear();
@@ -215,6 +229,8 @@ void ParseState::reset_statement() {
   limit_.reset();
   role_.reset();
   filters_.clear();
+  version_.reset();
+  approval_.reset();
 }
 
 }  // namespace strata::parser

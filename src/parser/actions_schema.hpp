@@ -106,10 +106,15 @@ struct action<g::syndr_change> {
   }
 };
 template <>
+struct action<g::field_place> {
+  static void apply0(ParseState& st) { st.field_position_ = static_cast<uint32_t>(st.number_); }
+};
+template <>
 struct action<g::add_field> {
   static void apply0(ParseState& st) {
-    st.changes_.push_back(ast::AddField{std::move(st.fields_.back())});
+    st.changes_.push_back(ast::AddField{std::move(st.fields_.back()), st.field_position_});
     st.fields_.pop_back();
+    st.field_position_.reset();
   }
 };
 template <>

@@ -1,8 +1,7 @@
 #pragma once
-// PEGTL actions that assemble the session, document, admin and migration statements
-// (grammar/session.peg, document.peg, admin.peg, migration.peg) from the values their
-// sub-rules left in ParseState, and the actions that run START MIGRATION's UP / DOWN sinks and
-// refuse commands that may not stand inside a migration. Thread-safety: per ParseState.
+// PEGTL actions that assemble the session, document and admin statements (grammar/session.peg,
+// document.peg, admin.peg) from the values their sub-rules left in ParseState, and the emit
+// helpers the migration actions (actions_migration.hpp) share. Thread-safety: per ParseState.
 
 #include <cctype>
 #include <optional>
@@ -63,6 +62,52 @@ struct action<g::auth> {
     ast::Auth s;
     s.password = st.pop_string();
     s.user = st.pop_string();
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::cancel_session> {
+  static void apply0(ParseState& st) {
+    ast::CancelSession s;
+    s.session = st.number_;
+    s.key = st.pop_string();
+    s.pos = st.statement_pos();
+    st.emit(std::move(s));
+  }
+};
+template <>
+struct action<g::protocol_version> : emit_version<ast::ProtocolVersion> {};
+
+// The raw parts of a connection string, pushed as they are (no unescaping).
+struct push_raw {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.strings_.emplace_back(in.string_view());
+  }
+};
+template <>
+struct action<g::connection_host> : push_raw {};
+template <>
+struct action<g::connection_port> : push_raw {};
+template <>
+struct action<g::connection_database> : push_raw {};
+template <>
+struct action<g::connection_user> : push_raw {};
+template <>
+struct action<g::connection_password> : push_raw {};
+template <>
+struct action<g::connect> {
+  static void apply0(ParseState& st) {
+    ast::Connect s;
+    s.password = st.pop_string();
+    while (!s.password.empty() && std::isspace(static_cast<unsigned char>(s.password.back()))) {
+      s.password.pop_back();  // the statement's trailing whitespace is not part of it
+    }
+    s.user = st.pop_string();
+    s.database = st.pop_string();
+    s.port = st.pop_string();
+    s.host = st.pop_string();
     s.pos = st.statement_pos();
     st.emit(std::move(s));
   }
@@ -224,6 +269,8 @@ struct action<g::show_indexes> {
 template <>
 struct action<g::show_settings> : emit_plain<ast::ShowSettings> {};
 template <>
+struct action<g::show_locks> : emit_plain<ast::ShowLocks> {};
+template <>
 struct action<g::set_setting> {
   static void apply0(ParseState& st) {
     ast::SetSetting s;
@@ -299,120 +346,5 @@ template <>
 struct action<g::drop_user> : emit_named<ast::DropUser, &ast::DropUser::user> {};
 template <>
 struct action<g::show_users> : emit_plain<ast::ShowUsers> {};
-
-// ---- §3.5 migrations
-
-template <>
-struct action<g::migration_filter> {
-  template <typename Input>
-  static void apply(const Input& in, ParseState& st) {
-    ast::MigrationFilter f;
-    f.value = st.pop_value();
-    f.field = st.pop_string();
-    f.op = st.op_;
-    std::string lower;
-    for (char c : f.field)
-      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower != "status" && lower != "version" && lower != "description" && lower != "createdby") {
-      throw ActionError{ParseState::text_pos(in),
-                        "a migration field (Status, Version, Description or CreatedBy)",
-                        "unknown migration field '" + f.field +
-                            "'; expected Status, Version, Description or CreatedBy"};
-    }
-    st.filters_.push_back(std::move(f));
-  }
-};
-template <>
-struct action<g::show_migrations> {
-  static void apply0(ParseState& st) {
-    ast::ShowMigrations s;
-    s.database = st.pop_optional_string();
-    s.filters = std::move(st.filters_);
-    s.pos = st.statement_pos();
-    st.emit(std::move(s));
-  }
-};
-template <>
-struct action<g::show_migration> : emit_version<ast::ShowMigration> {};
-template <>
-struct action<g::validate_migration> : emit_version<ast::ValidateMigration> {};
-template <>
-struct action<g::apply_force> {
-  static void apply0(ParseState& st) { st.force_ = true; }
-};
-template <>
-struct action<g::apply_migration> {
-  static void apply0(ParseState& st) {
-    ast::ApplyMigration s;
-    s.version = st.number_;
-    s.force = st.force_;
-    s.pos = st.statement_pos();
-    st.emit(std::move(s));
-  }
-};
-template <>
-struct action<g::validate_rollback> : emit_version<ast::ValidateRollback> {};
-template <>
-struct action<g::apply_rollback> : emit_version<ast::ApplyRollback> {};
-template <>
-struct action<g::reset_migration> : emit_version<ast::ResetMigration> {};
-template <>
-struct action<g::drop_migration> : emit_version<ast::DropMigration> {};
-template <>
-struct action<g::verify_migrations> : emit_plain<ast::VerifyMigrations> {};
-
-template <>
-struct action<g::migration_begin> {
-  static void apply0(ParseState& st) {
-    st.migration_ = ast::StartMigration();
-    st.migration_.pos = st.statement_pos();
-    st.in_migration_ = true;
-    st.in_down_ = false;
-    st.reset_statement();
-  }
-};
-template <>
-struct action<g::description> {
-  static void apply0(ParseState& st) { st.migration_.description = st.pop_string(); }
-};
-template <>
-struct action<g::down_keyword> {
-  static void apply0(ParseState& st) {
-    st.migration_.has_down = true;
-    st.in_down_ = true;
-  }
-};
-template <>
-struct action<g::start_migration> {
-  static void apply0(ParseState& st) {
-    st.assembler_.finish();
-    st.in_migration_ = false;
-    st.in_down_ = false;
-    st.script_.push_back(std::move(st.migration_));
-    st.migration_ = ast::StartMigration();
-    st.reset_statement();
-  }
-};
-
-template <>
-struct action<g::refused_command> {
-  template <typename Input>
-  static void apply(const Input& in, ParseState& st) {
-    const std::string name = refused_statement_name(in.begin(), in.input().end());
-    if (name == "RESTORE DOCUMENTS") {
-      throw ActionError{st.statement_at_, "a migration command",
-                        "RESTORE DOCUMENTS is only allowed in the DOWN section of a migration"};
-    }
-    throw ActionError{st.statement_at_, "a migration command",
-                      name + " is not allowed inside a migration"};
-  }
-};
-template <>
-struct action<g::refused_restore_documents> {
-  static void apply0(ParseState& st) {
-    throw ActionError{st.statement_at_, "DATABASE",
-                      "RESTORE DOCUMENTS is only allowed in the DOWN section of a migration"};
-  }
-};
 
 }  // namespace strata::parser

@@ -20,8 +20,17 @@ namespace strata::parser {
 
 namespace g = grammar;
 
+// A top-level statement starts: positions count from here (SPEC §2).
 template <>
 struct action<g::statement_start> {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
+    st.origin_ = st.statement_at_ = ParseState::text_pos(in);
+  }
+};
+// A command of a migration starts: its position, counted from the START of the migration.
+template <>
+struct action<g::command_start> {
   template <typename Input>
   static void apply(const Input& in, ParseState& st) {
     st.statement_at_ = ParseState::text_pos(in);

@@ -87,6 +87,31 @@ struct Auth {
   bool operator==(const Auth&) const = default;
 };
 struct Ping { Pos pos; bool operator==(const Ping&) const = default; };  // also STATUS
+// CANCEL SESSION n "key" (SPEC §6): stops session n's running statement.
+struct CancelSession {
+  uint64_t session = 0;
+  std::string key;
+  Pos pos;
+  bool operator==(const CancelSession&) const = default;
+};
+// PROTOCOL_VERSION n: a driver announcing its protocol version (SPEC §6).
+struct ProtocolVersion {
+  uint64_t version = 0;
+  Pos pos;
+  bool operator==(const ProtocolVersion&) const = default;
+};
+// The SyndrDB driver's connection string syndrdb://HOST:PORT:DATABASE:USER:PASSWORD (SPEC §6):
+// log in as `user` and USE `database`. Its parts are kept as written; `database` and `user`
+// are not empty.
+struct Connect {
+  std::string host;
+  std::string port;
+  std::string database;
+  std::string user;
+  std::string password;
+  Pos pos;
+  bool operator==(const Connect&) const = default;
+};
 
 // ---------------------------------------------------------------------------------------
 // §3.2 Schema
@@ -104,7 +129,11 @@ struct CreateBundle {
 // statement. `{MODIFY "old" = "new", ...}` with a new name is a RenameField followed by a
 // ModifyField of the new name.
 struct SetBundleName { std::string new_name; bool operator==(const SetBundleName&) const = default; };
-struct AddField { FieldDef field; bool operator==(const AddField&) const = default; };
+struct AddField {
+  FieldDef field;
+  std::optional<uint32_t> position;  // AT POSITION n: 1-based place; unset: at the end
+  bool operator==(const AddField&) const = default;
+};
 struct RemoveField { std::string field; bool operator==(const RemoveField&) const = default; };
 struct RenameField {
   std::string from;
@@ -241,6 +270,8 @@ struct ShowIndexes {
   bool operator==(const ShowIndexes&) const = default;
 };
 struct ShowSettings { Pos pos; bool operator==(const ShowSettings&) const = default; };
+// SHOW LOCKS: the per-database locks held (SPEC §11).
+struct ShowLocks { Pos pos; bool operator==(const ShowLocks&) const = default; };
 // SET Name = value. `name` is stored as written; the engine resolves it case-insensitively.
 struct SetSetting {
   std::string name;
@@ -288,8 +319,8 @@ struct ShowUsers { Pos pos; bool operator==(const ShowUsers&) const = default; }
 // ---------------------------------------------------------------------------------------
 // §3.5 Migrations
 
-// A filter of SHOW MIGRATIONS ... WHERE: Status / Version / Description / CreatedBy, stored
-// with the field name as written.
+// A filter of SHOW MIGRATIONS ... WHERE: Status / Version / Name / Description / CreatedBy /
+// Batch, stored with the field name as written.
 struct MigrationFilter {
   std::string field;
   CompareOp op = CompareOp::kEq;
@@ -304,34 +335,82 @@ struct ShowMigrations {
   bool operator==(const ShowMigrations&) const = default;
 };
 struct ShowMigration { uint64_t version = 0; Pos pos; bool operator==(const ShowMigration&) const = default; };
+// SHOW SCHEMA [AT VERSION n]: the schema version n had; the live one without AT (SPEC §4.10).
+struct ShowSchema {
+  std::optional<uint64_t> version;
+  Pos pos;
+  bool operator==(const ShowSchema&) const = default;
+};
 struct ValidateMigration { uint64_t version = 0; Pos pos; bool operator==(const ValidateMigration&) const = default; };
+// VALIDATE MIGRATIONS UP TO VERSION n (SPEC §4.14).
+struct ValidateMigrations {
+  uint64_t up_to = 0;
+  Pos pos;
+  bool operator==(const ValidateMigrations&) const = default;
+};
+// APPLY MIGRATION WITH VERSION n [FORCE] [WITH APPROVAL "token"]. `approval` is the token of
+// SPEC §4.13, when written.
 struct ApplyMigration {
   uint64_t version = 0;
   bool force = false;
   Pos pos;
+  std::optional<std::string> approval;
   bool operator==(const ApplyMigration&) const = default;
 };
+// APPLY MIGRATIONS UP TO VERSION n [FORCE] [WITH APPROVAL "t"]; without `up_to`: APPLY PENDING
+// MIGRATIONS [FORCE] [WITH APPROVAL "t"], up to the highest version (SPEC §4.14).
+struct ApplyMigrations {
+  std::optional<uint64_t> up_to;
+  bool force = false;
+  std::optional<std::string> approval;
+  Pos pos;
+  bool operator==(const ApplyMigrations&) const = default;
+};
 struct ValidateRollback { uint64_t version = 0; Pos pos; bool operator==(const ValidateRollback&) const = default; };
-struct ApplyRollback { uint64_t version = 0; Pos pos; bool operator==(const ApplyRollback&) const = default; };
+// APPLY ROLLBACK TO VERSION n [FORCE] [WITH APPROVAL "token"] (FORCE: despite conflicts, §4.7).
+struct ApplyRollback {
+  uint64_t version = 0;
+  Pos pos;
+  bool force = false;
+  std::optional<std::string> approval;
+  bool operator==(const ApplyRollback&) const = default;
+};
+// APPROVE MIGRATION WITH VERSION n FORCE: a token for applying n with FORCE (SPEC §4.13).
+struct ApproveMigration {
+  uint64_t version = 0;
+  Pos pos;
+  bool operator==(const ApproveMigration&) const = default;
+};
+// APPROVE ROLLBACK TO VERSION n [FORCE]: a token for that rollback (SPEC §4.13).
+struct ApproveRollback {
+  uint64_t version = 0;
+  bool force = false;
+  Pos pos;
+  bool operator==(const ApproveRollback&) const = default;
+};
 struct ResetMigration { uint64_t version = 0; Pos pos; bool operator==(const ResetMigration&) const = default; };
 struct DropMigration { uint64_t version = 0; Pos pos; bool operator==(const DropMigration&) const = default; };
 struct VerifyMigrations { Pos pos; bool operator==(const VerifyMigrations&) const = default; };
 
 struct StartMigration;
 
+// Every statement kind. A new one also needs its row in the statement table
+// (parser/statement_traits.hpp), its grammar rule, action and canonical form.
 using Statement = std::variant<
-    // §3.1
-    CreateDatabase, DropDatabase, UseDatabase, ShowDatabases, Auth, Ping,
+    // §3.1, §6
+    CreateDatabase, DropDatabase, UseDatabase, ShowDatabases, Auth, Ping, CancelSession,
+    ProtocolVersion, Connect,
     // §3.2
     CreateBundle, UpdateBundle, DropBundle, CreateIndex, DropIndex,
     // §3.3
     AddDocument, SelectDocuments, SelectCount, UpdateDocuments, DeleteDocuments, RestoreDocuments,
-    // §3.4
+    // §3.4, §11
     ShowBundles, DescribeBundle, ShowIndexes, ShowSettings, SetSetting, BackupDatabase,
-    RestoreDatabase, CreateUser, AlterUserPassword, AlterUserRole, DropUser, ShowUsers,
-    // §3.5
-    StartMigration, ShowMigrations, ShowMigration, ValidateMigration, ApplyMigration,
-    ValidateRollback, ApplyRollback, ResetMigration, DropMigration, VerifyMigrations>;
+    RestoreDatabase, ShowLocks, CreateUser, AlterUserPassword, AlterUserRole, DropUser, ShowUsers,
+    // §3.5, §4
+    StartMigration, ShowMigrations, ShowMigration, ShowSchema, ValidateMigration,
+    ValidateMigrations, ApplyMigration, ApplyMigrations, ValidateRollback, ApplyRollback,
+    ApproveMigration, ApproveRollback, ResetMigration, DropMigration, VerifyMigrations>;
 
 // A phase-1 finding of parser::syntax_check (syntax_check.hpp documents the checks). Defined
 // here because a StartMigration carries those of its commands (see MigrationCommand).
@@ -362,14 +441,16 @@ struct MigrationCommand {
   std::shared_ptr<const Statement> statement;  // null only for an UP ADD DOCUMENT
 };
 
-// START MIGRATION [WITH DESCRIPTION "d"] up... [DOWN down...] COMMIT.
+// START MIGRATION [VERSION n] [NAME "n"] [WITH DESCRIPTION "d"] up... [DOWN down...] COMMIT.
 // `up` and `down` hold only commands allowed inside a migration (SPEC §3.5: the §3.2 and §3.3
 // statements except SELECT; RestoreDocuments only in `down`), in the compact form above.
 // Build one with parser::add_command (migration_command.hpp), never by hand.
 //
-// Equality compares meaning: description, DOWN section, and the canonical text of every
-// command (which determines its AST).
+// Equality compares meaning: version, name, description, DOWN section, and the canonical text
+// of every command (which determines its AST).
 struct StartMigration {
+  std::optional<uint64_t> version;  // VERSION n: the version START must assign (SPEC §4.14)
+  std::optional<std::string> name;  // NAME "..." (at most 200 characters, syntax_check.hpp)
   std::optional<std::string> description;
   std::vector<MigrationCommand> up;
   bool has_down = false;  // a DOWN section was written (possibly empty)
@@ -390,7 +471,8 @@ struct StartMigration {
   const std::string& bundle_of(const MigrationCommand& c) const { return bundles[c.bundle]; }
 
   bool operator==(const StartMigration& o) const {
-    return description == o.description && has_down == o.has_down && up.size() == o.up.size() &&
+    return version == o.version && name == o.name && description == o.description &&
+           has_down == o.has_down && up.size() == o.up.size() &&
            down.size() == o.down.size() && text == o.text;
   }
 };
@@ -402,14 +484,15 @@ using Script = std::vector<Statement>;
 Pos position_of(const Statement& s);
 
 // True for the commands SPEC §3.5 allows inside START MIGRATION (§3.2 and §3.3 minus SELECT).
-// RestoreDocuments counts as allowed only when `in_down` is true.
+// RestoreDocuments counts as allowed only when `in_down` is true. From the statement table
+// (statement_traits.hpp).
 bool allowed_in_migration(const Statement& s, bool in_down);
 
 // "admin" / "migrator" / "reader".
 const char* role_name(Role role);
 
 // The keyword-level name of a statement kind, e.g. "CREATE BUNDLE", "SELECT DOCUMENTS";
-// used in error messages ("USE is not allowed inside a migration").
+// used in error messages ("USE is not allowed inside a migration"). From the statement table.
 const char* statement_name(const Statement& s);
 
 }  // namespace strata::ast

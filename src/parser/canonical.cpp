@@ -204,7 +204,9 @@ std::string change(const ast::BundleChange& c) {
         if constexpr (std::is_same_v<T, ast::SetBundleName>) {
           return "SET NAME = " + quote(ch.new_name);
         } else if constexpr (std::is_same_v<T, ast::AddField>) {
-          return "ADD FIELD " + canonical(ch.field);
+          std::string out = "ADD FIELD " + canonical(ch.field);
+          if (ch.position) out += " AT POSITION " + std::to_string(*ch.position);
+          return out;
         } else if constexpr (std::is_same_v<T, ast::RemoveField>) {
           return "REMOVE FIELD " + quote(ch.field);
         } else if constexpr (std::is_same_v<T, ast::RenameField>) {
@@ -227,8 +229,15 @@ std::string where(const std::optional<ast::Condition>& c) {
 
 std::string version(const char* prefix, uint64_t v) { return prefix + std::to_string(v); }
 
+// " WITH APPROVAL "token"" when there is one.
+std::string approval(const std::optional<std::string>& token) {
+  return token ? " WITH APPROVAL " + quote(*token) : std::string();
+}
+
 std::string migration(const ast::StartMigration& m) {
   std::string out = "START MIGRATION";
+  if (m.version) out += version(" VERSION ", *m.version);
+  if (m.name) out += " NAME " + quote(*m.name);
   if (m.description) out += " WITH DESCRIPTION " + quote(*m.description);
   out.push_back('\n');
   // The commands' canonical texts were made when they were parsed (migration_command.hpp).
@@ -317,6 +326,14 @@ std::string canonical(const ast::Statement& statement) {
           return "AUTH " + quote(s.user) + " " + quote(s.password);
         } else if constexpr (std::is_same_v<T, Ping>) {
           return "PING";
+        } else if constexpr (std::is_same_v<T, CancelSession>) {
+          return version("CANCEL SESSION ", s.session) + " " + quote(s.key);
+        } else if constexpr (std::is_same_v<T, ProtocolVersion>) {
+          return version("PROTOCOL_VERSION ", s.version);
+        } else if constexpr (std::is_same_v<T, Connect>) {
+          // Raw text, as the driver writes it (its parts are not strings of the language).
+          return "syndrdb://" + s.host + ":" + s.port + ":" + s.database + ":" + s.user + ":" +
+                 s.password;
         } else if constexpr (std::is_same_v<T, CreateBundle>) {
           std::string out = "CREATE BUNDLE " + quote(s.bundle) + " WITH FIELDS (";
           for (size_t i = 0; i < s.fields.size(); ++i) {
@@ -375,6 +392,8 @@ std::string canonical(const ast::Statement& statement) {
           return std::string("SHOW INDEXES") + (s.bundle ? " ON BUNDLE " + quote(*s.bundle) : "");
         } else if constexpr (std::is_same_v<T, ShowSettings>) {
           return "SHOW SETTINGS";
+        } else if constexpr (std::is_same_v<T, ShowLocks>) {
+          return "SHOW LOCKS";
         } else if constexpr (std::is_same_v<T, SetSetting>) {
           return "SET " + word_or_quoted(s.name) + " = " + json(s.value);
         } else if constexpr (std::is_same_v<T, BackupDatabase>) {
@@ -405,14 +424,28 @@ std::string canonical(const ast::Statement& statement) {
           return out;
         } else if constexpr (std::is_same_v<T, ShowMigration>) {
           return version("SHOW MIGRATION ", s.version);
+        } else if constexpr (std::is_same_v<T, ShowSchema>) {
+          return "SHOW SCHEMA" + (s.version ? version(" AT VERSION ", *s.version) : "");
         } else if constexpr (std::is_same_v<T, ValidateMigration>) {
           return version("VALIDATE MIGRATION WITH VERSION ", s.version);
+        } else if constexpr (std::is_same_v<T, ValidateMigrations>) {
+          return version("VALIDATE MIGRATIONS UP TO VERSION ", s.up_to);
         } else if constexpr (std::is_same_v<T, ApplyMigration>) {
-          return version("APPLY MIGRATION WITH VERSION ", s.version) + (s.force ? " FORCE" : "");
+          return version("APPLY MIGRATION WITH VERSION ", s.version) + (s.force ? " FORCE" : "") +
+                 approval(s.approval);
+        } else if constexpr (std::is_same_v<T, ApplyMigrations>) {
+          return (s.up_to ? version("APPLY MIGRATIONS UP TO VERSION ", *s.up_to)
+                          : std::string("APPLY PENDING MIGRATIONS")) +
+                 (s.force ? " FORCE" : "") + approval(s.approval);
         } else if constexpr (std::is_same_v<T, ValidateRollback>) {
           return version("VALIDATE ROLLBACK TO VERSION ", s.version);
         } else if constexpr (std::is_same_v<T, ApplyRollback>) {
-          return version("APPLY ROLLBACK TO VERSION ", s.version);
+          return version("APPLY ROLLBACK TO VERSION ", s.version) + (s.force ? " FORCE" : "") +
+                 approval(s.approval);
+        } else if constexpr (std::is_same_v<T, ApproveMigration>) {
+          return version("APPROVE MIGRATION WITH VERSION ", s.version) + " FORCE";
+        } else if constexpr (std::is_same_v<T, ApproveRollback>) {
+          return version("APPROVE ROLLBACK TO VERSION ", s.version) + (s.force ? " FORCE" : "");
         } else if constexpr (std::is_same_v<T, ResetMigration>) {
           return version("RESET MIGRATION WITH VERSION ", s.version);
         } else if constexpr (std::is_same_v<T, DropMigration>) {

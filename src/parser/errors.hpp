@@ -35,7 +35,7 @@ inline constexpr const char* error_message<grammar::tok<C>> = punctuation_text<C
   inline constexpr const char* error_message<grammar::rule> = text
 
 // Lexical rules and values.
-STRATA_ERROR(block_comment_end, "'*/' closing the comment");
+STRATA_ERROR(block_comment_end, "'*/' closing the comment");  // parse() reports it at '/*'
 STRATA_ERROR(escape_code, "an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX)");
 STRATA_ERROR(closing_quote, "'\"' closing the string (control characters must be escaped)");
 STRATA_ERROR(database_name, "a database name (a double-quoted string)");
@@ -113,17 +113,30 @@ STRATA_ERROR(where_clause, "WHERE and a condition");
 STRATA_ERROR(assignment, "an assignment (\"field\" = value)");
 STRATA_ERROR(assignments_close, "',' or ')'");
 STRATA_ERROR(restore_version, "a migration version (an unsigned integer)");
+STRATA_ERROR(field_place, "a field position (an unsigned integer)");
 
 // Administration.
 STRATA_ERROR(setting_name, "a setting name (e.g. MaxMigrationCommands)");
 STRATA_ERROR(role_name, "a role (ADMIN, MIGRATOR or READER)");
 STRATA_ERROR(alter_target, "PASSWORD \"p\" or ROLE r");
 
+// Sessions and the wire protocol.
+STRATA_ERROR(session_id, "a session id (an unsigned integer)");
+STRATA_ERROR(cancel_key, "a cancel key (a double-quoted string)");
+STRATA_ERROR(protocol_number, "a protocol version (an unsigned integer)");
+STRATA_ERROR(connection_parts,
+             "HOST:PORT:DATABASE:USER:PASSWORD after syndrdb:// (DATABASE and USER not empty)");
+
 // Migrations and the top level.
 STRATA_ERROR(migration_number, "a migration version (an unsigned integer)");
+STRATA_ERROR(migration_name_text, "a migration name (a double-quoted string)");
 STRATA_ERROR(with_version, "WITH VERSION n");
 STRATA_ERROR(to_version, "TO VERSION n");
-STRATA_ERROR(migration_filter, "a filter (Status, Version, Description or CreatedBy op value)");
+STRATA_ERROR(up_to_version, "UP TO VERSION n");
+STRATA_ERROR(approval_token, "an approval token (a double-quoted string)");
+STRATA_ERROR(approve_force, "FORCE (an approval of a migration is for applying it with FORCE)");
+STRATA_ERROR(migration_filter,
+             "a filter (Status, Version, Name, Description, CreatedBy or Batch op value)");
 STRATA_ERROR(up_command,
              "a migration command (CREATE BUNDLE, UPDATE BUNDLE, DROP BUNDLE, CREATE INDEX, "
              "DROP INDEX, ADD DOCUMENT, UPDATE DOCUMENTS, DELETE DOCUMENTS), DOWN or COMMIT");
@@ -135,11 +148,13 @@ STRATA_ERROR(command_end, "';', DOWN or COMMIT");
 STRATA_ERROR(migration_begin, "START MIGRATION");
 STRATA_ERROR(create_target, "DATABASE, BUNDLE, INDEX, UNIQUE INDEX, HASH INDEX, B-INDEX or USER");
 STRATA_ERROR(drop_target, "DATABASE, BUNDLE, INDEX, USER or MIGRATION");
-STRATA_ERROR(show_target, "DATABASES, BUNDLES, INDEXES, SETTINGS, USERS, MIGRATIONS or MIGRATION");
+STRATA_ERROR(show_target,
+             "DATABASES, BUNDLES, INDEXES, SETTINGS, USERS, LOCKS, MIGRATIONS, MIGRATION or SCHEMA");
 STRATA_ERROR(update_target, "BUNDLE or DOCUMENTS");
 STRATA_ERROR(restore_target, "DATABASE");
-STRATA_ERROR(validate_target, "MIGRATION or ROLLBACK");
-STRATA_ERROR(apply_target, "MIGRATION or ROLLBACK");
+STRATA_ERROR(validate_target, "MIGRATION, MIGRATIONS or ROLLBACK");
+STRATA_ERROR(apply_target, "MIGRATION, MIGRATIONS UP TO, PENDING MIGRATIONS or ROLLBACK");
+STRATA_ERROR(approve_target, "MIGRATION or ROLLBACK");
 STRATA_ERROR(statement_end, "';' or end of input");
 STRATA_ERROR(end_of_input, "a statement");
 

@@ -10,13 +10,14 @@
 
 #include "parser/parser.hpp"
 
+#include <cctype>
 #include <exception>
 #include <new>
 #include <optional>
 #include <string>
 #include <tao/pegtl.hpp>
 
-#include "parser/actions_statements.hpp"
+#include "parser/actions_migration.hpp"
 #include "parser/errors.hpp"
 #include "parser/fast_add_document.hpp"
 
@@ -109,11 +110,11 @@ std::string found_at(std::string_view text, size_t byte) {
 }
 
 SyntaxError make_error(std::string_view text, size_t byte, size_t line, size_t column,
-                       uint32_t line_offset, uint32_t column_offset, std::string expected,
-                       std::string message) {
+                       const TextPos& origin, std::string expected, std::string message) {
   SyntaxError e;
-  e.line = static_cast<uint32_t>(line) + line_offset;
-  e.column = static_cast<uint32_t>(column) + (line == 1 ? column_offset : 0);
+  const ast::Pos at = relative_to(origin, line, column);
+  e.line = at.line;
+  e.column = at.column;
   e.expected = std::move(expected);
   e.found = found_at(text, byte);
   e.message =
@@ -121,9 +122,80 @@ SyntaxError make_error(std::string_view text, size_t byte, size_t line, size_t c
   return e;
 }
 
+// Line and column of `byte` in `text` (1-based, bytes), counting '\n' as the parse does.
+std::pair<size_t, size_t> line_column(std::string_view text, size_t byte) {
+  size_t line = 1, line_start = 0;
+  for (size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return {line, byte - line_start + 1};
+}
+
+bool starts_connection_string(std::string_view text, size_t i) {
+  static constexpr std::string_view kScheme = "syndrdb://";
+  if (text.size() - i < kScheme.size()) return false;
+  for (size_t k = 0; k < kScheme.size(); ++k) {
+    char c = text[i + k];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kScheme[k]) return false;
+  }
+  return true;
+}
+
+// A string or block comment still open at the end of a text: where it opens, and which.
+struct Unterminated {
+  size_t byte;
+  bool comment;
+};
+
+// Lexes `text` (strings, comments and connection strings, as the grammar reads them) and finds
+// what is still open at its end.
+std::optional<Unterminated> find_unterminated(std::string_view text) {
+  const size_t size = text.size();
+  bool word = false;  // the byte before is part of a word
+  for (size_t i = 0; i < size; ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      const size_t open = i;
+      for (++i; i < size && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+      if (i >= size) return Unterminated{open, false};
+    } else if (c == '-' && i + 1 < size && text[i + 1] == '-') {
+      while (i + 1 < size && text[i + 1] != '\n') ++i;
+    } else if (c == '/' && i + 1 < size && text[i + 1] == '*') {
+      const size_t close = text.find("*/", i + 2);
+      if (close == std::string_view::npos) return Unterminated{i, true};
+      i = close + 1;
+    } else if (!word && starts_connection_string(text, i)) {
+      while (i + 1 < size && text[i + 1] != ';') ++i;  // its password may hold anything
+    }
+    word = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+  }
+  return std::nullopt;
+}
+
+// An error inside a string or block comment that nothing closes is reported where that string
+// or comment opens (SPEC §2): that is where the mistake is.
+std::optional<SyntaxError> unterminated_error(std::string_view text, size_t error_byte,
+                                              const TextPos& origin) {
+  const std::optional<Unterminated> open = find_unterminated(text);
+  if (!open || open->byte > error_byte) return std::nullopt;
+  const auto [line, column] = line_column(text, open->byte);
+  SyntaxError e = make_error(
+      text, open->byte, line, column, origin,
+      open->comment ? "'*/' closing the comment" : "'\"' closing the string",
+      open->comment ? "unterminated comment: no '*/' closes the '/*' opened here"
+                    : "unterminated string: no '\"' closes the string opened here");
+  if (open->comment) e.found = "'/*'";
+  return e;
+}
+
 // Refuses ( [ { nested deeper than kMaxNesting outside strings and comments.
-std::optional<SyntaxError> check_nesting(std::string_view text, uint32_t line_offset,
-                                         uint32_t column_offset) {
+std::optional<SyntaxError> check_nesting(std::string_view text, const TextPos& origin) {
   int depth = 0;
   size_t line = 1;
   size_t line_start = 0;
@@ -165,7 +237,7 @@ std::optional<SyntaxError> check_nesting(std::string_view text, uint32_t line_of
       case '[':
       case '{':
         if (++depth > kMaxNesting) {
-          return make_error(text, i, line, i - line_start + 1, line_offset, column_offset,
+          return make_error(text, i, line, i - line_start + 1, origin,
                             "at most " + std::to_string(kMaxNesting) + " levels of nesting",
                             "nesting deeper than " + std::to_string(kMaxNesting) + " levels");
         }
@@ -182,41 +254,41 @@ std::optional<SyntaxError> check_nesting(std::string_view text, uint32_t line_of
   return std::nullopt;
 }
 
-// The error of a parse that threw `failure`. Nesting deeper than kMaxNesting is reported
-// before any other error, wherever it is in the text, so check_nesting runs first; the parse
-// itself stopped at the first bracket too deep (NestingTooDeep) and never recursed deeper.
-// May throw only while building an error (e.g. out of memory).
-ParseResult report_failure(std::string_view text, uint32_t line_offset, uint32_t column_offset,
+// The error of a parse that threw `failure`, its position counted from `origin` (the start of
+// the statement being parsed). Nesting deeper than kMaxNesting is reported before any other
+// error, wherever it is in the text, so check_nesting runs first; the parse itself stopped at
+// the first bracket too deep (NestingTooDeep) and never recursed deeper. A string or comment
+// left open at the end is reported where it opens. May throw only while building an error
+// (e.g. out of memory).
+ParseResult report_failure(std::string_view text, const TextPos& origin,
                            const std::exception_ptr& failure) {
   try {
-    if (auto error = check_nesting(text, line_offset, column_offset)) return std::move(*error);
+    if (auto error = check_nesting(text, origin)) return std::move(*error);
     std::rethrow_exception(failure);
   } catch (const NestingTooDeep&) {
     // Unreachable: the bracket that stopped the parse is one check_nesting reports.
-    return make_error(text, 0, 1, 1, line_offset, column_offset,
+    return make_error(text, 0, 1, 1, origin,
                       "at most " + std::to_string(kMaxNesting) + " levels of nesting",
                       "nesting deeper than " + std::to_string(kMaxNesting) + " levels");
   } catch (const tao::pegtl::parse_error& e) {
     const auto& positions = e.positions();
     if (positions.empty()) {
-      return make_error(text, 0, 1, 1, line_offset, column_offset, std::string(e.message()),
-                        std::string());
+      return make_error(text, 0, 1, 1, origin, std::string(e.message()), std::string());
     }
     const tao::pegtl::position& p = positions.front();
-    return make_error(text, p.byte, p.line, p.column, line_offset, column_offset,
-                      std::string(e.message()), std::string());
+    if (auto open = unterminated_error(text, p.byte, origin)) return std::move(*open);
+    return make_error(text, p.byte, p.line, p.column, origin, std::string(e.message()),
+                      std::string());
   } catch (const ActionError& e) {
-    return make_error(text, e.at.byte, e.at.line, e.at.column, line_offset, column_offset,
-                      e.expected, e.message);
+    return make_error(text, e.at.byte, e.at.line, e.at.column, origin, e.expected, e.message);
   } catch (const std::bad_alloc&) {
-    return make_error(text, 0, 1, 1, line_offset, column_offset, "a smaller statement",
+    return make_error(text, 0, 1, 1, origin, "a smaller statement",
                       "statement too large to parse (out of memory)");
   } catch (const std::exception& e) {
-    return make_error(text, 0, 1, 1, line_offset, column_offset, "a valid statement",
+    return make_error(text, 0, 1, 1, origin, "a valid statement",
                       std::string("internal parser error: ") + e.what());
   } catch (...) {
-    return make_error(text, 0, 1, 1, line_offset, column_offset, "a valid statement",
-                      "internal parser error");
+    return make_error(text, 0, 1, 1, origin, "a valid statement", "internal parser error");
   }
 }
 
@@ -244,7 +316,7 @@ bool parse_single_add_document(const char* begin, const char* end, ParseState& s
   if (rest != end && *rest == ';') ++rest;
   while (rest != end && whitespace::is_space(*rest)) ++rest;
   if (rest != end) return false;
-  state.statement_at_ = at;
+  state.origin_ = state.statement_at_ = at;
   action<grammar::fast_add_document>::emit(std::move(*doc), state);
   return true;
 }
@@ -252,14 +324,14 @@ bool parse_single_add_document(const char* begin, const char* end, ParseState& s
 // parse() proper; may throw only while building an error (e.g. out of memory). The text is
 // parsed without a pre-scan: the actions count bracket depth (ParseState::bracket_depth_) and
 // stop past kMaxNesting, and only a failed parse pays for check_nesting. `fast_paths` false
-// runs the grammar alone.
-ParseResult parse_or_throw(std::string_view text, uint32_t line_offset, uint32_t column_offset,
-                           bool fast_paths) {
+// runs the grammar alone. The state outlives a failed parse: its origin_ (where the statement
+// being parsed starts) places the error.
+ParseResult parse_or_throw(std::string_view text, bool fast_paths) {
   std::exception_ptr failure;
+  ParseState state(text.size() >= kAssembleOnSecondThreadFrom);
   try {
     const char* begin = text.data() == nullptr ? "" : text.data();
     const char* end = begin + text.size();
-    ParseState state(line_offset, column_offset, text.size() >= kAssembleOnSecondThreadFrom);
     state.fast_paths_ = fast_paths;
     if (parse_single_add_document(begin, end, state)) return ParseResult(std::move(state.script_));
     tao::pegtl::memory_input<tao::pegtl::tracking_mode::eager, tao::pegtl::eol::lf_crlf,
@@ -270,18 +342,15 @@ ParseResult parse_or_throw(std::string_view text, uint32_t line_offset, uint32_t
   } catch (...) {
     failure = std::current_exception();
   }
-  return report_failure(text, line_offset, column_offset, failure);
+  return report_failure(text, state.origin_, failure);
 }
 
-ParseResult parse_never_throwing(std::string_view text, uint32_t line_offset,
-                                 uint32_t column_offset, bool fast_paths) {
+ParseResult parse_never_throwing(std::string_view text, bool fast_paths) {
   try {
-    return parse_or_throw(text, line_offset, column_offset, fast_paths);
+    return parse_or_throw(text, fast_paths);
   } catch (...) {
     // Building the error failed (out of memory): a minimal error without allocation.
     SyntaxError e;
-    e.line = 1 + line_offset;
-    e.column = 1 + column_offset;
     e.message = "out of memory";  // short enough for the small-string buffer
     return ParseResult(std::move(e));
   }
@@ -289,14 +358,9 @@ ParseResult parse_never_throwing(std::string_view text, uint32_t line_offset,
 
 }  // namespace
 
-ParseResult parse(std::string_view text, uint32_t line_offset, uint32_t column_offset) {
-  return parse_never_throwing(text, line_offset, column_offset, true);
-}
+ParseResult parse(std::string_view text) { return parse_never_throwing(text, true); }
 
-ParseResult parse_grammar_only(std::string_view text, uint32_t line_offset,
-                               uint32_t column_offset) {
-  return parse_never_throwing(text, line_offset, column_offset, false);
-}
+ParseResult parse_grammar_only(std::string_view text) { return parse_never_throwing(text, false); }
 
 Status to_status(const SyntaxError& error) {
   Json details = {{"line", error.line},

@@ -40,19 +40,20 @@ class ParseResult {
 };
 
 // Parses a script: zero or more statements separated by ';' (SPEC §2). An empty or
-// whitespace/comment-only text is an empty script. `line_offset` / `column_offset` shift the
-// reported positions, for text cut out of a larger stream (the first line gets the column
-// offset added).
+// whitespace/comment-only text is an empty script. Every line and column — of an AST node or
+// of a SyntaxError — counts from the first token of its top-level statement (line 1, column
+// 1), never from the start of the text; a client that knows where the statement lies in a
+// file adds that (statement_stream.hpp, position_in_stream). A string or block comment left
+// open is an error at its opening.
 //
 // ADD DOCUMENT statements of the common shape, alone or inside START MIGRATION, are read by a
 // hand-written scanner (fast_add_document.hpp) instead of the PEGTL grammar; the result is
 // the same for every text.
-ParseResult parse(std::string_view text, uint32_t line_offset = 0, uint32_t column_offset = 0);
+ParseResult parse(std::string_view text);
 
 // parse() without the ADD DOCUMENT scanner: the PEGTL grammar alone. For tests that check
 // that the scanner changes nothing; everything else calls parse().
-ParseResult parse_grammar_only(std::string_view text, uint32_t line_offset = 0,
-                               uint32_t column_offset = 0);
+ParseResult parse_grammar_only(std::string_view text);
 
 // A JSON number from its text (as the grammar's number_text matched it): int64 for negatives,
 // uint64 otherwise, double for fractions, exponents and integers out of range. nullopt if a

@@ -79,8 +79,8 @@ void StatementSplitter::feed(std::string_view bytes) {
 }
 
 void StatementSplitter::finish() {
-  if (lex_ == Lex::kDash || lex_ == Lex::kSlash) has_content_ = true;  // a lone '-' or '/'
-  if (lex_ == Lex::kNormal || lex_ == Lex::kDash || lex_ == Lex::kSlash) end_word(0);
+  if (lex_ == Lex::kDash || lex_ == Lex::kSlash) end_held(0);  // a lone '-' or '/'
+  if (lex_ == Lex::kNormal) end_word(0);
   end_statement(0);
 }
 
@@ -92,7 +92,7 @@ std::optional<SplitStatement> StatementSplitter::next() {
 }
 
 bool StatementSplitter::has_partial() const {
-  return has_content_ || oversized_ || (lex_ != Lex::kNormal && lex_ != Lex::kLineComment);
+  return started_ || oversized_ || (lex_ != Lex::kNormal && lex_ != Lex::kLineComment);
 }
 
 void StatementSplitter::mark_start(size_t i) {
@@ -101,6 +101,40 @@ void StatementSplitter::mark_start(size_t i) {
   seg_ = i;
   start_line_ = line_;
   start_column_ = column_at(i);
+}
+
+void StatementSplitter::hold(size_t i, char c) {
+  held_char_ = c;
+  held_index_ = i;
+  held_base_ = base_;
+  held_line_ = line_;
+  held_column_ = column_at(i);
+}
+
+void StatementSplitter::end_held(size_t i) {
+  lex_ = Lex::kNormal;
+  prev_opens_ = false;
+  if (started_) return;
+  started_ = true;
+  start_line_ = held_line_;
+  start_column_ = held_column_;
+  if (chunk_ != nullptr && held_base_ == base_) {
+    seg_ = held_index_;
+  } else {  // held at the end of an earlier chunk, which was not buffered
+    current_.assign(1, held_char_);
+    seg_ = i;
+  }
+}
+
+void StatementSplitter::note_inert(size_t i, size_t last) {
+  if (!in_migration_) return;
+  for (size_t k = last + 1; k-- > i;) {
+    const char c = chunk_[k];
+    if (has(c, kSpace)) continue;
+    prev_opens_ = c == '(' || c == ',' || c == '{' || c == '[' || c == ':' || c == '=' ||
+                  c == '<' || c == '>' || c == '!';
+    return;
+  }
 }
 
 void StatementSplitter::report_oversized() {
@@ -113,17 +147,20 @@ void StatementSplitter::end_word(size_t end) {
   if (word_len_ == 0) return;
   const uint32_t len = word_len_;
   word_len_ = 0;
-  if (!in_migration_) {
-    if (words_seen_ == 0) {
-      first_is_start_ = word_is(word_, len, "START");
-      first_is_syndrdb_ = word_is(word_, len, "SYNDRDB");
-    } else if (words_seen_ == 1 && first_is_start_ && word_is(word_, len, "MIGRATION")) {
-      in_migration_ = true;
-    }
-    if (words_seen_ < 2) ++words_seen_;
+  if (words_seen_ == 0) {
+    words_seen_ = 1;
+    first_is_syndrdb_ = first_word_leads_ && word_is(word_, len, "SYNDRDB");
+    in_migration_ = first_word_leads_ && word_is(word_, len, "START");
     return;
   }
-  if (words_seen_ >= 2 && word_is(word_, len, "COMMIT")) end_statement(end);
+  if (!in_migration_) return;
+  if (!prev_opens_ && word_is(word_, len, "COMMIT")) {
+    end_statement(end);
+    return;
+  }
+  prev_opens_ = word_is(word_, len, "WHERE") || word_is(word_, len, "AND") ||
+                word_is(word_, len, "OR") || word_is(word_, len, "NOT") ||
+                word_is(word_, len, "BY");
 }
 
 void StatementSplitter::end_statement(size_t end) {
@@ -131,29 +168,32 @@ void StatementSplitter::end_statement(size_t end) {
     const size_t tail = chunk_ != nullptr ? end - seg_ : 0;
     if (current_.size() + tail > max_) {
       report_oversized();
-    } else if (has_content_) {
+    } else {
       current_.append(chunk_ + seg_, tail);
       while (!current_.empty() && has(current_.back(), kSpace)) current_.pop_back();
       ready_.push_back(SplitStatement{std::move(current_), start_line_, start_column_, false});
     }
+  } else if (!started_ && (lex_ == Lex::kBlockComment || lex_ == Lex::kBlockStar)) {
+    // A block comment before any token, left open: the parser reports it at its '/*'.
+    ready_.push_back(SplitStatement{"/*", held_line_, held_column_, false});
   }
   current_.clear();
   started_ = false;
-  has_content_ = false;
   oversized_ = false;
   lex_ = Lex::kNormal;
   word_len_ = 0;
   words_seen_ = 0;
-  first_is_start_ = false;
+  first_word_leads_ = false;
   first_is_syndrdb_ = false;
   in_migration_ = false;
+  prev_opens_ = false;
 }
 
 size_t StatementSplitter::step(size_t i, size_t n) {
   const char c = chunk_[i];
   if (c == kEot) {  // EOT ends the statement whatever the lexical state
-    if (lex_ == Lex::kDash || lex_ == Lex::kSlash) has_content_ = true;
-    if (lex_ == Lex::kNormal || lex_ == Lex::kDash || lex_ == Lex::kSlash) end_word(i);
+    if (lex_ == Lex::kDash || lex_ == Lex::kSlash) end_held(i);
+    if (lex_ == Lex::kNormal) end_word(i);
     end_statement(i);
     return i;
   }
@@ -196,16 +236,14 @@ size_t StatementSplitter::step(size_t i, size_t n) {
         lex_ = Lex::kLineComment;
         return i;
       }
-      has_content_ = true;  // the held '-' was an operator or a sign
-      lex_ = Lex::kNormal;
+      end_held(i);  // the held '-' was an operator or a sign
       break;
     case Lex::kSlash:
       if (c == '*') {
         lex_ = Lex::kBlockComment;
         return i;
       }
-      has_content_ = true;
-      lex_ = Lex::kNormal;
+      end_held(i);
       break;
     case Lex::kConnection:
       if (c == ';') {
@@ -222,8 +260,10 @@ size_t StatementSplitter::step(size_t i, size_t n) {
   }
   // Normal state: c is outside strings and comments.
   if (has(c, kWord)) {
-    mark_start(i);
-    has_content_ = true;
+    if (!started_) {
+      mark_start(i);
+      first_word_leads_ = true;
+    }
     for (;;) {
       if (word_len_ < sizeof(word_)) word_[word_len_] = upper(chunk_[i]);
       ++word_len_;
@@ -232,11 +272,15 @@ size_t StatementSplitter::step(size_t i, size_t n) {
     }
   }
   const bool after_first_word = word_len_ > 0 && words_seen_ == 0;
-  end_word(i);  // may end a START MIGRATION ... COMMIT statement; c then starts afresh
-  if (has(c, kSpace)) return c == '\n' ? i : skip_inert(i, n);  // feed() counts the line
+  end_word(i);  // may end a migration block at COMMIT; c then starts afresh
+  if (has(c, kSpace)) {
+    if (c == '\n') return i;  // feed() counts the line
+    const size_t last = skip_inert(i, n);
+    note_inert(i, last);
+    return last;
+  }
   if (c == ':' && after_first_word && first_is_syndrdb_) {
     lex_ = Lex::kConnection;
-    has_content_ = true;
     return i;
   }
   switch (c) {
@@ -247,26 +291,26 @@ size_t StatementSplitter::step(size_t i, size_t n) {
       }
       break;
     case '"':
+      mark_start(i);
       lex_ = Lex::kString;
-      break;
+      prev_opens_ = false;
+      return i;  // the bytes after the quote are the string's
     case '-':
-      mark_start(i);
-      lex_ = Lex::kDash;
-      return i;
     case '/':
-      mark_start(i);
-      lex_ = Lex::kSlash;
+      hold(i, c);
+      lex_ = c == '-' ? Lex::kDash : Lex::kSlash;
       return i;
     default:
       break;
   }
   mark_start(i);
-  has_content_ = true;
-  return skip_inert(i, n);
+  const size_t last = skip_inert(i, n);
+  note_inert(i, last);
+  return last;
 }
 
 size_t StatementSplitter::skip_inert(size_t i, size_t n) const {
-  if (!has_content_) return i;  // before a statement, punctuation starts it
+  if (!started_) return i;  // before a statement, punctuation starts it
   while (i + 1 < n && has(chunk_[i + 1], kInert)) ++i;
   return i;
 }

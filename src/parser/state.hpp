@@ -54,26 +54,25 @@ void decode_string(std::string_view raw, std::string& out);
 // the text at `begin` (at most the first two words).
 std::string refused_statement_name(const char* begin, const char* end);
 
+// The position of `p` counted from `origin` (line 1, column 1 = origin), SPEC §2: what every
+// position of a statement and of its errors is reported as. A position before `origin` (which
+// only a malformed text can produce) is returned as it is.
+ast::Pos relative_to(const TextPos& origin, size_t line, size_t column);
+
 class ParseState {
  public:
   // `assemble_on_second_thread`: a large text, whose migration commands are turned into their
   // compact form on a second thread (CommandAssembler).
-  ParseState(uint32_t line_offset, uint32_t column_offset, bool assemble_on_second_thread = false)
-      : assembler_(assemble_on_second_thread),
-        line_offset_(line_offset),
-        column_offset_(column_offset) {}
+  explicit ParseState(bool assemble_on_second_thread = false)
+      : assembler_(assemble_on_second_thread) {}
 
   template <typename Input>
   static TextPos text_pos(const Input& in) {
     const auto& it = in.iterator();
     return TextPos{it.byte, it.line, it.column};
   }
-  ast::Pos pos(const TextPos& p) const {
-    ast::Pos r;
-    r.line = static_cast<uint32_t>(p.line) + line_offset_;
-    r.column = static_cast<uint32_t>(p.column) + (p.line == 1 ? column_offset_ : 0);
-    return r;
-  }
+  // A position of the text, as reported: counted from the start of its statement.
+  ast::Pos pos(const TextPos& p) const { return relative_to(origin_, p.line, p.column); }
   template <typename Input>
   ast::Pos pos_of(const Input& in) const {
     return pos(text_pos(in));
@@ -144,7 +143,10 @@ class ParseState {
   }
   void reset_statement();
 
-  // Where the statement being parsed starts.
+  // Where the top-level statement being parsed starts (its first token): every position is
+  // reported counted from here. Set by statement_start.
+  TextPos origin_;
+  // Where the statement or migration command being parsed starts (its `pos`).
   TextPos statement_at_;
 
   // Whether the fast path of ADD DOCUMENT (fast_add_document.hpp) may run; false only for
@@ -175,6 +177,7 @@ class ParseState {
   // Per-statement slots.
   ast::CompareOp op_ = ast::CompareOp::kEq;
   uint64_t number_ = 0;
+  std::optional<uint32_t> field_position_;  // ADD FIELD ... AT POSITION n
   bool force_ = false;
   ast::FieldDef field_;
   std::vector<ast::FieldDef> fields_;
@@ -194,10 +197,8 @@ class ParseState {
   std::optional<uint64_t> limit_;
   std::optional<ast::Role> role_;
   std::vector<ast::MigrationFilter> filters_;
-
- private:
-  uint32_t line_offset_ = 0;
-  uint32_t column_offset_ = 0;
+  std::optional<uint64_t> version_;          // SHOW SCHEMA AT VERSION n
+  std::optional<std::string> approval_;      // WITH APPROVAL "token"
 };
 
 }  // namespace strata::parser

@@ -1,5 +1,5 @@
 // Validation phase 1 without a database (syntax_check.hpp): type names, duplicate fields,
-// description length, well-formed values, non-empty migrations.
+// name and description lengths, well-formed values, non-empty migrations.
 #include "parser/syntax_check.hpp"
 
 #include <cstdint>
@@ -11,6 +11,7 @@ namespace strata::parser {
 namespace {
 
 constexpr size_t kMaxDescriptionChars = 500;
+constexpr size_t kMaxNameChars = 200;
 
 std::string upper(std::string_view s) {
   std::string out(s);
@@ -100,6 +101,9 @@ class Checker {
   }
 
   void visit(const ast::StartMigration& s) {
+    if (s.name && code_points(*s.name) > kMaxNameChars) {
+      issue(Code::kInvalidValue, "migration name exceeds 200 character limit", s.pos);
+    }
     if (s.description && code_points(*s.description) > kMaxDescriptionChars) {
       issue(Code::kDescriptionTooLong, "description exceeds 500 character limit", s.pos);
     }

@@ -3,7 +3,8 @@
 // `strata check`, direct execution and VALIDATE MIGRATION:
 //   - type names are known (STRING TEXT INT INTEGER FLOAT DOUBLE BOOLEAN BOOL DATETIME JSON);
 //   - no duplicate field names in one CREATE BUNDLE;
-//   - a migration description is at most 500 characters (Unicode code points);
+//   - a migration description is at most 500 characters (Unicode code points), its NAME at
+//     most 200 (INVALID_VALUE, "migration name exceeds 200 character limit");
 //   - values are well-formed: a default matches its field's type, DATETIME strings are
 //     RFC 3339, INT values fit int64, ADD DOCUMENT values are an object;
 //   - a START MIGRATION has at least one command.

@@ -2,10 +2,14 @@
 
 #include <strings.h>
 
+#include <chrono>
+
 #include "engine/response.hpp"
+#include "engine/script_runner.hpp"
 #include "parser/parser.hpp"
 #include "server/handshake.hpp"
 #include "server/responses.hpp"
+#include "server/statement_metrics.hpp"
 
 namespace strata::server {
 
@@ -30,6 +34,8 @@ struct EngineHandler::State : HandlerSession {
   engine::Engine& engine;
   engine::Session session;
   Peer peer;
+  // The session's interrupt, read without touching `session` (used by its worker).
+  const std::shared_ptr<engine::Interrupt> interrupt = session.interrupt;
 };
 
 std::unique_ptr<HandlerSession> EngineHandler::open_session(const Peer& peer) {
@@ -41,31 +47,30 @@ std::unique_ptr<HandlerSession> EngineHandler::open_session(const Peer& peer) {
   return state;
 }
 
-engine::Answer EngineHandler::execute_statement(State& state, const ast::Statement& statement,
-                                               Reply* reply) {
-  engine::Answer response = engine_.answer(state.session, statement);
-  if (const auto* auth = std::get_if<ast::Auth>(&statement)) {
-    reply->auth_user = auth->user;
-    reply->auth = response.success() ? Reply::Auth::kSucceeded : Reply::Auth::kFailed;
-  }
-  return response;
-}
-
 Reply EngineHandler::execute(HandlerSession& session, std::string_view text, uint32_t line,
                              uint32_t column) {
+  (void)line, (void)column;  // positions in answers count from the statement (SPEC §2)
   auto& state = static_cast<State&>(session);
   Reply reply;
-  parser::ParseResult parsed = parser::parse(text, line - 1, column - 1);
-  if (!parsed.ok()) {
-    reply.lines = error_line(parser::to_status(parsed.error()));
-    return reply;
+  bool answered_statement = false;
+  std::optional<engine::Answer> response = engine::answer_text(
+      engine_, state.session, text,
+      [&](const ast::Statement& statement, const engine::Answer& answer) {
+        answered_statement = true;
+        record_statement(statement, answer);
+        reply.statement_index = static_cast<int>(statement.index());
+        reply.statement_name = ast::statement_name(statement);
+        if (const auto* auth = std::get_if<ast::Auth>(&statement)) {
+          reply.auth_user = auth->user;
+          reply.auth = answer.success() ? Reply::Auth::kSucceeded : Reply::Auth::kFailed;
+        }
+      });
+  if (response && !answered_statement && !response->success()) {
+    const Json failed = response->json();  // the text did not parse
+    record_unparsed(failed["error"].value("code", "SYNTAX_ERROR"));
   }
-  engine::Answer response = engine::success_message("empty statement");
-  for (const ast::Statement& statement : parsed.script()) {
-    response = execute_statement(state, statement, &reply);
-    if (!response.success()) break;
-  }
-  set_response(&reply, std::move(response));
+  set_response(&reply,
+               response ? std::move(*response) : engine::success_message("empty statement"));
   return reply;
 }
 
@@ -80,11 +85,17 @@ std::optional<Reply> EngineHandler::answer_now(HandlerSession& session, std::str
     return std::nullopt;
   }
   auto& state = static_cast<State&>(session);
-  parser::ParseResult parsed = parser::parse(text, line - 1, column - 1);
+  (void)line, (void)column;
+  parser::ParseResult parsed = parser::parse(text);
   if (!parsed.ok() || parsed.script().size() != 1) return std::nullopt;
+  const auto started = std::chrono::steady_clock::now();
   std::optional<engine::Answer> answer =
       engine_.answer_if_ready(state.session, parsed.script().front());
   if (!answer) return std::nullopt;
+  const ast::Statement& statement = parsed.script().front();
+  record_statement(statement, *answer);
+  record_latency(static_cast<int>(statement.index()), ast::statement_name(statement),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   Reply reply;
   set_response(&reply, std::move(*answer));
   return reply;
@@ -117,8 +128,15 @@ Reply EngineHandler::handshake(HandlerSession& session, const HandshakeRequest& 
                 json_line(engine::success({{"message", "Authentication successful"},
                                            {"user", request.user},
                                            {"role", ast::role_name(*role)},
-                                           {"database", request.database}}));
+                                           {"database", request.database},
+                                           {"session", engine::Engine::session_json(
+                                                           state.session)}}));
   return reply;
+}
+
+void EngineHandler::abandon(HandlerSession& session) {
+  // Only the interrupt is touched: a worker may be running a statement of this session.
+  static_cast<State&>(session).interrupt->abandon();
 }
 
 }  // namespace strata::server

@@ -6,7 +6,8 @@
 // are answered by the gate. What the handler adds is the handshake (the driver's connection
 // string: password check, then USE) and, for the server's throttling and three-strikes rule,
 // whether an AUTH succeeded. With auth off every connection is an authenticated admin and the
-// handshake takes any credentials.
+// handshake takes any credentials. Both success answers carry the session's id and cancel key
+// (SPEC §6); a connection that goes away abandons its engine session (its statement stops).
 // Every response is one compact JSON line; answers the engine keeps serialized (SHOW
 // MIGRATIONS) are passed on as shared text, not re-dumped. Passwords never reach a log or a
 // response.
@@ -28,6 +29,8 @@ class EngineHandler : public RequestHandler {
   Reply execute(HandlerSession& session, std::string_view text, uint32_t line,
                 uint32_t column) override;
   Reply handshake(HandlerSession& session, const HandshakeRequest& request) override;
+  // Sets the engine session's interrupt: its running statement answers CANCELLED.
+  void abandon(HandlerSession& session) override;
   // Short statements the engine can answer from what it keeps ready
   // (Engine::answer_if_ready: a cached SHOW MIGRATIONS).
   std::optional<Reply> answer_now(HandlerSession& session, std::string_view text, uint32_t line,
@@ -35,7 +38,6 @@ class EngineHandler : public RequestHandler {
 
  private:
   struct State;
-  engine::Answer execute_statement(State& state, const ast::Statement& statement, Reply* reply);
 
   engine::Engine& engine_;
   const bool auth_;

@@ -4,7 +4,8 @@
 //     first statement, answered "S0001 Welcome to Strata" + a success JSON line, or one error
 //     line and close;
 //   - the frame `PROTOCOL_VERSION 2`, answered `PROTOCOL_OK 2`.
-// Pure functions over statement text; they never see a socket or the engine.
+// Pure functions over statement text; they never see a socket or the engine. The syntax of both
+// is the parser's (grammar/session.peg); these map it onto the server's requests and replies.
 // Thread-safety: stateless.
 
 #include <optional>
@@ -18,12 +19,12 @@ namespace strata::server {
 inline constexpr int kProtocolVersion = 2;
 inline constexpr std::string_view kWelcomeLine = "S0001 Welcome to Strata\n";
 
-// True when `text` (surrounding whitespace ignored) starts with "syndrdb://".
+// True when `text` (leading whitespace ignored) starts with "syndrdb://" (any case).
 bool is_handshake(std::string_view text);
 
-// Splits `syndrdb://HOST:PORT:DATABASE:USER:PASSWORD` (the password is everything after the
-// fourth ':', so it may itself hold ':'). nullopt when a part is missing or DATABASE or USER
-// is empty.
+// The parts of `syndrdb://HOST:PORT:DATABASE:USER:PASSWORD` as the parser reads them (the
+// password is everything after the fourth ':', so it may itself hold ':'). nullopt when the
+// text is no such statement: a part is missing, or DATABASE or USER is empty.
 std::optional<HandshakeRequest> parse_handshake(std::string_view text);
 
 // For a `PROTOCOL_VERSION n` frame (keyword case-insensitive), n; -1 when the keyword is there

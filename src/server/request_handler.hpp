@@ -46,6 +46,10 @@ struct Reply {
   Auth auth = Auth::kNone;  // the statement was an authentication attempt, and its outcome
   std::string auth_user;    // for authentication attempts: the user name (logged; never the
                             // password)
+  // The (last) statement answered, for the latency metric (statement_metrics.hpp): its index
+  // in ast::Statement and its name; -1 and null for replies that answer no statement.
+  int statement_index = -1;
+  const char* statement_name = nullptr;
 
   // Appends the reply's bytes to `out`.
   void append_to(std::string* out) const {
@@ -92,6 +96,11 @@ class RequestHandler {
   // The SyndrDB driver handshake, sent as a connection's first statement. On success: a line
   // holding S0001, then the success JSON; on failure one error line and close = true.
   virtual Reply handshake(HandlerSession& session, const HandshakeRequest& request) = 0;
+
+  // The connection went away (reset, failed write): the statement running for it stops at
+  // its next check and every later one is refused. Called on the I/O thread, possibly while a
+  // worker runs execute() for the same session, so it must only signal. Default: nothing.
+  virtual void abandon(HandlerSession& session) { (void)session; }
 };
 
 }  // namespace strata::server

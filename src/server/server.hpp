@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "common/status.hpp"
-#include "server/auth_throttle.hpp"
+#include "common/auth_throttle.hpp"
 #include "server/listener.hpp"
 #include "server/options.hpp"
 #include "server/request_handler.hpp"
@@ -45,6 +45,8 @@ class Server {
   // without tearing down what they use).
   bool wait();
   size_t connections() const { return registry_.size(); }
+  // The per-address delay after failed authentication, for others to share (the console).
+  AuthThrottle& throttle() { return throttle_; }
 
  private:
   asio::awaitable<void> watch_signals();

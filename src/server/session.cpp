@@ -2,13 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <poll.h>
+
 #include <asio/experimental/as_tuple.hpp>
 #include <cctype>
 
-#include "server/auth_throttle.hpp"
+#include "common/auth_throttle.hpp"
+#include "parser/statement_stream.hpp"
 #include "server/handshake.hpp"
 #include "server/responses.hpp"
 #include "server/session_registry.hpp"
+#include "server/statement_metrics.hpp"
 
 namespace strata::server {
 namespace {
@@ -18,6 +22,8 @@ constexpr size_t kReadBufferBytes = 64 * 1024;
 constexpr size_t kMaxBatch = 256;  // frames sent to the worker pool at once
 constexpr int kMaxAuthFailures = 3;
 constexpr auto kLinger = std::chrono::seconds(1);
+// How often a reader paused by a full queue looks whether its peer reset the connection.
+constexpr auto kPeerCheck = std::chrono::milliseconds(250);
 
 // The leading keywords of a statement, for logs: never its strings (a password may be there).
 std::string summarize(std::string_view text) {
@@ -111,12 +117,23 @@ asio::awaitable<void> Session::read_loop(std::shared_ptr<Session> self) {
     const bool backed_up = pending_bytes_ >= options.max_pending_bytes ||
                            pending_.size() >= options.max_pending_statements;
     if (!lingering_ && (stopping_ || (backed_up && !discard_input_))) {
-      co_await wait(reader_signal_);  // the processor wakes us when the queue shrinks
+      // The processor wakes us when the queue shrinks. Not reading, we would not see a reset
+      // of the connection: look for one now and then.
+      const Clock::time_point until =
+          stopping_ ? Clock::time_point::max() : Clock::now() + kPeerCheck;
+      co_await wait(reader_signal_, until);
+      if (!closed_ && !stopping_ && peer_reset()) {
+        connection_lost("reset by the peer");
+        break;
+      }
       continue;
     }
     auto [ec, n] = co_await transport_.read_some(asio::buffer(read_buffer_));
     if (ec) {
       end_of_stream = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+      if (!end_of_stream && !closed_ && !lingering_ && !stopping_) {
+        connection_lost(ec.message());  // a reset, not a half-close
+      }
       break;
     }
     if (discard_input_ || lingering_ || stopping_) continue;
@@ -202,7 +219,7 @@ asio::awaitable<void> Session::process_loop(std::shared_ptr<Session> self) {
     }
     statements_ += replies.size();
     if (std::error_code ec = co_await transport_.write(asio::buffer(out_))) {
-      close();
+      connection_lost(ec.message());
       co_return;
     }
     touch();
@@ -251,9 +268,14 @@ std::vector<Reply> Session::execute_batch(const std::vector<Frame>& frames) {
   replies.reserve(frames.size());
   const auto slow = std::chrono::duration<double>(context_.options.slow_statement_s);
   for (const Frame& frame : frames) {
+    if (gone_.load(std::memory_order_acquire)) break;  // the rest of the batch is dropped
     const auto started = Clock::now();
     replies.push_back(answer(frame));
     const auto took = Clock::now() - started;
+    if (const Reply& reply = replies.back(); reply.statement_name != nullptr) {
+      record_latency(reply.statement_index, reply.statement_name,
+                     std::chrono::duration<double>(took).count());
+    }
     if (took >= slow) {
       spdlog::warn("connection {}: slow statement {} at {}:{} took {:.3f} s", id(),
                    summarize(frame.text), frame.line, frame.column,
@@ -270,11 +292,8 @@ Reply Session::answer(const Frame& frame) {
       case Frame::Kind::kOversized:
         spdlog::warn("connection {} from {}: statement larger than {} bytes", id(), peer_.address,
                      context_.options.max_statement_bytes);
-        return Reply{
-            error_line(Status(Code::kFrameTooLarge,
-                              "statement exceeds the limit of " +
-                                  std::to_string(context_.options.max_statement_bytes) + " bytes")),
-            true};
+        return Reply{error_line(parser::oversized_status(context_.options.max_statement_bytes)),
+                     true};
       case Frame::Kind::kProtocolVersion:
         return Reply{protocol_version_reply(parse_protocol_version(frame.text).value_or(-1))};
       case Frame::Kind::kHandshake: {
@@ -298,9 +317,26 @@ Reply Session::answer(const Frame& frame) {
   return Reply{error_line(Status(Code::kInternal, "internal error"))};
 }
 
-asio::awaitable<void> Session::wait(asio::steady_timer& signal) {
-  signal.expires_at(Clock::time_point::max());
+asio::awaitable<void> Session::wait(asio::steady_timer& signal, Clock::time_point until) {
+  signal.expires_at(until);
   co_await signal.async_wait(kTuple);
+}
+
+bool Session::peer_reset() {
+  pollfd p{transport_.socket().native_handle(), 0, 0};  // POLLERR and POLLHUP always report
+  return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
+void Session::connection_lost(std::string_view why) {
+  if (closed_) return;
+  gone_.store(true, std::memory_order_release);
+  if (handler_session_) context_.handler.abandon(*handler_session_);
+  spdlog::info("connection {} from {} lost ({}): {} queued statements dropped{}", id(),
+               peer_.address, why, pending_.size(),
+               busy_ ? ", its running statement cancelled" : "");
+  pending_.clear();
+  pending_bytes_ = 0;
+  close();
 }
 
 asio::awaitable<void> Session::watchdog(std::shared_ptr<Session> self) {

@@ -13,6 +13,11 @@
 //     closes after the third, after a failed handshake and after FRAME_TOO_LARGE;
 //   - the watchdog closes the connection after --idle-timeout without traffic (asio 1.22 has
 //     no cancel_after: this is the watchdog pattern of asio's timeout example).
+// A connection that goes away — reset by the peer (seen by the reader, or looked for every
+// 250 ms while the reader is paused), or a failed write — drops its queued statements, and
+// the statement running for it is cancelled (RequestHandler::abandon); the rest of its batch
+// on the worker is skipped. End of stream is not that: after a half-close every queued
+// statement is still answered.
 // Closing is lingering: our side is shut down first and unread input is drained briefly, so
 // answers already written are not destroyed by a TCP reset.
 //
@@ -20,6 +25,7 @@
 // on the connection's strand.
 
 #include <asio.hpp>
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -32,9 +38,12 @@
 #include "server/request_handler.hpp"
 #include "server/transport.hpp"
 
+namespace strata {
+class AuthThrottle;
+}  // namespace strata
+
 namespace strata::server {
 
-class AuthThrottle;
 class SessionRegistry;
 
 // What every session of one server shares.
@@ -67,8 +76,9 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<void> read_loop(std::shared_ptr<Session> self);
   asio::awaitable<void> process_loop(std::shared_ptr<Session> self);
   asio::awaitable<void> watchdog(std::shared_ptr<Session> self);
-  // Suspends until notify(signal) or close().
-  asio::awaitable<void> wait(asio::steady_timer& signal);
+  // Suspends until notify(signal), close(), or `until`.
+  asio::awaitable<void> wait(asio::steady_timer& signal,
+                             Clock::time_point until = Clock::time_point::max());
   static void notify(asio::steady_timer& signal) { signal.cancel(); }
 
   // Runs execute_batch(frames) on the worker pool and resumes on the strand with its replies.
@@ -87,6 +97,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void begin_linger();
   void close();
   void touch();
+  // True when the peer reset the connection (polled; reading would say so too).
+  bool peer_reset();
+  // The connection is gone: drop the queue, cancel the running statement, close.
+  void connection_lost(std::string_view why);
 
   ServerContext& context_;
   Transport transport_;
@@ -111,6 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool stopping_ = false;       // stop() was called
   bool lingering_ = false;      // all answers are written; waiting for the peer to go
   bool busy_ = false;           // a batch runs on the worker pool
+  std::atomic<bool> gone_{false};  // the peer went away: the worker skips the rest of a batch
   bool closed_ = false;
   int auth_failures_ = 0;
   uint64_t statements_ = 0;

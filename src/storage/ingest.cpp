@@ -112,7 +112,7 @@ Status ingest_write_set(const DbHandle& h, WriteSet& writes) {
   for (const Slice& slice : slices) {
     if (!slice.status.ok()) {
       remove_files(slices);
-      return storage_error(h, slice.status);
+      return write_error(h, slice.status);
     }
     if (args.empty() || args.back().column_family != h.cf(slice.space)) {
       rocksdb::IngestExternalFileArg arg;
@@ -126,7 +126,7 @@ Status ingest_write_set(const DbHandle& h, WriteSet& writes) {
   rocksdb::Status s = h.db->IngestExternalFiles(args);
   if (!s.ok()) {
     remove_files(slices);
-    return storage_error(h, s);
+    return write_error(h, s);
   }
   return Status::Ok();
 }

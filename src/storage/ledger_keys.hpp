@@ -11,6 +11,9 @@
 //   <db u32> 'G' <version u64>                       generated DOWN list (JSON array of strings)
 //   <db u32> 'L' <version u64>                       last validation report (JSON)
 //   <db u32> 'U' <version u64> <bundle u32> <seq u64>  undo pre-image: stored document bytes
+//   <db u32> 'X' <version u64>                       sequences of the undo entries the migration
+//                                                    left deleted (u64 BE each, ascending)
+//   <db u32> 'O' <version u64> <rollback u32>        documents a FORCEd rollback overwrote (JSON)
 //
 // 'U' entries hold the pre-migration bytes of every document of a pre-existing bundle that
 // the migration overwrote or deleted (the bundle id is the id before the migration).
@@ -58,6 +61,17 @@ inline std::string undo_prefix(uint32_t db, uint64_t version) {
 inline std::string undo_bundle_prefix(uint32_t db, uint64_t version, uint32_t bundle) {
   std::string k = undo_prefix(db, version);
   keys::put_u32(&k, bundle);
+  return k;
+}
+inline std::string undo_deleted_key(uint32_t db, uint64_t version) {
+  return versioned(db, 'X', version);
+}
+inline std::string overwritten_prefix(uint32_t db, uint64_t version) {
+  return versioned(db, 'O', version);
+}
+inline std::string overwritten_key(uint32_t db, uint64_t version, uint32_t rollback) {
+  std::string k = overwritten_prefix(db, version);
+  keys::put_u32(&k, rollback);
   return k;
 }
 inline std::string undo_key(uint32_t db, uint64_t version, uint32_t bundle, uint64_t seq) {

@@ -91,8 +91,10 @@ rocksdb::ReadOptions read_options(const RocksSnapshot* snapshot) {
   return ro;
 }
 
-RocksStore::RocksStore(std::shared_ptr<DbHandle> handle)
-    : handle_(std::move(handle)), local_(std::make_shared<LocalCoordination>()) {}
+RocksStore::RocksStore(Options options, std::shared_ptr<DbHandle> handle)
+    : options_(std::move(options)),
+      handle_(std::move(handle)),
+      local_(std::make_shared<LocalCoordination>()) {}
 RocksStore::~RocksStore() = default;
 
 Result<std::optional<std::string>> RocksSnapshot::get(Space space, std::string_view key) const {
@@ -117,7 +119,8 @@ std::unique_ptr<Iterator> RocksSnapshot::scan(Space space, std::string_view begi
 Result<std::optional<std::string>> RocksStore::get(Space space, std::string_view key,
                                                    const Snapshot* snapshot) const {
   if (snapshot != nullptr) return snapshot->get(space, key);
-  const DbHandle& h = *handle_;
+  const std::shared_ptr<DbHandle> handle = current();
+  const DbHandle& h = *handle;
   rocksdb::PinnableSlice value;
   rocksdb::Status s = h.db->Get(rocksdb::ReadOptions(), h.cf(space), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
@@ -128,15 +131,23 @@ Result<std::optional<std::string>> RocksStore::get(Space space, std::string_view
 std::unique_ptr<Iterator> RocksStore::scan(Space space, std::string_view begin,
                                            std::string_view end, const Snapshot* snapshot) const {
   if (snapshot != nullptr) return snapshot->scan(space, begin, end);
-  rocksdb::DB* db = handle_->db;
-  rocksdb::ColumnFamilyHandle* cf = handle_->cf(space);
+  std::shared_ptr<DbHandle> h = current();
+  rocksdb::DB* db = h->db;
+  rocksdb::ColumnFamilyHandle* cf = h->cf(space);
   return std::make_unique<RangeIterator>(
-      handle_, nullptr, begin, end,
+      std::move(h), nullptr, begin, end,
       [&](rocksdb::ReadOptions& ro) { return db->NewIterator(ro, cf); });
 }
 
 std::shared_ptr<const Snapshot> RocksStore::snapshot() const {
-  return std::make_shared<const RocksSnapshot>(handle_, handle_->db->GetSnapshot());
+  const std::shared_ptr<DbHandle> h = current();
+  return std::make_shared<const RocksSnapshot>(h, h->db->GetSnapshot());
+}
+
+std::unique_ptr<Txn> RocksStore::begin() const {
+  // After a failed write: resume, or reopen a DB stopped for good.
+  recover_writes(options_, mu_, handle_);
+  return Store::begin();
 }
 
 namespace {
@@ -168,14 +179,15 @@ Status write_batch(const DbHandle& h, WriteSet& writes, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   rocksdb::Status s = h.db->Write(wo, &batch);
-  return s.ok() ? Status::Ok() : storage_error(h, s);
+  return s.ok() ? Status::Ok() : write_error(h, s);
 }
 
 }  // namespace
 
 Status RocksStore::commit(Txn& txn, bool sync, const Lock* fence) {
   WriteSet& writes = Store::writes(txn);
-  const DbHandle& h = *handle_;
+  const std::shared_ptr<DbHandle> handle = current();
+  const DbHandle& h = *handle;
   if (writes.count() > 0) {
     if (fence != nullptr) {
       Status held = fence->held();
@@ -186,11 +198,13 @@ Status RocksStore::commit(Txn& txn, bool sync, const Lock* fence) {
     }
     std::vector<Domain> touched;
     if (local_->watched()) touched = touched_domains(writes);
-    Status written;
+    Status written = prepare_write(h);  // resumes writes stopped by a former failure
     try {
-      written = h.ingest_from_keys > 0 && writes.count() >= h.ingest_from_keys
-                    ? ingest_write_set(h, writes)
-                    : write_batch(h, writes, sync);
+      if (written.ok()) {
+        written = h.ingest_from_keys > 0 && writes.count() >= h.ingest_from_keys
+                      ? ingest_write_set(h, writes)
+                      : write_batch(h, writes, sync);
+      }
     } catch (const std::exception& e) {
       written = Status(Code::kStorageError, "store at " + h.path + ": write failed: " + e.what());
     }

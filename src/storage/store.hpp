@@ -226,7 +226,7 @@ class Store {
   virtual std::shared_ptr<const Snapshot> snapshot() const = 0;
 
   // A new transaction reading on a fresh snapshot.
-  std::unique_ptr<Txn> begin() const;
+  virtual std::unique_ptr<Txn> begin() const;
 
   // Makes every put/delete of `txn` visible at once, or none of them; with `sync`, durable on
   // return (RocksDB: fsync of the WAL; etcd: always, a commit is acknowledged by a quorum).

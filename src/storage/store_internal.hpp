@@ -5,13 +5,19 @@
 //
 // Lifetime: the DB is closed when the last holder of its DbHandle goes away, so a Snapshot or
 // an Iterator that outlives its Store stays valid. Thread-safety: DbHandle is immutable after
-// Open and RocksDB's DB is thread-safe; Iterators belong to one thread.
+// Open (but for its write-recovery state, atomic or under its own mutex) and RocksDB's DB is
+// thread-safe; Iterators belong to one thread.
 
 #include <rocksdb/comparator.h>
 #include <rocksdb/db.h>
+#include <rocksdb/listener.h>
 
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,8 +39,19 @@ struct DbHandle {
   std::array<rocksdb::ColumnFamilyHandle*, kSpaceCount> spaces{};
   std::vector<rocksdb::ColumnFamilyHandle*> all_handles;  // every handle opened, owned
   std::shared_ptr<rocksdb::Cache> block_cache;
+  std::shared_ptr<rocksdb::Logger> info_log;  // RocksDB's LOG (info_log.cpp)
   std::string path;
   size_t ingest_from_keys = 0;  // Options::ingest_from_keys
+  bool read_only = false;       // opened read-only: the medium or directory is not writable
+
+  // Write recovery (write_errors.cpp): set when a write failed on an I/O error, which stops
+  // RocksDB's writes until DB::Resume(); the next commit tries to resume first.
+  mutable std::atomic<bool> writes_stopped{false};
+  // Set when RocksDB stopped writes for good (a fatal background error: Resume() cannot lift
+  // it); only reopening the DB brings writes back (recover_writes).
+  mutable std::atomic<bool> dead{false};
+  mutable std::mutex resume_mu;
+  mutable std::chrono::steady_clock::time_point last_reopen{};  // guarded by resume_mu
 
   rocksdb::ColumnFamilyHandle* cf(Space s) const { return spaces[static_cast<int>(s)]; }
 };
@@ -43,6 +60,37 @@ struct DbHandle {
 // corrupted: ..." for corruption). `s` must not be ok.
 Status storage_error(const DbHandle& handle, const rocksdb::Status& s);
 Status storage_error(const std::string& path, const rocksdb::Status& s);
+
+// The error of a failed write (commit or ingestion) of `handle`: STORE_FULL when the disk is
+// full, STORE_READ_ONLY when the store cannot be written (read-only medium, lost permission),
+// else storage_error(). Marks the handle's writes stopped when RocksDB stops them.
+Status write_error(const DbHandle& handle, const rocksdb::Status& s);
+// Before a write: when a former write failed on an I/O error, asks RocksDB to resume writes
+// (DB::Resume) once the file system has room and the directory is writable. Returns
+// STORE_READ_ONLY for a store opened read-only or a directory still not writable.
+Status prepare_write(const DbHandle& handle);
+
+// Before a new transaction, when a former write failed: resumes writes (prepare_write); when
+// RocksDB stopped them for good (a fatal error) and nothing uses the DB (no transaction,
+// snapshot or iterator), closes it and opens the store again — once its directory takes a new
+// file (probed), at most once a second — so writes work again without a restart.
+// `handle` is the Store's current DB, guarded by `mu` (Store::Impl's members).
+void recover_writes(const Options& options, std::shared_mutex& mu,
+                    std::shared_ptr<DbHandle>& handle);
+
+// The listener that keeps `handle`'s write recovery informed of background errors and leaves
+// resuming to prepare_write (write_errors.cpp). `handle` must outlive the DB.
+std::shared_ptr<rocksdb::EventListener> write_error_listener(const DbHandle* handle);
+
+// Checks every live write-ahead log and the current MANIFEST of the store at `path` record by
+// record before RocksDB opens it (log_check.cpp): ok, or kStorageError "store at P is
+// corrupted: <file>: damaged record at offset N (...)". A record cut short at the end of a log
+// by a crash is accepted (RocksDB drops it).
+Status check_logs(const std::string& path);
+
+// RocksDB's informational log for the store in `dir` (DIR/LOG), written so that a full or
+// read-only disk loses log lines instead of aborting the process (info_log.cpp).
+std::shared_ptr<rocksdb::Logger> open_info_log(const std::string& dir);
 
 // Commits `writes` by building SST files of its sorted keys and ingesting them into every
 // Space at once (ingest.cpp): atomic and durable. On error nothing was written. `writes` is
@@ -76,10 +124,15 @@ class RocksSnapshot final : public Snapshot {
 // callback the committing thread calls.
 class LocalCoordination;
 
-// The embedded store: store.cpp (reads, commit), store_open.cpp (Open), ingest.cpp.
+// Opens the store options.path (store_open.cpp; Store::Open's work).
+Result<std::shared_ptr<DbHandle>> open_handle(const Options& options);
+
+// The embedded store: store.cpp (reads, commit), store_open.cpp (Open), ingest.cpp. Its open
+// DB is replaced by a reopen after a fatal write error (recover_writes); every use takes the
+// current one.
 class RocksStore final : public Store {
  public:
-  explicit RocksStore(std::shared_ptr<DbHandle> handle);
+  RocksStore(Options options, std::shared_ptr<DbHandle> handle);
   ~RocksStore() override;
 
   Result<std::optional<std::string>> get(Space space, std::string_view key,
@@ -93,10 +146,18 @@ class RocksStore final : public Store {
                                      std::chrono::milliseconds wait) override;
   Result<std::vector<LockInfo>> locks() const override;
   Result<std::unique_ptr<Watch>> watch(std::function<void(const Change&)> on_change) override;
-  std::string describe() const override { return "store at " + handle_->path; }
+  std::unique_ptr<Txn> begin() const override;
+  std::string describe() const override { return "store at " + options_.path; }
 
  private:
-  std::shared_ptr<DbHandle> handle_;
+  std::shared_ptr<DbHandle> current() const {
+    std::shared_lock lock(mu_);
+    return handle_;
+  }
+
+  Options options_;
+  mutable std::shared_mutex mu_;  // guards handle_
+  mutable std::shared_ptr<DbHandle> handle_;
   std::shared_ptr<LocalCoordination> local_;
 };
 

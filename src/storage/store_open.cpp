@@ -1,4 +1,7 @@
-// Store::Open: RocksDB options, column families, and the format-version check (SPEC §8).
+// Store::Open: RocksDB options, column families, the check of the logs (log_check.cpp), a
+// read-only open when the store is not writable, and the format-version check (SPEC §8).
+
+#include <unistd.h>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
@@ -26,21 +29,24 @@ Status not_strata(const std::string& path, std::string_view why) {
   return Status(Code::kStorageError, path + " is not a Strata store (" + std::string(why) + ")");
 }
 
-rocksdb::DBOptions db_options(const Options& options) {
+rocksdb::DBOptions db_options(const Options& options, const DbHandle& handle) {
   rocksdb::DBOptions o;
   o.IncreaseParallelism(2);  // background flushes and compactions sized for a 2-core host
   o.max_background_jobs = 2;
   o.paranoid_checks = true;
   o.max_open_files = 512;  // well under the usual 1024 descriptors, leaving room for sockets
-  o.keep_log_file_num = 4;
-  o.max_log_file_size = 16u << 20;
   o.db_write_buffer_size = options.write_buffer_bytes;  // memtables of all Spaces together
   o.max_total_wal_size = 4 * static_cast<uint64_t>(options.write_buffer_bytes);
   o.bytes_per_sync = 1u << 20;
   o.enable_pipelined_write = true;
-  // After a crash, recover the WAL up to the first damaged record: a consistent prefix of
-  // the committed batches (each batch is one WAL record, so it is whole or absent).
-  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // A record cut short at the end of a log (a crash during a write) is dropped; any other
+  // damaged record refuses the open: acknowledged, synced data is never dropped silently
+  // (docs/RELIABILITY.md; check_logs covers the case this mode misses).
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // RocksDB's own file logger aborts the process when a full disk failed one of its writes.
+  o.info_log = handle.info_log;
+  // Failed writes: no automatic recovery, the next commit resumes (write_errors.cpp).
+  o.listeners.push_back(write_error_listener(&handle));
   return o;
 }
 
@@ -82,6 +88,13 @@ bool looks_like_rocksdb(const std::string& dir) {
   return false;
 }
 
+// True when opening failed because the store's files cannot be written.
+bool not_writable(const rocksdb::Status& s) {
+  const std::string text = s.ToString();
+  return text.find("Read-only file system") != std::string::npos ||
+         text.find("Permission denied") != std::string::npos;
+}
+
 int space_of(const std::string& cf_name) {
   for (int i = 0; i < kSpaceCount; ++i) {
     if (cf_name == space_name(static_cast<Space>(i))) return i;
@@ -119,7 +132,7 @@ Result<bool> all_empty(DbHandle* handle) {
 // Creates a new store in the empty directory `path`.
 Result<std::shared_ptr<DbHandle>> create_store(const Options& options,
                                                std::shared_ptr<DbHandle> handle) {
-  rocksdb::DBOptions dbo = db_options(options);
+  rocksdb::DBOptions dbo = db_options(options, *handle);
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
@@ -139,7 +152,8 @@ Result<std::shared_ptr<DbHandle>> create_store(const Options& options,
 Result<std::shared_ptr<DbHandle>> open_existing(const Options& options,
                                                 std::shared_ptr<DbHandle> handle) {
   const std::string& path = handle->path;
-  rocksdb::DBOptions dbo = db_options(options);
+  STRATA_RETURN_IF_ERROR(check_logs(path));  // damage RocksDB would take for a crash's cut
+  rocksdb::DBOptions dbo = db_options(options, *handle);
   std::vector<std::string> names;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(dbo, path, &names);
   if (!s.ok()) return storage_error(path, s);
@@ -153,7 +167,17 @@ Result<std::shared_ptr<DbHandle>> open_existing(const Options& options,
                        i < 0 ? rocksdb::ColumnFamilyOptions()
                              : space_options(static_cast<Space>(i), options, handle->block_cache));
   }
-  s = rocksdb::DB::Open(dbo, path, descs, &handle->all_handles, &handle->db);
+  // A store whose directory or medium is not writable opens read-only: reads work, every
+  // write answers STORE_READ_ONLY (write_errors.cpp).
+  handle->read_only = ::access(path.c_str(), W_OK) != 0;
+  s = handle->read_only
+          ? rocksdb::DB::OpenForReadOnly(dbo, path, descs, &handle->all_handles, &handle->db)
+          : rocksdb::DB::Open(dbo, path, descs, &handle->all_handles, &handle->db);
+  if (!s.ok() && !handle->read_only && not_writable(s)) {
+    handle->all_handles.clear();
+    handle->read_only = true;
+    s = rocksdb::DB::OpenForReadOnly(dbo, path, descs, &handle->all_handles, &handle->db);
+  }
   if (!s.ok()) return storage_error(path, s);
   map_spaces(handle.get());
 
@@ -183,6 +207,9 @@ Result<std::shared_ptr<DbHandle>> open_existing(const Options& options,
                                              std::to_string(kStoreFormatVersion));
     }
   }
+  if (fresh && handle->read_only) {
+    return open_error(path, "the store was never initialised and it is not writable");
+  }
   for (int i = 0; i < kSpaceCount; ++i) {
     if (handle->spaces[i] != nullptr) continue;
     Space sp = static_cast<Space>(i);
@@ -201,7 +228,9 @@ Result<std::shared_ptr<DbHandle>> open_existing(const Options& options,
   return handle;
 }
 
-Result<std::shared_ptr<DbHandle>> open_store(const Options& options) {
+}  // namespace
+
+Result<std::shared_ptr<DbHandle>> open_handle(const Options& options) {
   const std::string& path = options.path;
   if (path.empty()) return Status(Code::kStorageError, "no data directory given");
   std::error_code ec;
@@ -232,18 +261,17 @@ Result<std::shared_ptr<DbHandle>> open_store(const Options& options) {
   if (!fresh) remove_ingest_leftovers(path);
   auto handle = std::make_shared<DbHandle>();
   handle->path = path;
+  handle->info_log = open_info_log(path);
   handle->ingest_from_keys = options.ingest_from_keys;
   handle->block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   return fresh ? create_store(options, handle) : open_existing(options, handle);
 }
 
-}  // namespace
-
 Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
   try {
-    Result<std::shared_ptr<DbHandle>> handle = open_store(options);
+    Result<std::shared_ptr<DbHandle>> handle = open_handle(options);
     if (!handle.ok()) return handle.status();
-    return std::unique_ptr<Store>(new RocksStore(std::move(handle).value()));
+    return std::unique_ptr<Store>(new RocksStore(options, std::move(handle).value()));
   } catch (const std::exception& e) {
     return open_error(options.path, std::string("cannot open: ") + e.what());
   } catch (...) {

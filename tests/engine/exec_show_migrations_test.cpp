@@ -104,8 +104,8 @@ TEST_CASE("SHOW MIGRATIONS sees every ledger change of another session at once")
     INFO(text << " -> " << r.dump());
     REQUIRE(r.value("success", false));
   };
-  auto listed = [&] {
-    Json r = show(e, h.session()).json();
+  auto listed = [&] {  // h.engine(), not e: h.reopen() below replaces the engine
+    Json r = show(h.engine(), h.session()).json();
     std::string out = std::to_string(r["currentVersion"].get<int>()) + ":";
     for (const auto& m : r["migrations"]) out += " " + m["Status"].get<std::string>();
     return out + (r["schemaDrift"].get<bool>() ? " drift" : "");

@@ -108,7 +108,8 @@ TEST_CASE("the ledger survives a restart and travels with BACKUP / RESTORE") {
   CHECK(h.select("A").size() == 1);
 }
 
-TEST_CASE("two sessions racing to APPLY the same version: exactly one succeeds (SPEC 4.2)") {
+TEST_CASE("two sessions racing to APPLY the same version: exactly one succeeds (SPEC 4.2)",
+          "[concurrency]") {
   for (int round = 0; round < 5; ++round) {
     MigrationHarness h;
     std::string text = "START MIGRATION CREATE BUNDLE \"R\" WITH FIELDS ({\"a\", INT, false, false});";

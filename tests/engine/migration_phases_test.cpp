@@ -1,9 +1,11 @@
-// The pure pieces of the migration work, without an engine: the validation phases over a
-// catalog overlay (validate/phases.hpp), DOWN generation (down.hpp), the schema checksum and
-// the ledger's checksum chain.
+// The pure pieces of the migration work, without an engine: the binder and schema_change over
+// a catalog (phase 2), the other validation phases (validate/phases.hpp), DOWN generation
+// (down.hpp), the schema checksum and the ledger's checksum chain.
 #include <catch2/catch.hpp>
 
+#include "engine/binder.hpp"
 #include "engine/down.hpp"
+#include "engine/schema_change.hpp"
 #include "engine/ledger.hpp"
 #include "engine/schema_checksum.hpp"
 #include "engine/validate/phases.hpp"
@@ -21,12 +23,19 @@ ast::Statement one(const std::string& text) {
   return r.script().front();
 }
 
+// What phase 2 does to the simulation's catalog: bind, then apply the change. Returns the
+// refusal's message ("" when the command binds).
+std::string change(DatabaseSchema* s, const std::string& text) {
+  auto command = bind_command(*s, one(text));
+  if (!command.ok()) return command.status().message();
+  schema_change::apply(s, *command);
+  return "";
+}
+
 DatabaseSchema users_schema() {
   DatabaseSchema s;
-  REQUIRE(validate::check_semantics(&s, one("CREATE BUNDLE \"Users\" WITH FIELDS ("
-                                            "{\"name\", STRING, true, false}, "
-                                            "{\"email\", STRING, false, true})"), 1)
-              .empty());
+  REQUIRE(change(&s, "CREATE BUNDLE \"Users\" WITH FIELDS ({\"name\", STRING, true, false}, "
+                     "{\"email\", STRING, false, true})") == "");
   return s;
 }
 
@@ -48,35 +57,45 @@ TEST_CASE("phase 1: stored text re-parses, types are known, one allowed command"
   CHECK(validate::check_checksum("a", "b").size() == 1);
 }
 
-TEST_CASE("phase 2: the overlay advances command by command and never on failure") {
+TEST_CASE("phase 2: the catalog advances command by command and never on failure") {
   DatabaseSchema s = users_schema();
   const DatabaseSchema published = s;
-  auto f = validate::check_semantics(&s, one("UPDATE BUNDLE \"Users\" RENAME FIELD \"name\" TO "
-                                             "\"email\""), 2);
-  REQUIRE(f.size() == 1);
-  CHECK(f[0].message == "Field 'email' already exists in bundle 'Users'");
+  CHECK(change(&s, "UPDATE BUNDLE \"Users\" RENAME FIELD \"name\" TO \"email\"") ==
+        "Field 'email' already exists in bundle 'Users'");
   CHECK(s == published);
-  CHECK(validate::check_semantics(&s, one("UPDATE BUNDLE \"Users\" SET NAME = \"People\""), 3)
-            .empty());
+  // A statement whose second change fails changes nothing.
+  CHECK(change(&s, "UPDATE BUNDLE \"Users\" ADD FIELD {\"x\", INT, false, false}, "
+                   "RENAME FIELD \"x\" TO \"name\"") ==
+        "Field 'name' already exists in bundle 'Users'");
+  CHECK(s == published);
+  CHECK(change(&s, "UPDATE BUNDLE \"Users\" ADD FIELD {\"x\", INT, false, false}, "
+                   "RENAME FIELD \"x\" TO \"y\"") == "");
+  CHECK(s.bundle("Users")->field("y") != nullptr);
+  CHECK(change(&s, "UPDATE BUNDLE \"Users\" SET NAME = \"People\"") == "");
   CHECK(s.bundle("People") != nullptr);
   CHECK(s.index("People_email_unique") != nullptr);
-  f = validate::check_semantics(&s, one("ADD DOCUMENT TO BUNDLE \"Users\" WITH VALUES ({})"), 4);
-  REQUIRE(f.size() == 1);
-  CHECK(f[0].message == "Bundle 'Users' does not exist");
-  CHECK(validate::check_semantics(&s, one("CREATE INDEX \"i\" HASH ON BUNDLE \"People\" WITH "
-                                          "FIELDS (\"name\")"), 5).empty());
-  f = validate::check_semantics(&s, one("UPDATE BUNDLE \"People\" REMOVE FIELD \"name\""), 6);
-  REQUIRE(f.size() == 1);
-  CHECK(f[0].message.find("drop the index first") != std::string::npos);
-  CHECK(validate::check_semantics(&s, one("CREATE BUNDLE \"O\" WITH FIELDS ({\"a\", INT, false, "
-                                          "false})"), 7).empty());
-  CHECK(validate::check_semantics(&s, one("UPDATE BUNDLE \"O\" ADD RELATIONSHIP \"r\" FROM "
-                                          "BUNDLE \"O\" TO BUNDLE \"People\""), 8).empty());
-  f = validate::check_semantics(&s, one("DROP BUNDLE \"People\""), 9);
-  REQUIRE(f.size() == 1);
-  CHECK(f[0].message.find("WITH FORCE") != std::string::npos);
-  CHECK(validate::check_semantics(&s, one("DROP BUNDLE \"People\" WITH FORCE"), 10).empty());
+  CHECK(change(&s, "ADD DOCUMENT TO BUNDLE \"Users\" WITH VALUES ({})") ==
+        "Bundle 'Users' does not exist");
+  CHECK(change(&s, "CREATE INDEX \"i\" HASH ON BUNDLE \"People\" WITH FIELDS (\"name\")") ==
+        "");
+  CHECK(change(&s, "UPDATE BUNDLE \"People\" REMOVE FIELD \"name\"").find(
+            "drop the index first") != std::string::npos);
+  CHECK(change(&s, "CREATE BUNDLE \"O\" WITH FIELDS ({\"a\", INT, false, false})") == "");
+  CHECK(change(&s, "UPDATE BUNDLE \"O\" ADD RELATIONSHIP \"r\" FROM BUNDLE \"O\" TO BUNDLE "
+                   "\"People\"") == "");
+  CHECK(change(&s, "DROP BUNDLE \"People\"").find("WITH FORCE") != std::string::npos);
+  CHECK(change(&s, "DROP BUNDLE \"People\" WITH FORCE") == "");
   CHECK(s.bundle("O")->relationships.empty());
+  CHECK(change(&s, "DROP INDEX \"O_a_unique\"") == "Index 'O_a_unique' does not exist");
+}
+
+TEST_CASE("phase 2: a field added AT POSITION takes its place") {
+  DatabaseSchema s = users_schema();
+  CHECK(change(&s, "UPDATE BUNDLE \"Users\" ADD FIELD {\"a\", INT, false, false} AT POSITION 1") ==
+        "");
+  CHECK(s.bundle("Users")->fields[0].name == "a");
+  CHECK(change(&s, "UPDATE BUNDLE \"Users\" ADD FIELD {\"b\", INT, false, false} AT POSITION 9")
+            .find("outside 1..4") != std::string::npos);
 }
 
 TEST_CASE("phase 3 owns the refusals about documents") {
@@ -130,29 +149,30 @@ TEST_CASE("DOWN: reversed steps, then restores, then deferred MODIFY") {
                            "ADD DOCUMENT TO BUNDLE \"Users\" WITH VALUES ({})",
                            "DELETE DOCUMENTS FROM BUNDLE \"Users\""}) {
     ast::Statement st = one(text);
-    down.add(cur, st, std::holds_alternative<ast::AddDocument>(st) ? std::optional<uint64_t>(9)
-                                                                    : std::nullopt);
-    REQUIRE(validate::check_semantics(&cur, st, 0).empty());
+    const bool add = std::holds_alternative<ast::AddDocument>(st);
+    auto command = bind_command(cur, st);
+    REQUIRE(command.ok());
+    down.add(cur, *command, add ? std::optional<uint64_t>(9) : std::nullopt);
+    schema_change::apply(&cur, *command);
   }
   CHECK(down.predicted_restores() == std::set<std::string>{"Users"});
   auto list = down.finish({"Users"});
   CHECK(list == std::vector<std::string>{
                     "DELETE DOCUMENTS FROM BUNDLE \"Users\" WHERE \"DocumentID\" == \"9\"",
                     "DROP BUNDLE \"T\"",
-                    "UPDATE BUNDLE \"Users\" ADD FIELD {\"name\", STRING, false, false}",
+                    "UPDATE BUNDLE \"Users\" ADD FIELD {\"name\", STRING, false, false} AT POSITION 1",
                     "RESTORE DOCUMENTS TO BUNDLE \"Users\" FROM MIGRATION 7",
                     "UPDATE BUNDLE \"Users\" MODIFY FIELD {\"name\", STRING, true, false}"});
   DownBuilder forced(8, base);
-  forced.add(base, one("DROP BUNDLE \"Users\" WITH FORCE"), std::nullopt);
+  forced.add(base, *bind_command(base, one("DROP BUNDLE \"Users\" WITH FORCE")), std::nullopt);
   CHECK(forced.irreversible() == "DROP BUNDLE \"Users\" WITH FORCE");
 }
 
 TEST_CASE("schema checksum: deterministic, order-free, drift") {
   DatabaseSchema a = users_schema();
   DatabaseSchema b;
-  REQUIRE(validate::check_semantics(&b, one("CREATE BUNDLE \"Users\" WITH FIELDS ("
-                                            "{\"email\", STRING, false, true}, "
-                                            "{\"name\", STRING, true, false})"), 1).empty());
+  REQUIRE(change(&b, "CREATE BUNDLE \"Users\" WITH FIELDS ({\"email\", STRING, false, true}, "
+                     "{\"name\", STRING, true, false})") == "");
   CHECK(schema_checksum(a) == schema_checksum(b));  // field order is not schema
   CHECK(schema_checksum(a).size() == 64);
   CHECK(schema_drift(a));          // nothing recorded: differs from the empty schema

@@ -43,8 +43,8 @@ TEST_CASE("migration commands: one compact command per ADD DOCUMENT, canonical t
   if (!r.ok()) FAIL(r.error().message);
   REQUIRE(r.script().size() == 2);
   const auto& m = std::get<ast::StartMigration>(r.script()[1]);
-  CHECK(m.pos.line == 1);
-  CHECK(m.pos.column == 11);
+  CHECK(m.pos.line == 1);  // its own first token (SPEC §2)
+  CHECK(m.pos.column == 1);
   REQUIRE(m.up.size() == kDocs + 1);
   REQUIRE(m.down.size() == 2);
 

@@ -40,9 +40,14 @@ const std::vector<ErrorCase> kCases = {
     {R"(SELECT * FROM "x" LIMIT -1)", 1, 25, "unsigned integer", "'-1'", "row limit"},
     {R"(SELECT * FROM "x" LIMIT 99999999999999999999999)", 1, 25, "", "", "out of range"},
     {R"(USE "x" PING)", 1, 9, "';' or end of input", "'PING'", "found 'PING'"},
-    {"USE \"unterminated", 1, 18, "closing the string", "end of input", "'\"'"},
+    {"USE \"unterminated", 1, 5, "closing the string", "'\"unterminated'",
+     "unterminated string"},
+    {"USE \"unterminated\\", 1, 5, "closing the string", "", "unterminated string"},
+    {"PING /* never\nclosed", 1, 6, "'*/' closing the comment", "'/*'", "unterminated comment"},
+    {"START MIGRATION\n  DROP INDEX \"i\" /* open\n  DROP INDEX \"j\"; COMMIT", 2, 18, "'*/'",
+     "'/*'", "unterminated comment"},
     {R"(USE "bad \q escape")", 1, 11, "an escape", "'q'", "escape"},
-    {"USE \"a\";\nSTART MIGRATION\n  USE \"b\";\nCOMMIT", 3, 3, "a migration command", "'USE'",
+    {"USE \"a\";\nSTART MIGRATION\n  USE \"b\";\nCOMMIT", 2, 3, "a migration command", "'USE'",
      "USE is not allowed inside a migration"},
     {"START MIGRATION\n  SELECT * FROM \"x\"\nCOMMIT", 2, 3, "", "'SELECT'",
      "SELECT is not allowed inside a migration"},
@@ -81,10 +86,14 @@ const std::vector<ErrorCase> kCases = {
     {R"(ADD DOCUMENT TO BUNDLE "B" WITH VALUES ({"a": 01}))", 1, 48, "',' or '}'", "'1'",
      "found '1'"},
     {R"(CREATE USER "u" WITH PASSWORD "p" ROLE root)", 1, 40, "a role", "'root'", "MIGRATOR"},
-    {"COMMIT", 1, 1, "a statement", "'COMMIT'", "expected a statement, found 'COMMIT'"},
-    {"USE \"a\";\n/* never closed", 2, 16, "'*/'", "end of input", "closing the comment"},
+    {"COMMIT", 1, 1, "a statement", "'COMMIT'", "COMMIT without START MIGRATION"},
+    {"PING;\n  commit;", 1, 1, "a statement", "'commit'", "COMMIT without START MIGRATION"},
+    {"START MIGRATON\n  DROP INDEX \"i\";\nCOMMIT", 1, 7, "MIGRATION", "'MIGRATON'",
+     "expected MIGRATION, found 'MIGRATON'"},
+    {"START;\n  DROP INDEX \"i\";\nCOMMIT", 1, 6, "MIGRATION", "';'", "expected MIGRATION"},
+    {"USE \"a\";\n/* never closed", 2, 1, "'*/'", "'/*'", "unterminated comment"},
     {"\x01\x02\xff", 1, 1, "a statement", "'\\x01'", "found '\\x01'"},
-    {"PING;\n\xff\xfe", 2, 1, "a statement", "'\\xFF'", "found '\\xFF'"},
+    {"PING;\n\xff\xfe", 1, 1, "a statement", "'\\xFF'", "found '\\xFF'"},
     {"USE \"bad \xff utf8\"", 1, 10, "closing the string", "'\\xFF'", ""},
     {R"(CREATE INDEX "i" ON BUNDLE "B" WITH FIELDS ("f"))", 1, 18, "an index kind", "'ON'",
      "HASH, BTREE or B-TREE"},
@@ -96,9 +105,40 @@ const std::vector<ErrorCase> kCases = {
     {R"(ALTER USER "u" SET NAME "x")", 1, 20, "PASSWORD", "'NAME'", "ROLE"},
     {R"(DROP "x")", 1, 6, "DATABASE, BUNDLE, INDEX, USER or MIGRATION", "'\"x\"'", "found"},
     {"SHOW TABLES", 1, 6, "DATABASES, BUNDLES", "'TABLES'", "found 'TABLES'"},
+    {"SHOW SCHEMA AT 3", 1, 16, "VERSION", "'3'", "expected VERSION"},
+    {"APPLY MIGRATIONS TO VERSION 3", 1, 18, "UP TO VERSION n", "'TO'", "UP TO VERSION"},
+    {"APPLY PENDING", 1, 14, "MIGRATIONS", "end of input", "MIGRATIONS"},
+    {"APPLY ROLLBACK TO VERSION 2 WITH \"t\"", 1, 34, "APPROVAL", "'\"t\"'", "APPROVAL"},
+    {"APPLY MIGRATION WITH VERSION 2 FORCE WITH APPROVAL t", 1, 52, "an approval token",
+     "'t'", "approval token"},
+    {"APPROVE MIGRATION WITH VERSION 2", 1, 33, "FORCE", "end of input", "FORCE"},
+    {"APPROVE SCHEMA", 1, 9, "MIGRATION or ROLLBACK", "'SCHEMA'", "found 'SCHEMA'"},
+    {"VALIDATE MIGRATIONS UP TO 3", 1, 27, "VERSION", "'3'", "expected VERSION"},
+    {"CANCEL SESSION \"7\" \"k\"", 1, 16, "a session id", "'\"7\"'", "session id"},
+    {"CANCEL SESSION 7", 1, 17, "a cancel key", "end of input", "cancel key"},
+    {"PROTOCOL_VERSION two", 1, 18, "a protocol version", "'two'", "protocol version"},
+    {"syndrdb://host:1776:db", 1, 23, "HOST:PORT:DATABASE:USER:PASSWORD", "end of input",
+     "HOST:PORT"},
+    {"syndrdb://host:1776::user:pw", 1, 21, "DATABASE and USER not empty", "", "HOST:PORT"},
+    {"START MIGRATION NAME 3 COMMIT", 1, 22, "a migration name", "'3'", "migration name"},
+    {"START MIGRATION VERSION x COMMIT", 1, 25, "a migration version", "'x'", "version"},
+    {"START MIGRATION\n  APPROVE ROLLBACK TO VERSION 1\nCOMMIT", 2, 3, "", "'APPROVE'",
+     "APPROVE ROLLBACK is not allowed inside a migration"},
+    {"START MIGRATION\n  CANCEL SESSION 1 \"k\"\nCOMMIT", 2, 3, "", "'CANCEL'",
+     "CANCEL SESSION is not allowed inside a migration"},
+    {"START MIGRATION\n  DESCRIBE \"x\"\nCOMMIT", 2, 3, "", "'DESCRIBE'",
+     "DESCRIBE BUNDLE is not allowed inside a migration"},
+    {"START MIGRATION\n  STATUS\nCOMMIT", 2, 3, "", "'STATUS'",
+     "PING is not allowed inside a migration"},
+    {R"(SHOW MIGRATIONS WHERE Owner == "x" AND Batch == 1)", 1, 23, "a migration field",
+     "'Owner'", "Name, Description, CreatedBy or Batch"},
     {R"(UPDATE DOCUMENTS IN BUNDLE "B" ("a" = 1))", 1, 41, "WHERE", "end of input", "WHERE"},
-    {"PING;\n\n   DESCRIBE BUNDLE \"B\" EXTRA", 3, 24, "';' or end of input", "'EXTRA'",
+    {"PING;\n\n   DESCRIBE BUNDLE \"B\" EXTRA", 1, 21, "';' or end of input", "'EXTRA'",
      "found 'EXTRA'"},
+    {"-- a comment\n  /* and another */ SELECT * FORM \"x\"", 1, 10, "FROM", "'FORM'",
+     "found 'FORM'"},
+    {"PING;\n  START MIGRATION\n    DROP INDEX \"i\"\n    DROP INDEX \"j\"\n  COMMIT", 3, 5,
+     "';', DOWN or COMMIT", "'DROP'", "found 'DROP'"},
 };
 
 }  // namespace
@@ -123,22 +163,26 @@ TEST_CASE("errors: malformed statements report line, column, expected and found"
   }
 }
 
-TEST_CASE("errors: offsets shift error positions; to_status carries the details",
+TEST_CASE("errors: positions count from the statement; to_status carries the details",
           "[parser][errors]") {
-  const auto r = strata::parser::parse("CREATE BUNDLE Users", 4, 10);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().line == 5);
-  CHECK(r.error().column == 25);
-  const strata::Status st = strata::parser::to_status(r.error());
-  CHECK(st.code() == strata::Code::kSyntaxError);
-  CHECK(st.details()["line"] == 5);
-  CHECK(st.details()["column"] == 25);
-  CHECK(st.details()["found"] == "'Users'");
-  CHECK(st.message().find("line 5, column 25") != std::string::npos);
-  CHECK(st.message().find("expected a bundle name") != std::string::npos);
-
-  const auto r2 = strata::parser::parse("PING;\nCREATE BUNDLE Users", 4, 10);
+  // Whitespace, comments and earlier statements before a statement never shift its positions
+  // (SPEC §2): line 1, column 1 is its first token.
+  for (const std::string prefix : {"", "\n\n   ", "-- c\n/* d */ ", "PING;\nPING; "}) {
+    const auto r = strata::parser::parse(prefix + "CREATE BUNDLE Users");
+    INFO("prefix: " << prefix);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().line == 1);
+    CHECK(r.error().column == 15);
+    const strata::Status st = strata::parser::to_status(r.error());
+    CHECK(st.code() == strata::Code::kSyntaxError);
+    CHECK(st.details()["line"] == 1);
+    CHECK(st.details()["column"] == 15);
+    CHECK(st.details()["found"] == "'Users'");
+    CHECK(st.message().find("line 1, column 15") != std::string::npos);
+    CHECK(st.message().find("expected a bundle name") != std::string::npos);
+  }
+  const auto r2 = strata::parser::parse("PING;\n  CREATE BUNDLE\n    Users");
   REQUIRE_FALSE(r2.ok());
-  CHECK(r2.error().line == 6);
-  CHECK(r2.error().column == 15);  // the column offset applies to the first line only
+  CHECK(r2.error().line == 2);
+  CHECK(r2.error().column == 5);  // a later line keeps its own column
 }

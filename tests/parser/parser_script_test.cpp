@@ -1,6 +1,6 @@
 // Scripts as a whole: separators, comments, empty scripts; source positions of statements,
-// commands, fields and conditions (with line/column offsets); JSON number types; and the
-// helpers at the end of ast.hpp.
+// commands, fields and conditions (counted from their statement's first token); JSON number
+// types; and the helpers at the end of ast.hpp.
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -23,10 +23,10 @@ SHOW BUNDLES)");
   CHECK(std::holds_alternative<Ping>(r.script()[1]));
   CHECK(std::holds_alternative<StartMigration>(r.script()[2]));
   CHECK(std::holds_alternative<ShowBundles>(r.script()[3]));
-  CHECK(position_of(r.script()[1]).line == 3);
-  CHECK(position_of(r.script()[1]).column == 12);
-  CHECK(position_of(r.script()[3]).line == 5);
-  CHECK(position_of(r.script()[3]).column == 1);
+  for (const Statement& s : r.script()) {  // each counts from its own first token
+    CHECK(position_of(s).line == 1);
+    CHECK(position_of(s).column == 1);
+  }
 }
 
 TEST_CASE("script: empty and comment-only text is an empty script", "[parser]") {
@@ -48,31 +48,37 @@ TEST_CASE("script: positions of statements, commands, fields and comparisons", "
   REQUIRE(r.ok());
   REQUIRE(r.script().size() == 2);
   const auto& m = std::get<StartMigration>(r.script()[1]);
-  CHECK(m.pos.line == 2);
+  // Counted from the migration's START (line 1, column 1), SPEC §2.
+  CHECK(m.pos.line == 1);
   CHECK(m.pos.column == 1);
   REQUIRE(m.up.size() == 2);
-  CHECK(m.up[0].pos.line == 3);
+  CHECK(m.up[0].pos.line == 2);
   CHECK(m.up[0].pos.column == 3);
   REQUIRE(m.up[0].statement);
   const auto& create = std::get<CreateBundle>(*m.up[0].statement);
-  CHECK(create.fields[0].pos.line == 4);
+  CHECK(create.fields[0].pos.line == 3);
   CHECK(create.fields[0].pos.column == 5);
   REQUIRE(m.up[1].statement);
   const auto& del = std::get<DeleteDocuments>(*m.up[1].statement);
   REQUIRE(del.where.has_value());
-  CHECK(del.where->pos.line == 5);
+  CHECK(del.where->pos.line == 4);
   CHECK(del.where->pos.column == 42);
 }
 
-TEST_CASE("script: line and column offsets shift reported positions", "[parser]") {
-  const auto r = strata::parser::parse("PING; USE \"a\";\n  SHOW USERS", 10, 4);
+TEST_CASE("script: every statement's positions count from its own first token", "[parser]") {
+  const auto r = strata::parser::parse(
+      "  PING; USE \"a\";\n  SHOW USERS;\n-- c\n  START MIGRATION\n    DROP INDEX \"i\"\nCOMMIT");
   REQUIRE(r.ok());
-  REQUIRE(r.script().size() == 3);
-  CHECK(position_of(r.script()[0]).line == 11);
-  CHECK(position_of(r.script()[0]).column == 5);
-  CHECK(position_of(r.script()[1]).column == 11);
-  CHECK(position_of(r.script()[2]).line == 12);
-  CHECK(position_of(r.script()[2]).column == 3);
+  REQUIRE(r.script().size() == 4);
+  for (const Statement& s : r.script()) {
+    CHECK(position_of(s).line == 1);
+    CHECK(position_of(s).column == 1);
+  }
+  // A migration's commands count from its START.
+  const auto& m = std::get<StartMigration>(r.script()[3]);
+  REQUIRE(m.up.size() == 1);
+  CHECK(m.up[0].pos.line == 2);
+  CHECK(m.up[0].pos.column == 5);
 }
 
 TEST_CASE("script: JSON literal numbers follow nlohmann's types", "[parser]") {

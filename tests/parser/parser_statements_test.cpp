@@ -305,8 +305,8 @@ std::vector<Case> cases() {
   }
   c.push_back({"SHOW MIGRATION 3", versioned<ShowMigration>(3)});
   c.push_back({"VALIDATE MIGRATION WITH VERSION 3", versioned<ValidateMigration>(3)});
-  c.push_back({"APPLY MIGRATION WITH VERSION 3", ApplyMigration{3, false, {}}});
-  c.push_back({"APPLY MIGRATION WITH VERSION 4 FORCE", ApplyMigration{4, true, {}}});
+  c.push_back({"APPLY MIGRATION WITH VERSION 3", ApplyMigration{3, false, {}, {}}});
+  c.push_back({"APPLY MIGRATION WITH VERSION 4 FORCE", ApplyMigration{4, true, {}, {}}});
   c.push_back({"VALIDATE ROLLBACK TO VERSION 2", versioned<ValidateRollback>(2)});
   c.push_back({"APPLY ROLLBACK TO VERSION 0", versioned<ApplyRollback>(0)});
   c.push_back({"RESET MIGRATION WITH VERSION 5", versioned<ResetMigration>(5)});

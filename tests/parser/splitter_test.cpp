@@ -94,7 +94,14 @@ TEST_CASE("splitter: table of streams and statements", "[splitter]") {
       {"USE \"a;b\"; PING", {{"USE \"a;b\"", 1, 1, false}, {"PING", 1, 12, false}}},
       {"USE \"a\\\";b\"; PING", {{"USE \"a\\\";b\"", 1, 1, false}, {"PING", 1, 14, false}}},
       {"USE \"a\\\\\"; PING", {{"USE \"a\\\\\"", 1, 1, false}, {"PING", 1, 12, false}}},
-      {"-- a; comment\nPING", {{"-- a; comment\nPING", 1, 1, false}}},
+      {"-- a; comment\nPING", {{"PING", 2, 1, false}}},
+      {"-- lead\n  /* more; */ PING -- tail\n;", {{"PING -- tail", 2, 15, false}}},
+      {"  -- c\n-x; /y", {{"-x", 2, 1, false}, {"/y", 2, 5, false}}},
+      {"/* unterminated; PING", {{"/*", 1, 1, false}}},
+      {"PING; /* open\x04PING", {{"PING", 1, 1, false}, {"/*", 1, 7, false}, {"PING", 1, 15, false}}},
+      {"PING /* open", {{"PING /* open", 1, 1, false}}},
+      {"USE \"\\\";x\"; PING", {{"USE \"\\\";x\"", 1, 1, false}, {"PING", 1, 13, false}}},
+      {"USE \"\\\\\"; PING", {{"USE \"\\\\\"", 1, 1, false}, {"PING", 1, 11, false}}},
       {"-- only a comment; here\n", {}},
       {"/* a; b */", {}},
       {"PING /* ; */ ; PING", {{"PING /* ; */", 1, 1, false}, {"PING", 1, 16, false}}},
@@ -126,14 +133,19 @@ TEST_CASE("splitter: table of streams and statements", "[splitter]") {
         {"VALIDATE MIGRATION WITH VERSION 1", 3, 1, false}}},
       {"START MIGRATION COMMIT", {{"START MIGRATION COMMIT", 1, 1, false}}},
       {"START MIGRATION COMMIT-- done\nPING",
-       {{"START MIGRATION COMMIT", 1, 1, false}, {"-- done\nPING", 1, 23, false}}},
+       {{"START MIGRATION COMMIT", 1, 1, false}, {"PING", 2, 1, false}}},
       {"START MIGRATION -- COMMIT;\n DROP INDEX \"i\"; COMMITTED; COMMIT;",
        {{"START MIGRATION -- COMMIT;\n DROP INDEX \"i\"; COMMITTED; COMMIT", 1, 1, false}}},
       {"START /* x */ MIGRATION DROP INDEX \"i\"; COMMIT\x04PING",
        {{"START /* x */ MIGRATION DROP INDEX \"i\"; COMMIT", 1, 1, false}, {"PING", 1, 48, false}}},
       {"START MIGRATION DROP INDEX \"i\";\x04PING",
        {{"START MIGRATION DROP INDEX \"i\";", 1, 1, false}, {"PING", 1, 33, false}}},
-      {"START X MIGRATION; PING", {{"START X MIGRATION", 1, 1, false}, {"PING", 1, 20, false}}},
+      {"START X MIGRATION; PING", {{"START X MIGRATION; PING", 1, 1, false}}},
+      {"START MIGRATON\n DROP INDEX \"i\"; COMMIT; PING",
+       {{"START MIGRATON\n DROP INDEX \"i\"; COMMIT", 1, 1, false}, {"PING", 2, 26, false}}},
+      {"start; drop index \"i\"; commit", {{"start; drop index \"i\"; commit", 1, 1, false}}},
+      {"PING START; COMMIT", {{"PING START", 1, 1, false}, {"COMMIT", 1, 13, false}}},
+      {"(START; x); y", {{"(START", 1, 1, false}, {"x)", 1, 9, false}, {"y", 1, 13, false}}},
       {"COMMIT; PING", {{"COMMIT", 1, 1, false}, {"PING", 1, 9, false}}},
       {"syndrdb://127.0.0.1:1776:main:admin:p\"a--s/*s;PING",
        {{"syndrdb://127.0.0.1:1776:main:admin:p\"a--s/*s", 1, 1, false}, {"PING", 1, 47, false}}},
@@ -149,6 +161,26 @@ TEST_CASE("splitter: table of streams and statements", "[splitter]") {
     CHECK(split_whole(row.stream) == row.expected);
     CHECK(split_bytewise(row.stream) == row.expected);
   }
+}
+
+TEST_CASE("splitter: COMMIT ends a block only where a command can end", "[splitter]") {
+  // A field named commit (bare, in WHERE) is an operand, not the end of the block.
+  const std::string block =
+      "START MIGRATION\n"
+      "  UPDATE DOCUMENTS IN BUNDLE \"B\" (\"x\" = 1) WHERE commit == 1 AND (commit > 2 OR NOT "
+      "commit = 3);\n"
+      "  DELETE DOCUMENTS FROM BUNDLE \"B\" WHERE x == 1 OR commit != 4\n"
+      "  CREATE BUNDLE \"C\" WITH FIELDS ({\"f\", commit, true, false})\n"
+      "COMMIT";
+  const std::string stream = block + " PING";
+  const std::vector<Piece> expected = {{block, 1, 1, false}, {"PING", 5, 8, false}};
+  CHECK(split_whole(stream) == expected);
+  CHECK(split_bytewise(stream) == expected);
+  CHECK(split_chunks(stream, 3) == expected);
+  // After a value or a command, COMMIT ends the block, with or without ';'.
+  CHECK(split_whole("START MIGRATION DELETE DOCUMENTS FROM BUNDLE \"B\" WHERE a == true COMMIT")
+            .size() == 1);
+  CHECK(split_whole("START MIGRATION DROP INDEX \"i\" COMMIT PING").size() == 2);
 }
 
 TEST_CASE("splitter: oversize is reported once and never buffered", "[splitter]") {
@@ -229,6 +261,10 @@ TEST_CASE("splitter: adversarial streams split the same in any chunking", "[spli
       "start migration\x04 drop index \"x\"; commit",
       "\"unterminated; string\nPING; PING",
       "/* unterminated comment; PING",
+      "  -- c\n-",
+      "PING; /",
+      "START MIGRATION UPDATE DOCUMENTS IN BUNDLE \"B\" (\"x\"=1) WHERE(commit==1)COMMIT;x",
+      "START MIGRATON x; COMMIT; /* open\x04-",
       "-- comment then EOT\x04PING\x04\x04",
       "START MIGRATION /* COMMIT */ -- COMMIT\n DROP INDEX \"COMMIT\"; COMMIT",
       "x-y/z*w--;\n;a/*/;*/;b",

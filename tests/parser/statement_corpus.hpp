@@ -1,7 +1,7 @@
 #pragma once
 // Statements of every form of SPEC §3, in both spellings (seed form and SyndrQL form), with
-// odd casing, comments and escapes. Shared by the canonical round-trip test and the mutation
-// fuzzer (its seed corpus). Every entry is one valid statement.
+// odd casing, comments and escapes. Shared by the canonical round-trip test and the fuzz
+// targets' seed corpus (tests/fuzz/seeds.hpp). Every entry is one valid statement.
 
 #include <string>
 #include <vector>
@@ -19,6 +19,10 @@ inline const std::vector<std::string>& statement_corpus() {
       R"(AUTH "admin" "s3cret")",
       R"(PING)",
       R"(STATUS)",
+      R"(CANCEL SESSION 12 "0123456789abcdef0123456789abcdef")",
+      R"(PROTOCOL_VERSION 2)",
+      R"(syndrdb://127.0.0.1:1776:production:admin:pa:ss"--/*word)",
+      R"(SyndrDB://::db:u:)",
       // §3.2
       R"(CREATE BUNDLE "Users" WITH FIELDS ({"id", STRING, true, true}, {"age", INT, false, false, 18}, {"score", FLOAT, false, false, 1.0}, {"meta", JSON, false, false, {"b": [1, 2.5, null], "a": true}}))",
       R"(CREATE BUNDLE "T" WITH FIELDS ({"x", "VARCHAR", TRUE, FALSE, NULL}, {"y", "string", FALSE, TRUE, "dflt"}))",
@@ -69,6 +73,7 @@ inline const std::vector<std::string>& statement_corpus() {
       R"(SHOW INDEXES)",
       R"(SHOW INDEXES ON BUNDLE "B")",
       R"(SHOW SETTINGS)",
+      R"(SHOW LOCKS)",
       R"(SET MaxMigrationCommands = 5)",
       R"(SET MigrationPerformanceThreshold = 2.5)",
       R"(SET RequireExplicitDownCommands = true)",
@@ -95,9 +100,30 @@ inline const std::vector<std::string>& statement_corpus() {
       "bundle \"B\" with fields (\"f\"); restore documents to bundle \"B\" from migration 5; "
       "commit",
       "START MIGRATION DROP INDEX \"i\"; DOWN COMMIT",
+      "START MIGRATION VERSION 3 NAME \"003_add_phone\" WITH DESCRIPTION \"Add phone\"\n"
+      "  UPDATE BUNDLE \"Users\" ADD FIELD {\"phone\", STRING, false, false}\n"
+      "COMMIT",
+      "start migration name \"only a name\" commit",
+      "START MIGRATION VERSION 7\n"
+      "  UPDATE DOCUMENTS IN BUNDLE \"B\" (\"x\" = 1) WHERE commit == 1 AND NOT commit > 2\n"
+      "COMMIT",
       R"(SHOW MIGRATIONS)",
       R"(SHOW MIGRATIONS FOR "production" WHERE Status == "PENDING")",
       R"(SHOW MIGRATIONS WHERE Version >= 2 AND CreatedBy != "bob" AND Description == "x")",
+      R"(SHOW MIGRATIONS WHERE Name == "003_add_phone" AND Batch >= 2)",
+      R"(SHOW SCHEMA)",
+      R"(SHOW SCHEMA AT VERSION 4)",
+      R"(VALIDATE MIGRATIONS UP TO VERSION 5)",
+      R"(APPLY MIGRATIONS UP TO VERSION 5)",
+      R"(APPLY MIGRATIONS UP TO VERSION 5 FORCE WITH APPROVAL "tok")",
+      R"(APPLY PENDING MIGRATIONS)",
+      R"(apply pending migrations force with approval "t\"k")",
+      R"(APPLY MIGRATION WITH VERSION 3 WITH APPROVAL "tok")",
+      R"(APPLY ROLLBACK TO VERSION 2 FORCE)",
+      R"(APPLY ROLLBACK TO VERSION 2 WITH APPROVAL "tok")",
+      R"(APPROVE MIGRATION WITH VERSION 3 FORCE)",
+      R"(APPROVE ROLLBACK TO VERSION 1)",
+      R"(APPROVE ROLLBACK TO VERSION 0 FORCE)",
       R"(SHOW MIGRATION 3)",
       R"(VALIDATE MIGRATION WITH VERSION 3)",
       R"(APPLY MIGRATION WITH VERSION 3)",

@@ -8,6 +8,7 @@
 #include "parser/migration_command.hpp"
 #include "parser/parser.hpp"
 #include "parser/splitter.hpp"
+#include "parser/statement_stream.hpp"
 
 namespace strata::parser {
 namespace {
@@ -240,20 +241,27 @@ TEST_CASE("syntax_check: positions of parsed text are stream positions", "[synta
   REQUIRE(migration.has_value());
   CHECK(migration->line == 2);
   CHECK(migration->column == 1);
-  const ParseResult r = parse(migration->text, migration->line - 1, migration->column - 1);
+  const ParseResult r = parse(migration->text);
   REQUIRE(r.ok());
   REQUIRE(r.script().size() == 1);
   const auto issues = syntax_check(r.script().front());
   REQUIRE(issues.size() == 2);
+  // Positions count from the migration's START; position_in_stream adds where it starts.
   CHECK(issues[0].code == Code::kUnknownType);
   CHECK(issues[0].message == "Unknown type 'STRNG' for field 'test'");
   CHECK(issues[0].command == 2);
-  CHECK(issues[0].pos.line == 6);
+  CHECK(issues[0].pos.line == 5);
   CHECK(issues[0].pos.column == 15);
+  const StreamPosition first = position_in_stream(*migration, 5, 15);
+  CHECK(first.line == 6);
+  CHECK(first.column == 15);
   CHECK(issues[1].code == Code::kFieldExists);
   CHECK(issues[1].command == 4);
-  CHECK(issues[1].pos.line == 9);
+  CHECK(issues[1].pos.line == 8);
   CHECK(issues[1].pos.column == 62);
+  const StreamPosition on_first_line = position_in_stream(*migration, 1, 7);
+  CHECK(on_first_line.line == 2);
+  CHECK(on_first_line.column == 7);
 }
 
 }  // namespace strata::parser

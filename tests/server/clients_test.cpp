@@ -1,14 +1,11 @@
-// The clients (SPEC §7) against the real server: `strata run` (files, stdin, --continue, exit
-// codes, file positions) and `strata shell` driven through a pseudo-terminal (password without
-// echo, continuation prompt, tables, \timing, \q).
-#include <poll.h>
-#include <pty.h>
-
+// `strata run` (SPEC §7) against the real server: files, stdin, --continue, exit codes, file
+// positions. (The shell's terminal tests are in tests/cli.)
 #include <catch2/catch.hpp>
 #include <fstream>
 
 #include "server/server_process.hpp"
 #include "server/test_client.hpp"
+#include "test_time.hpp"
 
 using namespace strata::server::testing;
 using namespace std::chrono_literals;
@@ -65,7 +62,13 @@ TEST_CASE("run: plays files over the wire - stops at the first error - --continu
   CHECK(bad.code == 1);
   CHECK(count_lines(bad.out) == 2);  // nothing ran after the failure
   CHECK(bad.err.find("bad.sql:3:4: SYNTAX_ERROR") != std::string::npos);
-  CHECK(bad.err.find("line 3, column 4") != std::string::npos);  // the server saw file positions
+  // The server counts from the statement (SPEC §2); strata run adds where it is in the file.
+  CHECK(bad.err.find("line 1, column 1") != std::string::npos);
+  write_file(dir + "/inside.sql", "PING;\n  SELECT * FROM \"A\"\n    ORDER BY n DESCENDING;\n");
+  Output inside = run_strata("run" + port + " --db main " + dir + "/inside.sql");
+  CHECK(inside.code == 1);
+  CHECK(inside.err.find("inside.sql:3:16: SYNTAX_ERROR") != std::string::npos);
+  CHECK(inside.err.find("line 2, column 16") != std::string::npos);
 
   write_file(dir + "/check.sql", "SHOW BUNDLES;");
   Output shown = run_strata("run" + port + " --db main " + dir + "/check.sql");
@@ -99,110 +102,4 @@ TEST_CASE("run: 2000 statements pipelined with --continue") {
   Output out = run_strata("run --port " + std::to_string(server.port()) + " --continue " + file);
   CHECK(out.code == 0);
   CHECK(count_lines(out.out) == 2000);
-}
-
-namespace {
-
-// A child on a pseudo-terminal; reads are bounded in time.
-class Pty {
- public:
-  explicit Pty(const std::vector<std::string>& args, const std::string& home) {
-    pid_ = forkpty(&master_, nullptr, nullptr, nullptr);
-    if (pid_ == 0) {
-      setenv("HOME", home.c_str(), 1);
-      setenv("TERM", "dumb", 1);
-      unsetenv("STRATA_PASSWORD");
-      std::vector<char*> argv;
-      for (auto& a : const_cast<std::vector<std::string>&>(args)) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-  }
-  ~Pty() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    close(master_);
-  }
-  void type(const std::string& text) { (void)!write(master_, text.data(), text.size()); }
-  // Reads until `needle` appears in the output since the last expect (true) or timeout.
-  bool expect(const std::string& needle, std::chrono::milliseconds timeout = 10000ms) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-      size_t at = pending_.find(needle);
-      if (at != std::string::npos) {
-        seen_ += pending_.substr(0, at + needle.size());
-        pending_.erase(0, at + needle.size());
-        return true;
-      }
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return false;
-      pollfd p{master_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-      char buf[4096];
-      ssize_t n = read(master_, buf, sizeof buf);
-      if (n <= 0) return false;
-      pending_.append(buf, static_cast<size_t>(n));
-    }
-  }
-  int wait_exit(std::chrono::milliseconds timeout = 10000ms) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      char buf[4096];
-      pollfd p{master_, POLLIN, 0};
-      if (poll(&p, 1, 10) > 0 && read(master_, buf, sizeof buf) > 0) continue;
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-    }
-    return -1;
-  }
-  std::string seen() const { return seen_ + pending_; }
-
- private:
-  int master_ = -1;
-  pid_t pid_ = -1;
-  std::string pending_, seen_;
-};
-
-}  // namespace
-
-TEST_CASE("shell: through a pseudo-terminal") {
-  ServerProcess server;
-  REQUIRE(server.port() != 0);
-  Pty shell({STRATA_BINARY, "shell", "--port", std::to_string(server.port()), "--user", "admin",
-             "--db", "main"},
-            server.dir().path());
-  REQUIRE(shell.expect("Password for admin: "));
-  shell.type("admin-pw\n");
-  REQUIRE(shell.expect("strata(main)> "));
-  shell.type("CREATE BUNDLE \"T\" WITH FIELDS ({\"n\", INT, false, false});\n");
-  REQUIRE(shell.expect("Bundle 'T' created"));
-  shell.type("ADD DOCUMENT TO BUNDLE \"T\"\n");
-  REQUIRE(shell.expect("    -> "));  // the statement is not complete yet
-  shell.type("  WITH VALUES ({\"n\": 7});\n");
-  REQUIRE(shell.expect("Document added"));
-  shell.type("SELECT * FROM \"T\";\n");
-  REQUIRE(shell.expect("DocumentID | n"));
-  REQUIRE(shell.expect("(1 row"));
-  shell.type("SHOW BUNDLES;\n");
-  REQUIRE(shell.expect("Name | Fields"));
-  shell.type("\\timing\n");
-  REQUIRE(shell.expect("Timing is on."));
-  shell.type("PING;\n");
-  REQUIRE(shell.expect("Time: "));
-  shell.type("SELEC;\n");
-  REQUIRE(shell.expect("SYNTAX_ERROR"));
-  shell.type("\\q\n");
-  CHECK(shell.wait_exit() == 0);
-  CHECK(shell.seen().find("admin-pw") == std::string::npos);  // typed without echo
-  std::ifstream history(server.dir().path() + "/.strata_history");
-  std::stringstream h;
-  h << history.rdbuf();
-  CHECK(h.str().find("SELECT") != std::string::npos);  // libedit stores spaces as \\040
 }

@@ -9,6 +9,7 @@
 #include "server/fake_handler.hpp"
 #include "server/test_client.hpp"
 #include "server/test_server.hpp"
+#include "test_time.hpp"
 
 using namespace strata::server;
 using namespace strata::server::testing;
@@ -50,14 +51,15 @@ TEST_CASE("one slow statement does not stall other connections") {
   options.threads = 1;  // even with one I/O thread, the statement runs on a worker
   InProcessServer server(handler, options);
   TestClient slow(server.port());
-  REQUIRE(slow.send("SLEEP 1500;"));
+  // Allowances scale for sanitizer builds (test_time.hpp), the slow statement with them.
+  REQUIRE(slow.send("SLEEP " + std::to_string(strata::testing::scaled(1500ms).count()) + ";"));
   std::this_thread::sleep_for(50ms);
   TestClient fast(server.port());
   auto start = std::chrono::steady_clock::now();
   REQUIRE(fast.send("PING;"));
   auto line = fast.read_line();
   REQUIRE(line);
-  CHECK(std::chrono::steady_clock::now() - start < 1000ms);
+  CHECK(std::chrono::steady_clock::now() - start < strata::testing::scaled(1000ms));
   REQUIRE(slow.read_line());
 }
 
@@ -73,7 +75,7 @@ TEST_CASE("a client that stops reading stalls only itself") {
   // from it once its answers back up, so the flood ends with a full socket buffer.
   const std::string statement = "ECHO " + std::string(8000, 'y') + ";";
   size_t sent = 0;
-  auto deadline = std::chrono::steady_clock::now() + 3s;
+  auto deadline = std::chrono::steady_clock::now() + strata::testing::scaled(3s);
   int stalls = 0;
   while (std::chrono::steady_clock::now() < deadline && stalls < 50) {
     ssize_t n = ::send(hog.fd(), statement.data(), statement.size(), MSG_NOSIGNAL);
@@ -91,6 +93,6 @@ TEST_CASE("a client that stops reading stalls only itself") {
     auto start = std::chrono::steady_clock::now();
     REQUIRE(other.send("PING;"));
     REQUIRE(other.read_line());
-    CHECK(std::chrono::steady_clock::now() - start < 1000ms);
+    CHECK(std::chrono::steady_clock::now() - start < strata::testing::scaled(1000ms));
   }
 }

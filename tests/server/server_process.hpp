@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "test_time.hpp"
+
 namespace strata::server::testing {
 
 class TempDir {
@@ -68,7 +70,8 @@ class ServerProcess {
       execv(argv[0], argv.data());
       _exit(127);
     }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    const auto deadline =
+        std::chrono::steady_clock::now() + strata::testing::scaled(std::chrono::seconds(20));
     static const std::regex listening(R"(listening on [^ ]+:(\d+))");
     while (std::chrono::steady_clock::now() < deadline) {
       std::smatch m;
@@ -100,7 +103,7 @@ class ServerProcess {
   // True when the process has exited within `timeout`; exit_code() then holds its status.
   bool exited(std::chrono::milliseconds timeout) {
     if (exit_code_) return true;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = std::chrono::steady_clock::now() + strata::testing::scaled(timeout);
     do {
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {

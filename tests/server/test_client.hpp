@@ -1,6 +1,7 @@
 #pragma once
 // TestClient: a blocking TCP client for the wire tests, on loopback only. Every read is
-// bounded in time; a test never hangs on a server that does not answer.
+// bounded in time; a test never hangs on a server that does not answer. Timeouts are scaled
+// by STRATA_TEST_TIME_SCALE (test_time.hpp) for sanitizer builds.
 // Thread-safety: one per thread.
 
 #include <arpa/inet.h>
@@ -16,6 +17,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "test_time.hpp"
 
 namespace strata::server::testing {
 
@@ -54,7 +57,45 @@ class TestClient {
   // One line without its '\n'; nullopt at end of stream or after `timeout`.
   std::optional<std::string> read_line(
       std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    return read_line_until(std::chrono::steady_clock::now() + strata::testing::scaled(timeout));
+  }
+
+  // `count` lines; stops early at end of stream or timeout.
+  std::vector<std::string> read_lines(
+      size_t count, std::chrono::milliseconds timeout = std::chrono::milliseconds(20000)) {
+    std::vector<std::string> lines;
+    const auto deadline = std::chrono::steady_clock::now() + strata::testing::scaled(timeout);
+    while (lines.size() < count) {
+      auto line = read_line_until(deadline);
+      if (!line) break;
+      lines.push_back(std::move(*line));
+    }
+    return lines;
+  }
+
+  // True when the server closed the connection (end of stream or reset) within `timeout`,
+  // with no further complete line pending.
+  bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+    const auto deadline = std::chrono::steady_clock::now() + strata::testing::scaled(timeout);
+    while (true) {
+      if (eof_) return true;
+      if (!fill(deadline)) return eof_;
+    }
+  }
+
+  void shutdown_write() { ::shutdown(fd_, SHUT_WR); }
+  // Closes at once with a TCP reset (SO_LINGER 0), as a client killed mid-stream does.
+  void reset() {
+    if (fd_ < 0) return;
+    linger l{1, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    ::close(fd_);
+    fd_ = -1;
+  }
+  int fd() const { return fd_; }
+
+ private:
+  std::optional<std::string> read_line_until(std::chrono::steady_clock::time_point deadline) {
     while (true) {
       size_t nl = buffer_.find('\n');
       if (nl != std::string::npos) {
@@ -66,36 +107,6 @@ class TestClient {
     }
   }
 
-  // `count` lines; stops early at end of stream or timeout.
-  std::vector<std::string> read_lines(
-      size_t count, std::chrono::milliseconds timeout = std::chrono::milliseconds(20000)) {
-    std::vector<std::string> lines;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (lines.size() < count) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
-      auto line = read_line(left);
-      if (!line) break;
-      lines.push_back(std::move(*line));
-    }
-    return lines;
-  }
-
-  // True when the server closed the connection (end of stream or reset) within `timeout`,
-  // with no further complete line pending.
-  bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-      if (eof_) return true;
-      if (!fill(deadline)) return eof_;
-    }
-  }
-
-  void shutdown_write() { ::shutdown(fd_, SHUT_WR); }
-  int fd() const { return fd_; }
-
- private:
   // Reads what is available before `deadline`; false on timeout or end of stream.
   bool fill(std::chrono::steady_clock::time_point deadline) {
     if (eof_) return false;

@@ -65,7 +65,8 @@ class WireReplay {
   }
 
   // Sends a block's text; the answer is the first error among its statements, else the last
-  // answer (as the embedded runner's execute_text).
+  // answer (as the embedded runner's execute_text). Positions in answers count from their
+  // statement (SPEC §2), as embedded: nothing to translate.
   json execute(const std::string& text) {
     strata::parser::StatementSplitter splitter;
     splitter.feed(text);
@@ -73,10 +74,7 @@ class WireReplay {
     size_t count = 0;
     while (splitter.next()) ++count;
     TestClient& client = *connections_.at(current_);
-    // Each statement starts a line of this connection's stream.
-    const uint32_t start = stream_line_[current_];
     client.send(text + "\x04\n");
-    stream_line_[current_] += 1 + static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n'));
     if (count == 0) return json();
     auto lines = client.read_lines(count, std::chrono::milliseconds(60000));
     REQUIRE(lines.size() == count);
@@ -85,9 +83,6 @@ class WireReplay {
       answer = json::parse(line);
       if (!answer.value("success", false)) break;
     }
-    if (answer.is_object() && answer.contains("line") && answer["line"].is_number()) {
-      answer["line"] = answer["line"].get<uint32_t>() - start + 1;
-    }
     return answer;
   }
 
@@ -95,7 +90,6 @@ class WireReplay {
   // One single-line statement on connection `name`.
   json ask(const std::string& name, const std::string& statement) {
     TestClient& client = *connections_.at(name);
-    ++stream_line_[name];
     client.send(statement + "\x04\n");
     auto line = client.read_line(std::chrono::milliseconds(20000));
     REQUIRE(line);
@@ -104,7 +98,6 @@ class WireReplay {
 
   void connect(const std::string& name, const std::string& user, const std::string& password) {
     connections_[name] = std::make_unique<TestClient>(server_->port());
-    stream_line_[name] = 1;
     REQUIRE(ask(name, "AUTH " + quoted(user) + " " + quoted(password)).value("success", false));
   }
 
@@ -112,7 +105,6 @@ class WireReplay {
   std::unique_ptr<ServerProcess> server_;
   std::map<std::string, std::unique_ptr<TestClient>> connections_;
   std::set<std::string> users_;
-  std::map<std::string, uint32_t> stream_line_;  // the line the next statement starts on
   std::string current_;
 };
 

@@ -18,6 +18,7 @@
 #include "server/server_process.hpp"
 #include "server/test_client.hpp"
 #include "server/test_server.hpp"
+#include "test_time.hpp"
 
 using namespace strata;
 using namespace strata::server::testing;
@@ -52,8 +53,8 @@ class EngineServer {
 
   // Waits (bounded) until the server holds at most `count` connections.
   bool wait_connections_at_most(size_t count, std::chrono::milliseconds timeout = 10000ms) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (int i = 0; i < 100000 && std::chrono::steady_clock::now() < deadline; ++i) {
+    const auto deadline = std::chrono::steady_clock::now() + strata::testing::scaled(timeout);
+    while (std::chrono::steady_clock::now() < deadline) {
       if (connections() <= count) return true;
       std::this_thread::yield();
       std::this_thread::sleep_for(1ms);  // polling a condition, not ordering events

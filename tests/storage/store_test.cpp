@@ -185,7 +185,7 @@ TEST_CASE("store: a snapshot does not see later commits") {
   CHECK(keys(txn->scan_prefix(Space::kDocs, "")) == std::vector<std::string>{"a"});
 }
 
-TEST_CASE("store: a 100,000-put txn is all-or-nothing visible") {
+TEST_CASE("store: a 100,000-put txn is all-or-nothing visible", "[concurrency]") {
   TempDir dir;
   auto store = open_store(dir.sub("db"));
   constexpr int kN = 100000;

@@ -28,44 +28,21 @@ CommandStream::Chunk CommandStream::parse_chunk(size_t chunk, const Publication&
   Chunk out(end - begin);
   for (size_t i = begin; i < end; ++i) {
     ParsedCommand& c = out[i - begin];
-    if (schema.schema && prepare_flat(*schema.schema, i, &c)) {
-      c.prepared->publication = schema.number;
-      continue;
-    }
     c.syntax = check_syntax(commands_[i], i + 1, &c.statement);
     if (!schema.schema || !c.syntax.empty() || !c.statement) continue;
     auto* add = std::get_if<ast::AddDocument>(&*c.statement);
-    const Bundle* bundle = add ? schema.schema->bundle(add->bundle) : nullptr;
-    if (!bundle) continue;
-    // The values move into the document: the statement keeps only its bundle name.
-    auto doc = prepare_document(*bundle, std::move(add->values));
-    if (!doc.ok()) {
+    if (!add) continue;
+    // The values move into the bound document: the statement keeps only its bundle name.
+    auto bound = bind_add_document(*schema.schema, add->bundle, std::move(add->values));
+    if (!bound.ok()) {
       // A refused document is left to the consumer, which reports it: parse it again, whole.
       c.statement.reset();
       c.syntax = check_syntax(commands_[i], i + 1, &c.statement);
       continue;
     }
-    c.prepared = PreparedAdd{schema.number, bundle->id, PreparedDocument()};
-    PreparedDocument& prepared = c.prepared->document;
-    prepared.doc = std::move(*doc);
-    prepared.bytes = prepared.doc.dump();
+    c.prepared = PreparedAdd{schema.number, std::move(*bound)};
   }
   return out;
-}
-
-bool CommandStream::prepare_flat(const DatabaseSchema& schema, size_t i, ParsedCommand* c) const {
-  const std::string_view text = commands_[i];
-  auto flat = parser::scan_add_document_text(text.data(), text.data() + text.size());
-  if (!flat || flat->size != text.size()) return false;
-  const Bundle* bundle = schema.bundle(flat->bundle);
-  if (bundle == nullptr) return false;
-  std::string name = flat->bundle;
-  std::optional<PreparedDocument> doc = engine::prepare_flat(schema, *bundle, std::move(*flat));
-  if (!doc) return false;
-  // What check_syntax would give, but for the values, which the prepared document holds.
-  c->statement = ast::AddDocument{std::move(name), Json::object(), ast::Pos{1, 1}};
-  c->prepared = PreparedAdd{0, bundle->id, std::move(*doc)};
-  return true;
 }
 
 uint64_t CommandStream::publish(std::shared_ptr<const DatabaseSchema> schema) {

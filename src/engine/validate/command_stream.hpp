@@ -7,14 +7,15 @@
 // the next unclaimed chunk itself instead of waiting: both cores parse. A small migration is
 // parsed inline: starting a thread would cost more than it saves.
 //
-// The workers also prepare each ADD DOCUMENT's document (prepare_for_insert: checked,
-// completed, serialized) against the schema the consumer last published, so the consumer
-// only stages it. A schema moves on as commands run; the consumer uses a prepared document
-// only if it was made against the publication that is still current and the schema has not
-// changed since (validator.cpp), and otherwise prepares it itself.
+// The workers also bind each ADD DOCUMENT (binder.hpp: the bundle resolved, the document
+// prepared — checked, completed, serialized, its index keys made) against the schema the
+// consumer last published, so the consumer only stages it. A schema moves on as commands run;
+// the consumer uses a bound document only if it was made against the publication that is
+// still current and the schema has not changed since (validator.cpp), and otherwise binds the
+// command itself.
 //
 // Thread-safety: one consumer thread calls next() and publish(); the worker only parses and
-// prepares (parser::parse, syntax_check and prepare_for_insert are pure functions over the
+// binds (parser::parse, syntax_check and bind_add_document are pure functions over the
 // command and an immutable published schema). The destructor stops and joins the worker, so
 // the stream may be dropped before the last command (an APPLY that fails half-way).
 
@@ -28,22 +29,21 @@
 #include <thread>
 #include <vector>
 
-#include "engine/documents.hpp"
+#include "engine/binder.hpp"
 #include "engine/validate/phases.hpp"
 #include "parser/ast.hpp"
 
 namespace strata::engine::validate {
 
-// An ADD DOCUMENT's document, prepared against publication `publication` of the schema.
+// An ADD DOCUMENT bound against publication `publication` of the schema.
 struct PreparedAdd {
   uint64_t publication;
-  uint32_t bundle_id;
-  PreparedDocument document;
+  bound::AddDocument add;
 };
 
 // One command after phase 1: its findings, and its statement when it parsed cleanly enough;
-// for an ADD DOCUMENT the stream could prepare, the prepared document — which took the values
-// out of the statement (a consumer that cannot use it parses the command again).
+// for an ADD DOCUMENT the stream could bind, the bound document — which took the values out
+// of the statement (a consumer that cannot use it parses the command again).
 struct ParsedCommand {
   std::vector<Finding> syntax;
   std::optional<ast::Statement> statement;
@@ -78,9 +78,6 @@ class CommandStream {
     uint64_t number = 0;
   };
   Chunk parse_chunk(size_t chunk, const Publication& schema) const;
-  // A flat ADD DOCUMENT (command `i`, 0-based) parsed and prepared from its text alone, with
-  // no tree built (engine::prepare_flat); false, `c` untouched, for any other command.
-  bool prepare_flat(const DatabaseSchema& schema, size_t i, ParsedCommand* c) const;
   void work();
 
   const std::vector<std::string_view>& commands_;

@@ -1,17 +1,17 @@
 #pragma once
-// The five validation phases of SPEC §4.4 as pure functions (STYLE §13), one file each:
+// The five validation phases of SPEC §4.4, as pure functions, one file each (STYLE §13):
 //   phase_syntax.cpp         1 re-parse, type names, duplicate fields, values, checksum
-//   phase_semantic.cpp       2 objects exist (or not), renames free, relationship targets,
-//                              DROP of a relationship target, REMOVE FIELD of an indexed field;
-//                              applies each command's schema effect to the catalog overlay
+//                            2 semantics: the binder (binder.hpp) — every catalog rule of
+//                              SPEC §3.2 lives there once, for VALIDATE and execution alike —
+//                              and schema_change::apply on the simulation's catalog
 //   phase_constraint.cpp     3 classifies what the dry run of a command on the real documents
 //                              (plus those the simulation added) refused
-//   phase_performance.cpp    4 cost model (coefficients measured by bench/migration_phases_bench cost)
+//   phase_performance.cpp    4 cost model
 //   phase_reversibility.cpp  5 DOWN commands exist or can be generated
 // validator.cpp runs them command by command and assembles the report.
 //
-// The overlay is a copy of the published DatabaseSchema (copy-on-write: the published schema
-// is never touched). Thread-safety: pure functions over values owned by the caller.
+// The simulation's catalog is the WriteContext's schema copy (copy-on-write: the published
+// schema is never touched). Thread-safety: pure functions over values owned by the caller.
 
 #include <cstdint>
 #include <optional>
@@ -36,11 +36,6 @@ std::vector<Finding> check_syntax(std::string_view text, size_t command,
                                   std::optional<ast::Statement>* parsed);
 // Phase 1, whole migration: the stored checksum against one recomputed from the stored text.
 std::vector<Finding> check_checksum(const std::string& stored, const std::string& recomputed);
-
-// Phase 2. Checks `command` against `overlay`; when it passes, applies the command's schema
-// effect to `overlay` (documents are not the overlay's business). Returns the problems.
-std::vector<Finding> check_semantics(DatabaseSchema* overlay, const ast::Statement& command,
-                                     size_t index);
 
 // Phase 3. The verdict of the dry run of command `index`: a constraint finding when `status`
 // is a refusal about documents (types, required, unique, conversions); nullopt otherwise.

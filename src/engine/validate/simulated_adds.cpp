@@ -21,46 +21,24 @@ Status clash(const IndexDef& idx, const Bundle& bundle, const Json& doc) {
 
 }  // namespace
 
-Status SimulatedAdds::add(const DatabaseSchema& schema, const Bundle& bundle,
-                          const ast::AddDocument& add, size_t index,
-                          const PreparedDocument* prepared) {
-  std::optional<Result<Json>> made;
-  const Json* doc = nullptr;  // the document's tree, unless it was prepared flat
-  if (prepared == nullptr) {
-    made.emplace(prepare_document(bundle, add.values));
-    if (!made->ok()) return made->status();
-    doc = &**made;
-  } else if (!prepared->flat()) {
-    doc = &prepared->doc;
-  }
-  // The key a unique index gives the document (its entry's key), or nullopt when a value is
-  // missing (no uniqueness applies then). A flat document brought its keys along.
-  auto unique_key = [&](const IndexDef& idx) -> std::optional<std::string> {
-    if (doc == nullptr) {
-      for (const IndexKey& k : prepared->index_keys) {
-        if (k.index_id == idx.id && !k.needs_seq) return k.key;
-      }
-      return std::nullopt;
-    }
-    IndexKey k = index_key(schema.id, idx, *doc);
-    return k.needs_seq ? std::nullopt : std::optional<std::string>(std::move(k.key));
-  };
-  Tracked& t = bundles_[bundle.id];
+Status SimulatedAdds::add(const DatabaseSchema& schema, const bound::AddDocument& add,
+                          size_t index) {
+  Tracked& t = bundles_[add.bundle];
+  const auto& keys = add.document.index_keys;
   // Each unique index's key goes into its set at once (one hash); a clash takes back those
   // of the indexes before it, so a refused document leaves every set as it was.
-  for (auto idx = schema.indexes.begin(); idx != schema.indexes.end(); ++idx) {
-    if (idx->bundle_id != bundle.id || !idx->unique) continue;
-    std::optional<std::string> key = unique_key(*idx);
-    if (!key) continue;
-    if (t.unique_values[idx->id].insert(std::move(*key)).second) continue;
-    for (auto before = schema.indexes.begin(); before != idx; ++before) {
-      if (before->bundle_id != bundle.id || !before->unique) continue;
-      if (auto k = unique_key(*before)) t.unique_values[before->id].erase(*k);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (keys[k].needs_seq) continue;  // not unique, or a value missing
+    if (t.unique_values[keys[k].index_id].insert(keys[k].key).second) continue;
+    for (size_t before = 0; before < k; ++before) {
+      if (!keys[before].needs_seq) t.unique_values[keys[before].index_id].erase(keys[before].key);
     }
-    if (doc != nullptr) return clash(*idx, bundle, *doc);
-    auto tree = parse_document(prepared->bytes);
+    const IndexDef* idx = nullptr;
+    for (const auto& i : schema.indexes)
+      if (i.id == keys[k].index_id) idx = &i;
+    auto tree = parse_document(add.document.bytes);
     if (!tree.ok()) return tree.status();
-    return clash(*idx, bundle, *tree);
+    return clash(*idx, *schema.bundle_by_id(add.bundle), *tree);
   }
   t.commands.push_back(index);
   return Status::Ok();

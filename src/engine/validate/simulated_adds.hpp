@@ -1,10 +1,10 @@
 #pragma once
 // SimulatedAdds: the small overlay maps of the constraint phase (SPEC §4.4) for documents that
 // a VALIDATE adds to a bundle the same simulation created. Such a bundle has no real documents,
-// so ADD DOCUMENT into it is checked without writing anything: the document is prepared
-// against the bundle (types, required fields, defaults, undeclared keys) and its unique values
-// are looked up in, then added to, one hash set per unique index. Only the command numbers are
-// kept, not the documents.
+// so ADD DOCUMENT into it is checked without writing anything: the document, bound and
+// prepared against the bundle (binder.hpp: types, required fields, defaults, undeclared keys),
+// has its unique index keys looked up in, then added to, one hash set per unique index. Only
+// the command numbers are kept, not the documents.
 //
 // When a later command needs the bundle's documents (anything but another ADD DOCUMENT into
 // it), the validator takes the command numbers back (take()) and replays those commands on
@@ -19,8 +19,7 @@
 #include <vector>
 
 #include "engine/catalog.hpp"
-#include "engine/documents.hpp"
-#include "parser/ast.hpp"
+#include "engine/binder.hpp"
 
 namespace strata::engine::validate {
 
@@ -30,11 +29,9 @@ class SimulatedAdds {
   void created(uint32_t bundle_id) { bundles_[bundle_id]; }
   bool tracks(uint32_t bundle_id) const { return bundles_.count(bundle_id) > 0; }
 
-  // Checks command `index` (an ADD DOCUMENT into tracked `bundle`) and records it. Returns
-  // the refusal, if any (CONSTRAINT_VIOLATION, TYPE_MISMATCH, ...). `prepared`, when given,
-  // is its document, prepared ahead against `schema`.
-  Status add(const DatabaseSchema& schema, const Bundle& bundle, const ast::AddDocument& add,
-             size_t index, const PreparedDocument* prepared = nullptr);
+  // Checks command `index`, ADD DOCUMENT `add` bound against `schema` into a tracked bundle,
+  // and records it. Returns the refusal, if any (CONSTRAINT_VIOLATION on a unique clash).
+  Status add(const DatabaseSchema& schema, const bound::AddDocument& add, size_t index);
 
   // Stops tracking `bundle_id` and returns the commands recorded for it, in order. A bundle
   // with no recorded command stays tracked (there is nothing to replay).

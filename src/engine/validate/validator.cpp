@@ -1,7 +1,11 @@
 #include "engine/validate/validator.hpp"
+#include "engine/engine.hpp"
+
+#include <algorithm>
 
 #include "engine/executors.hpp"
 #include "engine/validate/command_stream.hpp"
+#include "engine/validate/down_check.hpp"
 #include "engine/validate/phases.hpp"
 #include "engine/validate/simulated_adds.hpp"
 #include "parser/canonical.hpp"
@@ -40,65 +44,100 @@ struct Collector {
   void add_all(int p, const char* severity, const std::vector<Finding>& fs) {
     for (const auto& f : fs) add(p, severity, f);
   }
+  // A refusal of command `i`: phase 3 when it is about documents, else phase 2.
+  void refusal(const Status& st, size_t i) {
+    if (auto f = constraint_finding(st, i)) add(2, "error", *f);
+    else add(1, "error", Finding{st.message(), i});
+  }
 };
 
-// The id of the bundle a command rewrites wholesale, and whether it builds an index.
+// The bundle a command rewrites wholesale (its documents are all touched), and whether it
+// builds an index there.
 struct Touch {
-  const Bundle* bundle = nullptr;
-  uint32_t bundle_id = 0;
+  uint32_t bundle = 0;  // 0: none
   const char* index = nullptr;
 };
 
-Touch whole_bundle_touch(const DatabaseSchema& s, const ast::Statement& st) {
+Touch whole_bundle_touch(const bound::Command& command) {
   Touch t;
-  if (auto* d = std::get_if<ast::DropBundle>(&st)) t.bundle = s.bundle(d->bundle);
-  if (auto* c = std::get_if<ast::CreateIndex>(&st)) {
-    t.bundle = s.bundle(c->bundle);
-    t.index = c->name.c_str();
+  if (auto* d = std::get_if<bound::DropBundle>(&command)) t.bundle = d->bundle;
+  if (auto* c = std::get_if<bound::CreateIndex>(&command)) {
+    t.bundle = c->index.bundle_id;
+    t.index = c->index.name.c_str();
   }
-  if (auto* u = std::get_if<ast::UpdateBundle>(&st)) {
+  if (auto* u = std::get_if<bound::UpdateBundle>(&command)) {
     for (const auto& ch : u->changes) {
-      bool rewrites = std::holds_alternative<ast::RemoveField>(ch) ||
-                      std::holds_alternative<ast::RenameField>(ch) ||
-                      std::holds_alternative<ast::ModifyField>(ch);
-      if (auto* a = std::get_if<ast::AddField>(&ch)) rewrites = !a->field.default_value.is_null();
-      if (rewrites) t.bundle = s.bundle(u->bundle);
+      bool rewrites = std::holds_alternative<bound::RemoveField>(ch) ||
+                      std::holds_alternative<bound::RenameField>(ch) ||
+                      std::holds_alternative<bound::ModifyField>(ch);
+      if (auto* a = std::get_if<bound::AddField>(&ch)) rewrites = !a->field.default_value.is_null();
+      if (rewrites) t.bundle = u->bundle;
     }
   }
-  if (t.bundle) t.bundle_id = t.bundle->id;
   return t;
 }
 
-// The bundle a command names first (its target), or "".
-std::string target_bundle(const ast::Statement& st) {
+// The bundle a bound command works on (0 for none).
+uint32_t target_bundle(const bound::Command& command) {
   return std::visit(
-      [](const auto& c) -> std::string {
-        if constexpr (requires { c.bundle; }) {
-          if constexpr (std::is_convertible_v<decltype(c.bundle), std::string>) return c.bundle;
-        }
-        return "";
+      [](const auto& c) -> uint32_t {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, bound::CreateBundle>) return 0;
+        else if constexpr (std::is_same_v<T, bound::CreateIndex> ||
+                           std::is_same_v<T, bound::DropIndex>)
+          return c.index.bundle_id;
+        else return c.bundle;
       },
-      st);
+      command);
+}
+
+// Phase 5's messages but its errors.
+Json phase_warnings(const Json& messages, const Json& errors) {
+  Json out = Json::array();
+  for (const auto& m : messages)
+    if (std::find(errors.begin(), errors.end(), m) == errors.end()) out.push_back(m);
+  return out;
+}
+
+// Parses and binds a stored command afresh against ctx's schema.
+Result<bound::Command> bind_text(std::string_view text, size_t index, const WriteContext& ctx) {
+  std::optional<ast::Statement> parsed;
+  auto syntax = check_syntax(text, index, &parsed);
+  if (!syntax.empty() || !parsed) return Status(Code::kSyntaxError, "stored command does not parse");
+  return bind_command(ctx.schema(), std::move(*parsed));
 }
 
 // Replays the recorded ADD DOCUMENT commands of a simulated bundle on the scratch context.
 void materialize(SimulatedAdds* adds, uint32_t bundle_id, const MigrationCommands& commands,
                  WriteContext& ctx) {
   for (size_t index : adds->take(bundle_id)) {
-    std::optional<ast::Statement> parsed;
-    if (!check_syntax(commands.up[index - 1], index, &parsed).empty() || !parsed) continue;
+    auto command = bind_text(commands.up[index - 1], index, ctx);
+    if (!command.ok()) continue;
     Json ignored;
-    (void)exec_command(ctx, *parsed, &ignored);
+    (void)execute_command(ctx, *command, &ignored);
   }
 }
 
-void simulate_pending(const PendingMigration& m, DatabaseSchema* overlay, WriteContext& ctx) {
+// The failure of a migration its session's interrupt stopped at command `i`: TIMEOUT
+// (MigrationTimeoutSeconds) or CANCELLED.
+Status interrupted(const Status& stop, const Request& req, size_t i) {
+  const std::string where =
+      "at command " + std::to_string(i) + " of " + std::to_string(req.commands->up.size());
+  if (stop.code() == Code::kTimeout) {
+    return Status(Code::kTimeout, "migration timed out after " +
+                                      std::to_string(req.settings.migration_timeout_seconds) +
+                                      "s " + where);
+  }
+  return Status(Code::kCancelled, "migration cancelled " + where + "; nothing was changed");
+}
+
+// A lower PENDING migration: its commands run on ctx first; their findings are its own.
+void simulate_pending(const PendingMigration& m, WriteContext& ctx) {
   for (size_t i = 0; i < m.commands.up.size(); ++i) {
-    std::optional<ast::Statement> parsed;
-    if (!check_syntax(m.commands.up[i], i + 1, &parsed).empty() || !parsed) continue;
-    if (!check_semantics(overlay, *parsed, i + 1).empty()) continue;
+    auto command = bind_text(m.commands.up[i], i + 1, ctx);
+    if (!command.ok()) continue;
     Json ignored;
-    (void)exec_command(ctx, *parsed, &ignored);
+    (void)execute_command(ctx, *command, &ignored);
   }
 }
 
@@ -107,11 +146,17 @@ void simulate_pending(const PendingMigration& m, DatabaseSchema* overlay, WriteC
 Outcome run(const Request& req, WriteContext& ctx) {
   Outcome out;
   Collector c{*req.commands};
-  DatabaseSchema overlay = ctx.schema();
-  std::optional<DatabaseSchema> live_copy;  // bundles holding existing documents
-  if (!req.live) live_copy = ctx.schema();
-  const DatabaseSchema& live = req.live ? *req.live : *live_copy;
-  for (const auto& m : req.lower_pending) simulate_pending(m, &overlay, ctx);
+  for (const auto& m : req.lower_pending) simulate_pending(m, ctx);
+  // The documents that exist before the migration live in the bundles of this schema.
+  const DatabaseSchema live = req.live ? *req.live : ctx.schema();
+  // The schema before this migration's commands: what its DOWN list must bring back.
+  const DatabaseSchema before_up = ctx.schema();
+  std::optional<DownBuilder> own_down;  // VALIDATE: the list APPLY would generate
+  DownBuilder* down = req.down;
+  if (req.undo && !req.apply) {
+    req.undo->bind(ctx.txn(), ctx.db_id(), req.record->version, before_up, ctx.next_doc_seq());
+    if (!down) down = &own_down.emplace(req.record->version, before_up);
+  }
 
   if (!req.checksum_verified) {
     c.add_all(0, "error", check_checksum(req.record->checksum,
@@ -124,13 +169,12 @@ Outcome run(const Request& req, WriteContext& ctx) {
   rev.has_explicit_down = req.record->has_explicit_down;
   rev.explicit_down_count = req.commands->down.size();
   rev.require_explicit = req.settings.require_explicit_down_commands;
-  bool desynced = false;  // an executed command failed: the context no longer follows the overlay
-  SimulatedAdds adds;     // VALIDATE only: documents added to bundles the simulation created
+  SimulatedAdds adds;  // VALIDATE only: documents added to bundles the simulation created
 
   CommandStream stream(req.commands->up);
-  // A large migration's stream prepares ADD DOCUMENTs against a published copy of the schema,
-  // republished (at most once a chunk) when the schema has moved on. A prepared document is
-  // used only while the schema is still the one it was prepared against.
+  // A large migration's stream binds ADD DOCUMENTs against a published copy of the schema,
+  // republished (at most once a chunk) when the schema has moved on. A bound document is used
+  // only while the schema is still the one it was bound against.
   uint64_t publication = 0;
   uint64_t published_generation = 0;
   size_t published_at = 0;
@@ -141,83 +185,78 @@ Outcome run(const Request& req, WriteContext& ctx) {
   };
   if (stream.threaded()) publish(0);
   for (size_t i = 1; i <= req.commands->up.size(); ++i) {
+    if (Status stop = ctx.session().interrupt->check(); !stop.ok()) {
+      out.failure = interrupted(stop, req, i);
+      break;
+    }
     if (stream.threaded() && ctx.schema_generation() != published_generation &&
         i - published_at >= CommandStream::kChunk) {
       publish(i);
     }
-    ParsedCommand command = stream.next(i);
-    const PreparedAdd* ready = command.prepared && command.prepared->publication == publication &&
-                                       ctx.schema_generation() == published_generation
-                                   ? &*command.prepared
-                                   : nullptr;
-    const Bundle* ready_bundle = ready ? ctx.schema().bundle_by_id(ready->bundle_id) : nullptr;
-    if (ready_bundle == nullptr ||
-        ready_bundle->name != std::get<ast::AddDocument>(*command.statement).bundle) {
-      ready = nullptr;
-      ready_bundle = nullptr;
+    ParsedCommand parsed = stream.next(i);
+    // Phase 1.
+    c.add_all(0, "error", parsed.syntax);
+    if (!parsed.statement || !parsed.syntax.empty()) continue;  // not run: phase 1 said why
+    if (auto* d = std::get_if<ast::DropBundle>(&*parsed.statement); d && d->force) {
+      rev.irreversible.emplace_back(i, parser::canonical(*parsed.statement));
     }
-    if (command.prepared && !ready) {
-      // Prepared against a schema that has moved on since. Its values went into that
-      // document, so the command is parsed again.
-      command.prepared.reset();
-      command.statement.reset();
-      command.syntax = check_syntax(req.commands->up[i - 1], i, &command.statement);
+    // Phase 2: bind (a refused document's errors belong to phase 3).
+    std::optional<Result<bound::Command>> bound;
+    if (parsed.prepared && parsed.prepared->publication == publication &&
+        ctx.schema_generation() == published_generation) {
+      bound.emplace(bound::Command(std::move(parsed.prepared->add)));
+    } else if (parsed.prepared) {
+      // Bound against a schema that has moved on: its values went into that document.
+      bound.emplace(bind_text(req.commands->up[i - 1], i, ctx));
+    } else {
+      bound.emplace(bind_command(ctx.schema(), std::move(*parsed.statement)));
     }
-    const std::vector<Finding>& syntax = command.syntax;
-    std::optional<ast::Statement>& parsed = command.statement;
-    c.add_all(0, "error", syntax);
-    if (!parsed) continue;
-    if (auto* d = std::get_if<ast::DropBundle>(&*parsed); d && d->force) {
-      rev.irreversible.emplace_back(i, parser::canonical(*parsed));
+    if (!bound->ok()) {
+      c.refusal(bound->status(), i);
+      continue;
     }
-    auto semantic = check_semantics(&overlay, *parsed, i);
-    c.add_all(1, "error", semantic);
-    if (!semantic.empty() || !syntax.empty()) continue;
+    bound::Command& command = **bound;
 
-    if (!req.apply) {
-      const Bundle* target = ctx.schema().bundle(target_bundle(*parsed));
-      if (target && adds.tracks(target->id)) {
-        if (auto* a = std::get_if<ast::AddDocument>(&*parsed)) {
-          // A ready document's bundle is `target`: the same name in the same schema.
-          Status st = adds.add(ctx.schema(), *target, *a, i, ready ? &ready->document : nullptr);
-          if (auto f = constraint_finding(st, i)) c.add(2, "error", *f);
-          else if (!st.ok()) c.add(1, "error", Finding{st.message(), i});
-          cost.documents_touched += 1;
-          continue;
-        }
-        materialize(&adds, target->id, *req.commands, ctx);
+    const uint32_t target = target_bundle(command);
+    if (!req.apply && target != 0 && adds.tracks(target)) {
+      if (auto* a = std::get_if<bound::AddDocument>(&command)) {
+        Status st = adds.add(ctx.schema(), *a, i);
+        if (!st.ok()) c.refusal(st, i);
+        cost.documents_touched += 1;
+        continue;
       }
+      materialize(&adds, target, *req.commands, ctx);
     }
-    Touch touch = whole_bundle_touch(ctx.schema(), *parsed);
+    Touch touch = whole_bundle_touch(command);
     uint64_t touched = 0;
-    if (touch.bundle) {
-      auto n = count_bundle(ctx.reader(), ctx.db_id(), touch.bundle->id);
+    if (touch.bundle != 0) {
+      auto n = count_bundle(ctx.reader(), ctx.db_id(), touch.bundle);
       if (n.ok()) touched = *n;
     }
     std::optional<uint64_t> seq;
-    if (std::holds_alternative<ast::AddDocument>(*parsed)) seq = ctx.next_doc_seq();
-    if (req.down) req.down->add(ctx.schema(), *parsed, seq);
+    if (std::holds_alternative<bound::AddDocument>(command)) seq = ctx.next_doc_seq();
+    if (down) down->add(ctx.schema(), command, seq);
 
+    // Phase 3: the command on the documents.
     Json response = Json::object();
-    Status st = ready_bundle ? exec_add_prepared(ctx, *ready_bundle, ready->document)
-                             : exec_command(ctx, *parsed, &response);
+    Status st = execute_command(ctx, command, &response);
+    if (st.code() == Code::kCancelled || st.code() == Code::kTimeout) {
+      out.failure = interrupted(st, req, i);  // stopped inside the command
+      break;
+    }
     if (!st.ok()) {
-      if (auto f = constraint_finding(st, i)) {
-        c.add(2, "error", *f);
-      } else if (req.apply) {
+      if (req.apply && !is_constraint_code(st.code())) {
         out.failure = Status(st.code(), "command " + std::to_string(i) + " failed: " +
                                             st.message());
         break;
-      } else if (!desynced) {
-        c.add(1, "error", Finding{st.message(), i});
       }
-      desynced = true;
-    } else if (auto* cb = std::get_if<ast::CreateBundle>(&*parsed); cb && !req.apply) {
-      if (const Bundle* b = ctx.schema().bundle(cb->bundle)) adds.created(b->id);
+      c.refusal(st, i);
+    } else if (auto* cb = std::get_if<bound::CreateBundle>(&command); cb && !req.apply) {
+      if (const Bundle* b = ctx.schema().bundle(cb->bundle.name)) adds.created(b->id);
     } else if (touch.index) {
       ++cost.index_builds;
       cost.index_build_documents += touched;
-      if (touched > 0 && live.bundle_by_id(touch.bundle_id)) {
+      if (touched > 0 && live.bundle_by_id(touch.bundle)) {
         cost.builds.emplace_back(i, touch.index, touched);
       }
     } else {
@@ -227,23 +266,43 @@ Outcome run(const Request& req, WriteContext& ctx) {
         cost.documents_touched += response["affected"].get<uint64_t>();
       }
     }
-    if (req.deadline && std::chrono::steady_clock::now() > *req.deadline) {
-      out.failure = Status(Code::kTimeout,
-                           "migration timed out after " +
-                               std::to_string(req.settings.migration_timeout_seconds) +
-                               "s at command " + std::to_string(i) + " of " +
-                               std::to_string(req.commands->up.size()));
-      break;
-    }
   }
 
   CostReport perf = estimate_cost(cost, req.settings);
   c.add_all(3, "warning", perf.warnings);
   ReversibilityReport reversibility = check_reversibility(rev);
   c.add_all(4, "warning", reversibility.warnings);
+  // Phase 5's proof: the DOWN list runs after the UP commands and brings the schema back. Only
+  // on a migration whose UP commands all ran (else the simulated state is not APPLY's).
+  const bool up_ran = !out.failure && c.phase[0].empty() && c.phase[1].empty() &&
+                      c.phase[2].empty();
+  const bool has_down = req.record->has_explicit_down || reversibility.down_generated;
+  Json reversibility_errors = Json::array();
+  if (up_ran && has_down && down) {
+    std::vector<std::string> texts =
+        req.record->has_explicit_down
+            ? req.commands->down
+            : down->finish(req.undo ? req.undo->touched_bundles() : std::vector<std::string>());
+    const size_t first = req.commands->up.size() + 1;
+    DownCheck check;
+    if (!req.apply && req.undo) {
+      MigrationRecord snapshot = *req.record;
+      snapshot.undo_bundles = req.undo->undo_bundles();
+      check = check_down(ctx, texts, snapshot, before_up, first);
+    } else {
+      check = check_down_catalog(ctx.schema(), texts, before_up, first);
+    }
+    for (const auto& f : check.errors) {
+      c.add(4, "error", f);
+      reversibility_errors.push_back(f.message);
+    }
+    c.add_all(4, "warning", check.warnings);
+  }
 
-  out.errors = !c.phase[0].empty() || !c.phase[1].empty() || !c.phase[2].empty();
-  out.warnings = !c.phase[3].empty() || !c.phase[4].empty();
+  out.errors = !c.phase[0].empty() || !c.phase[1].empty() || !c.phase[2].empty() ||
+               !reversibility_errors.empty();
+  out.warnings = !c.phase[3].empty() ||
+                 !phase_warnings(c.phase[4], reversibility_errors).empty();
   const char* overall = out.errors ? "FAIL" : out.warnings ? "PASS_WITH_WARNINGS" : "PASS";
   Json report = {
       {"migrationVersion", req.record->version},
@@ -260,7 +319,8 @@ Outcome run(const Request& req, WriteContext& ctx) {
         {"commandCount", req.commands->up.size()}}},
       {"reversibilityPhase",
        {{"passed", c.phase[4].empty()},
-        {"warnings", c.phase[4]},
+        {"warnings", phase_warnings(c.phase[4], reversibility_errors)},
+        {"errors", reversibility_errors},
         {"downCommandsGenerated", reversibility.down_generated}}},
       {"diagnostics", c.diagnostics},
       {"overallResult", overall},

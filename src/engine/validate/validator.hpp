@@ -4,12 +4,13 @@
 //
 // It works on a WriteContext: for VALIDATE MIGRATION a scratch one whose transaction is never
 // committed (the simulation); for APPLY the real one, so the constraint phase's dry run IS the
-// execution and a migration is never run twice. The catalog overlay starts as a copy of the
-// context's schema; the lower-numbered PENDING migrations are simulated first (their own
-// findings are not reported), then this migration's commands: phase 1 re-parses, phase 2 checks
-// and advances the overlay, phase 3 executes on the context, phases 4 and 5 run at the end.
-// A command that fails phase 1 or 2 is not executed; everything else still runs, so one
-// VALIDATE shows every problem it can find.
+// execution and a migration is never run twice. The context's schema copy is the simulation's
+// catalog. The lower-numbered PENDING migrations are simulated first (their own findings are
+// not reported), then this migration's commands: phase 1 re-parses, phase 2 binds (binder.hpp;
+// the bound command's catalog change is then applied by its executor), phase 3 is the
+// executor's data work on the context, phases 4 and 5 run at the end. A command that fails
+// phase 1 or 2 is not executed; everything else still runs, so one VALIDATE shows every
+// problem it can find.
 // Thread-safety: one validation per WriteContext, under the database's writer mutex.
 
 #include <chrono>
@@ -20,6 +21,7 @@
 #include "engine/down.hpp"
 #include "engine/ledger.hpp"
 #include "engine/settings.hpp"
+#include "engine/undo.hpp"
 #include "engine/write_context.hpp"
 
 namespace strata::engine::validate {
@@ -35,11 +37,15 @@ struct Request {
   SettingValues settings;
   std::string user;
   std::vector<PendingMigration> lower_pending;  // simulated first, in version order
-  // APPLY: stop at the first command that fails for a reason other than validation, and at
-  // the deadline (MigrationTimeoutSeconds).
+  // APPLY: stop at the first command that fails for a reason other than validation. Both
+  // APPLY and VALIDATE stop when the session's interrupt says so (interrupt.hpp: CANCEL, the
+  // MigrationTimeoutSeconds deadline APPLY sets on it).
   bool apply = false;
-  std::optional<std::chrono::steady_clock::time_point> deadline;
   DownBuilder* down = nullptr;  // fed every executed command (APPLY's final DOWN list)
+  // VALIDATE: the recorder of the simulation's undo snapshot, bound by run() once the lower
+  // PENDING migrations have run; with it, phase 5 runs the DOWN list on the simulation's
+  // documents (down_check.hpp). APPLY binds its own and checks the DOWN list on the catalog.
+  UndoRecorder* undo = nullptr;
   // The schema before the simulation (its bundles hold the existing documents); nullptr: the
   // context's schema at the start.
   const DatabaseSchema* live = nullptr;
@@ -50,8 +56,9 @@ struct Outcome {
   Json report;
   bool errors = false;
   bool warnings = false;
-  // APPLY only: a command failed outside validation (or the deadline passed): TIMEOUT or the
-  // command's error, its message naming the command. Nothing may be committed.
+  // APPLY: a command failed outside validation: the command's error, its message naming the
+  // command. APPLY and VALIDATE: TIMEOUT or CANCELLED from the session's interrupt. Nothing
+  // may be committed.
   std::optional<Status> failure;
 };
 

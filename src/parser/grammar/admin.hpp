@@ -14,6 +14,7 @@ using kw_backup = kw<TAO_PEGTL_ISTRING("BACKUP")>;
 using kw_bundles = kw<TAO_PEGTL_ISTRING("BUNDLES")>;
 using kw_describe = kw<TAO_PEGTL_ISTRING("DESCRIBE")>;
 using kw_indexes = kw<TAO_PEGTL_ISTRING("INDEXES")>;
+using kw_locks = kw<TAO_PEGTL_ISTRING("LOCKS")>;
 using kw_migrator = kw<TAO_PEGTL_ISTRING("MIGRATOR")>;
 using kw_reader = kw<TAO_PEGTL_ISTRING("READER")>;
 using kw_settings = kw<TAO_PEGTL_ISTRING("SETTINGS")>;
@@ -30,6 +31,9 @@ struct show_indexes : if_must<kw_indexes, opt<if_must<kw_on, kw_bundle, bundle_n
 
 // show_settings <- SETTINGS                                                (after SHOW)
 struct show_settings : seq<kw_settings> {};
+
+// show_locks <- LOCKS                                                      (after SHOW)
+struct show_locks : seq<kw_locks> {};
 
 // setting_name <- quoted / bare_word skip
 struct setting_name : sor<quoted, seq<bare_word, skip>> {};

@@ -65,8 +65,12 @@ struct set_target : sor<set_bundle_name, syndr_changes> {};
 // set_change <- SET set_target
 struct set_change : if_must<kw_set, set_target> {};
 
-// add_field <- FIELD field_def
-struct add_field : if_must<kw_field, field_def> {};
+// field_place <- unsigned_integer
+struct field_place : seq<unsigned_integer> {};
+// field_position <- AT POSITION field_place
+struct field_position : if_must<kw_at, kw_position, field_place> {};
+// add_field <- FIELD field_def field_position?
+struct add_field : if_must<kw_field, field_def, opt<field_position>> {};
 
 // rel_from_bundle <- bundle_name
 struct rel_from_bundle : seq<bundle_name> {};

@@ -2,7 +2,8 @@
 // The top level of Strata's statement language (grammar/strata.peg, SPEC §2): a script of
 // statements separated by ';', each statement dispatched on its first keyword to the rules of
 // its family (session, schema, document, admin, migration). The ';' after COMMIT and after
-// the last statement is optional. `grammar::script` is the rule parse() runs.
+// the last statement is optional; a COMMIT outside a migration block is refused.
+// `grammar::script` is the rule parse() runs.
 // Thread-safety: types only.
 
 #include "parser/grammar/admin.hpp"
@@ -25,9 +26,9 @@ struct drop_target : sor<drop_database, drop_bundle, drop_index, drop_user, drop
 struct drop_statement : if_must<kw_drop, drop_target> {};
 
 // show_target <- show_databases / show_bundles / show_indexes / show_settings / show_users
-//              / show_migrations / show_migration
+//              / show_locks / show_migrations / show_migration / show_schema
 struct show_target : sor<show_databases, show_bundles, show_indexes, show_settings, show_users,
-                         show_migrations, show_migration> {};
+                         show_locks, show_migrations, show_migration, show_schema> {};
 // show_statement <- SHOW show_target
 struct show_statement : if_must<kw<TAO_PEGTL_ISTRING("SHOW")>, show_target> {};
 
@@ -43,27 +44,38 @@ struct restore_target : sor<restore_database, refused_restore_documents> {};
 // restore_statement <- RESTORE restore_target
 struct restore_statement : if_must<kw_restore, restore_target> {};
 
-// validate_target <- validate_migration / validate_rollback
-struct validate_target : sor<validate_migration, validate_rollback> {};
+// validate_target <- validate_migrations / validate_migration / validate_rollback
+struct validate_target : sor<validate_migrations, validate_migration, validate_rollback> {};
 // validate_statement <- VALIDATE validate_target
 struct validate_statement : if_must<kw_validate, validate_target> {};
 
-// apply_target <- apply_migration / apply_rollback
-struct apply_target : sor<apply_migration, apply_rollback> {};
+// apply_target <- apply_migrations / apply_pending / apply_migration / apply_rollback
+struct apply_target : sor<apply_migrations, apply_pending, apply_migration, apply_rollback> {};
 // apply_statement <- APPLY apply_target
 struct apply_statement : if_must<kw_apply, apply_target> {};
 
+// approve_target <- approve_migration / approve_rollback
+struct approve_target : sor<approve_migration, approve_rollback> {};
+// approve_statement <- APPROVE approve_target
+struct approve_statement : if_must<kw_approve, approve_target> {};
+
+// stray_commit <- COMMIT       (its action raises "COMMIT without START MIGRATION")
+struct stray_commit : seq<kw_commit> {};
+
 // top_statement <- statement_start (create_statement / drop_statement / show_statement
 //                  / update_statement / restore_statement / validate_statement
-//                  / apply_statement / use_database / auth / ping / add_document
-//                  / select_statement / delete_documents / describe_bundle / set_setting
-//                  / backup_database / alter_user / reset_migration / verify_migrations)
+//                  / apply_statement / approve_statement / use_database / auth / ping
+//                  / add_document / select_statement / delete_documents / describe_bundle
+//                  / set_setting / backup_database / alter_user / reset_migration
+//                  / verify_migrations / cancel_session / protocol_version / connect
+//                  / stray_commit)
 struct top_statement
     : seq<statement_start,
           sor<create_statement, drop_statement, show_statement, update_statement, restore_statement,
-              validate_statement, apply_statement, use_database, auth, ping, add_document,
-              select_statement, delete_documents, describe_bundle, set_setting, backup_database,
-              alter_user, reset_migration, verify_migrations>> {};
+              validate_statement, apply_statement, approve_statement, use_database, auth, ping,
+              add_document, select_statement, delete_documents, describe_bundle, set_setting,
+              backup_database, alter_user, reset_migration, verify_migrations, cancel_session,
+              protocol_version, connect, stray_commit>> {};
 
 // migration_statement <- statement_start start_migration
 struct migration_statement : seq<statement_start, start_migration> {};

@@ -1,8 +1,8 @@
-#include "server/auth_throttle.hpp"
+#include "common/auth_throttle.hpp"
 
 #include <algorithm>
 
-namespace strata::server {
+namespace strata {
 namespace {
 constexpr auto kFirstDelay = std::chrono::milliseconds(100);
 constexpr auto kMaxDelay = std::chrono::milliseconds(5000);
@@ -18,7 +18,18 @@ AuthThrottle::Clock::duration AuthThrottle::record_failure(const std::string& ad
   entry.failures = std::min(entry.failures + 1, 16);
   entry.last = now;
   Clock::duration delay = kFirstDelay * (1 << (entry.failures - 1));
-  return std::min<Clock::duration>(delay, kMaxDelay);
+  delay = std::min<Clock::duration>(delay, kMaxDelay);
+  entry.blocked_until = now + delay;
+  return delay;
+}
+
+AuthThrottle::Clock::duration AuthThrottle::retry_after(const std::string& address) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(address);
+  if (it == entries_.end()) return Clock::duration::zero();
+  const auto now = Clock::now();
+  return it->second.blocked_until > now ? it->second.blocked_until - now
+                                        : Clock::duration::zero();
 }
 
 void AuthThrottle::record_success(const std::string& address) {
@@ -32,4 +43,4 @@ void AuthThrottle::forget_old(Clock::time_point now) {
   std::erase_if(entries_, [&](const auto& kv) { return now - kv.second.last > kForgetAfter; });
 }
 
-}  // namespace strata::server
+}  // namespace strata
