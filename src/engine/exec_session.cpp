@@ -136,6 +136,7 @@ Status Engine::exec_drop_database(Session& s, const ast::DropDatabase& st, Json*
 }
 
 Status Engine::exec_use_database(Session& s, const ast::UseDatabase& st, Json* response) {
+  if (!options_.store.empty()) (void)find(st.name);  // cluster mode: maybe created elsewhere
   std::lock_guard lock(dbs_mu_);
   if (!dbs_.count(st.name)) return not_found(st.name);
   session_db_[s.id] = st.name;
