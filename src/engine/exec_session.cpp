@@ -29,6 +29,13 @@ Status Engine::create_database_from(std::string name,
     if (!taken.ok()) return taken.status();
     creating_lock = std::move(*taken);
     STRATA_RETURN_IF_ERROR(sync_databases());
+    // A database of that name known here may have been dropped through another server.
+    if (auto known = find(name)) {
+      auto current = sync_database(*known, store_->snapshot());
+      if (!current.ok() && current.status().code() != Code::kDatabaseNotFound) {
+        return current.status();
+      }
+    }
   }
   // Reserve the name and an id; build the batch without holding dbs_mu_ (a RESTORE reads a
   // whole backup file); then commit and publish under it.

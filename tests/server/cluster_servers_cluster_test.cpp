@@ -11,7 +11,9 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <cctype>
 #include <map>
+#include <optional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -212,14 +214,14 @@ TEST_CASE("cluster servers: a server killed mid APPLY or mid ROLLBACK leaves all
     const auto delay = std::chrono::milliseconds(300 + 900 * round);
     auto b = s.connect(1, "kill");
     // APPLY killed: seen from B, wholly applied or not at all.
-    kill_during("APPLY MIGRATION WITH VERSION 1", delay);
+    kill_during("APPLY MIGRATION WITH VERSION 1 FORCE", delay);
     std::string status = migration_status(*b, 1);
     INFO("after the killed APPLY: " << status << ", documents " << count_of(*b, "Big"));
     REQUIRE((status == "APPLIED" || status == "PENDING"));
     CHECK(count_of(*b, "Big") == (status == "APPLIED" ? docs : -1));
     if (status != "APPLIED") {
       // B writes once A's lock is gone (its lease expires within the TTL), and applies it.
-      json applied = ask(*b, "APPLY MIGRATION WITH VERSION 1", 600s);
+      json applied = ask(*b, "APPLY MIGRATION WITH VERSION 1 FORCE", 600s);
       INFO(applied.dump());
       REQUIRE(succeeded(applied));
       CHECK(count_of(*b, "Big") == docs);
@@ -247,12 +249,12 @@ TEST_CASE("cluster servers: a server paused past the lock TTL cannot commit") {
   auto a = s.connect(0, "pause");
   auto b = s.connect(1, "pause");
   REQUIRE(succeeded(ask(*a, big_migration(20000), 600s)));
-  REQUIRE(a->send("APPLY MIGRATION WITH VERSION 1\x04\n"));
+  REQUIRE(a->send("APPLY MIGRATION WITH VERSION 1 FORCE\x04\n"));
   std::this_thread::sleep_for(500ms);
   s.server(0).signal(SIGSTOP);
   std::this_thread::sleep_for(std::chrono::seconds(kLockTtl + 3));
   // A's lease has expired: B takes the lock and applies.
-  json applied = ask(*b, "APPLY MIGRATION WITH VERSION 1", 600s);
+  json applied = ask(*b, "APPLY MIGRATION WITH VERSION 1 FORCE", 600s);
   INFO("B: " << applied.dump());
   s.server(0).signal(SIGCONT);
   auto line = a->read_line(600s);
@@ -273,7 +275,7 @@ TEST_CASE("cluster servers: quorum lost answers STORE_UNAVAILABLE, then service 
   REQUIRE(succeeded(ask(*a, "CREATE DATABASE \"q\"")));
   REQUIRE(succeeded(ask(*a, "USE \"q\"")));
   REQUIRE(succeeded(ask(*a, two_bundles(1))));
-  REQUIRE(succeeded(ask(*a, "APPLY MIGRATION WITH VERSION 1")));
+  REQUIRE(succeeded(ask(*a, "APPLY MIGRATION WITH VERSION 1 FORCE")));
   REQUIRE(succeeded(ask(*a, "ADD DOCUMENT TO BUNDLE \"B1\" WITH VALUES ({\"n\":1})")));
   // One member down: service goes on.
   s.etcd().kill(2);
@@ -309,10 +311,23 @@ TEST_CASE("cluster servers: quorum lost answers STORE_UNAVAILABLE, then service 
 namespace {
 
 // The case files (tests/cases) over two servers: each statement block goes to the server the
-// previous one did not; USE goes to both, so both connections of a session share a database.
+// previous one did not. A case-file session is a connection to each server, kept in the same
+// state: USE and AUTH go to both, and a DROP DATABASE of the session's active database
+// reconnects its other connection (which then has no active database either).
 class AlternatingReplay {
  public:
   explicit AlternatingReplay(TwoServers& s) : s_(s) { connect("main", "admin", "admin-pw"); }
+
+  // @reopen: both servers stopped (SIGTERM) and started again; every session starts afresh.
+  void reopen() {
+    connections_.clear();
+    active_.clear();
+    for (int i = 0; i < 2; ++i) {
+      s_.stop(i);
+      s_.start(i);
+    }
+    connect("main", "admin", "admin-pw");
+  }
 
   void session(const std::string& name, const std::string& role) {
     if (!connections_.count(name)) {
@@ -332,11 +347,15 @@ class AlternatingReplay {
     strata::parser::StatementSplitter splitter;
     splitter.feed(text);
     splitter.finish();
-    std::vector<std::string> uses;
+    std::vector<std::string> mirrored;
+    std::optional<std::string> dropped;
     size_t count = 0;
     while (auto st = splitter.next()) {
       ++count;
-      if (st->text.rfind("USE ", 0) == 0) uses.push_back(st->text);
+      if (st->text.rfind("USE ", 0) == 0 || st->text.rfind("AUTH ", 0) == 0) {
+        mirrored.push_back(st->text);
+      }
+      if (st->text.rfind("DROP DATABASE ", 0) == 0) dropped = name_in(st->text.substr(14));
     }
     const int side = next_++ % 2;
     TestClient& client = *connections_.at(current_)[side];
@@ -349,23 +368,50 @@ class AlternatingReplay {
       answer = json::parse(line);
       if (!succeeded(answer)) break;
     }
-    for (const auto& use : uses) (void)ask(*connections_.at(current_)[1 - side], use);
+    TestClient& other = *connections_.at(current_)[1 - side];
+    for (const auto& statement : mirrored) {
+      json mirror = ask(other, statement);
+      if (statement.rfind("AUTH ", 0) == 0 && succeeded(mirror)) auth_[current_] = statement;
+      if (statement.rfind("USE ", 0) == 0 && succeeded(mirror)) {
+        active_[current_] = name_in(statement.substr(4));
+      }
+    }
+    if (dropped && active_[current_] == *dropped) {
+      auto fresh = std::make_unique<TestClient>(s_.server(1 - side).port());
+      REQUIRE(succeeded(ask(*fresh, auth_.at(current_))));
+      connections_[current_][1 - side] = std::move(fresh);
+      active_[current_].clear();
+    }
     return answer;
   }
 
  private:
   void connect(const std::string& name, const std::string& user, const std::string& password) {
+    auth_[name] = "AUTH " + quoted(user) + " " + quoted(password);
     for (int i = 0; i < 2; ++i) {
       auto c = std::make_unique<TestClient>(s_.server(i).port());
-      REQUIRE(succeeded(ask(*c, "AUTH " + quoted(user) + " " + quoted(password))));
+      REQUIRE(succeeded(ask(*c, auth_[name])));
       connections_[name][i] = std::move(c);
     }
     current_ = name;
   }
 
+  // A database name as written after USE / DROP DATABASE: quoted (JSON string) or bare.
+  static std::string name_in(std::string text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.erase(0, 1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    if (!text.empty() && text.front() == '"') {
+      json parsed = json::parse(text, nullptr, false);
+      if (parsed.is_string()) return parsed.get<std::string>();
+    }
+    return text;
+  }
+
   TwoServers& s_;
   std::map<std::string, std::array<std::unique_ptr<TestClient>, 2>> connections_;
   std::set<std::string> users_;
+  std::map<std::string, std::string> auth_;    // per session: the AUTH its connections ran last
+  std::map<std::string, std::string> active_;  // per session: its active database
   std::string current_ = "main";
   size_t next_ = 0;
 };
@@ -383,7 +429,7 @@ void replay_alternating(const fs::path& file) {
     if (b.kind == strata::testing::CaseBlock::Kind::kDirective) {
       const auto [verb, name, role] = strata::testing::directive_of(b);
       if (verb == "session") replay.session(name, role);
-      // @reopen: the state is in etcd; nothing of it lives in a server to restart.
+      if (verb == "reopen") replay.reopen();
       continue;
     }
     auto r = strata::testing::run_case_statement(
