@@ -6,7 +6,8 @@ strata_packages=(
   tao-pegtl-dev librocksdb-dev libasio-dev nlohmann-json3-dev libssl-dev catch2
   libcli11-dev libedit-dev libspdlog-dev libbenchmark-dev libjemalloc-dev
   libcpp-httplib-dev
-  sqlite3 netcat-openbsd
+  sqlite3 netcat-openbsd openssl
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc etcd-server etcd-client
   clang libclang-rt-14-dev llvm  # scripts/sanitize, scripts/fuzz (libFuzzer), llvm-symbolizer
 )
 # The console's browser test (tests/console/browser_test.cpp): headless Chromium driven over

@@ -42,6 +42,11 @@ struct ServeOptions {
   std::string log_level = "info";
   int http_port = -1;                   // --http-port: the console (SPEC §12); -1: off, 0: any
   std::string http_host = "127.0.0.1";  // --http-host
+  // Cluster mode (SPEC §11, docs/CLUSTER.md): --store etcd://h1:2379,... instead of --data.
+  std::string store;
+  std::string store_prefix = "/strata";
+  int64_t lock_ttl = 10;
+  std::string etcd_ca, etcd_cert, etcd_key;
 };
 
 // What `strata shell` and `strata run` need to reach a server and log in.
@@ -72,6 +77,9 @@ struct ExecOptions {
   std::vector<std::string> files;  // "-" is standard input
   std::string data = "./data";
   bool keep_going = false;  // --continue
+  std::string store;        // --store etcd://…: cluster mode (SPEC §11)
+  std::string store_prefix = "/strata";
+  int64_t lock_ttl = 10;
 };
 
 // strata check: offline parse + syntax phase.

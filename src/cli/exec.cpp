@@ -77,6 +77,9 @@ int run_exec(const ExecOptions& o) {
   }
   engine::EngineOptions options;
   options.data_dir = o.data;
+  options.store = o.store;
+  options.store_prefix = o.store_prefix;
+  options.lock_ttl_s = o.lock_ttl;
   auto engine = engine::Engine::Open(options);
   if (!engine.ok()) {
     std::cerr << "strata exec: cannot open store: " << engine.status().message() << "\n";
@@ -115,6 +118,11 @@ CLI::App* add_exec_command(CLI::App& app, ExecOptions& o) {
       app.add_subcommand("exec", "Run scripts against an embedded store, without a server");
   cmd->add_option("files", o.files, "Script files, or - for standard input")->required();
   cmd->add_option("--data", o.data, "Data directory")->capture_default_str();
+  cmd->add_option("--store", o.store, "Cluster mode: etcd://h1:2379,... instead of --data");
+  cmd->add_option("--store-prefix", o.store_prefix, "Key prefix in etcd")->capture_default_str();
+  cmd->add_option("--lock-ttl", o.lock_ttl, "Seconds a dead process's locks outlive it (etcd)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 3600));
   cmd->add_flag("--continue", o.keep_going, "Keep going after a failed statement");
   return cmd;
 }

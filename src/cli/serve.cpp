@@ -1,4 +1,5 @@
-// strata serve (SPEC §6, §7, §12): opens the engine on --data, makes sure the first admin
+// strata serve (SPEC §6, §7, §11, §12): opens the engine on --data (or, with --store, on an
+// etcd cluster shared with other servers), makes sure the first admin
 // exists, creates --init-db, and runs the TCP server until SIGINT/SIGTERM — and, with
 // --http-port, the audit console and /metrics beside it, stopped with it. Flags may also come from
 // --config FILE (INI/TOML `key = value` lines named like the flags, e.g. `port = 1777`);
@@ -40,8 +41,17 @@ void apply_config_file(CLI::App& cmd, const std::string& file) {
 }  // namespace
 
 CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
-  CLI::App* cmd = app.add_subcommand("serve", "Run the server on an embedded store");
+  CLI::App* cmd = app.add_subcommand("serve", "Run the server on an embedded store (or an etcd cluster)");
   cmd->add_option("--data", o.data, "Data directory")->capture_default_str();
+  cmd->add_option("--store", o.store,
+                  "Cluster mode: etcd://h1:2379,h2:2379,h3:2379 instead of --data (docs/CLUSTER.md)");
+  cmd->add_option("--store-prefix", o.store_prefix, "Key prefix in etcd")->capture_default_str();
+  cmd->add_option("--lock-ttl", o.lock_ttl, "Seconds a dead server's locks outlive it (etcd)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 3600));
+  cmd->add_option("--etcd-ca", o.etcd_ca, "TLS to etcd: CA certificate (PEM)");
+  cmd->add_option("--etcd-cert", o.etcd_cert, "TLS to etcd: client certificate (PEM)");
+  cmd->add_option("--etcd-key", o.etcd_key, "TLS to etcd: client key (PEM)");
   cmd->add_option("--host", o.host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", o.port, "TCP port (0: any free port)")->capture_default_str();
   cmd->add_option("--auth", o.auth, "Authentication: on, or off (loopback only)")
@@ -150,6 +160,12 @@ int run_serve(const ServeOptions& o) {
   engine::EngineOptions engine_options;
   engine_options.data_dir = o.data;
   engine_options.backup_dir = o.backup_dir;
+  engine_options.store = o.store;
+  engine_options.store_prefix = o.store_prefix;
+  engine_options.lock_ttl_s = o.lock_ttl;
+  engine_options.etcd_ca = o.etcd_ca;
+  engine_options.etcd_cert = o.etcd_cert;
+  engine_options.etcd_key = o.etcd_key;
   auto engine = engine::Engine::Open(engine_options);
   if (!engine.ok()) {
     spdlog::error("cannot open the store: {}", engine.status().message());

@@ -50,6 +50,7 @@ std::string_view code_name(Code code) {
     case Code::kBackupExists: return "BACKUP_EXISTS";
     case Code::kDirectSchemaChangesDisabled: return "DIRECT_SCHEMA_CHANGES_DISABLED";
     case Code::kStorageError: return "STORAGE_ERROR";
+    case Code::kStoreUnavailable: return "STORE_UNAVAILABLE";
     case Code::kStoreFull: return "STORE_FULL";
     case Code::kStoreReadOnly: return "STORE_READ_ONLY";
     case Code::kUnsupported: return "UNSUPPORTED";
@@ -106,6 +107,7 @@ std::string_view code_type(Code code) {
     case Code::kInvalidBackup:
     case Code::kBackupExists:
     case Code::kStorageError:
+    case Code::kStoreUnavailable:
     case Code::kStoreFull:
     case Code::kStoreReadOnly: return "STORAGE";
     case Code::kUnsupported:

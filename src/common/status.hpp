@@ -65,6 +65,7 @@ enum class Code {
   kBackupExists,
   kDirectSchemaChangesDisabled,
   kStorageError,
+  kStoreUnavailable,
   kStoreFull,
   kStoreReadOnly,
   kUnsupported,

@@ -28,6 +28,9 @@ struct Engine::DatabaseState {
   uint64_t next_doc_seq = 1;                     // guarded by writer
   uint64_t next_stamp = 1;                       // guarded by writer: the next write stamp
   bool dropped = false;                          // guarded by writer
+  // Snapshot::version of the database's domain that `schema` and the counters were read at
+  // (cluster mode: another server's commit changes it; always 0 on RocksDB). Guarded by publish.
+  uint64_t version = 0;
   AnswerCache answers;  // serialized answers; every commit is a CommitScope on it
 };
 

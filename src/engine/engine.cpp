@@ -32,10 +32,7 @@ Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   std::unique_ptr<Engine> engine(new Engine(options));
-  storage::Options so;
-  so.path = options.data_dir;
-  so.block_cache_bytes = options.block_cache_bytes;
-  auto store = storage::Store::Open(so);
+  auto store = open_store(options);  // RocksDB, or etcd in cluster mode (cluster_sync.cpp)
   if (!store.ok()) return store.status();
   engine->store_ = std::move(*store);
   engine->users_ = std::make_unique<UserStore>(*engine->store_);
@@ -95,6 +92,13 @@ std::string Engine::backup_dir() const {
 }
 
 std::shared_ptr<Engine::DatabaseState> Engine::find(const std::string& name) const {
+  {
+    std::lock_guard lock(dbs_mu_);
+    auto it = dbs_.find(name);
+    if (it != dbs_.end() || options_.store.empty()) return it == dbs_.end() ? nullptr : it->second;
+  }
+  // Cluster mode: maybe created through another server.
+  if (!const_cast<Engine*>(this)->sync_databases().ok()) return nullptr;
   std::lock_guard lock(dbs_mu_);
   auto it = dbs_.find(name);
   return it == dbs_.end() ? nullptr : it->second;
@@ -145,24 +149,33 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
   }
   if (state->dropped)
     return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
-  std::shared_ptr<const DatabaseSchema> base;
-  {
-    std::shared_lock lock(state->publish);
-    base = state->schema;
-  }
+  // The database's lock (SPEC §11: across servers on etcd; SHOW LOCKS), fencing the commit.
+  auto lock = lock_database(session, state->id);
+  if (!lock.ok()) return lock.status();
   auto txn = store_->begin();
+  // Schema and counters as of the txn's snapshot (changed by another server: read again).
+  auto synced = sync_database(*state, txn->snapshot());
+  if (!synced.ok()) return synced.status();
+  std::shared_ptr<const DatabaseSchema> base = std::move(*synced);
   WriteContext ctx(*txn, base, {state->next_doc_seq, state->next_stamp}, session,
                    options_.settings, undo);
   STRATA_RETURN_IF_ERROR(fn(ctx));
   ctx.finish();
   if (txn->empty()) return Status::Ok();
   AnswerCache::CommitScope commit(state->answers);  // answers from before it are not served
+  const storage::Lock* fence = lock->get();
+  const storage::Domain domain = storage::Domain::Of(keys::database_prefix(state->id));
   if (auto changed = ctx.take_schema()) {
-    std::unique_lock lock(state->publish);
-    STRATA_RETURN_IF_ERROR(store_->commit(*txn, /*sync=*/true));
+    std::unique_lock published(state->publish);
+    STRATA_RETURN_IF_ERROR(store_->commit(*txn, /*sync=*/true, fence));
     state->schema = std::move(changed);
+    state->version = txn->snapshot()->version(domain);
   } else {
-    STRATA_RETURN_IF_ERROR(store_->commit(*txn, sync));
+    STRATA_RETURN_IF_ERROR(store_->commit(*txn, sync, fence));
+    if (uint64_t after = txn->snapshot()->version(domain)) {
+      std::unique_lock published(state->publish);  // cluster mode only (RocksDB: 0)
+      if (after > state->version) state->version = after;
+    }
   }
   state->next_doc_seq = ctx.next_doc_seq();
   state->next_stamp = ctx.counters_after().next_stamp;
@@ -174,13 +187,31 @@ Result<ReadView> Engine::read(const std::string& db) const {
   if (!state) return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
   ReadView view;
   std::shared_lock lock(state->publish);
-  view.schema = state->schema;
-  view.reader = std::make_unique<SnapshotReader>(*store_, store_->snapshot());
+  auto snapshot = store_->snapshot();
+  const uint64_t version = snapshot->version(storage::Domain::Of(keys::database_prefix(state->id)));
+  if (version == 0 || version == state->version) {
+    view.schema = state->schema;
+  } else {  // cluster mode: changed through another server (cluster_sync.cpp)
+    lock.unlock();
+    auto synced = const_cast<Engine*>(this)->sync_database(*state, snapshot);
+    if (!synced.ok()) return synced.status();
+    view.schema = std::move(*synced);
+  }
+  view.reader = std::make_unique<SnapshotReader>(*store_, std::move(snapshot));
   return view;
 }
 
 std::shared_ptr<AnswerCache> Engine::answer_cache(const std::string& db) const {
   auto state = find(db);
+  if (state && !options_.store.empty()) {
+    // Cluster mode: invalidates the answers another server's commit made stale; no cached
+    // answer when the store cannot tell (unreachable: version 0), the build reports why.
+    auto snapshot = store_->snapshot();
+    if (snapshot->version(storage::Domain::Of(keys::database_prefix(state->id))) == 0) {
+      return nullptr;
+    }
+    if (!const_cast<Engine*>(this)->sync_database(*state, snapshot).ok()) return nullptr;
+  }
   return state ? std::shared_ptr<AnswerCache>(state, &state->answers) : nullptr;
 }
 

@@ -52,6 +52,13 @@ struct EngineOptions {
   bool sync_data_writes = false;  // fsync data statements too (schema changes always are)
   QueryOptions query;             // use_indexes = false forces scans (benchmarks)
   size_t block_cache_bytes = 64u << 20;
+  // Cluster mode (SPEC §11, docs/CLUSTER.md): "etcd://h1:2379,h2:2379,..." keeps the state in
+  // an etcd cluster instead of RocksDB in data_dir ("" : RocksDB).
+  std::string store;
+  std::string store_prefix = "/strata";
+  int64_t lock_ttl_s = 10;  // the lease of this server's locks
+  std::string etcd_ca, etcd_cert, etcd_key;  // TLS to etcd (all empty: plaintext)
+  std::string server_name;  // in lock owners; empty: "<host>:<pid>"
 };
 
 // The wire protocol version this server speaks (SPEC §6: PROTOCOL_VERSION n).
@@ -71,6 +78,7 @@ struct Session {
   // admin): the driver handshake's credentials are then not checked (AUTH's still are).
   bool credentials_checked = true;
   std::string database;  // the active database; "" when none
+  std::string_view statement;  // the name of the statement running (lock owners, SHOW LOCKS)
 };
 
 // What a read sees: a snapshot and the schema published with it.
@@ -150,6 +158,18 @@ class Engine {
                               const std::function<Status(storage::Txn&, uint32_t db_id)>& fill,
                               uint32_t* new_id);
 
+  // cluster_sync.cpp: the store chosen by the options; a database's cached schema and counters
+  // brought up to `snapshot` when another server changed it (Snapshot::version; a no-op on
+  // RocksDB); the database list likewise; the per-database lock of a write; SHOW LOCKS.
+  static Result<std::unique_ptr<storage::Store>> open_store(const EngineOptions& options);
+  Result<std::shared_ptr<const DatabaseSchema>> sync_database(
+      DatabaseState& state, const std::shared_ptr<const storage::Snapshot>& snapshot);
+  Status sync_databases();
+  Result<std::unique_ptr<storage::Lock>> lock_database(const Session& s, uint32_t id);
+  Result<std::unique_ptr<storage::Lock>> take_lock(const std::string& name, uint64_t session,
+                                                   std::string_view statement);
+  Status exec_show_locks(Json* response);
+
   // gate.cpp: the executor of each statement kind (exhaustive), and AUTH / the handshake
   // (`database` set: also USE it).
   Answer dispatch(Session& s, const ast::Statement& st);
@@ -168,6 +188,7 @@ class Engine {
   std::set<std::string> creating_;  // names reserved by a CREATE / RESTORE in progress
   std::map<uint64_t, std::string> session_db_;
   uint32_t next_db_id_ = 1;
+  uint64_t databases_version_ = 0;  // guarded by dbs_mu_: Snapshot::version of the global domain
 };
 
 // True when `name` is an acceptable database name: 1-128 characters, no control characters.

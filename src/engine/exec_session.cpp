@@ -22,6 +22,21 @@ Status Engine::create_database_from(std::string name,
     return Status(Code::kInvalidValue,
                   "invalid database name: 1 to 128 characters, no control characters");
   }
+  // Cluster mode: one server at a time creates databases, knowing every one created so far.
+  std::unique_ptr<storage::Lock> creating_lock;
+  if (!options_.store.empty()) {
+    auto taken = take_lock("databases", 0, "CREATE DATABASE");
+    if (!taken.ok()) return taken.status();
+    creating_lock = std::move(*taken);
+    STRATA_RETURN_IF_ERROR(sync_databases());
+    // A database of that name known here may have been dropped through another server.
+    if (auto known = find(name)) {
+      auto current = sync_database(*known, store_->snapshot());
+      if (!current.ok() && current.status().code() != Code::kDatabaseNotFound) {
+        return current.status();
+      }
+    }
+  }
   // Reserve the name and an id; build the batch without holding dbs_mu_ (a RESTORE reads a
   // whole backup file); then commit and publish under it.
   uint32_t id = 0;
@@ -75,7 +90,7 @@ Status Engine::create_database_from(std::string name,
   creating_.erase(name);
   // Written under the lock, so the stored counter is always the latest in-memory one.
   txn->put(storage::Space::kMeta, keys::kNextDbIdKey, keys::u32_value(next_db_id_));
-  STRATA_RETURN_IF_ERROR(store_->commit(*txn, /*sync=*/true));
+  STRATA_RETURN_IF_ERROR(store_->commit(*txn, /*sync=*/true, creating_lock.get()));
   dbs_[name] = state;
   if (new_id) *new_id = id;
   return Status::Ok();
@@ -103,14 +118,15 @@ Status Engine::exec_drop_database(Session& s, const ast::DropDatabase& st, Json*
     dbs_.erase(it);  // no new session can USE it from now on
   }
   std::lock_guard writer(state->writer);
+  auto db_lock = lock_database(s, state->id);
+  Status st_del = db_lock.status();
   auto txn = store_->begin();
-  Status st_del = Status::Ok();
   for (storage::Space space : keys::kDatabaseSpaces) {
     auto it = store_->scan_prefix(space, keys::database_prefix(state->id));
     for (; it->valid(); it->next()) txn->del(space, it->key());
     if (!it->status().ok()) st_del = it->status();
   }
-  if (st_del.ok()) st_del = store_->commit(*txn, /*sync=*/true);
+  if (st_del.ok()) st_del = store_->commit(*txn, /*sync=*/true, db_lock->get());
   if (!st_del.ok()) {
     std::lock_guard lock(dbs_mu_);
     dbs_[st.name] = state;  // nothing was deleted: the database stays
@@ -127,6 +143,7 @@ Status Engine::exec_drop_database(Session& s, const ast::DropDatabase& st, Json*
 }
 
 Status Engine::exec_use_database(Session& s, const ast::UseDatabase& st, Json* response) {
+  if (!options_.store.empty()) (void)find(st.name);  // cluster mode: maybe created elsewhere
   std::lock_guard lock(dbs_mu_);
   if (!dbs_.count(st.name)) return not_found(st.name);
   session_db_[s.id] = st.name;
@@ -138,6 +155,7 @@ Status Engine::exec_use_database(Session& s, const ast::UseDatabase& st, Json* r
 
 Status Engine::exec_show_databases(Json* response) {
   const auto started = std::chrono::steady_clock::now();
+  if (!options_.store.empty()) STRATA_RETURN_IF_ERROR(sync_databases());  // cluster mode
   Json names = Json::array();
   {
     std::lock_guard lock(dbs_mu_);

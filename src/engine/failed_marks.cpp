@@ -17,7 +17,7 @@ thread_local bool t_flushing = false;
 // A failure of the store itself: worth retrying once it is writable again.
 bool store_failure(const Status& st) {
   return st.code() == Code::kStoreFull || st.code() == Code::kStoreReadOnly ||
-         st.code() == Code::kStorageError;
+         st.code() == Code::kStorageError || st.code() == Code::kStoreUnavailable;
 }
 
 }  // namespace

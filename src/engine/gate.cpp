@@ -74,6 +74,7 @@ Json Engine::execute(Session& session, const ast::Statement& st) {
 
 Answer Engine::answer(Session& session, const ast::Statement& st) {
   session.interrupt->begin_statement();
+  session.statement = ast::statement_name(st);
   if (session.interrupt->abandoned()) {
     return error(Status(Code::kCancelled, "statement cancelled: its connection is gone"));
   }
@@ -224,7 +225,9 @@ Answer Engine::dispatch(Session& s, const ast::Statement& st) {
           [&](const ast::RestoreDatabase& x) {
             return run([&](Json* out) { return exec_restore(s, x, out); });
           },
-          [&](const ast::ShowLocks&) -> Answer { return error(unsupported(st)); },
+          [&](const ast::ShowLocks&) {
+            return run([&](Json* out) { return exec_show_locks(out); });
+          },
           [&](const ast::CreateUser& x) -> Answer { return exec_user_statement(*users_, x); },
           [&](const ast::AlterUserPassword& x) -> Answer {
             return exec_user_statement(*users_, x);

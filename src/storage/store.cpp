@@ -1,4 +1,5 @@
-// Store: reads, scans, snapshots and the atomic commit of a Txn (STYLE §10).
+// RocksStore: reads, scans, snapshots and the atomic commit of a Txn (STYLE §10); the parts of
+// store.hpp every store shares (space names, domains, prefix_end).
 
 #include "storage/store.hpp"
 
@@ -7,6 +8,7 @@
 #include <exception>
 
 #include "storage/store_internal.hpp"
+#include "storage/store_local.hpp"
 
 namespace strata::storage {
 
@@ -27,6 +29,29 @@ const char* space_name(Space s) {
   }
   return "unknown";
 }
+
+bool per_database(Space space) { return space != Space::kMeta && space != Space::kSystem; }
+
+Domain domain_of(Space space, std::string_view key) {
+  if (!per_database(space)) return Domain::Global();
+  return Domain::Of(key.substr(0, 4));
+}
+
+std::optional<uint32_t> Domain::database() const {
+  if (global || prefix.size() != 4) return std::nullopt;
+  uint32_t id = 0;
+  for (char c : prefix) id = (id << 8) | static_cast<uint8_t>(c);
+  return id;
+}
+
+std::unique_ptr<Iterator> Store::scan_prefix(Space space, std::string_view prefix,
+                                             const Snapshot* snapshot) const {
+  return scan(space, prefix, prefix_end(prefix), snapshot);
+}
+
+std::unique_ptr<Txn> Store::begin() const { return std::make_unique<Txn>(snapshot()); }
+
+Store::~Store() = default;
 
 std::string prefix_end(std::string_view prefix) {
   std::string end(prefix);
@@ -60,55 +85,69 @@ Status storage_error(const DbHandle& handle, const rocksdb::Status& s) {
   return storage_error(handle.path, s);
 }
 
-rocksdb::ReadOptions read_options(const Snapshot* snapshot) {
+rocksdb::ReadOptions read_options(const RocksSnapshot* snapshot) {
   rocksdb::ReadOptions ro;
   if (snapshot != nullptr) ro.snapshot = snapshot->raw();
   return ro;
 }
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Store::~Store() = default;
+RocksStore::RocksStore(Options options, std::shared_ptr<DbHandle> handle)
+    : options_(std::move(options)),
+      handle_(std::move(handle)),
+      local_(std::make_shared<LocalCoordination>()) {}
+RocksStore::~RocksStore() = default;
 
-const std::string& Store::path() const { return impl_->options.path; }
-
-Result<std::optional<std::string>> Store::get(Space space, std::string_view key,
-                                              const Snapshot* snapshot) const {
-  const std::shared_ptr<DbHandle> handle = impl_->current();
-  const DbHandle& h = *handle;
+Result<std::optional<std::string>> RocksSnapshot::get(Space space, std::string_view key) const {
+  const DbHandle& h = *handle_;
   rocksdb::PinnableSlice value;
-  rocksdb::Status s = h.db->Get(read_options(snapshot), h.cf(space), key, &value);
+  rocksdb::Status s = h.db->Get(read_options(this), h.cf(space), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return storage_error(h, s);
   return std::optional<std::string>(value.ToString());
 }
 
-std::unique_ptr<Iterator> Store::scan(Space space, std::string_view begin, std::string_view end,
-                                      const Snapshot* snapshot) const {
-  std::shared_ptr<DbHandle> h = impl_->current();
-  rocksdb::DB* db = h->db;
-  rocksdb::ColumnFamilyHandle* cf = h->cf(space);
-  // The iterator holds the DB and the snapshot (always made by make_shared) alive.
-  std::shared_ptr<const Snapshot> snap = snapshot ? snapshot->shared_from_this() : nullptr;
+std::unique_ptr<Iterator> RocksSnapshot::scan(Space space, std::string_view begin,
+                                              std::string_view end) const {
+  rocksdb::DB* db = handle_->db;
+  rocksdb::ColumnFamilyHandle* cf = handle_->cf(space);
+  // The iterator holds the DB and this snapshot (always made by make_shared) alive.
   return std::make_unique<RangeIterator>(
-      std::move(h), std::move(snap), begin, end,
+      handle_, std::static_pointer_cast<const RocksSnapshot>(shared_from_this()), begin, end,
       [&](rocksdb::ReadOptions& ro) { return db->NewIterator(ro, cf); });
 }
 
-std::unique_ptr<Iterator> Store::scan_prefix(Space space, std::string_view prefix,
-                                             const Snapshot* snapshot) const {
-  return scan(space, prefix, prefix_end(prefix), snapshot);
+Result<std::optional<std::string>> RocksStore::get(Space space, std::string_view key,
+                                                   const Snapshot* snapshot) const {
+  if (snapshot != nullptr) return snapshot->get(space, key);
+  const std::shared_ptr<DbHandle> handle = current();
+  const DbHandle& h = *handle;
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s = h.db->Get(rocksdb::ReadOptions(), h.cf(space), key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return storage_error(h, s);
+  return std::optional<std::string>(value.ToString());
 }
 
-std::shared_ptr<const Snapshot> Store::snapshot() const {
-  const std::shared_ptr<DbHandle> h = impl_->current();
-  return std::make_shared<const Snapshot>(h, h->db->GetSnapshot());
+std::unique_ptr<Iterator> RocksStore::scan(Space space, std::string_view begin,
+                                           std::string_view end, const Snapshot* snapshot) const {
+  if (snapshot != nullptr) return snapshot->scan(space, begin, end);
+  std::shared_ptr<DbHandle> h = current();
+  rocksdb::DB* db = h->db;
+  rocksdb::ColumnFamilyHandle* cf = h->cf(space);
+  return std::make_unique<RangeIterator>(
+      std::move(h), nullptr, begin, end,
+      [&](rocksdb::ReadOptions& ro) { return db->NewIterator(ro, cf); });
 }
 
-std::unique_ptr<Txn> Store::begin() const {
+std::shared_ptr<const Snapshot> RocksStore::snapshot() const {
+  const std::shared_ptr<DbHandle> h = current();
+  return std::make_shared<const RocksSnapshot>(h, h->db->GetSnapshot());
+}
+
+std::unique_ptr<Txn> RocksStore::begin() const {
   // After a failed write: resume, or reopen a DB stopped for good.
-  recover_writes(impl_->options, impl_->mu, impl_->handle);
-  auto impl = std::make_unique<Txn::Impl>(impl_->current(), snapshot());
-  return std::unique_ptr<Txn>(new Txn(std::move(impl)));
+  recover_writes(options_, mu_, handle_);
+  return Store::begin();
 }
 
 namespace {
@@ -145,26 +184,47 @@ Status write_batch(const DbHandle& h, WriteSet& writes, bool sync) {
 
 }  // namespace
 
-Status Store::commit(Txn& txn, bool sync) {
-  Txn::Impl& t = *txn.impl_;
-  const std::shared_ptr<DbHandle> handle = impl_->current();
+Status RocksStore::commit(Txn& txn, bool sync, const Lock* fence) {
+  WriteSet& writes = Store::writes(txn);
+  const std::shared_ptr<DbHandle> handle = current();
   const DbHandle& h = *handle;
-  if (t.writes.count() > 0) {
+  if (writes.count() > 0) {
+    if (fence != nullptr) {
+      Status held = fence->held();
+      if (!held.ok()) {
+        writes.clear();
+        return held;
+      }
+    }
+    std::vector<Domain> touched;
+    if (local_->watched()) touched = touched_domains(writes);
     Status written = prepare_write(h);  // resumes writes stopped by a former failure
     try {
       if (written.ok()) {
-        written = h.ingest_from_keys > 0 && t.writes.count() >= h.ingest_from_keys
-                      ? ingest_write_set(h, t.writes)
-                      : write_batch(h, t.writes, sync);
+        written = h.ingest_from_keys > 0 && writes.count() >= h.ingest_from_keys
+                      ? ingest_write_set(h, writes)
+                      : write_batch(h, writes, sync);
       }
     } catch (const std::exception& e) {
       written = Status(Code::kStorageError, "store at " + h.path + ": write failed: " + e.what());
     }
-    t.writes.clear();
+    writes.clear();
     STRATA_RETURN_IF_ERROR(written);
+    local_->notify(touched);
   }
-  t.snapshot = snapshot();
+  rebase(txn, snapshot());
   return Status::Ok();
+}
+
+Result<std::unique_ptr<Lock>> RocksStore::lock(const std::string& name, const LockOwner& owner,
+                                               std::chrono::milliseconds wait) {
+  return local_->lock(name, owner, wait);
+}
+
+Result<std::vector<LockInfo>> RocksStore::locks() const { return local_->locks(); }
+
+Result<std::unique_ptr<Watch>> RocksStore::watch(std::function<void(const Change&)> on_change) {
+  return local_->watch(std::move(on_change));
 }
 
 }  // namespace strata::storage

@@ -1,6 +1,7 @@
 #pragma once
-// Private to src/storage: the RocksDB handles shared by a Store, its Snapshots, Txns and
-// Iterators, and the conversion of rocksdb::Status into strata::Status (STYLE §8, §10).
+// Private to src/storage: the embedded RocksDB store — the RocksDB handles shared by a
+// RocksStore, its Snapshots and Iterators, and the conversion of rocksdb::Status into
+// strata::Status (STYLE §8, §10). The store behind store.hpp's interface when Store::Open is used.
 //
 // Lifetime: the DB is closed when the last holder of its DbHandle goes away, so a Snapshot or
 // an Iterator that outlives its Store stays valid. Thread-safety: DbHandle is immutable after
@@ -99,49 +100,69 @@ Status ingest_write_set(const DbHandle& handle, WriteSet& writes);
 void remove_ingest_leftovers(const std::string& path);
 
 // A consistent read view of the whole store (all Spaces). Released on destruction.
-class Snapshot : public std::enable_shared_from_this<Snapshot> {
+class RocksSnapshot final : public Snapshot {
  public:
-  Snapshot(std::shared_ptr<DbHandle> handle, const rocksdb::Snapshot* raw)
+  RocksSnapshot(std::shared_ptr<DbHandle> handle, const rocksdb::Snapshot* raw)
       : handle_(std::move(handle)), raw_(raw) {}
-  ~Snapshot() { handle_->db->ReleaseSnapshot(raw_); }
-  Snapshot(const Snapshot&) = delete;
-  Snapshot& operator=(const Snapshot&) = delete;
+  ~RocksSnapshot() override { handle_->db->ReleaseSnapshot(raw_); }
+  RocksSnapshot(const RocksSnapshot&) = delete;
+  RocksSnapshot& operator=(const RocksSnapshot&) = delete;
 
   const rocksdb::Snapshot* raw() const { return raw_; }
+
+  Result<std::optional<std::string>> get(Space space, std::string_view key) const override;
+  std::unique_ptr<Iterator> scan(Space space, std::string_view begin,
+                                 std::string_view end) const override;
 
  private:
   std::shared_ptr<DbHandle> handle_;
   const rocksdb::Snapshot* raw_;
 };
 
-// The Store's state: its open DB, which a reopen after a fatal write error replaces
-// (recover_writes); every use takes the current one.
-struct Store::Impl {
-  Options options;
-  mutable std::shared_mutex mu;  // guards `handle`
-  std::shared_ptr<DbHandle> handle;
-
-  std::shared_ptr<DbHandle> current() const {
-    std::shared_lock lock(mu);
-    return handle;
-  }
-};
+// In-process locks and commit notifications of a RocksStore (store_local.cpp): one process
+// owns the store, so a lock is a named mutex with an owner and a token, and a watch is a
+// callback the committing thread calls.
+class LocalCoordination;
 
 // Opens the store options.path (store_open.cpp; Store::Open's work).
 Result<std::shared_ptr<DbHandle>> open_handle(const Options& options);
 
-// A Txn's state: its writes, indexed for read-your-writes, and the snapshot it reads on.
-struct Txn::Impl {
-  Impl(std::shared_ptr<DbHandle> h, std::shared_ptr<const Snapshot> s)
-      : handle(std::move(h)), snapshot(std::move(s)) {}
+// The embedded store: store.cpp (reads, commit), store_open.cpp (Open), ingest.cpp. Its open
+// DB is replaced by a reopen after a fatal write error (recover_writes); every use takes the
+// current one.
+class RocksStore final : public Store {
+ public:
+  RocksStore(Options options, std::shared_ptr<DbHandle> handle);
+  ~RocksStore() override;
 
-  std::shared_ptr<DbHandle> handle;
-  std::shared_ptr<const Snapshot> snapshot;
-  WriteSet writes;
+  Result<std::optional<std::string>> get(Space space, std::string_view key,
+                                         const Snapshot* snapshot) const override;
+  std::unique_ptr<Iterator> scan(Space space, std::string_view begin, std::string_view end,
+                                 const Snapshot* snapshot) const override;
+  std::shared_ptr<const Snapshot> snapshot() const override;
+  using Store::commit;
+  Status commit(Txn& txn, bool sync, const Lock* fence) override;
+  Result<std::unique_ptr<Lock>> lock(const std::string& name, const LockOwner& owner,
+                                     std::chrono::milliseconds wait) override;
+  Result<std::vector<LockInfo>> locks() const override;
+  Result<std::unique_ptr<Watch>> watch(std::function<void(const Change&)> on_change) override;
+  std::unique_ptr<Txn> begin() const override;
+  std::string describe() const override { return "store at " + options_.path; }
+
+ private:
+  std::shared_ptr<DbHandle> current() const {
+    std::shared_lock lock(mu_);
+    return handle_;
+  }
+
+  Options options_;
+  mutable std::shared_mutex mu_;  // guards handle_
+  mutable std::shared_ptr<DbHandle> handle_;
+  std::shared_ptr<LocalCoordination> local_;
 };
 
 // Builds the read options of a scan or get: `snapshot` may be null (latest state).
-rocksdb::ReadOptions read_options(const Snapshot* snapshot);
+rocksdb::ReadOptions read_options(const RocksSnapshot* snapshot);
 
 // An Iterator over [begin, end) ("" end: unbounded) wrapping a RocksDB iterator, which may be a
 // plain DB iterator or a batch-with-base iterator of a Txn. Owns the bound strings the
@@ -151,7 +172,7 @@ class RangeIterator final : public Iterator {
   // Creates the iterator; `make` receives read options whose bounds point into this object
   // and returns the RocksDB iterator to wrap (ownership passes to this object).
   template <typename Make>
-  RangeIterator(std::shared_ptr<DbHandle> handle, std::shared_ptr<const Snapshot> snapshot,
+  RangeIterator(std::shared_ptr<DbHandle> handle, std::shared_ptr<const RocksSnapshot> snapshot,
                 std::string_view begin, std::string_view end, Make make)
       : handle_(std::move(handle)), snapshot_(std::move(snapshot)), begin_(begin), end_(end) {
     options_ = read_options(snapshot_.get());
@@ -191,7 +212,7 @@ class RangeIterator final : public Iterator {
 
   // Declaration order matters: it_ is destroyed first, before the bounds and the DB.
   std::shared_ptr<DbHandle> handle_;
-  std::shared_ptr<const Snapshot> snapshot_;
+  std::shared_ptr<const RocksSnapshot> snapshot_;
   std::string begin_, end_;
   rocksdb::Slice lower_, upper_;
   rocksdb::ReadOptions options_;

@@ -271,10 +271,7 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
   try {
     Result<std::shared_ptr<DbHandle>> handle = open_handle(options);
     if (!handle.ok()) return handle.status();
-    auto impl = std::make_unique<Impl>();
-    impl->options = options;
-    impl->handle = std::move(handle).value();
-    return std::unique_ptr<Store>(new Store(std::move(impl)));
+    return std::unique_ptr<Store>(new RocksStore(options, std::move(handle).value()));
   } catch (const std::exception& e) {
     return open_error(options.path, std::string("cannot open: ") + e.what());
   } catch (...) {

@@ -1,13 +1,20 @@
-// Txn: a WriteSet read on top of a snapshot (read-your-writes), STYLE §10.
-
-#include <rocksdb/db.h>
+// Txn: a WriteSet read on top of a snapshot (read-your-writes), STYLE §10. The same for every
+// store: the store provides the snapshot and commits the WriteSet.
 
 #include <algorithm>
 
 #include "storage/store.hpp"
-#include "storage/store_internal.hpp"
+#include "storage/write_set.hpp"
 
 namespace strata::storage {
+
+// A Txn's state: its writes, indexed for read-your-writes, and the snapshot it reads on.
+struct Txn::Impl {
+  explicit Impl(std::shared_ptr<const Snapshot> s) : snapshot(std::move(s)) {}
+
+  std::shared_ptr<const Snapshot> snapshot;
+  WriteSet writes;
+};
 
 namespace {
 
@@ -103,8 +110,17 @@ class TxnIterator final : public Iterator {
 
 }  // namespace
 
-Txn::Txn(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Txn::Txn(std::shared_ptr<const Snapshot> snapshot)
+    : impl_(std::make_unique<Impl>(std::move(snapshot))) {}
 Txn::~Txn() = default;
+
+const std::shared_ptr<const Snapshot>& Txn::snapshot() const { return impl_->snapshot; }
+
+WriteSet& Store::writes(Txn& txn) { return txn.impl_->writes; }
+
+void Store::rebase(Txn& txn, std::shared_ptr<const Snapshot> snapshot) {
+  txn.impl_->snapshot = std::move(snapshot);
+}
 
 Result<std::optional<std::string>> Txn::get(Space space, std::string_view key) const {
   Impl& t = *impl_;
@@ -112,12 +128,7 @@ Result<std::optional<std::string>> Txn::get(Space space, std::string_view key) c
     if (!written->value) return std::optional<std::string>();
     return std::optional<std::string>(*written->value);
   }
-  const DbHandle& h = *t.handle;
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s = h.db->Get(read_options(t.snapshot.get()), h.cf(space), key, &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  if (!s.ok()) return storage_error(h, s);
-  return std::optional<std::string>(value.ToString());
+  return t.snapshot->get(space, key);
 }
 
 std::optional<std::optional<std::string_view>> Txn::own_write(Space space,
@@ -130,11 +141,7 @@ std::optional<std::optional<std::string_view>> Txn::own_write(Space space,
 std::unique_ptr<Iterator> Txn::scan(Space space, std::string_view begin,
                                     std::string_view end) const {
   Impl& t = *impl_;
-  rocksdb::DB* db = t.handle->db;
-  rocksdb::ColumnFamilyHandle* cf = t.handle->cf(space);
-  auto base = std::make_unique<RangeIterator>(
-      t.handle, t.snapshot, begin, end,
-      [&](rocksdb::ReadOptions& ro) { return db->NewIterator(ro, cf); });
+  std::unique_ptr<Iterator> base = t.snapshot->scan(space, begin, end);
   if (t.writes.empty(space)) return base;
   return std::make_unique<TxnIterator>(t.writes, space, begin, end, std::move(base));
 }

@@ -70,7 +70,7 @@ TEST_CASE("store: put, get and delete through a committed txn") {
   REQUIRE(store->commit(*txn, false).ok());
   CHECK_FALSE(get(*store, Space::kDocs, "a"));
   CHECK(get(*store, Space::kDocs, "b") == "3");
-  CHECK(store->path() == dir.sub("db"));
+  CHECK(store->describe() == "store at " + dir.sub("db"));
 }
 
 TEST_CASE("store: scans are in byte order and respect bounds") {

@@ -1,0 +1,276 @@
+// EtcdSnapshot: the publish-key view, point reads, chunked values and paged range scans split
+// by domain revision (snapshot.hpp).
+
+#include "storage/etcd/snapshot.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "storage/etcd/ops.hpp"
+
+namespace strata::storage::etcd {
+
+namespace {
+
+// One piece of a scan: [begin, end) ("" end: unbounded) read at one revision.
+struct Segment {
+  std::string begin;
+  std::string end;
+  int64_t revision;
+};
+
+// The key range a domain covers in a per-database Space.
+std::pair<std::string, std::string> domain_range(const Domain& d) {
+  if (d.prefix.size() >= 4) return {d.prefix, prefix_end(d.prefix)};
+  return {d.prefix, d.prefix + '\0'};  // a short key is a domain of its own
+}
+
+bool before(std::string_view a, std::string_view end) { return end.empty() || a < end; }
+
+// Splits [begin, end) of `space` where domains read at another revision than H lie.
+std::vector<Segment> segments(const EtcdSnapshot& snap, Space space, std::string_view begin,
+                              std::string_view end) {
+  if (!per_database(space)) {
+    return {Segment{std::string(begin), std::string(end), snap.read_revision(Domain::Global())}};
+  }
+  std::vector<Segment> out;
+  std::string at(begin);
+  for (const auto& [domain, state] : snap.domains()) {  // in domain order = key order
+    if (domain.global || !state.staging) continue;
+    auto [lo, hi] = domain_range(domain);
+    if (!before(lo, end) || (!hi.empty() && hi <= at)) continue;
+    std::string from = std::max(lo, at);
+    if (at < from) out.push_back(Segment{at, from, snap.revision()});
+    std::string to = hi;
+    if (!end.empty() && (to.empty() || std::string_view(to) > end)) to = std::string(end);
+    out.push_back(Segment{from, to, state.mod_revision - 1});
+    at = to;
+    if (at.empty()) return out;
+  }
+  if (before(at, end)) out.push_back(Segment{at, std::string(end), snap.revision()});
+  return out;
+}
+
+class EtcdIterator final : public Iterator {
+ public:
+  EtcdIterator(std::shared_ptr<const EtcdSnapshot> snap, Space space,
+               std::vector<Segment> segments)
+      : snap_(std::move(snap)), space_(space), segments_(std::move(segments)) {
+    load_next_page();
+    settle();
+  }
+
+  bool valid() const override { return status_.ok() && index_ < page_.kvs_size(); }
+  void next() override {
+    if (!valid()) return;
+    ++index_;
+    settle();
+  }
+  std::string_view key() const override {
+    return snap_->backend()->layout.user_key(space_, page_.kvs(index_).key());
+  }
+  std::string_view value() const override { return value_; }
+  Status status() const override { return status_; }
+
+ private:
+  // Fetches the next page of the current segment, or of the next one.
+  void load_next_page() {
+    const Backend& b = *snap_->backend();
+    for (;;) {
+      if (segment_ >= segments_.size()) {
+        page_.Clear();
+        index_ = 0;
+        return;
+      }
+      const Segment& s = segments_[segment_];
+      if (!s.end.empty() && s.begin >= s.end) {
+        ++segment_;
+        continue;
+      }
+      std::string from = resume_.empty() ? b.layout.data_key(space_, s.begin) : resume_;
+      std::string to = s.end.empty() ? ops::prefix_range_end(b.layout.data_space(space_))
+                                     : b.layout.data_key(space_, s.end);
+      auto r = b.client->range(ops::range(from, {.end = to, .revision = s.revision,
+                                                  .limit = b.page_keys}));
+      if (!r.ok()) {
+        status_ = read_error(r.status());
+        page_.Clear();
+        return;
+      }
+      page_ = std::move(*r);
+      index_ = 0;
+      if (page_.more() && page_.kvs_size() > 0) {
+        resume_ = page_.kvs(page_.kvs_size() - 1).key() + '\0';
+      } else {
+        resume_.clear();
+        ++segment_;
+      }
+      if (page_.kvs_size() > 0) return;
+    }
+  }
+
+  // Moves past an exhausted page and decodes the value stood on.
+  void settle() {
+    while (status_.ok() && index_ >= page_.kvs_size() && segment_ < segments_.size()) {
+      load_next_page();
+    }
+    if (!valid()) return;
+    const mvccpb::KeyValue& kv = page_.kvs(index_);
+    std::string_view stored = kv.value();
+    if (!stored.empty() && stored[0] == layout::kInline) {
+      value_ = stored.substr(1);
+      return;
+    }
+    const Segment& s = segments_[resume_.empty() ? segment_ - 1 : segment_];
+    auto v = decode_value(*snap_->backend(), space_, key(), stored, s.revision);
+    if (!v.ok()) {
+      status_ = v.status();
+      return;
+    }
+    big_ = std::move(*v);
+    value_ = big_;
+  }
+
+  std::shared_ptr<const EtcdSnapshot> snap_;
+  Space space_;
+  std::vector<Segment> segments_;
+  size_t segment_ = 0;
+  std::string resume_;  // the next page of the current segment starts here ("": a new segment)
+  etcdserverpb::RangeResponse page_;
+  int index_ = 0;
+  std::string big_;  // a chunked value, reassembled
+  std::string_view value_;
+  Status status_;
+};
+
+class FailedIterator final : public Iterator {
+ public:
+  explicit FailedIterator(Status s) : status_(std::move(s)) {}
+  bool valid() const override { return false; }
+  void next() override {}
+  std::string_view key() const override { return {}; }
+  std::string_view value() const override { return {}; }
+  Status status() const override { return status_; }
+
+ private:
+  Status status_;
+};
+
+}  // namespace
+
+Status read_error(const Status& s) {
+  if (Client::compacted(s)) {
+    return Status(Code::kStorageError,
+                  "snapshot too old: etcd compacted the revision this statement reads; retry it");
+  }
+  return s;
+}
+
+Result<std::string> decode_value(const Backend& b, Space space, std::string_view key,
+                                 std::string_view stored, int64_t revision) {
+  if (!stored.empty() && stored[0] == layout::kInline) return std::string(stored.substr(1));
+  if (stored.size() != 13 || stored[0] != layout::kChunked) {
+    return Status(Code::kStorageError, "etcd store: malformed value under " +
+                                           b.layout.data_key(space, key));
+  }
+  const uint64_t chunks = layout::get_uint(stored.substr(1), 4);
+  const uint64_t size = layout::get_uint(stored.substr(5), 8);
+  std::string out;
+  out.reserve(size);
+  std::string from = b.layout.chunk_key(space, key, 0);
+  const std::string to = b.layout.chunk_key(space, key, static_cast<uint32_t>(chunks));
+  while (out.size() < size) {
+    auto r = b.client->range(ops::range(from, {.end = to, .revision = revision, .limit = 8}));
+    if (!r.ok()) return read_error(r.status());
+    for (const mvccpb::KeyValue& kv : r->kvs()) out.append(kv.value());
+    if (!r->more() || r->kvs_size() == 0) break;
+    from = r->kvs(r->kvs_size() - 1).key() + '\0';
+  }
+  if (out.size() != size) {
+    return Status(Code::kStorageError, "etcd store: the chunks of " +
+                                           b.layout.data_key(space, key) + " are incomplete");
+  }
+  return out;
+}
+
+std::shared_ptr<EtcdSnapshot> EtcdSnapshot::Take(std::shared_ptr<Backend> backend, bool lazy) {
+  std::shared_ptr<EtcdSnapshot> s(new EtcdSnapshot(std::move(backend)));
+  if (!lazy) s->ensure();
+  return s;
+}
+
+void EtcdSnapshot::take() const {
+  const Backend& b = *backend_;
+  const std::string prefix = b.layout.publish_prefix();
+  auto r = b.client->range(ops::range(prefix, {.end = ops::prefix_range_end(prefix)}));
+  if (!r.ok()) {
+    status_ = r.status();
+    return;
+  }
+  revision_ = r->header().revision();
+  for (const mvccpb::KeyValue& kv : r->kvs()) {
+    DomainState d;
+    d.mod_revision = kv.mod_revision();
+    d.value = kv.value();
+    d.staging = !d.value.empty() && d.value[0] == layout::kStaging;
+    d.commit = d.value.empty() ? "" : d.value.substr(1);
+    domains_[layout::Layout::domain_from_name(std::string_view(kv.key()).substr(prefix.size()))] =
+        std::move(d);
+  }
+  backend_->sample(revision_);
+}
+
+Status EtcdSnapshot::status() const {
+  ensure();
+  return status_;
+}
+
+int64_t EtcdSnapshot::revision() const {
+  ensure();
+  return revision_;
+}
+
+const std::map<Domain, DomainState>& EtcdSnapshot::domains() const {
+  ensure();
+  return domains_;
+}
+
+const DomainState* EtcdSnapshot::domain(const Domain& d) const {
+  ensure();
+  auto it = domains_.find(d);
+  return it == domains_.end() ? nullptr : &it->second;
+}
+
+int64_t EtcdSnapshot::read_revision(const Domain& d) const {
+  const DomainState* s = domain(d);
+  return s != nullptr && s->staging ? s->mod_revision - 1 : revision_;
+}
+
+uint64_t EtcdSnapshot::version(const Domain& d) const {
+  const DomainState* s = domain(d);
+  return s == nullptr ? 0 : static_cast<uint64_t>(s->mod_revision);
+}
+
+Result<std::optional<std::string>> EtcdSnapshot::get(Space space, std::string_view key) const {
+  ensure();
+  if (!status_.ok()) return status_;
+  const Backend& b = *backend_;
+  const int64_t rev = read_revision(domain_of(space, key));
+  auto r = b.client->range(ops::range(b.layout.data_key(space, key), {.end = {}, .revision = rev}));
+  if (!r.ok()) return read_error(r.status());
+  if (r->kvs_size() == 0) return std::optional<std::string>();
+  auto v = decode_value(b, space, key, r->kvs(0).value(), rev);
+  if (!v.ok()) return v.status();
+  return std::optional<std::string>(std::move(*v));
+}
+
+std::unique_ptr<Iterator> EtcdSnapshot::scan(Space space, std::string_view begin,
+                                             std::string_view end) const {
+  ensure();
+  if (!status_.ok()) return std::make_unique<FailedIterator>(status_);
+  return std::make_unique<EtcdIterator>(
+      std::static_pointer_cast<const EtcdSnapshot>(shared_from_this()), space,
+      segments(*this, space, begin, end));
+}
+
+}  // namespace strata::storage::etcd

@@ -1,0 +1,71 @@
+#pragma once
+// Private to src/storage/etcd: EtcdSnapshot, a consistent read view of the etcd store
+// (docs/CLUSTER.md "Reads"). Taking one is one linearizable Range of every publish key; it
+// answers at the response's revision H, except for a domain whose publish key says a commit is
+// being staged at revision F: that domain is read at F - 1, before the staging began. Values
+// stored in chunks are reassembled at the same revision. A snapshot whose revision etcd has
+// compacted since answers kStorageError "snapshot too old" (retry on a fresh one).
+//
+// A lazy snapshot takes its view at its first use (a Txn's snapshot after a commit, which is
+// usually dropped unread). Thread-safety: safe for concurrent reads; iterators belong to one
+// thread.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "storage/etcd/backend.hpp"
+#include "storage/store.hpp"
+
+namespace strata::storage::etcd {
+
+// What a snapshot saw of one domain's publish key.
+struct DomainState {
+  int64_t mod_revision = 0;  // of the publish key (0: never written)
+  bool staging = false;      // a commit is being staged (its flag was set at mod_revision)
+  std::string commit;        // the commit id in the publish key
+  std::string value;         // the publish key's whole value
+};
+
+class EtcdSnapshot final : public Snapshot {
+ public:
+  // Takes the view now (eager) or at first use (lazy).
+  static std::shared_ptr<EtcdSnapshot> Take(std::shared_ptr<Backend> backend, bool lazy = false);
+
+  // Non-ok when the view could not be taken (then every read answers it).
+  Status status() const;
+  int64_t revision() const;                                // H
+  const std::map<Domain, DomainState>& domains() const;    // every publish key, by domain
+  const DomainState* domain(const Domain& d) const;        // nullptr: never written
+  // The revision `d` is read at: H, or F - 1 while a commit is staged there.
+  int64_t read_revision(const Domain& d) const;
+
+  Result<std::optional<std::string>> get(Space space, std::string_view key) const override;
+  std::unique_ptr<Iterator> scan(Space space, std::string_view begin,
+                                 std::string_view end) const override;
+  uint64_t version(const Domain& domain) const override;
+
+  const std::shared_ptr<Backend>& backend() const { return backend_; }
+
+ private:
+  explicit EtcdSnapshot(std::shared_ptr<Backend> backend) : backend_(std::move(backend)) {}
+  void take() const;
+  void ensure() const { std::call_once(once_, [this] { take(); }); }
+
+  std::shared_ptr<Backend> backend_;
+  mutable std::once_flag once_;
+  mutable Status status_;
+  mutable int64_t revision_ = 0;
+  mutable std::map<Domain, DomainState> domains_;
+};
+
+// Decodes a stored value (layout.hpp) read at `revision`, fetching its chunks when it has
+// them. Errors: the client's; kStorageError for a malformed value.
+Result<std::string> decode_value(const Backend& b, Space space, std::string_view key,
+                                 std::string_view stored, int64_t revision);
+
+// Maps a failed read: a compacted revision becomes "snapshot too old".
+Status read_error(const Status& s);
+
+}  // namespace strata::storage::etcd

@@ -1,0 +1,456 @@
+// Cluster mode end to end (SPEC §11, docs/CLUSTER.md): two real `strata serve --store etcd://…`
+// processes over a real 3-member etcd cluster on loopback, driven over TCP like any client.
+// Checks: a change through one server is seen by the very next statement on the other; two
+// servers racing to APPLY one version give one success; SHOW LOCKS names the holder; a server
+// killed with SIGKILL in the middle of a big APPLY leaves it wholly applied or wholly not, its
+// lock frees after the TTL and the other server applies it; quorum lost answers
+// STORE_UNAVAILABLE, then service comes back; every tests/cases file with its statements
+// alternating between the two servers.
+#include <array>
+#include <barrier>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/case_file.hpp"
+#include "parser/splitter.hpp"
+#include "server/server_process.hpp"
+#include "server/test_client.hpp"
+#include "storage/etcd_cluster.hpp"
+
+using namespace strata::server::testing;
+using strata::storage::testing::EtcdCluster;
+using nlohmann::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kLockTtl = 3;  // --lock-ttl of the test servers: a dead server's lock frees fast
+
+std::string quoted(const std::string& s) { return json(s).dump(); }
+bool succeeded(const json& a) { return a.is_object() && a.value("status", "") == "success"; }
+std::string error_code(const json& a) {
+  if (!a.is_object() || !a.contains("error") || !a["error"].is_object()) return "";
+  return a["error"].value("code", "");
+}
+
+json ask(TestClient& client, const std::string& statement, std::chrono::milliseconds timeout = 60s) {
+  if (!client.send(statement + "\x04\n")) return json::value_t::discarded;
+  auto line = client.read_line(timeout);
+  if (!line) return json::value_t::discarded;
+  return json::parse(*line, nullptr, false);
+}
+
+// Two servers sharing one etcd prefix (and one backup directory), each in its own directory.
+class TwoServers {
+ public:
+  TwoServers() : prefix_("/t" + std::to_string(std::random_device{}())) {
+    for (int i = 0; i < 2; ++i) start(i);
+  }
+  void start(int i) {
+    servers_[i] = std::make_unique<ServerProcess>(
+        std::vector<std::string>{"--store", etcd_.url(), "--store-prefix", prefix_, "--lock-ttl",
+                                 std::to_string(kLockTtl), "--backup-dir", backups_.path()},
+        "admin-pw", &dirs_[i], /*init_main=*/false);
+    INFO("server log:\n" << servers_[i]->log());
+    REQUIRE(servers_[i]->port() != 0);
+  }
+  void kill9(int i) {
+    servers_[i]->signal(SIGKILL);
+    REQUIRE(servers_[i]->exited(10s));
+  }
+  void stop(int i) {
+    servers_[i]->signal(SIGTERM);
+    REQUIRE(servers_[i]->exited(30s));
+  }
+  ServerProcess& server(int i) { return *servers_[i]; }
+  EtcdCluster& etcd() { return etcd_; }
+  // A logged-in admin connection to server i, using `db` when given.
+  std::unique_ptr<TestClient> connect(int i, const std::string& db = "") {
+    auto c = std::make_unique<TestClient>(servers_[i]->port());
+    REQUIRE(succeeded(ask(*c, "AUTH \"admin\" \"admin-pw\"")));
+    if (!db.empty()) REQUIRE(succeeded(ask(*c, "USE " + quoted(db))));
+    return c;
+  }
+
+ private:
+  EtcdCluster etcd_{3};
+  std::string prefix_;
+  TempDir dirs_[2];
+  TempDir backups_;
+  std::unique_ptr<ServerProcess> servers_[2];
+};
+
+std::string two_bundles(int version) {
+  const std::string v = std::to_string(version);
+  return "START MIGRATION WITH DESCRIPTION \"v" + v + "\"\n" + "    CREATE BUNDLE \"B" + v +
+         "\" WITH FIELDS ({\"n\", INT, false, false});\nCOMMIT";
+}
+
+// A migration that creates bundle "Big" and adds `docs` documents to it.
+std::string big_migration(int docs) {
+  std::string text =
+      "START MIGRATION WITH DESCRIPTION \"big\"\n"
+      "    CREATE BUNDLE \"Big\" WITH FIELDS ({\"n\", INT, false, false}, "
+      "{\"s\", STRING, false, false});\n";
+  text.reserve(text.size() + static_cast<size_t>(docs) * 90);
+  for (int i = 0; i < docs; ++i) {
+    text += "    ADD DOCUMENT TO BUNDLE \"Big\" WITH VALUES ({\"n\":" + std::to_string(i) +
+            ",\"s\":\"document number " + std::to_string(i) + "\"});\n";
+  }
+  return text + "COMMIT";
+}
+
+int64_t count_of(TestClient& c, const std::string& bundle) {
+  json r = ask(c, "SELECT COUNT FROM " + quoted(bundle));
+  INFO(r.dump());
+  if (!succeeded(r)) return -1;
+  return r.value("ResultCount", int64_t{-1});
+}
+
+std::string migration_status(TestClient& c, int version) {
+  json shown = ask(c, "SHOW MIGRATIONS");
+  if (!succeeded(shown)) return "error: " + shown.dump();
+  for (const auto& m : shown["migrations"]) {
+    if (m.value("Version", -1) == version) return m.value("Status", "");
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("cluster servers: a change through one server is seen by the next statement on the other") {
+  TwoServers s;
+  auto a = s.connect(0);
+  auto b = s.connect(1);
+  REQUIRE(succeeded(ask(*a, "CREATE DATABASE \"shared\"")));
+  // Created through A, known to B at once.
+  REQUIRE(succeeded(ask(*b, "USE \"shared\"")));
+  REQUIRE(succeeded(ask(*a, "USE \"shared\"")));
+  for (int v = 1; v <= 3; ++v) {
+    TestClient& writer = v % 2 ? *a : *b;
+    TestClient& reader = v % 2 ? *b : *a;
+    REQUIRE(succeeded(ask(writer, two_bundles(v))));
+    json applied = ask(writer, "APPLY MIGRATION WITH VERSION " + std::to_string(v));
+    INFO(applied.dump());
+    REQUIRE(succeeded(applied));
+    CHECK(migration_status(reader, v) == "APPLIED");  // the answer cache of the reader is stale
+    json added = ask(reader, "ADD DOCUMENT TO BUNDLE \"B" + std::to_string(v) +
+                                 "\" WITH VALUES ({\"n\":" + std::to_string(v) + "})");
+    INFO(added.dump());
+    CHECK(succeeded(added));  // the reader's schema knows the new bundle
+    CHECK(count_of(writer, "B" + std::to_string(v)) == 1);
+  }
+  json locks = ask(*a, "SHOW LOCKS");
+  INFO(locks.dump());
+  REQUIRE(succeeded(locks));
+  CHECK(locks["locks"].is_array());
+}
+
+TEST_CASE("cluster servers: two servers racing to APPLY one version get one success") {
+  TwoServers s;
+  auto setup = s.connect(0);
+  REQUIRE(succeeded(ask(*setup, "CREATE DATABASE \"race\"")));
+  auto a = s.connect(0, "race");
+  auto b = s.connect(1, "race");
+  for (int v = 1; v <= 3; ++v) {
+    INFO("round " << v);
+    REQUIRE(succeeded(ask(v % 2 ? *a : *b, two_bundles(v))));
+    std::barrier line(2);
+    json answers[2];
+    TestClient* clients[2] = {a.get(), b.get()};
+    std::vector<std::thread> threads;
+    for (int c = 0; c < 2; ++c) {
+      threads.emplace_back([&, c] {
+        line.arrive_and_wait();
+        answers[c] = ask(*clients[c], "APPLY MIGRATION WITH VERSION " + std::to_string(v));
+      });
+    }
+    for (auto& t : threads) t.join();
+    INFO(answers[0].dump() << " / " << answers[1].dump());
+    REQUIRE(int(succeeded(answers[0])) + int(succeeded(answers[1])) == 1);
+    const json& loser = succeeded(answers[0]) ? answers[1] : answers[0];
+    CHECK(error_code(loser) == "MIGRATION_NOT_PENDING");
+    CHECK(migration_status(*a, v) == "APPLIED");
+    CHECK(migration_status(*b, v) == "APPLIED");
+  }
+}
+
+TEST_CASE("cluster servers: a server killed mid APPLY or mid ROLLBACK leaves all or nothing") {
+  const int docs = std::getenv("STRATA_CLUSTER_FULL") ? 100000 : 20000;
+  const int rounds = std::getenv("STRATA_CLUSTER_FULL") ? 10 : 2;
+  TwoServers s;
+  auto setup = s.connect(1);
+  REQUIRE(succeeded(ask(*setup, "CREATE DATABASE \"kill\"")));
+  {
+    auto a = s.connect(0, "kill");
+    REQUIRE(succeeded(ask(*a, big_migration(docs), 600s)));
+  }
+  // Sends `statement` through A, kills A after `delay`, and restarts it.
+  auto kill_during = [&](const std::string& statement, std::chrono::milliseconds delay) {
+    auto a = s.connect(0, "kill");
+    auto b = s.connect(1, "kill");
+    REQUIRE(a->send(statement + "\x04\n"));
+    std::this_thread::sleep_for(delay);
+    json locks = ask(*b, "SHOW LOCKS");
+    INFO("SHOW LOCKS during " << statement << ": " << locks.dump());
+    CHECK(succeeded(locks));
+    s.kill9(0);
+    s.start(0);
+  };
+  for (int round = 0; round < rounds; ++round) {
+    INFO("round " << round);
+    const auto delay = std::chrono::milliseconds(300 + 900 * round);
+    auto b = s.connect(1, "kill");
+    // APPLY killed: seen from B, wholly applied or not at all.
+    kill_during("APPLY MIGRATION WITH VERSION 1 FORCE", delay);
+    std::string status = migration_status(*b, 1);
+    INFO("after the killed APPLY: " << status << ", documents " << count_of(*b, "Big"));
+    REQUIRE((status == "APPLIED" || status == "PENDING"));
+    CHECK(count_of(*b, "Big") == (status == "APPLIED" ? docs : -1));
+    if (status != "APPLIED") {
+      // B writes once A's lock is gone (its lease expires within the TTL), and applies it.
+      json applied = ask(*b, "APPLY MIGRATION WITH VERSION 1 FORCE", 600s);
+      INFO(applied.dump());
+      REQUIRE(succeeded(applied));
+      CHECK(count_of(*b, "Big") == docs);
+    }
+    // APPLY ROLLBACK killed: wholly rolled back or not at all.
+    kill_during("APPLY ROLLBACK TO VERSION 0", delay);
+    status = migration_status(*b, 1);
+    INFO("after the killed ROLLBACK: " << status << ", documents " << count_of(*b, "Big"));
+    REQUIRE((status == "APPLIED" || status == "ROLLED_BACK"));
+    CHECK(count_of(*b, "Big") == (status == "APPLIED" ? docs : -1));
+    if (status == "APPLIED") {
+      json rolled = ask(*b, "APPLY ROLLBACK TO VERSION 0", 600s);
+      INFO(rolled.dump());
+      REQUIRE(succeeded(rolled));
+    }
+    CHECK(count_of(*b, "Big") == -1);
+    REQUIRE(succeeded(ask(*b, "RESET MIGRATION WITH VERSION 1")));  // ROLLED_BACK -> PENDING
+  }
+}
+
+TEST_CASE("cluster servers: a server paused past the lock TTL cannot commit") {
+  TwoServers s;
+  auto setup = s.connect(1);
+  REQUIRE(succeeded(ask(*setup, "CREATE DATABASE \"pause\"")));
+  auto a = s.connect(0, "pause");
+  auto b = s.connect(1, "pause");
+  REQUIRE(succeeded(ask(*a, big_migration(20000), 600s)));
+  REQUIRE(a->send("APPLY MIGRATION WITH VERSION 1 FORCE\x04\n"));
+  std::this_thread::sleep_for(500ms);
+  s.server(0).signal(SIGSTOP);
+  std::this_thread::sleep_for(std::chrono::seconds(kLockTtl + 3));
+  // A's lease has expired: B takes the lock and applies.
+  json applied = ask(*b, "APPLY MIGRATION WITH VERSION 1 FORCE", 600s);
+  INFO("B: " << applied.dump());
+  s.server(0).signal(SIGCONT);
+  auto line = a->read_line(600s);
+  REQUIRE(line);
+  json answer = json::parse(*line, nullptr, false);
+  INFO("A: " << answer.dump());
+  // Exactly one of them applied it (A only if it had committed before the pause), and the
+  // documents are there once.
+  CHECK(int(succeeded(applied)) + int(succeeded(answer)) == 1);
+  CHECK(migration_status(*b, 1) == "APPLIED");
+  CHECK(count_of(*b, "Big") == 20000);
+  CHECK(count_of(*a, "Big") == 20000);
+}
+
+TEST_CASE("cluster servers: quorum lost answers STORE_UNAVAILABLE, then service comes back") {
+  TwoServers s;
+  auto a = s.connect(0);
+  REQUIRE(succeeded(ask(*a, "CREATE DATABASE \"q\"")));
+  REQUIRE(succeeded(ask(*a, "USE \"q\"")));
+  REQUIRE(succeeded(ask(*a, two_bundles(1))));
+  REQUIRE(succeeded(ask(*a, "APPLY MIGRATION WITH VERSION 1 FORCE")));
+  REQUIRE(succeeded(ask(*a, "ADD DOCUMENT TO BUNDLE \"B1\" WITH VALUES ({\"n\":1})")));
+  // One member down: service goes on.
+  s.etcd().kill(2);
+  REQUIRE(succeeded(ask(*a, "ADD DOCUMENT TO BUNDLE \"B1\" WITH VALUES ({\"n\":2})")));
+  CHECK(count_of(*a, "B1") == 2);
+  // Two down: every statement that needs the store says so, none answers wrongly.
+  s.etcd().kill(1);
+  json added = ask(*a, "ADD DOCUMENT TO BUNDLE \"B1\" WITH VALUES ({\"n\":3})");
+  INFO(added.dump());
+  CHECK(error_code(added) == "STORE_UNAVAILABLE");
+  json selected = ask(*a, "SELECT * FROM \"B1\"");
+  INFO(selected.dump());
+  CHECK(error_code(selected) == "STORE_UNAVAILABLE");
+  json shown = ask(*a, "SHOW MIGRATIONS");
+  INFO(shown.dump());
+  CHECK(error_code(shown) == "STORE_UNAVAILABLE");
+  // Quorum back: the same connection works again, nothing lost.
+  s.etcd().restart(1);
+  s.etcd().restart(2);
+  REQUIRE(s.etcd().wait_ready(60s));
+  json again;
+  for (int i = 0; i < 30 && !succeeded(again); ++i) {
+    again = ask(*a, "ADD DOCUMENT TO BUNDLE \"B1\" WITH VALUES ({\"n\":3})");
+    if (!succeeded(again)) std::this_thread::sleep_for(1s);
+  }
+  INFO(again.dump());
+  CHECK(succeeded(again));
+  CHECK(count_of(*a, "B1") == 3);
+  auto b = s.connect(1, "q");
+  CHECK(count_of(*b, "B1") == 3);
+}
+
+namespace {
+
+// The case files (tests/cases) over two servers: each statement block goes to the server the
+// previous one did not. A case-file session is a connection to each server, kept in the same
+// state: USE and AUTH go to both, and a DROP DATABASE of the session's active database
+// reconnects its other connection (which then has no active database either).
+class AlternatingReplay {
+ public:
+  explicit AlternatingReplay(TwoServers& s) : s_(s) { connect("main", "admin", "admin-pw"); }
+
+  // @reopen: both servers stopped (SIGTERM) and started again; every session starts afresh.
+  void reopen() {
+    connections_.clear();
+    active_.clear();
+    for (int i = 0; i < 2; ++i) {
+      s_.stop(i);
+      s_.start(i);
+    }
+    connect("main", "admin", "admin-pw");
+  }
+
+  void session(const std::string& name, const std::string& role) {
+    if (!connections_.count(name)) {
+      if (!users_.count(name)) {
+        json created = ask(*connections_.at("main")[0],
+                           "CREATE USER " + quoted(name) + " WITH PASSWORD \"case-pw\" ROLE " +
+                               (role.empty() ? "admin" : role));
+        REQUIRE(succeeded(created));
+        users_.insert(name);
+      }
+      connect(name, name, "case-pw");
+    }
+    current_ = name;
+  }
+
+  json execute(const std::string& text) {
+    strata::parser::StatementSplitter splitter;
+    splitter.feed(text);
+    splitter.finish();
+    std::vector<std::string> mirrored;
+    std::optional<std::string> dropped;
+    size_t count = 0;
+    while (auto st = splitter.next()) {
+      ++count;
+      if (st->text.rfind("USE ", 0) == 0 || st->text.rfind("AUTH ", 0) == 0) {
+        mirrored.push_back(st->text);
+      }
+      if (st->text.rfind("DROP DATABASE ", 0) == 0) dropped = name_in(st->text.substr(14));
+    }
+    const int side = next_++ % 2;
+    TestClient& client = *connections_.at(current_)[side];
+    client.send(text + "\x04\n");
+    if (count == 0) return json();
+    auto lines = client.read_lines(count, 120s);
+    REQUIRE(lines.size() == count);
+    json answer;
+    for (const auto& line : lines) {
+      answer = json::parse(line);
+      if (!succeeded(answer)) break;
+    }
+    TestClient& other = *connections_.at(current_)[1 - side];
+    for (const auto& statement : mirrored) {
+      json mirror = ask(other, statement);
+      if (statement.rfind("AUTH ", 0) == 0 && succeeded(mirror)) auth_[current_] = statement;
+      if (statement.rfind("USE ", 0) == 0 && succeeded(mirror)) {
+        active_[current_] = name_in(statement.substr(4));
+      }
+    }
+    if (dropped && active_[current_] == *dropped) {
+      auto fresh = std::make_unique<TestClient>(s_.server(1 - side).port());
+      REQUIRE(succeeded(ask(*fresh, auth_.at(current_))));
+      connections_[current_][1 - side] = std::move(fresh);
+      active_[current_].clear();
+    }
+    return answer;
+  }
+
+ private:
+  void connect(const std::string& name, const std::string& user, const std::string& password) {
+    auth_[name] = "AUTH " + quoted(user) + " " + quoted(password);
+    for (int i = 0; i < 2; ++i) {
+      auto c = std::make_unique<TestClient>(s_.server(i).port());
+      REQUIRE(succeeded(ask(*c, auth_[name])));
+      connections_[name][i] = std::move(c);
+    }
+    current_ = name;
+  }
+
+  // A database name as written after USE / DROP DATABASE: quoted (JSON string) or bare.
+  static std::string name_in(std::string text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.erase(0, 1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    if (!text.empty() && text.front() == '"') {
+      json parsed = json::parse(text, nullptr, false);
+      if (parsed.is_string()) return parsed.get<std::string>();
+    }
+    return text;
+  }
+
+  TwoServers& s_;
+  std::map<std::string, std::array<std::unique_ptr<TestClient>, 2>> connections_;
+  std::set<std::string> users_;
+  std::map<std::string, std::string> auth_;    // per session: the AUTH its connections ran last
+  std::map<std::string, std::string> active_;  // per session: its active database
+  std::string current_ = "main";
+  size_t next_ = 0;
+};
+
+void replay_alternating(const fs::path& file) {
+  std::vector<strata::testing::CaseBlock> blocks;
+  std::string error;
+  INFO("case file " << file.filename().string() << ": " << error);
+  REQUIRE(strata::testing::load_case_file(file, &blocks, &error));
+  TwoServers s;
+  AlternatingReplay replay(s);
+  strata::testing::Captures captures;
+  for (const auto& b : blocks) {
+    INFO(file.filename().string() << ":" << b.line);
+    if (b.kind == strata::testing::CaseBlock::Kind::kDirective) {
+      const auto [verb, name, role] = strata::testing::directive_of(b);
+      if (verb == "session") replay.session(name, role);
+      if (verb == "reopen") replay.reopen();
+      continue;
+    }
+    auto r = strata::testing::run_case_statement(
+        b, &captures, [&](const std::string& statement) { return replay.execute(statement); });
+    INFO(r.report);
+    REQUIRE(r.expected_valid);
+    CHECK(r.ok);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("cluster servers: the case files answer the same with statements alternating between two servers") {
+  fs::path dir = fs::path(STRATA_SOURCE_DIR) / "tests" / "cases";
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".test") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(!files.empty());
+  for (const auto& f : files) {
+    DYNAMIC_SECTION(f.filename().string()) { replay_alternating(f); }
+  }
+}
