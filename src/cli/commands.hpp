@@ -42,6 +42,10 @@ struct ServeOptions {
   std::string log_level = "info";
   int http_port = -1;                   // --http-port: the console (SPEC §12); -1: off, 0: any
   std::string http_host = "127.0.0.1";  // --http-host
+  // Server-wide setting defaults (SPEC §4.11): `--setting Name=Value` (repeatable), and the
+  // `[settings]` lines of --config as (name, value); the command line wins.
+  std::vector<std::string> settings;
+  std::vector<std::pair<std::string, std::string>> config_settings;
 };
 
 // What `strata shell` and `strata run` need to reach a server and log in.

@@ -38,6 +38,8 @@ std::string_view code_name(Code code) {
     case Code::kMissingDownCommands: return "MISSING_DOWN_COMMANDS";
     case Code::kRollbackFailed: return "ROLLBACK_FAILED";
     case Code::kRollbackConflict: return "ROLLBACK_CONFLICT";
+    case Code::kApprovalRequired: return "APPROVAL_REQUIRED";
+    case Code::kApprovalInvalid: return "APPROVAL_INVALID";
     case Code::kChecksumMismatch: return "CHECKSUM_MISMATCH";
     case Code::kTimeout: return "TIMEOUT";
     case Code::kCancelled: return "CANCELLED";
@@ -97,6 +99,8 @@ std::string_view code_type(Code code) {
     case Code::kRollbackFailed:
     case Code::kRollbackConflict:
     case Code::kChecksumMismatch:
+    case Code::kApprovalRequired:
+    case Code::kApprovalInvalid:
     case Code::kTimeout: return "MIGRATION";
     case Code::kPermissionDenied:
     case Code::kAuthFailed:

@@ -56,6 +56,8 @@ enum class Code {
   kChecksumMismatch,
   kTimeout,
   kCancelled,
+  kApprovalRequired,
+  kApprovalInvalid,
   kPermissionDenied,
   kAuthFailed,
   kUserNotFound,

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "engine/approvals.hpp"
 #include "engine/down.hpp"
 #include "engine/exec_migration.hpp"
 #include "engine/schema_checksum.hpp"
@@ -103,6 +104,9 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
                     "checksum mismatch: the stored commands of migration " +
                         std::to_string(x.version) + " no longer match checksum " + r.checksum);
     }
+    auto approval = ApprovalCheck::begin(e, ctx, x.approval, {"MIGRATION", x.version, x.force});
+    if (!approval.ok()) return approval.status();
+    STRATA_RETURN_IF_ERROR(approval->match_plan(r.checksum));  // SPEC §4.13
     STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, x.version));
 
     base = ctx.schema();
@@ -161,6 +165,7 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     record_event(&r, s.user, statement, kApplied);
+    approval->spend(ctx, &r.events.back());
     r.applied_at = utc_now();
     r.applied_by = s.user;
     r.execution_time_ms = elapsed.count();

@@ -2,6 +2,7 @@
 // and the dispatch of every §3.5 statement (SHOW MIGRATIONS: exec_show_migrations.cpp).
 #include "engine/exec_migration.hpp"
 
+#include "engine/approvals.hpp"
 #include "engine/binder.hpp"
 #include "engine/down.hpp"
 #include "engine/schema_change.hpp"
@@ -220,7 +221,9 @@ bool is_migration_statement(const ast::Statement& st) {
          std::holds_alternative<ast::ApplyRollback>(st) ||
          std::holds_alternative<ast::ResetMigration>(st) ||
          std::holds_alternative<ast::DropMigration>(st) ||
-         std::holds_alternative<ast::VerifyMigrations>(st);
+         std::holds_alternative<ast::VerifyMigrations>(st) ||
+         std::holds_alternative<ast::ApproveMigration>(st) ||
+         std::holds_alternative<ast::ApproveRollback>(st);
 }
 
 Status exec_migration_statement(Engine& e, Session& s, const ast::Statement& st, Json* out) {
@@ -237,6 +240,8 @@ Status exec_migration_statement(Engine& e, Session& s, const ast::Statement& st,
         else if constexpr (std::is_same_v<T, ast::ResetMigration>) return exec_reset_migration(e, s, x, out);
         else if constexpr (std::is_same_v<T, ast::DropMigration>) return exec_drop_migration(e, s, x, out);
         else if constexpr (std::is_same_v<T, ast::VerifyMigrations>) return exec_verify_migrations(e, s, out);
+        else if constexpr (std::is_same_v<T, ast::ApproveMigration>) return exec_approve_migration(e, s, x, out);
+        else if constexpr (std::is_same_v<T, ast::ApproveRollback>) return exec_approve_rollback(e, s, x, out);
         else return Status(Code::kInternal, "not a migration statement");
       },
       st);

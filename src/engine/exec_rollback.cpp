@@ -12,6 +12,7 @@
 // the documents FORCE overwrote are kept in the ledger with the rollback's event.
 #include <chrono>
 
+#include "engine/approvals.hpp"
 #include "engine/conflicts.hpp"
 #include "engine/documents.hpp"
 #include "engine/exec_migration.hpp"
@@ -327,10 +328,14 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
       return Status(Code::kMissingDownCommands, plan->errors.front(),
                     Json{{"errors", plan->errors}});
     }
+    auto approval = ApprovalCheck::begin(e, ctx, x.approval, {"ROLLBACK", x.version, x.force});
+    if (!approval.ok()) return approval.status();  // SPEC §4.13
     const int64_t timeout = settings_of(e, ctx.schema()).migration_timeout_seconds;
     Impact impact;
     s.interrupt->set_deadline(started + std::chrono::seconds(timeout));
     STRATA_RETURN_IF_ERROR(run_down(ctx, *plan, &impact, timeout));
+    STRATA_RETURN_IF_ERROR(approval->match_plan(
+        rollback_plan_checksum(plan->down_json, conflicts_json(impact.conflicts))));
     const bool forced = !impact.conflicts.empty();
     if (forced && (!x.force || !all_forceable(impact.conflicts))) {
       const bool forceable = all_forceable(impact.conflicts);
@@ -351,6 +356,7 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
         if (ev.value("To", "") == kRolledBack) ++rollbacks;
       record_event(&r, s.user, statement, kRolledBack);
       Json& event = r.events.back();
+      approval->spend(ctx, &event);
       if (!impact.warnings.empty()) event["warnings"] = impact.warnings;
       if (forced) {
         Json overwritten = overwritten_json(impact.conflicts, r.version);

@@ -14,6 +14,7 @@
 //   <db u32> 'X' <version u64>                       sequences of the undo entries the migration
 //                                                    left deleted (u64 BE each, ascending)
 //   <db u32> 'O' <version u64> <rollback u32>        documents a FORCEd rollback overwrote (JSON)
+//   <db u32> 'A' <nonce>                             an approval token spent (JSON: by, at, action)
 //
 // 'U' entries hold the pre-migration bytes of every document of a pre-existing bundle that
 // the migration overwrote or deleted (the bundle id is the id before the migration).
@@ -72,6 +73,12 @@ inline std::string overwritten_prefix(uint32_t db, uint64_t version) {
 inline std::string overwritten_key(uint32_t db, uint64_t version, uint32_t rollback) {
   std::string k = overwritten_prefix(db, version);
   keys::put_u32(&k, rollback);
+  return k;
+}
+// An approval token (SPEC §4.13) that an APPLY has used, by its nonce.
+inline std::string approval_spent_key(uint32_t db, std::string_view nonce) {
+  std::string k = ledger_prefix(db, 'A');
+  k.append(nonce);
   return k;
 }
 inline std::string undo_key(uint32_t db, uint64_t version, uint32_t bundle, uint64_t seq) {

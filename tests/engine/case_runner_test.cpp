@@ -1,10 +1,12 @@
 // Runs every tests/cases/*.test file (format: tests/cases/README.md) against an embedded
 // Engine on a fresh data directory, one DYNAMIC_SECTION per file.
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "engine/case_file.hpp"
 #include "engine/engine_fixture.hpp"
@@ -51,6 +53,8 @@ void run_case_file(const fs::path& file) {
         REQUIRE(report.ok());
         INFO(report->dump());
         CHECK((*report)["ok"].get<bool>());
+      } else if (verb == "sleep") {
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(name)));
       } else {
         FAIL("unknown directive @" << b.text);
       }

@@ -141,6 +141,27 @@ void simulate_pending(const PendingMigration& m, WriteContext& ctx) {
   }
 }
 
+// The number of indexes on a bundle, for the cost model's index entries; kept while the
+// schema does not change (one lookup per ADD DOCUMENT would be wasted work).
+class IndexCounts {
+ public:
+  uint64_t of(const WriteContext& ctx, uint32_t bundle) {
+    if (bundle != bundle_ || ctx.schema_generation() != generation_ || !known_) {
+      bundle_ = bundle;
+      generation_ = ctx.schema_generation();
+      known_ = true;
+      count_ = ctx.schema().indexes_of(bundle).size();
+    }
+    return count_;
+  }
+
+ private:
+  uint32_t bundle_ = 0;
+  uint64_t generation_ = 0;
+  bool known_ = false;
+  uint64_t count_ = 0;
+};
+
 }  // namespace
 
 Outcome run(const Request& req, WriteContext& ctx) {
@@ -165,6 +186,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
   }
   CostInput cost;
   cost.commands = req.commands->up.size();
+  IndexCounts index_counts;
   ReversibilityInput rev;
   rev.has_explicit_down = req.record->has_explicit_down;
   rev.explicit_down_count = req.commands->down.size();
@@ -223,6 +245,8 @@ Outcome run(const Request& req, WriteContext& ctx) {
         Status st = adds.add(ctx.schema(), *a, i);
         if (!st.ok()) c.refusal(st, i);
         cost.documents_touched += 1;
+        cost.documents_added += 1;
+        cost.index_entries += index_counts.of(ctx, target);
         continue;
       }
       materialize(&adds, target, *req.commands, ctx);
@@ -256,15 +280,17 @@ Outcome run(const Request& req, WriteContext& ctx) {
     } else if (touch.index) {
       ++cost.index_builds;
       cost.index_build_documents += touched;
+      cost.index_entries += touched;
       if (touched > 0 && live.bundle_by_id(touch.bundle)) {
         cost.builds.emplace_back(i, touch.index, touched);
       }
     } else {
-      cost.documents_touched += touched;
-      if (seq) cost.documents_touched += 1;
-      if (response.contains("affected")) {
-        cost.documents_touched += response["affected"].get<uint64_t>();
-      }
+      uint64_t documents = touched;
+      if (seq) cost.documents_added += 1;
+      if (seq) documents += 1;
+      if (response.contains("affected")) documents += response["affected"].get<uint64_t>();
+      cost.documents_touched += documents;
+      if (target != 0) cost.index_entries += documents * index_counts.of(ctx, target);
     }
   }
 
