@@ -25,6 +25,7 @@
 
 #include "cost_shapes.hpp"
 #include "engine/engine.hpp"
+#include "engine/validate/phases.hpp"
 #include "parser/splitter.hpp"
 
 using namespace strata;
@@ -200,6 +201,10 @@ int cost(int n, const std::string& dir) {
               "entry %.3f us; per indexed document %.3f us; per changed document %.3f us\n",
               n, t_fixed * 1e3, per_added * 1e6, per_entry * 1e6, per_indexed * 1e6,
               per_changed * 1e6);
+  const double unit = strata::engine::validate::cost_unit_seconds();
+  std::printf("in probe units (probe %.3f ms): per added %.4f, per entry %.4f, per indexed "
+              "%.4f, per changed %.4f (x1e-3)\n", unit * 1e3, per_added / unit * 1e3,
+              per_entry / unit * 1e3, per_indexed / unit * 1e3, per_changed / unit * 1e3);
   std::printf("estimate / measured: W1 %.2f / %.3f s, index build %.2f / %.3f s, bulk UPDATE "
               "%.2f / %.3f s\n", e_w1, t_w1, e_index, t_index, e_update, t_update);
   return 0;

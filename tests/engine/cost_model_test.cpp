@@ -53,7 +53,8 @@ double ratio_for(MigrationHarness& h, const std::string& migration, uint64_t ver
     const double measured =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ratio = estimate / measured;
-    WARN(shape << ": estimate " << estimate << " s, measured " << measured << " s, inputs "
+    WARN(shape << ": estimate " << estimate << " s, measured " << measured << " s, unit "
+               << validate::cost_unit_seconds() << " s, inputs "
                << report["performancePhase"]["estimate"].dump());
     if (ratio >= 0.5 && ratio <= 2.0) break;
   }

@@ -2,30 +2,76 @@
 // builds over existing documents. Never blocking.
 //
 // The model (its inputs are what the report shows; its coefficients are not):
-//   seconds = kPerApply + documents_added * kPerAdded + documents_changed * kPerChanged
+//   seconds = kPerApply + unit * (documents_added * kPerAdded + documents_changed * kPerChanged
 //           + (index_entries - index_build_documents) * kPerIndexEntry
-//           + index_build_documents * kPerIndexedDocument
+//           + index_build_documents * kPerIndexedDocument)
 // where an added document's cost includes its ADD DOCUMENT command (parse, checks, write) and a
-// changed one's its read, its undo pre-image and its rewrite or delete. Coefficients measured by
-// `bench/migration_phases_bench cost N` (Release) on the project machine (2 vCPU KVM guest
-// shared with other builds; RocksDB 7.8.3), see COEFFICIENTS below; the engine test
-// "phase 4: the estimate stays within 2x of the measured APPLY" re-measures the three shapes
-// SPEC §9 names (W1, an index build, a bulk UPDATE) at reduced size on the machine it runs on.
+// changed one's its read, its undo pre-image and its rewrite or delete. `unit` calibrates the
+// model to the machine it runs on, as it is loaded now: the measured time of a fixed piece of
+// per-document work (build, serialize and hash small documents, cost_unit_seconds()), probed
+// at most every 2 s and only for migrations large enough for it to matter. The coefficients
+// are in that unit, measured by `bench/migration_phases_bench cost N` (Release; it prints them
+// beside the probe); the engine test "phase 4: the estimate stays within 2x of the measured
+// APPLY" re-measures the three shapes SPEC §9 names (W1, an index build, a bulk UPDATE) at a
+// reduced size on the machine it runs on.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <functional>
+#include <mutex>
 
 #include "engine/validate/phases.hpp"
 
 namespace strata::engine::validate {
 
 namespace {
-// COEFFICIENTS (seconds), see the file comment.
-constexpr double kPerApply = 0.5e-3;
-constexpr double kPerAdded = 2.0e-6;
-constexpr double kPerChanged = 8.0e-6;
-constexpr double kPerIndexEntry = 0.5e-6;
-constexpr double kPerIndexedDocument = 2.3e-6;
+// COEFFICIENTS, in units of cost_unit_seconds() (kPerApply in seconds), see the file comment.
+// `migration_phases_bench cost 20000`, 2026-12-05 11:27 UTC, two runs on the shared 2-vCPU
+// machine (load 5-7), probe 0.575-0.597 ms; per document in us (run 1 / run 2):
+//   W1 shape (3 index entries) 18.3 / 25.7, the same without indexes 5.2 / 10.5,
+//   CREATE INDEX 3.4 / 9.1, bulk UPDATE of W1's bundle (4 index entries) 47 / 28.
+// Taken between the runs: added 7.5 us, index entry 4.8 us, indexed 6 us, changed 18 us.
+constexpr double kPerApply = 2.0e-3;
+constexpr double kPerAdded = 12.8e-3;
+constexpr double kPerChanged = 30.8e-3;
+constexpr double kPerIndexEntry = 8.2e-3;
+constexpr double kPerIndexedDocument = 10.3e-3;
+// Below this many documents and index entries the probe is not worth its milliseconds.
+constexpr uint64_t kProbeFrom = 1000;
+constexpr int kProbeDocuments = 1000;
+// The probe's time on the project machine when quiet, for migrations too small to probe.
+constexpr double kQuietUnit = 0.585e-3;
+
+double probe_once() {
+  const auto start = std::chrono::steady_clock::now();
+  size_t h = 0;
+  for (int i = 0; i < kProbeDocuments; ++i) {
+    Json d = {{"id", "u" + std::to_string(i)},
+              {"email", "user" + std::to_string(i) + "@example.com"},
+              {"name", "name " + std::to_string(i % 400)},
+              {"age", 18 + i % 70}};
+    h += std::hash<std::string>{}(d.dump());
+  }
+  static volatile size_t sink;
+  sink = h;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 }  // namespace
+
+double cost_unit_seconds() {
+  static std::mutex mu;
+  static double unit = 0;
+  static std::chrono::steady_clock::time_point at;
+  std::lock_guard lock(mu);
+  const auto now = std::chrono::steady_clock::now();
+  if (unit == 0 || now - at > std::chrono::seconds(2)) {
+    double runs[3] = {probe_once(), probe_once(), probe_once()};
+    std::sort(runs, runs + 3);
+    unit = runs[1];
+    at = std::chrono::steady_clock::now();
+  }
+  return unit;
+}
 
 std::string format_seconds(double seconds) {
   char buf[32];
@@ -37,10 +83,12 @@ CostReport estimate_cost(const CostInput& in, const SettingValues& settings) {
   CostReport r;
   const uint64_t changed = in.documents_touched - std::min(in.documents_touched, in.documents_added);
   const uint64_t entries = in.index_entries - std::min(in.index_entries, in.index_build_documents);
-  r.seconds = kPerApply + static_cast<double>(in.documents_added) * kPerAdded +
-              static_cast<double>(changed) * kPerChanged +
-              static_cast<double>(entries) * kPerIndexEntry +
-              static_cast<double>(in.index_build_documents) * kPerIndexedDocument;
+  const double work = static_cast<double>(in.documents_added) * kPerAdded +
+                      static_cast<double>(changed) * kPerChanged +
+                      static_cast<double>(entries) * kPerIndexEntry +
+                      static_cast<double>(in.index_build_documents) * kPerIndexedDocument;
+  const bool large = in.documents_touched + in.index_entries >= kProbeFrom;
+  r.seconds = kPerApply + work * (large ? cost_unit_seconds() : kQuietUnit);
   r.estimate = {{"commands", in.commands},
                 {"documentsTouched", in.documents_touched},
                 {"documentsAdded", in.documents_added},
