@@ -7,8 +7,10 @@
 //           + index_build_documents * kPerIndexedDocument)
 // where an added document's cost includes its ADD DOCUMENT command (parse, checks, write) and a
 // changed one's its read, its undo pre-image and its rewrite or delete. `unit` calibrates the
-// model to the machine it runs on, as it is loaded now: the measured time of a fixed piece of
-// per-document work (build, serialize and hash small documents, cost_unit_seconds()), probed
+// model to the machine it runs on, as it is loaded now: the geometric mean of the quiet
+// machine's probe time and the measured time of a fixed piece of
+// per-document work (build, serialize and hash small documents; the fastest of five runs,
+// cost_unit_seconds()), probed
 // at most every 2 s and only for migrations large enough for it to matter. The coefficients
 // are in that unit, measured by `bench/migration_phases_bench cost N` (Release; it prints them
 // beside the probe); the engine test "phase 4: the estimate stays within 2x of the measured
@@ -16,6 +18,7 @@
 // reduced size on the machine it runs on.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <mutex>
@@ -30,11 +33,14 @@ namespace {
 // machine (load 5-7), probe 0.575-0.597 ms; per document in us (run 1 / run 2):
 //   W1 shape (3 index entries) 18.3 / 25.7, the same without indexes 5.2 / 10.5,
 //   CREATE INDEX 3.4 / 9.1, bulk UPDATE of W1's bundle (4 index entries) 47 / 28.
-// Taken between the runs: added 7.5 us, index entry 4.8 us, indexed 6 us, changed 18 us.
+// The engine test's runs under heavier load (probe 0.8 ms), in probe units per document:
+//   W1 18.5-29, CREATE INDEX 8.7-8.9, bulk UPDATE 30-91.
+// Taken near the geometric middle of every run: W1 30 units (added 10.5, index entry 6.5),
+// indexed 10.3, bulk UPDATE 52 (changed 26 + 4 entries).
 constexpr double kPerApply = 2.0e-3;
-constexpr double kPerAdded = 12.8e-3;
-constexpr double kPerChanged = 30.8e-3;
-constexpr double kPerIndexEntry = 8.2e-3;
+constexpr double kPerAdded = 10.5e-3;
+constexpr double kPerChanged = 26.0e-3;
+constexpr double kPerIndexEntry = 6.5e-3;
 constexpr double kPerIndexedDocument = 10.3e-3;
 // Below this many documents and index entries the probe is not worth its milliseconds.
 constexpr uint64_t kProbeFrom = 1000;
@@ -65,9 +71,9 @@ double cost_unit_seconds() {
   std::lock_guard lock(mu);
   const auto now = std::chrono::steady_clock::now();
   if (unit == 0 || now - at > std::chrono::seconds(2)) {
-    double runs[3] = {probe_once(), probe_once(), probe_once()};
-    std::sort(runs, runs + 3);
-    unit = runs[1];
+    // The fastest of five: a run the scheduler interrupted says nothing about the work.
+    unit = probe_once();
+    for (int i = 0; i < 4; ++i) unit = std::min(unit, probe_once());
     at = std::chrono::steady_clock::now();
   }
   return unit;
@@ -88,7 +94,10 @@ CostReport estimate_cost(const CostInput& in, const SettingValues& settings) {
                       static_cast<double>(entries) * kPerIndexEntry +
                       static_cast<double>(in.index_build_documents) * kPerIndexedDocument;
   const bool large = in.documents_touched + in.index_entries >= kProbeFrom;
-  r.seconds = kPerApply + work * (large ? cost_unit_seconds() : kQuietUnit);
+  // An APPLY slows down less than the one-thread probe on a loaded machine (its second
+  // thread, its I/O): the probe counts by the geometric mean with the quiet machine's.
+  const double unit = large ? std::sqrt(cost_unit_seconds() * kQuietUnit) : kQuietUnit;
+  r.seconds = kPerApply + work * unit;
   r.estimate = {{"commands", in.commands},
                 {"documentsTouched", in.documents_touched},
                 {"documentsAdded", in.documents_added},

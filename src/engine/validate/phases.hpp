@@ -63,8 +63,8 @@ struct CostReport {
 };
 CostReport estimate_cost(const CostInput& input, const SettingValues& settings);
 std::string format_seconds(double seconds);  // "0.3s"
-// The cost model's unit on this machine now: the median time of a small fixed probe of
-// per-document work, re-measured at most every 2 s. Thread-safe.
+// The cost model's unit on this machine now: the fastest of five runs of a small fixed probe
+// of per-document work (about 3 ms in all), re-measured at most every 2 s. Thread-safe.
 double cost_unit_seconds();
 
 // Phase 5.
