@@ -64,8 +64,10 @@ double ratio_for(MigrationHarness& h, const std::string& migration, uint64_t ver
 
 }  // namespace
 
-TEST_CASE("phase 4: the estimate stays within 2x of the measured APPLY (W1, index build, bulk UPDATE)",
-          "[engine][cost]") {
+TEST_CASE(
+    "phase 4: the estimate stays within 2x of the measured APPLY for W1 and an index build and "
+    "a bulk UPDATE",
+    "[engine][cost]") {
   const char* env = std::getenv("STRATA_COST_N");
   const int n = env ? std::atoi(env) : 20000;
   MigrationHarness h;
@@ -80,7 +82,7 @@ TEST_CASE("phase 4: the estimate stays within 2x of the measured APPLY (W1, inde
   CHECK(update <= 2.0);
 }
 
-TEST_CASE("phase 4: the report shows the estimate's inputs, not the model", "[engine]") {
+TEST_CASE("phase 4: the report shows the inputs of the estimate and not the model", "[engine]") {
   MigrationHarness h;
   h.ok(bench::w1_migration("W", 10, true));
   Json e = h.ok("VALIDATE MIGRATION WITH VERSION 1")["report"]["performancePhase"]["estimate"];

@@ -46,7 +46,9 @@ void write_file(const std::string& path, const std::string& text) { std::ofstrea
 
 }  // namespace
 
-TEST_CASE("binary: --setting and [settings] give server-wide defaults; SHOW SETTINGS names the source") {
+TEST_CASE(
+    "binary: --setting and the config file settings table give server-wide defaults - SHOW "
+    "SETTINGS names the source") {
   TempDir dir;
   write_file(dir.path() + "/strata.toml",
              "auth = off\n[settings]\nMigrationTimeoutSeconds = 7\nMaxMigrationCommands = 99\n"
@@ -82,7 +84,7 @@ TEST_CASE("binary: --setting and [settings] give server-wide defaults; SHOW SETT
         "APPROVAL_REQUIRED");
 }
 
-TEST_CASE("binary: a bad --setting or [settings] line is a start-up error naming it") {
+TEST_CASE("binary: a bad --setting or settings-table line is a start-up error naming it") {
   TempDir dir;
   struct Bad {
     std::string args, names;
