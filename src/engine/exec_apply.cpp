@@ -21,6 +21,7 @@
 
 #include "engine/down.hpp"
 #include "engine/exec_migration.hpp"
+#include "engine/recorded_schema.hpp"
 #include "engine/schema_checksum.hpp"
 #include "engine/undo.hpp"
 #include "engine/validate/validator.hpp"
@@ -134,7 +135,7 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
       return Status(Code::kWarningsRequireForce, "validation warnings require FORCE",
                     Json{{"report", report}});
     }
-    for (const char* phase : {"performancePhase", "reversibilityPhase"}) {
+    for (const char* phase : {"semanticPhase", "performancePhase", "reversibilityPhase"}) {
       for (const auto& w : report[phase]["warnings"]) warnings.push_back(w);
     }
 
@@ -161,6 +162,7 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     record_event(&r, s.user, statement, kApplied);
+    if (!outcome.drift.empty()) r.events.back()["adoptedDrift"] = outcome.drift;
     r.applied_at = utc_now();
     r.applied_by = s.user;
     r.execution_time_ms = elapsed.count();
@@ -178,6 +180,7 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
     DatabaseSchema& schema = ctx.mutable_schema();
     checksum = schema_checksum(schema);
     schema.schema_checksum = checksum;
+    record_schema(ctx.txn(), db, x.version, r.checksum, schema);
     executed = true;
     return Status::Ok();
   });

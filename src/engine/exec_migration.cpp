@@ -220,7 +220,8 @@ bool is_migration_statement(const ast::Statement& st) {
          std::holds_alternative<ast::ApplyRollback>(st) ||
          std::holds_alternative<ast::ResetMigration>(st) ||
          std::holds_alternative<ast::DropMigration>(st) ||
-         std::holds_alternative<ast::VerifyMigrations>(st);
+         std::holds_alternative<ast::VerifyMigrations>(st) ||
+         std::holds_alternative<ast::ShowSchema>(st);
 }
 
 Status exec_migration_statement(Engine& e, Session& s, const ast::Statement& st, Json* out) {
@@ -237,6 +238,7 @@ Status exec_migration_statement(Engine& e, Session& s, const ast::Statement& st,
         else if constexpr (std::is_same_v<T, ast::ResetMigration>) return exec_reset_migration(e, s, x, out);
         else if constexpr (std::is_same_v<T, ast::DropMigration>) return exec_drop_migration(e, s, x, out);
         else if constexpr (std::is_same_v<T, ast::VerifyMigrations>) return exec_verify_migrations(e, s, out);
+        else if constexpr (std::is_same_v<T, ast::ShowSchema>) return exec_show_schema(e, s, x, out);
         else return Status(Code::kInternal, "not a migration statement");
       },
       st);

@@ -18,7 +18,7 @@ struct SettingValues {
   double migration_performance_threshold = 1.0;  // seconds
   int64_t migration_timeout_seconds = 300;
   bool require_explicit_down_commands = false;
-  bool allow_direct_schema_changes = true;
+  bool allow_direct_schema_changes = false;
 };
 
 // The canonical names, in SHOW SETTINGS order.
