@@ -9,11 +9,13 @@
 //   open    Engine::Open of a store whose ledger holds L applied migrations (each adds one
 //           document; the chain and every checksum are verified at open)
 //   show    SHOW MIGRATIONS latency over a ledger of L migrations (one thread)
+//   rollback  VALIDATE ROLLBACK and APPLY ROLLBACK of an APPLY that updated D documents, with
+//           1,000 later writes to check, REPEATS times, each beside that APPLY's time
 //   cost    the performance phase's coefficients (validate/phase_performance.cpp): APPLY of
 //           N ADD DOCUMENT, ADD FIELD with a default over N documents, CREATE INDEX over N
 // usage: migration_phases_bench w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR]
-//        migration_phases_bench big D DATA_DIR REPEATS
-// bench/run (the harness) uses `big` and `open`.
+//        migration_phases_bench big|rollback D DATA_DIR REPEATS
+// bench/run (the harness) uses `big`, `rollback` and `open`.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -128,6 +130,40 @@ int big(int docs, const std::string& dir, int repeats) {
   return 0;
 }
 
+// SPEC §9's rollback row: V1 loads D documents (untimed); V2 updates every one of them (its
+// APPLY timed); then 1,000 later direct writes (new documents, which the rollback must check
+// and keep); then VALIDATE ROLLBACK TO VERSION 1 and APPLY ROLLBACK TO VERSION 1, each timed.
+// REPEATS rounds, each on a fresh store, each printed on one line.
+int rollback(int docs, const std::string& dir, int repeats) {
+  for (int r = 0; r < repeats; ++r) {
+    Bench b(dir);
+    b.run("CREATE DATABASE \"bench\"; USE \"bench\"");
+    std::string m =
+        "START MIGRATION CREATE BUNDLE \"Big\" WITH FIELDS ({\"g\", INT, false, true}, "
+        "{\"s\", STRING, false, false});\n";
+    for (int i = 0; i < docs; ++i) m += add("Big", i);
+    b.run(m + "COMMIT");
+    b.run("APPLY MIGRATION WITH VERSION 1 FORCE");
+    b.run("START MIGRATION UPDATE DOCUMENTS IN BUNDLE \"Big\" (\"s\" = \"changed\") "
+          "WHERE g >= 0 COMMIT");
+    const double apply = b.timed("APPLY MIGRATION WITH VERSION 2 FORCE");
+    for (int i = 0; i < 1000; ++i) b.run(add("Big", docs + i));
+    const double validate = b.timed("VALIDATE ROLLBACK TO VERSION 1");
+    const double roll = b.timed("APPLY ROLLBACK TO VERSION 1");
+    Json left = b.run("SELECT COUNT FROM \"Big\" WHERE s == \"changed\"");
+    Json all = b.run("SELECT COUNT FROM \"Big\"");
+    if (left["ResultCount"] != 0 || all["ResultCount"] != docs + 1000) {
+      std::cerr << "FAILED: after the rollback " << left.dump() << " " << all.dump() << "\n";
+      return 1;
+    }
+    std::printf("rollback of a %d-document APPLY with 1,000 later writes: APPLY %.3f s  "
+                "VALIDATE ROLLBACK %.3f s  APPLY ROLLBACK %.3f s\n",
+                docs, apply, validate, roll);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
 int open_ledger(int migrations, const std::string& dir) {
   {
     Bench b(dir);
@@ -202,6 +238,7 @@ int main(int argc, char** argv) {
   if (what == "w2w3") return w2w3(n, dir);
   if (what == "big") return big(n, dir, argc > 4 ? std::atoi(argv[4]) : 1);
   if (what == "open") return open_ledger(n, dir);
+  if (what == "rollback") return rollback(n, dir, argc > 4 ? std::atoi(argv[4]) : 1);
   if (what == "cost") return cost(n, dir);
   if (what == "show") return show(n, dir);
   return 2;

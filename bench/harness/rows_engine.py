@@ -79,6 +79,31 @@ def row_validate(ctx):
     return [row]
 
 
+def row_rollback(ctx):
+    """VALIDATE ROLLBACK and APPLY ROLLBACK of an APPLY that updated D documents, with 1,000
+    later writes to check for conflicts, inside one process; the figure is APPLY ROLLBACK's time
+    over that APPLY's, per round (the first round is the warm-up)."""
+    docs = ctx.size["rollback_docs"]
+    d, data, row = fresh_row(ctx, "rollback", "%s docs + 1,000 later writes" % format(docs, ","))
+    row.strata = Series("strata", {}, "×")
+    try:
+        out = phases_bench(ctx, "rollback", docs, data, ctx.rounds + 1)
+        rounds = re.findall(r"APPLY ([\d.]+) s  VALIDATE ROLLBACK ([\d.]+) s  APPLY ROLLBACK "
+                            r"([\d.]+) s", out)
+        expect(len(rounds) == ctx.rounds + 1, "migration_phases_bench: " + out[-300:])
+        for r, (apply, validate, roll) in enumerate(rounds):
+            log("rollback round %d%s: APPLY %s s, VALIDATE ROLLBACK %s s, APPLY ROLLBACK %s s"
+                % (r, " (warm-up)" if r == 0 else "", apply, validate, roll))
+        row.strata.values = {r: float(x[2]) / float(x[0]) for r, x in enumerate(rounds) if r > 0}
+        last = rounds[-1]
+        row.notes.append("rollback: APPLY %s s, VALIDATE ROLLBACK %s s (%.2f×), APPLY ROLLBACK "
+                         "%s s (%.2f×)" % (last[0], last[1], float(last[1]) / float(last[0]),
+                                           last[2], float(last[2]) / float(last[0])))
+    except CheckFailed as e:
+        row.failures.append(str(e))
+    return [row]
+
+
 def row_open(ctx):
     """Whole `strata exec` of PING on a store whose ledger holds L applied migrations: opening
     verifies the chain. The store is built once (untimed) by migration_phases_bench open."""

@@ -51,6 +51,8 @@ TARGETS = {
                     Goal(V, ">=", 50.0), Goal(V, ">=", 200.0), "MB/s"),
     "validate": Target("VALIDATE a 1,000-command migration over a D-document bundle",
                        Goal(V, "<", 1.0), Goal(V, "<", 0.1), "s"),
+    "rollback": Target("APPLY ROLLBACK of an APPLY that touched D docs, 1,000 later writes",
+                       Goal(V, "<", 2.0), Goal(V, "<", 1.0), "× APPLY"),
     "open": Target("open a store whose ledger holds L migrations (chain verified)",
                    Goal(V, "<", 1.0), Goal(V, "<", 0.2), "s"),
     "mem_w1": Target("peak memory applying W1",

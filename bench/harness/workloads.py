@@ -6,7 +6,8 @@ those of the peer reference workloads the figures in SPEC §9 come from (the sql
 on SQLite, Alembic on SQLite), re-implemented here so a clone of the repository needs nothing
 else.
 
-  W1  one migration: a bundle/table with 5 fields (id, email unique, name, age, created), two
+  W1  one migration: a bundle/table with 5 fields (id unique — the peers' PRIMARY KEY —, email
+      unique, name, age, created), two
       secondary indexes (name, age), N documents/rows (strata/w1.strata; strata/direct.strata
       holds the same load as N direct statements, for bench/load_vs_sqlite.sh)
   W2  M small migrations, migration i creates bundle/table t_i with 3 fields
@@ -59,7 +60,7 @@ def strata_w1_lines(n):
     More commands than MaxMigrationCommands (1,000) is a performance warning, hence FORCE."""
     yield 'CREATE DATABASE "%s";\nUSE "%s";\n' % (DB, DB)
     yield ('START MIGRATION WITH DESCRIPTION "W1 seed load"\n'
-           'CREATE BUNDLE "users" WITH FIELDS ({"id", STRING, true, false}, '
+           'CREATE BUNDLE "users" WITH FIELDS ({"id", STRING, true, true}, '
            '{"email", STRING, false, true}, {"name", STRING, false, false}, '
            '{"age", INT, false, false}, {"created", DATETIME, false, false});\n'
            'CREATE INDEX "users_name_idx" HASH ON BUNDLE "users" WITH FIELDS ("name");\n'

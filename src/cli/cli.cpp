@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/migrate.hpp"
 #include "cli/suggest.hpp"
 
 namespace strata::cli {
@@ -47,7 +48,12 @@ std::vector<std::string> flag_names(const CLI::App* cmd) {
 // Explains a parse error as a usage error, naming the nearest command or flag; exit code 2.
 int usage_error(CLI::App& app, CLI::App* command, const std::vector<std::string>& args,
                 const CLI::ParseError& e) {
-  const std::string who = command ? "strata " + command->get_name() : "strata";
+  std::string path = command ? command->get_name() : "";
+  const bool nested = command && command->get_parent() && command->get_parent() != &app;
+  if (nested) path = command->get_parent()->get_name() + " " + path;  // strata migrate apply
+  const std::string who = command ? "strata " + path : "strata";
+  const std::string help = nested ? "strata " + path + " --help"
+                                  : "strata help" + (command ? " " + path : std::string());
   // A flag that is not one of the command's (the error names it, or it is among the args).
   const std::vector<std::string> flags = flag_names(command ? command : &app);
   for (const std::string& arg : args) {
@@ -56,12 +62,10 @@ int usage_error(CLI::App& app, CLI::App* command, const std::vector<std::string>
     if (std::find(flags.begin(), flags.end(), name) != flags.end()) continue;
     std::cerr << who << ": unknown option '" << name << "'";
     if (auto near = nearest(name, flags)) std::cerr << "; did you mean " << *near << "?";
-    std::cerr << "\n'strata help" << (command ? " " + command->get_name() : "")
-              << "' lists the options.\n";
+    std::cerr << "\n'" << help << "' lists the options.\n";
     return kExitUsage;
   }
-  std::cerr << who << ": " << e.what() << "\n'strata help"
-            << (command ? " " + command->get_name() : "") << "' shows the usage.\n";
+  std::cerr << who << ": " << e.what() << "\n'" << help << "' shows the usage.\n";
   return kExitUsage;
 }
 
@@ -79,12 +83,14 @@ int run_main(int argc, char** argv) {
   ExecOptions exec;
   CheckOptions check;
   StoreCheckOptions store;
+  MigrateOptions migrate;
   CLI::App* serve_cmd = add_serve_command(app, serve);
   CLI::App* shell_cmd = add_shell_command(app, shell);
   CLI::App* run_cmd = add_run_command(app, run);
   CLI::App* exec_cmd = add_exec_command(app, exec);
   CLI::App* check_cmd = add_check_command(app, check);
   CLI::App* store_cmd = add_store_command(app, store);
+  CLI::App* migrate_cmd = add_migrate_command(app, migrate);
 
   std::string help_topic;
   CLI::App* help_cmd = app.add_subcommand("help", "List the commands, or show one's options");
@@ -119,6 +125,21 @@ int run_main(int argc, char** argv) {
     for (CLI::App* sub : commands_of(app)) {
       if (!args.empty() && sub->get_name() == args[0]) command = sub;
     }
+    if (command && args.size() > 1 && !commands_of(*command).empty() && args[1][0] != '-') {
+      // A command's own subcommand (strata migrate apply), or a misspelt one.
+      std::vector<std::string> subs;
+      CLI::App* parent = command;
+      for (CLI::App* sub : commands_of(*parent)) {
+        subs.push_back(sub->get_name());
+        if (sub->get_name() == args[1]) command = sub;
+      }
+      if (command == parent) {
+        std::cerr << "strata " << parent->get_name() << ": unknown command '" << args[1] << "'";
+        if (auto near = nearest(args[1], subs)) std::cerr << "; did you mean " << *near << "?";
+        std::cerr << "\n'strata help " << parent->get_name() << "' lists them.\n";
+        return kExitUsage;
+      }
+    }
     return usage_error(app, command, args, e);
   }
 
@@ -145,6 +166,7 @@ int run_main(int argc, char** argv) {
   if (exec_cmd->parsed()) return run_exec(exec);
   if (check_cmd->parsed()) return run_check(check);
   if (store_cmd->parsed()) return run_store_check(store);
+  if (migrate_cmd->parsed()) return run_migrate(migrate_cmd, migrate);
   std::cerr << command_list(app);
   return kExitUsage;
 }

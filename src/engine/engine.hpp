@@ -54,6 +54,9 @@ struct EngineOptions {
   size_t block_cache_bytes = 64u << 20;
 };
 
+// The wire protocol version this server speaks (SPEC §6: PROTOCOL_VERSION n).
+inline constexpr int kProtocolVersion = 2;
+
 struct Session {
   uint64_t id = 0;          // 0: not registered (open_session registers)
   std::string cancel_key;   // 32 hex digits: CANCEL SESSION id "key" (SPEC §6)
@@ -64,6 +67,9 @@ struct Session {
   // False for a server connection that has not authenticated yet: the gate then answers
   // every statement but AUTH and PING with PERMISSION_DENIED (SPEC §6).
   bool authenticated = true;
+  // False for a server connection opened with authentication off (every connection an
+  // admin): the driver handshake's credentials are then not checked (AUTH's still are).
+  bool credentials_checked = true;
   std::string database;  // the active database; "" when none
 };
 
@@ -98,11 +104,6 @@ class Engine {
   // The same, for the server: answers the engine keeps serialized (SHOW MIGRATIONS) come as
   // shared text, not parsed back into JSON. execute() == answer().json().
   Answer answer(Session& session, const ast::Statement& statement);
-  // The answer of `statement` when the engine has it ready, without touching storage or
-  // waiting for a build or a writer: today a SHOW MIGRATIONS whose serialized answer is
-  // cached, or the gate's refusal of one. nullopt otherwise: then call answer(). Cheap
-  // enough for a server's I/O thread; the same response answer() would give.
-  std::optional<Answer> answer_if_ready(Session& session, const ast::Statement& statement);
   // Parses then executes (script_runner.hpp answer_text). A text with several statements runs
   // them in order, stopping at the first error, and answers the last response; an empty text
   // answers null. Positions in errors count from the start of their statement.
@@ -149,7 +150,11 @@ class Engine {
                               const std::function<Status(storage::Txn&, uint32_t db_id)>& fill,
                               uint32_t* new_id);
 
-  Status dispatch(Session& s, const ast::Statement& st, Json* response);
+  // gate.cpp: the executor of each statement kind (exhaustive), and AUTH / the handshake
+  // (`database` set: also USE it).
+  Answer dispatch(Session& s, const ast::Statement& st);
+  Answer authenticate(Session& s, const std::string& user, const std::string& password,
+                      const std::string* database);
   Status run_read(Session& s, const std::string& db,
                   const std::function<Status(const ReadContext&)>& fn);
 

@@ -16,12 +16,17 @@
 // disk), the mark waits in the engine's FailedMarks and is written once the store accepts
 // writes again. A cancelled APPLY (CANCEL SESSION, the connection gone) changes nothing: the
 // migration stays PENDING.
+//
+// The work on the context is apply_step (apply_step.hpp), shared with the batches of
+// exec_apply_batch.cpp; a single APPLY is a batch of one and takes the next batch number.
+#include "engine/recorded_schema.hpp"
+#include "engine/apply_step.hpp"
+
 #include <chrono>
 #include <iostream>
 
 #include "engine/down.hpp"
 #include "engine/exec_migration.hpp"
-#include "engine/recorded_schema.hpp"
 #include "engine/schema_checksum.hpp"
 #include "engine/undo.hpp"
 #include "engine/validate/validator.hpp"
@@ -72,131 +77,146 @@ Status write_failed_mark(Engine& e, const FailedMarks::Mark& mark) {
   });
 }
 
+Status apply_step(Engine& e, Session& s, WriteContext& ctx,
+                  std::chrono::steady_clock::time_point started, ApplyStep* step) {
+  const std::string& statement = step->statement;
+  UndoRecorder& undo = step->undo;
+  DatabaseSchema& base = step->base;
+  Json& report = step->report;
+  const uint32_t db = ctx.db_id();
+  auto rec = load_record(ctx.reader(), db, step->version);
+  if (!rec.ok()) return rec.status();
+  if (!*rec) return migration_not_found();
+  MigrationRecord& r = **rec;
+  if (r.status != kPending) return migration_not_pending();
+  auto current = current_version_of(ctx.reader(), db);
+  if (!current.ok()) return current.status();
+  if (step->version != *current + 1) {
+    return Status(Code::kOutOfOrder, "cannot apply version " + std::to_string(step->version) +
+                                         ": version " + std::to_string(step->version - 1) +
+                                         " is not applied");
+  }
+  auto commands = load_commands(ctx.reader(), db, step->version);
+  if (!commands.ok()) return commands.status();
+  if (migration_checksum(*commands, r.description, r.name) != r.checksum) {
+    return Status(Code::kChecksumMismatch,
+                  "checksum mismatch: the stored commands of migration " +
+                      std::to_string(step->version) + " no longer match checksum " + r.checksum);
+  }
+  STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, step->version));
+
+  base = ctx.schema();
+  undo.bind(ctx.txn(), db, step->version, base, ctx.next_doc_seq());
+  const uint64_t start_seq = ctx.next_doc_seq();
+  DownBuilder down(step->version, base);
+  validate::Request req;
+  req.record = &r;
+  req.commands = &*commands;
+  req.settings = settings_of(e, base);
+  req.user = s.user;
+  req.apply = true;
+  s.interrupt->set_deadline(started +
+                            std::chrono::seconds(req.settings.migration_timeout_seconds));
+  req.down = &down;
+  req.undo = &undo;
+  req.live = &base;
+  req.checksum_verified = true;
+  validate::Outcome outcome = validate::run(req, ctx);
+  report = outcome.report;
+  if (outcome.failure) {
+    step->failure = outcome.failure;
+    return *outcome.failure;
+  }
+  if (outcome.errors) {
+    return Status(Code::kValidationFailed, "validation failed", Json{{"report", report}});
+  }
+  if (outcome.warnings && !step->force) {
+    return Status(Code::kWarningsRequireForce, "validation warnings require FORCE",
+                  Json{{"report", report}});
+  }
+  for (const char* phase : {"semanticPhase", "performancePhase", "reversibilityPhase"}) {
+    for (const auto& w : report[phase]["warnings"]) step->warnings.push_back(w);
+  }
+
+  const bool generate = !r.has_explicit_down && !req.settings.require_explicit_down_commands &&
+                        down.irreversible().empty();
+  std::vector<std::string> final_down;
+  if (generate) final_down = down.finish(undo.touched_bundles());
+  if (!r.has_explicit_down) store_generated_down(ctx.txn(), db, step->version, final_down);
+  auto digest = undo.finish(ctx.reader());
+  if (!digest.ok()) return digest.status();
+  // SPEC §4.6: the apply checksum covers the DOWN list that a rollback will run and the undo
+  // snapshot it will restore, chained over the applied migrations.
+  std::string previous_apply_chain = zero_chain();
+  if (step->version > 1) {
+    auto prev = load_record(ctx.reader(), db, step->version - 1);
+    if (!prev.ok()) return prev.status();
+    if (*prev && !(*prev)->apply_chain_checksum.empty())
+      previous_apply_chain = (*prev)->apply_chain_checksum;
+  }
+  r.apply_checksum = apply_checksum(r.checksum, r.has_explicit_down ? commands->down : final_down,
+                                    *digest);
+  r.apply_chain_checksum = chain_checksum(previous_apply_chain, r.apply_checksum);
+
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  record_event(&r, s.user, statement, kApplied);
+  if (!outcome.drift.empty()) r.events.back()["adoptedDrift"] = outcome.drift;
+  r.applied_at = utc_now();
+  r.applied_by = s.user;
+  r.execution_time_ms = elapsed.count();
+  r.failure_reason.clear();
+  r.last_validation = report;
+  r.irreversible = down.irreversible();
+  r.down_generated = generate;
+  r.start_seq = start_seq;
+  r.end_seq = ctx.next_doc_seq();
+  r.apply_stamp = ctx.stamp();
+  r.undo_bundles = undo.undo_bundles();
+  r.added_bundles = undo.added_bundles();
+  r.batch = step->batch;
+  store_record(ctx.txn(), db, r);
+
+  DatabaseSchema& schema = ctx.mutable_schema();
+  step->checksum = schema_checksum(schema);
+  schema.schema_checksum = step->checksum;
+  record_schema(ctx.txn(), db, step->version, r.checksum, schema);
+  step->executed = true;
+  return Status::Ok();
+}
+
+void after_failed_apply(Engine& e, Session& s, const ApplyStep& step, const Status& st) {
+  if (st.code() == Code::kCancelled) {
+    // Cancelled: nothing changed, the migration stays PENDING.
+  } else if (step.failure || step.executed) {
+    mark_failed(e, s, step.version, step.statement, st.message());
+  } else if (st.code() == Code::kValidationFailed || st.code() == Code::kWarningsRequireForce) {
+    store_report(e, s, step.version, step.report);
+  }
+}
+
 Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x, Json* out) {
   const auto started = std::chrono::steady_clock::now();
-  const std::string statement = parser::canonical(ast::Statement(x));
-  UndoRecorder undo;
-  DatabaseSchema base;
-  std::optional<Status> failure;
-  Json report;
-  bool executed = false;
-  std::string checksum;
-  Json warnings = Json::array();
+  ApplyStep step;
+  step.version = x.version;
+  step.force = x.force;
+  step.statement = parser::canonical(ast::Statement(x));
 
-  Status st = e.write(s, s.database, /*sync=*/true, &undo, [&](WriteContext& ctx) -> Status {
-    const uint32_t db = ctx.db_id();
-    auto rec = load_record(ctx.reader(), db, x.version);
-    if (!rec.ok()) return rec.status();
-    if (!*rec) return migration_not_found();
-    MigrationRecord& r = **rec;
-    if (r.status != kPending) return migration_not_pending();
-    auto current = current_version_of(ctx.reader(), db);
-    if (!current.ok()) return current.status();
-    if (x.version != *current + 1) {
-      return Status(Code::kOutOfOrder, "cannot apply version " + std::to_string(x.version) +
-                                           ": version " + std::to_string(x.version - 1) +
-                                           " is not applied");
-    }
-    auto commands = load_commands(ctx.reader(), db, x.version);
-    if (!commands.ok()) return commands.status();
-    if (migration_checksum(*commands, r.description) != r.checksum) {
-      return Status(Code::kChecksumMismatch,
-                    "checksum mismatch: the stored commands of migration " +
-                        std::to_string(x.version) + " no longer match checksum " + r.checksum);
-    }
-    STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, x.version));
-
-    base = ctx.schema();
-    undo.bind(ctx.txn(), db, x.version, base, ctx.next_doc_seq());
-    const uint64_t start_seq = ctx.next_doc_seq();
-    DownBuilder down(x.version, base);
-    validate::Request req;
-    req.record = &r;
-    req.commands = &*commands;
-    req.settings = settings_of(e, base);
-    req.user = s.user;
-    req.apply = true;
-    s.interrupt->set_deadline(started +
-                              std::chrono::seconds(req.settings.migration_timeout_seconds));
-    req.down = &down;
-    req.undo = &undo;
-    req.live = &base;
-    req.checksum_verified = true;
-    validate::Outcome outcome = validate::run(req, ctx);
-    report = outcome.report;
-    if (outcome.failure) {
-      failure = outcome.failure;
-      return *outcome.failure;
-    }
-    if (outcome.errors) {
-      return Status(Code::kValidationFailed, "validation failed", Json{{"report", report}});
-    }
-    if (outcome.warnings && !x.force) {
-      return Status(Code::kWarningsRequireForce, "validation warnings require FORCE",
-                    Json{{"report", report}});
-    }
-    for (const char* phase : {"semanticPhase", "performancePhase", "reversibilityPhase"}) {
-      for (const auto& w : report[phase]["warnings"]) warnings.push_back(w);
-    }
-
-    const bool generate = !r.has_explicit_down && !req.settings.require_explicit_down_commands &&
-                          down.irreversible().empty();
-    std::vector<std::string> final_down;
-    if (generate) final_down = down.finish(undo.touched_bundles());
-    if (!r.has_explicit_down) store_generated_down(ctx.txn(), db, x.version, final_down);
-    auto digest = undo.finish(ctx.reader());
-    if (!digest.ok()) return digest.status();
-    // SPEC §4.6: the apply checksum covers the DOWN list that a rollback will run and the undo
-    // snapshot it will restore, chained over the applied migrations.
-    std::string previous_apply_chain = zero_chain();
-    if (x.version > 1) {
-      auto prev = load_record(ctx.reader(), db, x.version - 1);
-      if (!prev.ok()) return prev.status();
-      if (*prev && !(*prev)->apply_chain_checksum.empty())
-        previous_apply_chain = (*prev)->apply_chain_checksum;
-    }
-    r.apply_checksum = apply_checksum(r.checksum, r.has_explicit_down ? commands->down : final_down,
-                                      *digest);
-    r.apply_chain_checksum = chain_checksum(previous_apply_chain, r.apply_checksum);
-
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - started);
-    record_event(&r, s.user, statement, kApplied);
-    if (!outcome.drift.empty()) r.events.back()["adoptedDrift"] = outcome.drift;
-    r.applied_at = utc_now();
-    r.applied_by = s.user;
-    r.execution_time_ms = elapsed.count();
-    r.failure_reason.clear();
-    r.last_validation = report;
-    r.irreversible = down.irreversible();
-    r.down_generated = generate;
-    r.start_seq = start_seq;
-    r.end_seq = ctx.next_doc_seq();
-    r.apply_stamp = ctx.stamp();
-    r.undo_bundles = undo.undo_bundles();
-    r.added_bundles = undo.added_bundles();
-    store_record(ctx.txn(), db, r);
-
-    DatabaseSchema& schema = ctx.mutable_schema();
-    checksum = schema_checksum(schema);
-    schema.schema_checksum = checksum;
-    record_schema(ctx.txn(), db, x.version, r.checksum, schema);
-    executed = true;
-    return Status::Ok();
+  Status st = e.write(s, s.database, /*sync=*/true, &step.undo, [&](WriteContext& ctx) -> Status {
+    auto batch = last_batch(ctx.reader(), ctx.db_id());
+    if (!batch.ok()) return batch.status();
+    step.batch = *batch + 1;  // a single APPLY is a batch of one (SPEC §4.14)
+    store_last_batch(ctx.txn(), ctx.db_id(), step.batch);
+    return apply_step(e, s, ctx, started, &step);
   });
 
   if (!st.ok()) {
-    if (st.code() == Code::kCancelled) {
-      // Cancelled: nothing changed, the migration stays PENDING.
-    } else if (failure || executed) {
-      mark_failed(e, s, x.version, statement, st.message());
-    } else if (st.code() == Code::kValidationFailed || st.code() == Code::kWarningsRequireForce) {
-      store_report(e, s, x.version, report);
-    }
+    after_failed_apply(e, s, step, st);
     Status detailed = st;
     detailed.mutable_details()["version"] = x.version;
     return detailed;
   }
+  const Json& warnings = step.warnings;
   if (!warnings.empty()) {
     std::cerr << "strata: migration " << x.version << " applied with FORCE despite warnings: "
               << warnings.dump() << "\n";
@@ -207,7 +227,8 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
   (*out)["version"] = x.version;
   (*out)["force"] = x.force;
   (*out)["durationMs"] = ms;
-  (*out)["schemaChecksum"] = checksum;
+  (*out)["schemaChecksum"] = step.checksum;
+  (*out)["batch"] = step.batch;
   if (!warnings.empty()) (*out)["warnings"] = warnings;
   return Status::Ok();
 }

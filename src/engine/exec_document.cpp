@@ -1,5 +1,6 @@
 // SPEC §3.3: ADD DOCUMENT, SELECT DOCUMENTS / SELECT *, SELECT COUNT, UPDATE DOCUMENTS,
 // DELETE DOCUMENTS; and execute_command(), the one dispatch of every bound write command.
+#include "common/overloaded.hpp"
 #include "engine/documents.hpp"
 #include "engine/engine.hpp"
 #include "engine/executors.hpp"
@@ -11,13 +12,6 @@ namespace strata::engine {
 namespace keys = storage::keys;
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // UPDATE / DELETE stop when their session's statement is cancelled or times out.
 QueryOptions interruptible(WriteContext& ctx) {

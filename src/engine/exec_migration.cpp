@@ -22,9 +22,44 @@ size_t code_points(std::string_view s) {
 }
 
 std::string start_statement_text(const ast::StartMigration& x) {
-  return x.description ? "START MIGRATION WITH DESCRIPTION " + parser::quote(*x.description)
-                       : std::string("START MIGRATION");
+  std::string text = "START MIGRATION";
+  if (x.version) text += " VERSION " + std::to_string(*x.version);
+  if (x.name) text += " NAME " + parser::quote(*x.name);
+  if (x.description) text += " WITH DESCRIPTION " + parser::quote(*x.description);
+  return text;
 }
+
+// SPEC §4.14: START ... VERSION n when n is not the next version (highest + 1). The same text
+// again (equal checksum) answers the existing migration and creates nothing; another text is
+// CHECKSUM_MISMATCH naming both checksums; a version beyond the next is OUT_OF_ORDER.
+Status start_existing(const WriteContext& ctx, uint64_t n, uint64_t highest,
+                      const std::string& checksum, Json* out) {
+  const std::string v = std::to_string(n);
+  if (n == 0 || n > highest + 1) {
+    return Status(Code::kOutOfOrder, "cannot start migration version " + v +
+                                         ": the next version is " +
+                                         std::to_string(highest + 1),
+                  Json{{"version", n}, {"nextVersion", highest + 1}});
+  }
+  auto rec = load_record(ctx.reader(), ctx.db_id(), n);
+  if (!rec.ok()) return rec.status();
+  if (!*rec) return migration_not_found();
+  const MigrationRecord& r = **rec;
+  if (r.checksum != checksum) {
+    return Status(Code::kChecksumMismatch,
+                  "migration version " + v + " already exists with checksum " + r.checksum +
+                      " but this text has checksum " + checksum,
+                  Json{{"version", n}, {"existingChecksum", r.checksum}, {"checksum", checksum}});
+  }
+  Json m = summary_json(r);
+  m["Checksum"] = r.checksum;
+  (*out)["message"] = "Migration version " + v + " already exists (same checksum); nothing created";
+  (*out)["existing"] = true;
+  (*out)["migration"] = std::move(m);
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status exec_show_migration(Engine& e, Session& s, const ast::ShowMigration& x, Json* out) {
   auto view = e.read(s.database);
@@ -100,7 +135,6 @@ Status exec_drop_migration(Engine& e, Session& s, const ast::DropMigration& x, J
   });
 }
 
-}  // namespace
 
 Status migration_not_found() { return Status(Code::kMigrationNotFound, "migration not found"); }
 Status migration_not_pending() {
@@ -123,6 +157,9 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
     const uint32_t db = ctx.db_id();
     auto highest = highest_version(ctx.reader(), db);
     if (!highest.ok()) return highest.status();
+    if (x.version && *x.version != *highest + 1) {
+      return start_existing(ctx, *x.version, *highest, commands.checksum, out);
+    }
     MigrationRecord r;
     r.version = *highest + 1;
     std::string previous_chain = zero_chain();
@@ -132,6 +169,7 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
       if (*prev) previous_chain = (*prev)->chain_checksum;
     }
     r.description = x.description;
+    r.name = x.name;
     r.created_at = utc_now();
     r.created_by = s.user;
     r.command_count = commands.up_count;
@@ -196,6 +234,7 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
     (*out)["message"] = "Migration created successfully";
     Json m = {{"Version", r.version},
               {"Status", r.status},
+              {"Name", r.name ? Json(*r.name) : Json(nullptr)},
               {"Description", r.description ? Json(*r.description) : Json(nullptr)},
               {"CreatedAt", r.created_at},
               {"CreatedBy", r.created_by},
@@ -208,40 +247,6 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
     (*out)["migration"] = std::move(m);
     return Status::Ok();
   });
-}
-
-bool is_migration_statement(const ast::Statement& st) {
-  return std::holds_alternative<ast::StartMigration>(st) ||
-         std::holds_alternative<ast::ShowMigrations>(st) ||
-         std::holds_alternative<ast::ShowMigration>(st) ||
-         std::holds_alternative<ast::ValidateMigration>(st) ||
-         std::holds_alternative<ast::ApplyMigration>(st) ||
-         std::holds_alternative<ast::ValidateRollback>(st) ||
-         std::holds_alternative<ast::ApplyRollback>(st) ||
-         std::holds_alternative<ast::ResetMigration>(st) ||
-         std::holds_alternative<ast::DropMigration>(st) ||
-         std::holds_alternative<ast::VerifyMigrations>(st) ||
-         std::holds_alternative<ast::ShowSchema>(st);
-}
-
-Status exec_migration_statement(Engine& e, Session& s, const ast::Statement& st, Json* out) {
-  return std::visit(
-      [&](const auto& x) -> Status {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, ast::StartMigration>) return exec_start_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ShowMigrations>) return exec_show_migrations(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ShowMigration>) return exec_show_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ValidateMigration>) return exec_validate_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ApplyMigration>) return exec_apply_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ValidateRollback>) return exec_validate_rollback(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ApplyRollback>) return exec_apply_rollback(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::ResetMigration>) return exec_reset_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::DropMigration>) return exec_drop_migration(e, s, x, out);
-        else if constexpr (std::is_same_v<T, ast::VerifyMigrations>) return exec_verify_migrations(e, s, out);
-        else if constexpr (std::is_same_v<T, ast::ShowSchema>) return exec_show_schema(e, s, x, out);
-        else return Status(Code::kInternal, "not a migration statement");
-      },
-      st);
 }
 
 }  // namespace strata::engine

@@ -5,6 +5,7 @@
 //   exec_show_migrations.cpp  SHOW MIGRATIONS, kept serialized per ledger state
 //   exec_validate.cpp    VALIDATE MIGRATION (the simulation; validate/validator.hpp)
 //   exec_apply.cpp       APPLY MIGRATION [FORCE]: one atomic synced write
+//   exec_apply_batch.cpp APPLY MIGRATIONS UP TO / APPLY PENDING (one write), VALIDATE MIGRATIONS
 //   exec_rollback.cpp    VALIDATE ROLLBACK, APPLY ROLLBACK: one atomic synced write
 //   verify.cpp           VERIFY MIGRATIONS and the check run when the engine opens
 //   exec_show_schema.cpp SHOW SCHEMA [AT VERSION n] (recorded_schema.hpp)
@@ -18,12 +19,6 @@
 
 namespace strata::engine {
 
-// True for the statements of SPEC §3.5.
-bool is_migration_statement(const ast::Statement& statement);
-// Runs one of them. REQUIRES: is_migration_statement(statement).
-Status exec_migration_statement(Engine& engine, Session& session,
-                                const ast::Statement& statement, Json* response);
-
 // SPEC §4.10 at open: verifies every database's ledger and schema checksum and logs each
 // problem to stderr. Never fails the open.
 void check_ledgers_at_open(Engine& engine);
@@ -35,14 +30,21 @@ Result<Answer::Text> show_migrations_text(Engine& e, Session& s, const ast::Show
 // The same text only if it is cached and valid now (no storage access, no wait); else null.
 Answer::Text cached_show_migrations(Engine& e, Session& s, const ast::ShowMigrations& x);
 
-// Internal entry points shared by the exec_* files of the migration work.
+// The executors of the migration statements, called by the gate (gate.cpp), and entry
+// points shared by the exec_* files of the migration work.
 // SHOW MIGRATIONS' fields ({"database","currentVersion","schemaDrift","migrations"}), built
 // from a fresh read view (no cache).
 Status exec_show_migrations(Engine& e, Session& s, const ast::ShowMigrations& x, Json* out);
 Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x, Json* out);
+Status exec_show_migration(Engine& e, Session& s, const ast::ShowMigration& x, Json* out);
+Status exec_reset_migration(Engine& e, Session& s, const ast::ResetMigration& x, Json* out);
+Status exec_drop_migration(Engine& e, Session& s, const ast::DropMigration& x, Json* out);
 Status exec_validate_migration(Engine& e, Session& s, const ast::ValidateMigration& x,
                                Json* out);
 Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x, Json* out);
+Status exec_apply_migrations(Engine& e, Session& s, const ast::ApplyMigrations& x, Json* out);
+Status exec_validate_migrations(Engine& e, Session& s, const ast::ValidateMigrations& x,
+                                Json* out);
 // Marks a migration FAILED after its APPLY failed (its own synced write); ok when it is no
 // longer PENDING. The engine's FailedMarks retry it while the store refuses writes.
 Status write_failed_mark(Engine& e, const FailedMarks::Mark& mark);

@@ -24,28 +24,31 @@ bool compare(ast::CompareOp op, int c) {
   return false;
 }
 
-// SHOW MIGRATIONS ... WHERE: Status, Version, Description, CreatedBy.
+// SHOW MIGRATIONS ... WHERE: Status, Version, Name, Description, CreatedBy, Batch (§4.14).
 Result<bool> matches(const MigrationRecord& r, const ast::MigrationFilter& f) {
   const std::string& field = f.field;
-  if (strcasecmp(field.c_str(), "Version") == 0) {
+  const bool is_version = strcasecmp(field.c_str(), "Version") == 0;
+  if (is_version || strcasecmp(field.c_str(), "Batch") == 0) {
     if (!f.value.is_number()) {
-      return Status(Code::kInvalidValue, "Version must be compared with a number");
+      return Status(Code::kInvalidValue, field + " must be compared with a number");
     }
     const double v = f.value.get<double>();
-    const double mine = static_cast<double>(r.version);
+    const double mine = static_cast<double>(is_version ? r.version : r.batch);
     return compare(f.op, mine < v ? -1 : mine > v ? 1 : 0);
   }
   std::string mine;
   if (strcasecmp(field.c_str(), "Status") == 0) {
     mine = r.status;
+  } else if (strcasecmp(field.c_str(), "Name") == 0) {
+    mine = r.name.value_or("");
   } else if (strcasecmp(field.c_str(), "Description") == 0) {
     mine = r.description.value_or("");
   } else if (strcasecmp(field.c_str(), "CreatedBy") == 0) {
     mine = r.created_by;
   } else {
     return Status(Code::kInvalidValue, "Unknown migration field '" + field +
-                                           "' (expected Status, Version, Description or "
-                                           "CreatedBy)");
+                                           "' (expected Status, Version, Name, Description, "
+                                           "CreatedBy or Batch)");
   }
   if (f.op != ast::CompareOp::kEq && f.op != ast::CompareOp::kNe) {
     return Status(Code::kInvalidValue, field + " can only be compared with == or !=");

@@ -30,11 +30,13 @@ std::string get_string(const Json& j, const char* key) {
 Json record_json(const MigrationRecord& r) {
   Json j = {{"Version", r.version},
             {"Status", r.status},
+            {"Name", r.name ? Json(*r.name) : Json(nullptr)},
             {"Description", r.description ? Json(*r.description) : Json(nullptr)},
             {"CreatedAt", r.created_at},
             {"CreatedBy", r.created_by},
             {"AppliedAt", opt_string(r.applied_at)},
             {"AppliedBy", opt_string(r.applied_by)},
+            {"Batch", r.batch ? Json(r.batch) : Json(nullptr)},
             {"RolledBackAt", opt_string(r.rolled_back_at)},
             {"RolledBackBy", opt_string(r.rolled_back_by)},
             {"CommandCount", r.command_count},
@@ -102,6 +104,8 @@ Result<MigrationRecord> parse_record_json(std::string_view bytes) {
   r.version = j.value("Version", uint64_t{0});
   r.status = get_string(j, "Status");
   if (j["Description"].is_string()) r.description = j["Description"].get<std::string>();
+  if (auto n = j.find("Name"); n != j.end() && n->is_string()) r.name = n->get<std::string>();
+  if (auto b = j.find("Batch"); b != j.end() && b->is_number()) r.batch = b->get<uint64_t>();
   r.created_at = get_string(j, "CreatedAt");
   r.created_by = get_string(j, "CreatedBy");
   r.applied_at = get_string(j, "AppliedAt");
@@ -248,15 +252,32 @@ Result<std::vector<std::string>> load_generated_down(const Reader& reader, uint3
   return out;
 }
 
-Result<uint64_t> highest_version(const Reader& reader, uint32_t db) {
-  auto v = reader.get(Space::kLedger, lk::highest_key(db));
+namespace {
+
+// A u64 counter of the ledger (0 when absent).
+Result<uint64_t> load_counter(const Reader& reader, const std::string& key) {
+  auto v = reader.get(Space::kLedger, key);
   if (!v.ok()) return v.status();
   if (!v->has_value() || (*v)->size() != 8) return uint64_t{0};
   return storage::keys::get_u64(**v);
 }
 
+}  // namespace
+
+Result<uint64_t> highest_version(const Reader& reader, uint32_t db) {
+  return load_counter(reader, lk::highest_key(db));
+}
+
 void store_highest_version(storage::Txn& txn, uint32_t db, uint64_t version) {
   txn.put(Space::kLedger, lk::highest_key(db), storage::keys::u64_value(version));
+}
+
+Result<uint64_t> last_batch(const Reader& reader, uint32_t db) {
+  return load_counter(reader, lk::batch_key(db));
+}
+
+void store_last_batch(storage::Txn& txn, uint32_t db, uint64_t batch) {
+  txn.put(Space::kLedger, lk::batch_key(db), storage::keys::u64_value(batch));
 }
 
 Result<uint64_t> current_version_of(const Reader& reader, uint32_t db) {
@@ -355,14 +376,17 @@ Result<std::vector<std::string>> effective_down(const Reader& reader, uint32_t d
 
 namespace {
 
-void hash_description(Sha256* h, const std::optional<std::string>& description) {
+void hash_description(Sha256* h, const std::optional<std::string>& description,
+                      const std::optional<std::string>& name) {
   h->update(description ? "DESCRIPTION\n" + *description : std::string("NO DESCRIPTION"));
+  if (name) h->update("\nNAME\n" + *name);
 }
 
 }  // namespace
 
 std::string migration_checksum(const MigrationCommands& commands,
-                               const std::optional<std::string>& description) {
+                               const std::optional<std::string>& description,
+                               const std::optional<std::string>& name) {
   Sha256 h;
   h.update("UP\n");
   for (const auto& c : commands.up) {
@@ -374,7 +398,7 @@ std::string migration_checksum(const MigrationCommands& commands,
     h.update(c);
     h.update("\n");
   }
-  hash_description(&h, description);
+  hash_description(&h, description, name);
   return to_hex(h.finish());
 }
 
@@ -395,7 +419,7 @@ EncodedCommands encode_commands(const ast::StartMigration& m) {
   h.update("DOWN\n");
   h.update(text.substr(up_end));
   for (const auto& c : m.down) out.down.emplace_back(m.text_of(c));
-  hash_description(&h, m.description);
+  hash_description(&h, m.description, m.name);
   // Positions are kept relative to the migration text (its START keyword is line 1,
   // column 1), so diagnostics read the same whether the migration came from a file, a
   // shell line or the middle of a TCP stream.
@@ -463,11 +487,15 @@ void record_event(MigrationRecord* record, const std::string& user, const std::s
 Json summary_json(const MigrationRecord& r) {
   return {{"Version", r.version},
           {"Status", r.status},
+          {"Name", r.name ? Json(*r.name) : Json(nullptr)},
           {"Description", r.description ? Json(*r.description) : Json(nullptr)},
           {"CreatedAt", r.created_at},
           {"CreatedBy", r.created_by},
           {"AppliedAt", opt_string(r.applied_at)},
-          {"CommandCount", r.command_count}};
+          {"AppliedBy", opt_string(r.applied_by)},
+          {"Batch", r.batch ? Json(r.batch) : Json(nullptr)},
+          {"CommandCount", r.command_count},
+          {"Checksum", r.checksum}};
 }
 
 Json full_json(const MigrationRecord& r, const MigrationCommands& commands,

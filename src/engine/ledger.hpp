@@ -38,6 +38,8 @@ struct MigrationRecord {
   uint64_t version = 0;
   std::string status = kPending;
   std::optional<std::string> description;
+  std::optional<std::string> name;  // NAME "…" of START (SPEC §4.14), part of the checksum
+  uint64_t batch = 0;               // batch number of the last APPLY (0: never applied)
   std::string created_at, created_by;
   std::string applied_at, applied_by;          // "" when never applied
   std::string rolled_back_at, rolled_back_by;  // "" when never rolled back
@@ -121,9 +123,15 @@ Status erase_migration(storage::Txn& txn, const Reader& reader, uint32_t db, uin
 Result<std::vector<std::string>> effective_down(const Reader& reader, uint32_t db,
                                                 const MigrationRecord& record);
 
-// Checksums (hex).
+// The last batch number given to an APPLY (0 when none); batch numbers only grow (§4.14).
+Result<uint64_t> last_batch(const Reader& reader, uint32_t db);
+void store_last_batch(storage::Txn& txn, uint32_t db, uint64_t batch);
+
+// Checksums (hex). `name` (SPEC §4.14) counts only when written, so migrations created
+// without NAME keep the checksums they had.
 std::string migration_checksum(const MigrationCommands& commands,
-                               const std::optional<std::string>& description);
+                               const std::optional<std::string>& description,
+                               const std::optional<std::string>& name = std::nullopt);
 // SPEC §4.6's apply checksum: over the migration checksum, the final DOWN list's canonical text
 // and the digest of the undo snapshot (undo.hpp undo_digest).
 std::string apply_checksum(const std::string& checksum, const std::vector<std::string>& down,

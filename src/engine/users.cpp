@@ -252,40 +252,46 @@ Result<std::optional<ast::Role>> UserStore::role_of(std::string_view user) const
   return std::optional<ast::Role>((*record)->role);
 }
 
-std::optional<Json> execute_user_statement(UserStore& users, const ast::Statement& statement) {
-  auto reply = [](const Status& status, std::string message) {
-    return status.ok() ? success_message(std::move(message)) : error(status);
-  };
-  if (auto* s = std::get_if<ast::CreateUser>(&statement)) {
-    ast::Role role = s->role.value_or(ast::Role::kReader);
-    return reply(users.create(s->user, s->password, role),
-                 "User '" + s->user + "' created with role " + ast::role_name(role));
+namespace {
+
+Json reply(const Status& status, std::string message) {
+  return status.ok() ? success_message(std::move(message)) : error(status);
+}
+
+}  // namespace
+
+Json exec_user_statement(UserStore& users, const ast::CreateUser& s) {
+  ast::Role role = s.role.value_or(ast::Role::kReader);
+  return reply(users.create(s.user, s.password, role),
+               "User '" + s.user + "' created with role " + ast::role_name(role));
+}
+
+Json exec_user_statement(UserStore& users, const ast::AlterUserPassword& s) {
+  return reply(users.set_password(s.user, s.password), "Password of '" + s.user + "' changed");
+}
+
+Json exec_user_statement(UserStore& users, const ast::AlterUserRole& s) {
+  return reply(users.set_role(s.user, s.role),
+               "Role of '" + s.user + "' set to " + ast::role_name(s.role));
+}
+
+Json exec_user_statement(UserStore& users, const ast::DropUser& s) {
+  return reply(users.drop(s.user), "User '" + s.user + "' dropped");
+}
+
+Json exec_user_statement(UserStore& users, const ast::ShowUsers&) {
+  const auto started = std::chrono::steady_clock::now();
+  auto list = users.list();
+  if (!list.ok()) return error(list.status());
+  Json rows = Json::array();
+  for (const UserInfo& u : *list) {
+    rows.push_back(
+        {{"Name", u.name}, {"Role", ast::role_name(u.role)}, {"CreatedAt", u.created_at}});
   }
-  if (auto* s = std::get_if<ast::AlterUserPassword>(&statement)) {
-    return reply(users.set_password(s->user, s->password), "Password of '" + s->user + "' changed");
-  }
-  if (auto* s = std::get_if<ast::AlterUserRole>(&statement)) {
-    return reply(users.set_role(s->user, s->role),
-                 "Role of '" + s->user + "' set to " + ast::role_name(s->role));
-  }
-  if (auto* s = std::get_if<ast::DropUser>(&statement)) {
-    return reply(users.drop(s->user), "User '" + s->user + "' dropped");
-  }
-  if (std::holds_alternative<ast::ShowUsers>(statement)) {
-    const auto started = std::chrono::steady_clock::now();
-    auto list = users.list();
-    if (!list.ok()) return error(list.status());
-    Json rows = Json::array();
-    for (const UserInfo& u : *list) {
-      rows.push_back(
-          {{"Name", u.name}, {"Role", ast::role_name(u.role)}, {"CreatedAt", u.created_at}});
-    }
-    const size_t n = rows.size();
-    return success({{"Result", std::move(rows)},
-                    {"ResultCount", n},
-                    {"ExecutionTimeMS", elapsed_ms(started)}});
-  }
-  return std::nullopt;
+  const size_t n = rows.size();
+  return success({{"Result", std::move(rows)},
+                  {"ResultCount", n},
+                  {"ExecutionTimeMS", elapsed_ms(started)}});
 }
 
 }  // namespace strata::engine

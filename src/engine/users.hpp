@@ -78,11 +78,11 @@ class UserStore {
   std::mutex write_mu_;
 };
 
-// Executes a user statement (CREATE USER, ALTER USER … SET PASSWORD / SET ROLE, DROP USER,
-// SHOW USERS) and returns its response JSON (SPEC §5: {"status":"success",…,"message"} or
-// for SHOW USERS {"Result":[{"Name","Role","CreatedAt"}],"ResultCount":n}; errors as SPEC §5).
-// The caller (the gate) has already checked that the session is an admin. Passwords never
-// appear in a response. Returns nullopt when `statement` is not a user statement.
-std::optional<Json> execute_user_statement(UserStore& users, const ast::Statement& statement);
+// SPEC §3.4 user statements, answered by the gate after its role check (admin only).
+Json exec_user_statement(UserStore& users, const ast::CreateUser& s);
+Json exec_user_statement(UserStore& users, const ast::AlterUserPassword& s);
+Json exec_user_statement(UserStore& users, const ast::AlterUserRole& s);
+Json exec_user_statement(UserStore& users, const ast::DropUser& s);
+Json exec_user_statement(UserStore& users, const ast::ShowUsers& s);
 
 }  // namespace strata::engine

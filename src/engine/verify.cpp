@@ -31,7 +31,7 @@ Result<Json> verify_ledger(const Reader& reader, const DatabaseSchema& schema, b
     expected_version = r.version + 1;
     auto commands = load_commands(reader, schema.id, r.version);
     if (!commands.ok()) return commands.status();
-    if (migration_checksum(*commands, r.description) != r.checksum) {
+    if (migration_checksum(*commands, r.description, r.name) != r.checksum) {
       checksums_valid = false;
       problems.push_back("migration " + v + ": checksum mismatch (stored commands altered)");
     }

@@ -1,7 +1,5 @@
 #include "server/engine_handler.hpp"
 
-#include <strings.h>
-
 #include <chrono>
 
 #include "engine/response.hpp"
@@ -44,6 +42,7 @@ std::unique_ptr<HandlerSession> EngineHandler::open_session(const Peer& peer) {
       engine_.open_session(auth_ ? "" : "admin", auth_ ? ast::Role::kReader : ast::Role::kAdmin),
       peer);
   state->session.authenticated = !auth_;
+  state->session.credentials_checked = auth_;
   return state;
 }
 
@@ -74,63 +73,36 @@ Reply EngineHandler::execute(HandlerSession& session, std::string_view text, uin
   return reply;
 }
 
-std::optional<Reply> EngineHandler::answer_now(HandlerSession& session, std::string_view text,
-                                               uint32_t line, uint32_t column) {
-  // Parsing is the I/O thread's work here: keep it to short statements that can be SHOWs.
-  constexpr size_t kMaxInlineBytes = 512;
-  if (text.size() > kMaxInlineBytes) return std::nullopt;
-  size_t start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string_view::npos || text.size() - start < 4 ||
-      strncasecmp(text.data() + start, "SHOW", 4) != 0) {
-    return std::nullopt;
-  }
+Reply EngineHandler::protocol_version(HandlerSession& session, int version) {
+  if (version < 0) return RequestHandler::protocol_version(session, version);
   auto& state = static_cast<State&>(session);
-  (void)line, (void)column;
-  parser::ParseResult parsed = parser::parse(text);
-  if (!parsed.ok() || parsed.script().size() != 1) return std::nullopt;
-  const auto started = std::chrono::steady_clock::now();
-  std::optional<engine::Answer> answer =
-      engine_.answer_if_ready(state.session, parsed.script().front());
-  if (!answer) return std::nullopt;
-  const ast::Statement& statement = parsed.script().front();
-  record_statement(statement, *answer);
-  record_latency(static_cast<int>(statement.index()), ast::statement_name(statement),
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  Reply reply;
-  set_response(&reply, std::move(*answer));
-  return reply;
+  engine::Answer answer =
+      engine_.answer(state.session, ast::ProtocolVersion{static_cast<uint64_t>(version), {}});
+  if (!answer.success()) return Reply{json_line(std::move(answer).json())};
+  return Reply{"PROTOCOL_OK " + std::to_string(version) + "\n"};
 }
 
 Reply EngineHandler::handshake(HandlerSession& session, const HandshakeRequest& request) {
   auto& state = static_cast<State&>(session);
   Reply reply;
   reply.auth_user = request.user;
-  // With auth off every connection is an admin: the driver's credentials are not checked.
-  Result<ast::Role> role = auth_ ? engine_.users().authenticate(request.user, request.password)
-                                 : Result<ast::Role>(ast::Role::kAdmin);
-  if (!role.ok()) {
-    reply.lines = error_line(role.status());
-    reply.auth = Reply::Auth::kFailed;
-    reply.close = true;
-    return reply;
-  }
-  state.session.authenticated = true;
-  state.session.user = request.user;
-  state.session.role = *role;
-  Json used = engine_.execute(state.session, ast::UseDatabase{request.database, {}});
-  if (!engine::is_success(used)) {
-    reply.lines = json_line(used);
+  ast::Connect connect;
+  connect.host = request.host;
+  connect.port = request.port;
+  connect.database = request.database;
+  connect.user = request.user;
+  connect.password = request.password;
+  engine::Answer answer = engine_.answer(state.session, connect);
+  record_statement(ast::Statement(connect), answer);
+  if (!answer.success()) {
+    // Refused credentials count as a failed login (throttled); a refused USE only closes.
+    if (!state.session.authenticated) reply.auth = Reply::Auth::kFailed;
+    reply.lines = json_line(std::move(answer).json());
     reply.close = true;
     return reply;
   }
   reply.auth = Reply::Auth::kSucceeded;
-  reply.lines = std::string(kWelcomeLine) +
-                json_line(engine::success({{"message", "Authentication successful"},
-                                           {"user", request.user},
-                                           {"role", ast::role_name(*role)},
-                                           {"database", request.database},
-                                           {"session", engine::Engine::session_json(
-                                                           state.session)}}));
+  reply.lines = std::string(kWelcomeLine) + json_line(std::move(answer).json());
   return reply;
 }
 

@@ -28,13 +28,12 @@ class EngineHandler : public RequestHandler {
   std::unique_ptr<HandlerSession> open_session(const Peer& peer) override;
   Reply execute(HandlerSession& session, std::string_view text, uint32_t line,
                 uint32_t column) override;
+  // The handshake through the engine's gate (ast::Connect: credentials, then USE).
   Reply handshake(HandlerSession& session, const HandshakeRequest& request) override;
   // Sets the engine session's interrupt: its running statement answers CANCELLED.
   void abandon(HandlerSession& session) override;
-  // Short statements the engine can answer from what it keeps ready
-  // (Engine::answer_if_ready: a cached SHOW MIGRATIONS).
-  std::optional<Reply> answer_now(HandlerSession& session, std::string_view text, uint32_t line,
-                                  uint32_t column) override;
+  // PROTOCOL_VERSION through the engine's gate (ast::ProtocolVersion).
+  Reply protocol_version(HandlerSession& session, int version) override;
 
  private:
   struct State;

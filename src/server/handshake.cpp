@@ -43,6 +43,11 @@ std::optional<int> parse_protocol_version(std::string_view text) {
   return static_cast<int>(frame->version);
 }
 
+Reply RequestHandler::protocol_version(HandlerSession& session, int version) {
+  (void)session;
+  return Reply{protocol_version_reply(version)};
+}
+
 std::string protocol_version_reply(int version) {
   if (version == kProtocolVersion) return "PROTOCOL_OK " + std::to_string(kProtocolVersion) + "\n";
   return error_line(

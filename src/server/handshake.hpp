@@ -12,11 +12,12 @@
 #include <string>
 #include <string_view>
 
+#include "engine/engine.hpp"
 #include "server/request_handler.hpp"
 
 namespace strata::server {
 
-inline constexpr int kProtocolVersion = 2;
+using engine::kProtocolVersion;
 inline constexpr std::string_view kWelcomeLine = "S0001 Welcome to Strata\n";
 
 // True when `text` (leading whitespace ignored) starts with "syndrdb://" (any case).

@@ -82,20 +82,13 @@ class RequestHandler {
   virtual Reply execute(HandlerSession& session, std::string_view text, uint32_t line,
                         uint32_t column) = 0;
 
-  // The reply to a statement if the handler has it at hand without blocking (no storage
-  // access, no lock held for long; e.g. an answer it keeps ready), else nullopt: the server
-  // then calls execute() on a worker. Called on the I/O thread, in statement order, and
-  // saves a statement the two thread hand-offs of the worker pool. Never an authentication
-  // attempt, never a reply that closes. Default: nullopt.
-  virtual std::optional<Reply> answer_now(HandlerSession& session, std::string_view text,
-                                          uint32_t line, uint32_t column) {
-    (void)session, (void)text, (void)line, (void)column;
-    return std::nullopt;
-  }
-
   // The SyndrDB driver handshake, sent as a connection's first statement. On success: a line
   // holding S0001, then the success JSON; on failure one error line and close = true.
   virtual Reply handshake(HandlerSession& session, const HandshakeRequest& request) = 0;
+
+  // A `PROTOCOL_VERSION n` frame (`version` -1 when n is no number): "PROTOCOL_OK n" for the
+  // version the server speaks, else an error line. Default: protocol_version_reply().
+  virtual Reply protocol_version(HandlerSession& session, int version);
 
   // The connection went away (reset, failed write): the statement running for it stops at
   // its next check and every later one is refused. Called on the I/O thread, possibly while a

@@ -174,9 +174,8 @@ asio::awaitable<void> Session::process_loop(std::shared_ptr<Session> self) {
       co_await wait(processor_signal_);
       continue;
     }
-    // Statements the handler has answers ready for are answered here, on the strand.
-    std::vector<Reply> replies = answer_now();
-    if (replies.empty()) {
+    std::vector<Reply> replies;
+    {
       std::vector<Frame> batch;
       while (!pending_.empty() && batch.size() < kMaxBatch) {
         pending_bytes_ -= pending_.front().text.size();
@@ -244,25 +243,6 @@ asio::awaitable<std::vector<Reply>> Session::run_on_workers(std::shared_ptr<Sess
       asio::use_awaitable);
 }
 
-std::vector<Reply> Session::answer_now() {
-  std::vector<Reply> replies;
-  while (!pending_.empty() && replies.size() < kMaxBatch) {
-    const Frame& frame = pending_.front();
-    if (frame.kind != Frame::Kind::kStatement) break;
-    std::optional<Reply> reply;
-    try {
-      reply = context_.handler.answer_now(*handler_session_, frame.text, frame.line, frame.column);
-    } catch (const std::exception&) {
-      break;  // execute() on a worker answers it (and logs what went wrong)
-    }
-    if (!reply) break;
-    pending_bytes_ -= frame.text.size();
-    pending_.pop_front();
-    replies.push_back(std::move(*reply));
-  }
-  return replies;
-}
-
 std::vector<Reply> Session::execute_batch(const std::vector<Frame>& frames) {
   std::vector<Reply> replies;
   replies.reserve(frames.size());
@@ -295,7 +275,8 @@ Reply Session::answer(const Frame& frame) {
         return Reply{error_line(parser::oversized_status(context_.options.max_statement_bytes)),
                      true};
       case Frame::Kind::kProtocolVersion:
-        return Reply{protocol_version_reply(parse_protocol_version(frame.text).value_or(-1))};
+        return context_.handler.protocol_version(*handler_session_,
+                                                 parse_protocol_version(frame.text).value_or(-1));
       case Frame::Kind::kHandshake: {
         std::optional<HandshakeRequest> request = parse_handshake(frame.text);
         if (!request) {

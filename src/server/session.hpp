@@ -7,8 +7,7 @@
 //     answers only ever stalls itself), and after end of stream it still lets every queued
 //     statement be answered (half-close);
 //   - the processor takes the queued frames in order, runs them in batches on the worker
-//     pool (never on an I/O thread, so one slow statement stalls no other connection; only
-//     the answers the handler has ready, RequestHandler::answer_now, are taken on the strand),
+//     pool (never on an I/O thread, so one slow statement stalls no other connection),
 //     writes their answers in order, applies the per-address delay after a failed AUTH and
 //     closes after the third, after a failed handshake and after FRAME_TOO_LARGE;
 //   - the watchdog closes the connection after --idle-timeout without traffic (asio 1.22 has
@@ -84,9 +83,6 @@ class Session : public std::enable_shared_from_this<Session> {
   // Runs execute_batch(frames) on the worker pool and resumes on the strand with its replies.
   asio::awaitable<std::vector<Reply>> run_on_workers(std::shared_ptr<Session> self,
                                                      const std::vector<Frame>& frames);
-  // Strand side: answers the statements at the head of the queue that the handler has ready
-  // (RequestHandler::answer_now), removing them from the queue; stops at the first it has not.
-  std::vector<Reply> answer_now();
   // Worker side: answers frames in order, stopping after one that closes or authenticates.
   std::vector<Reply> execute_batch(const std::vector<Frame>& frames);
   Reply answer(const Frame& frame);

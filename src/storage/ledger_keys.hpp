@@ -6,6 +6,7 @@
 //   key                                              value
 //   -----------------------------------------------  -------------------------------------------
 //   <db u32> 'V'                                     u64 BE highest version in the ledger
+//   <db u32> 'B'                                     u64 BE last batch number (SPEC §4.14)
 //   <db u32> 'M' <version u64>                       migration record header (JSON, small)
 //   <db u32> 'C' <version u64>                       commands: UP, explicit DOWN, positions (text)
 //   <db u32> 'G' <version u64>                       generated DOWN list (JSON array of strings)
@@ -40,6 +41,7 @@ inline std::string versioned(uint32_t db, char kind, uint64_t version) {
 }
 
 inline std::string highest_key(uint32_t db) { return ledger_prefix(db, 'V'); }
+inline std::string batch_key(uint32_t db) { return ledger_prefix(db, 'B'); }
 inline std::string header_prefix(uint32_t db) { return ledger_prefix(db, 'M'); }
 inline std::string header_key(uint32_t db, uint64_t version) { return versioned(db, 'M', version); }
 inline std::string commands_key(uint32_t db, uint64_t version) {

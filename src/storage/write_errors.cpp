@@ -17,18 +17,32 @@
 // Some failures RocksDB deems fatal: Resume() cannot lift them (a file it could not create
 // for a new WAL or a flush, e.g. after a lost permission). Then the handle is marked dead and
 // the next transaction to begin while nothing else uses the DB closes it and opens the store
-// again (recover_writes), once a probe file can be created in its directory.
+// again (recover_writes), once a probe file can be created in its directory (and, after a full
+// disk, there is room for what the reopen replays).
+//
+// RocksDB 7.8 can also lose track of a flush: a background flush that starts while writes
+// are stopped (and no Resume() runs) returns the error without taking its request off the
+// flush queue, yet counts it as scheduled. From then on the request queued last is never run:
+// Resume() — which waits for the flushes it requests, with no time limit — would wait
+// forever, and later flushes would lag one behind (a write stall that never ends). RocksDB
+// counts every such failed background job ("rocksdb.background-errors"), so a DB that had one
+// is reopened instead of resumed. A Resume() that still does not return within kResumeLimit
+// (a case not foreseen here) is cancelled (rocksdb::CancelAllBackgroundWork ends its wait) and the
+// DB reopened too: no writer waits longer than that.
 //
 // Thread-safety: any thread; resume attempts are serialized by DbHandle::resume_mu.
 
+#include <rocksdb/convenience.h>
 #include <rocksdb/listener.h>
 
 #include <fcntl.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -38,6 +52,8 @@ namespace strata::storage {
 namespace {
 
 constexpr auto kReopenInterval = std::chrono::seconds(1);
+// A Resume() flushes the memtables (up to a few 100 MB): seconds on a loaded machine.
+constexpr auto kResumeLimit = std::chrono::seconds(10);
 
 // True when the file system of the store has room for what Resume() writes: its memtables
 // flushed into table files, and a new WAL. Resume() on a disk still full fails half-way
@@ -96,6 +112,48 @@ class WriteErrorListener final : public rocksdb::EventListener {
   const DbHandle* handle_;  // outlives the DB: ~DbHandle closes it first
 };
 
+// True when a background flush or compaction of this DB failed since it was opened — after
+// which RocksDB 7.8 may have lost track of a flush request (see above).
+bool lost_a_flush(const DbHandle& h) {
+  uint64_t failed_jobs = 0;
+  if (!h.db->GetIntProperty(rocksdb::DB::Properties::kBackgroundErrors, &failed_jobs)) {
+    return true;  // cannot tell: reopening is always safe
+  }
+  return failed_jobs > 0;
+}
+
+// DB::Resume(), run on a thread of its own; one that has not returned after kResumeLimit is
+// ended by cancelling the DB's background work (its flush wait then returns), which leaves
+// the DB good only for reads: it is marked dead and reopened by recover_writes.
+rocksdb::Status resume_within_limit(const DbHandle& h) {
+  std::mutex mu;
+  std::condition_variable done_cv;
+  bool done = false;
+  rocksdb::Status result;
+  std::thread worker([&] {
+    rocksdb::Status s = h.db->Resume();
+    std::lock_guard lock(mu);
+    result = std::move(s);
+    done = true;
+    done_cv.notify_all();
+  });
+  bool cancelled = false;
+  {
+    std::unique_lock lock(mu);
+    if (!done_cv.wait_for(lock, kResumeLimit, [&] { return done; })) cancelled = true;
+  }
+  if (cancelled) {
+    std::fprintf(stderr,
+                 "strata: resuming writes to the store at %s did not finish in %lld s; the "
+                 "store will be reopened\n",
+                 h.path.c_str(), static_cast<long long>(kResumeLimit.count()));
+    h.dead = true;
+    rocksdb::CancelAllBackgroundWork(h.db, /*wait=*/false);
+  }
+  worker.join();
+  return result;
+}
+
 }  // namespace
 
 std::shared_ptr<rocksdb::EventListener> write_error_listener(const DbHandle* handle) {
@@ -136,12 +194,18 @@ Status prepare_write(const DbHandle& handle) {
                                             "not writable)");
   }
   std::lock_guard lock(handle.resume_mu);
-  if (!handle.writes_stopped) return Status::Ok();  // another writer resumed meanwhile
+  if (!handle.writes_stopped || handle.dead) return Status::Ok();  // resumed meanwhile, or dead
   if (!room_to_resume(handle)) return Status::Ok();  // still full: the write says so
-  rocksdb::Status s = handle.db->Resume();
+  if (lost_a_flush(handle)) {
+    handle.dead = true;  // reopened by the next begin (recover_writes)
+    return Status::Ok();
+  }
+  rocksdb::Status s = resume_within_limit(handle);
   // Ok: writes resumed (or were never stopped). A fatal error: only a reopen helps.
   if (s.ok()) handle.writes_stopped = false;
   if (!s.ok() && s.severity() >= rocksdb::Status::Severity::kFatalError) handle.dead = true;
+  // A background flush that failed while Resume() started (see above): reopened too.
+  if (lost_a_flush(handle)) handle.dead = true;
   return Status::Ok();
 }
 
@@ -166,6 +230,7 @@ void recover_writes(const Options& options, std::shared_mutex& mu,
   std::unique_lock lock(mu);
   if (!handle->dead || handle.use_count() != 1) return;  // in use: a later begin
   if (!takes_new_files(options.path)) return;            // not writable yet
+  if (!room_to_resume(*handle)) return;  // the reopen replays the WAL into tables: still full
   handle.reset();  // closes the DB (nothing else holds it)
   Options reopen = options;
   reopen.create_if_missing = false;

@@ -1,10 +1,17 @@
 #pragma once
-// Helpers for engine tests: a temp data directory and an Engine opened on it, plus a shortcut
-// to run statement text on a session.
+// Helpers for engine tests: a temp data directory and an Engine opened on it, a shortcut to
+// run statement text on a session, and `strata exec` as a process a crash test kills.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "engine/engine.hpp"
 #include "storage/temp_dir.hpp"
@@ -38,5 +45,28 @@ inline nlohmann::json must(engine::Engine& e, engine::Session& s, const std::str
   REQUIRE(r.value("success", false));
   return r;
 }
+
+#ifdef STRATA_BINARY
+// Runs `strata exec --data dir script` (output discarded), killing it with SIGKILL after
+// `kill_after_ms` (never when < 0); returns once it has exited.
+inline void run_exec(const std::string& dir, const std::string& script, int kill_after_ms) {
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execl(STRATA_BINARY, STRATA_BINARY, "exec", "--data", dir.c_str(), script.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  if (kill_after_ms >= 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
+    kill(pid, SIGKILL);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+}
+#endif
 
 }  // namespace strata::testing

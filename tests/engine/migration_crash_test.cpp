@@ -3,10 +3,7 @@
 // killed with SIGKILL at a random moment (fixed seed), several times on the same store. After
 // each restart the migration is wholly applied or wholly not, every index agrees with the
 // documents, and VERIFY MIGRATIONS finds nothing.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -20,26 +17,6 @@ namespace {
 
 constexpr int kBase = 1000;      // documents before the big migration
 constexpr int kAdded = 100000;   // ADD DOCUMENT commands of the big migration
-
-// Runs `strata exec --data dir script`, killing it after `kill_after_ms` (never when < 0).
-void run_exec(const std::string& dir, const std::string& script, int kill_after_ms) {
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 1);
-    dup2(devnull, 2);
-    execl(STRATA_BINARY, STRATA_BINARY, "exec", "--data", dir.c_str(), script.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  if (kill_after_ms >= 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
-    kill(pid, SIGKILL);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-}
 
 Json must(engine::Engine& e, engine::Session& s, const std::string& text) {
   Json r = e.execute_text(s, text);

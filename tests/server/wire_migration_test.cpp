@@ -309,8 +309,7 @@ TEST_CASE("wire migrations: a migration in many tiny packets with EOT gets one a
 
 TEST_CASE("wire migrations: pipelined SHOW MIGRATIONS around writes answer in order, never stale",
           "[wire]") {
-  // A cached SHOW MIGRATIONS is answered on the connection's strand (answer_now); the writes
-  // between go to the worker pool. Sent in one burst, the answers must still come in order
+  // A cached SHOW MIGRATIONS and the writes between go through one gate. Sent in one burst, the answers must still come in order
   // and each SHOW must see every write before it, on this connection and on another one.
   EngineServer server;
   TestClient client(server.port());

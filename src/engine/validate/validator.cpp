@@ -174,7 +174,8 @@ Outcome run(const Request& req, WriteContext& ctx) {
   if (!req.checksum_verified) {
     c.add_all(0, "error", check_checksum(req.record->checksum,
                                          migration_checksum(*req.commands,
-                                                            req.record->description)));
+                                                            req.record->description,
+                                                            req.record->name)));
   }
   CostInput cost;
   cost.commands = req.commands->up.size();

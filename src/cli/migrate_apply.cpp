@@ -1,0 +1,145 @@
+// `strata migrate apply` (SPEC §7): makes the database match the folder.
+//   1. Every file whose version the ledger records is compared by checksum: a changed file
+//      stops everything (exit 1, naming it and both checksums) before anything is sent.
+//   2. A FAILED version up to the target stops it too (its file needs fixing, then RESET or
+//      DROP MIGRATION). A ROLLED_BACK version whose file is still there is RESET to PENDING,
+//      in order, so it is applied again and folder and ledger agree.
+//   3. Files beyond the ledger's highest version are started in order (START … VERSION n
+//      NAME "NNN_name", SPEC §4.14).
+//   4. The PENDING versions up to the target (--to, else the highest file) are applied: one
+//      APPLY MIGRATION each, stopping at the first failure, or with --batch one APPLY
+//      MIGRATIONS UP TO VERSION n (all or nothing). --dry-run stops after step 3 and runs
+//      VALIDATE MIGRATIONS instead, printing the reports (exit 1 on a FAIL).
+// Nothing to do (everything applied) prints so and exits 0: running it twice is harmless.
+// On a terminal, each step is announced on stderr as it starts.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/migrate.hpp"
+
+namespace strata::cli {
+
+namespace {
+
+constexpr const char* kWho = "strata migrate apply";
+
+class Progress {
+ public:
+  explicit Progress(bool json) : on_(isatty(2) && !json) {}
+  void say(const std::string& text) {
+    if (on_) std::cerr << "… " << text << "\n" << std::flush;
+  }
+
+ private:
+  bool on_;
+};
+
+std::string name_of(const std::map<uint64_t, const MigrationFile*>& files, const Ledger& ledger,
+                    uint64_t v) {
+  if (auto f = files.find(v); f != files.end()) return f->second->name;
+  if (auto e = ledger.entries.find(v); e != ledger.entries.end() && !e->second.name.empty())
+    return e->second.name;
+  return "version " + std::to_string(v);
+}
+
+// Sends `statement`; prints the step (and the problem on stderr). False when it failed.
+bool step(MigrateTarget& target, const MigrateOptions& o, const char* kind, uint64_t version,
+          const std::string& name, const std::string& statement, const std::string& done) {
+  Json r = target.ask(statement);
+  const bool ok = r.value("success", false);
+  print_step(o, Json{{"step", kind}, {"version", version}, {"name", name}, {"response", r}},
+             ok ? name + ": " + done : "");
+  if (!ok) std::cerr << kWho << ": " << name << ": " << response_problem(r) << "\n";
+  return ok;
+}
+
+}  // namespace
+
+int run_migrate_apply(const MigrateOptions& o) {
+  int rc = kExitOk;
+  auto w = open_workspace(o, kWho, &rc);
+  if (!w) return rc;
+  const Folder& folder = w->folder;
+  MigrateTarget* target = w->target.get();
+  std::optional<Ledger> ledger = std::move(w->ledger);
+  if (report_changed(folder.files, *ledger, kWho)) return kExitProblems;
+
+  std::map<uint64_t, const MigrationFile*> files;
+  for (const auto& f : folder.files)
+    if (!o.to || f.version <= *o.to) files[f.version] = &f;
+  uint64_t goal = o.to.value_or(0);
+  if (!o.to)
+    for (const auto& [v, f] : files) goal = std::max(goal, v);
+  Progress progress(o.json);
+
+  // 2. FAILED stops; ROLLED_BACK with its file comes back to PENDING.
+  for (const auto& [v, e] : ledger->entries) {
+    if (v > goal) break;
+    const std::string name = name_of(files, *ledger, v);
+    if (e.status == "FAILED") {
+      std::cerr << kWho << ": " << name << " is FAILED: fix it, then RESET MIGRATION WITH VERSION "
+                << v << " (or DROP MIGRATION WITH VERSION " << v << " when it is the highest)\n";
+      return kExitProblems;
+    }
+    if (e.status != "ROLLED_BACK") continue;
+    if (!files.count(v)) {
+      std::cerr << kWho << ": " << name << " is ROLLED_BACK and its file is missing: it cannot "
+                << "be applied again from this folder\n";
+      return kExitProblems;
+    }
+    if (o.dry_run) continue;
+    progress.say("resetting " + name);
+    if (!step(*target, o, "reset", v, name, "RESET MIGRATION WITH VERSION " + std::to_string(v),
+              "rolled back, reset to PENDING"))
+      return kExitProblems;
+  }
+
+  // 3. New files.
+  for (const auto& [v, f] : files) {
+    if (v <= ledger->highest) continue;
+    progress.say("starting " + f->name);
+    if (!step(*target, o, "start", v, f->name, f->statement, "started (PENDING)"))
+      return kExitProblems;
+  }
+
+  // 4. Apply (or validate) what is PENDING up to the goal.
+  ledger = load_ledger(*target, kWho);
+  if (!ledger) return kExitProblems;
+  std::vector<uint64_t> pending;
+  for (const auto& [v, e] : ledger->entries)
+    if (v <= goal && v > ledger->current && e.status == "PENDING") pending.push_back(v);
+  if (pending.empty()) {
+    print_step(o, Json{{"step", "done"}, {"currentVersion", ledger->current}, {"applied", Json::array()}},
+               "nothing to apply: the database is at version " +
+                   std::to_string(ledger->current));
+    return kExitOk;
+  }
+  const std::string up_to = std::to_string(pending.back());
+  if (o.dry_run) {
+    progress.say("validating up to version " + up_to);
+    return validate_pending(*target, o, *ledger, pending.back(), kWho);
+  }
+  const std::string force = o.force ? " FORCE" : "";
+  if (o.batch) {
+    progress.say("applying versions " + std::to_string(pending.front()) + ".." + up_to +
+                 " as one batch");
+    const bool ok = step(*target, o, "apply", pending.back(),
+                         "versions " + std::to_string(pending.front()) + ".." + up_to,
+                         "APPLY MIGRATIONS UP TO VERSION " + up_to + force,
+                         "applied as one batch");
+    return ok ? kExitOk : kExitProblems;
+  }
+  size_t n = 0;
+  for (uint64_t v : pending) {
+    const std::string name = name_of(files, *ledger, v);
+    progress.say("[" + std::to_string(++n) + "/" + std::to_string(pending.size()) +
+                 "] applying " + name);
+    if (!step(*target, o, "apply", v, name,
+              "APPLY MIGRATION WITH VERSION " + std::to_string(v) + force, "applied"))
+      return kExitProblems;
+  }
+  return kExitOk;
+}
+
+}  // namespace strata::cli
