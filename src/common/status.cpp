@@ -35,6 +35,7 @@ std::string_view code_name(Code code) {
     case Code::kValidationFailed: return "VALIDATION_FAILED";
     case Code::kWarningsRequireForce: return "WARNINGS_REQUIRE_FORCE";
     case Code::kInvalidTargetVersion: return "INVALID_TARGET_VERSION";
+    case Code::kSchemaNotRecorded: return "SCHEMA_NOT_RECORDED";
     case Code::kMissingDownCommands: return "MISSING_DOWN_COMMANDS";
     case Code::kRollbackFailed: return "ROLLBACK_FAILED";
     case Code::kRollbackConflict: return "ROLLBACK_CONFLICT";
@@ -95,6 +96,7 @@ std::string_view code_type(Code code) {
     case Code::kValidationFailed:
     case Code::kWarningsRequireForce:
     case Code::kInvalidTargetVersion:
+    case Code::kSchemaNotRecorded:
     case Code::kMissingDownCommands:
     case Code::kRollbackFailed:
     case Code::kRollbackConflict:

@@ -50,6 +50,7 @@ enum class Code {
   kValidationFailed,
   kWarningsRequireForce,
   kInvalidTargetVersion,
+  kSchemaNotRecorded,
   kMissingDownCommands,
   kRollbackFailed,
   kRollbackConflict,

@@ -19,6 +19,7 @@
 //
 // The work on the context is apply_step (apply_step.hpp), shared with the batches of
 // exec_apply_batch.cpp; a single APPLY is a batch of one and takes the next batch number.
+#include "engine/recorded_schema.hpp"
 #include "engine/apply_step.hpp"
 #include "engine/approvals.hpp"
 
@@ -138,7 +139,7 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
     return Status(Code::kWarningsRequireForce, "validation warnings require FORCE",
                   Json{{"report", report}});
   }
-  for (const char* phase : {"performancePhase", "reversibilityPhase"}) {
+  for (const char* phase : {"semanticPhase", "performancePhase", "reversibilityPhase"}) {
     for (const auto& w : report[phase]["warnings"]) step->warnings.push_back(w);
   }
 
@@ -166,6 +167,7 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
       std::chrono::steady_clock::now() - started);
   record_event(&r, s.user, statement, kApplied);
   approval->spend(ctx, &r.events.back());
+  if (!outcome.drift.empty()) r.events.back()["adoptedDrift"] = outcome.drift;
   r.applied_at = utc_now();
   r.applied_by = s.user;
   r.execution_time_ms = elapsed.count();
@@ -184,6 +186,7 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
   DatabaseSchema& schema = ctx.mutable_schema();
   step->checksum = schema_checksum(schema);
   schema.schema_checksum = step->checksum;
+  record_schema(ctx.txn(), db, step->version, r.checksum, schema);
   step->executed = true;
   return Status::Ok();
 }

@@ -17,6 +17,7 @@
 #include "engine/documents.hpp"
 #include "engine/exec_migration.hpp"
 #include "engine/executors.hpp"
+#include "engine/recorded_schema.hpp"
 #include "engine/schema_checksum.hpp"
 #include "engine/undo.hpp"
 #include "parser/canonical.hpp"
@@ -331,6 +332,14 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
     auto approval = ApprovalCheck::begin(e, ctx, x.approval, {"ROLLBACK", x.version, x.force});
     if (!approval.ok()) return approval.status();  // SPEC §4.13
     const int64_t timeout = settings_of(e, ctx.schema()).migration_timeout_seconds;
+    auto drift = named_drift(ctx.reader(), ctx.schema());  // kept by the rollback's events
+    if (!drift.ok()) return drift.status();
+    std::string target_checksum;  // the migration the rollback leaves current ("" for 0)
+    if (x.version > 0) {
+      auto target = load_record(ctx.reader(), db, x.version);
+      if (!target.ok()) return target.status();
+      if (*target) target_checksum = (*target)->checksum;
+    }
     Impact impact;
     s.interrupt->set_deadline(started + std::chrono::seconds(timeout));
     STRATA_RETURN_IF_ERROR(run_down(ctx, *plan, &impact, timeout));
@@ -358,6 +367,7 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
       Json& event = r.events.back();
       approval->spend(ctx, &event);
       if (!impact.warnings.empty()) event["warnings"] = impact.warnings;
+      if (!drift->empty()) event["adoptedDrift"] = *drift;
       if (forced) {
         Json overwritten = overwritten_json(impact.conflicts, r.version);
         if (!overwritten.empty()) {
@@ -375,6 +385,8 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
     }
     DatabaseSchema& schema = ctx.mutable_schema();
     schema.schema_checksum = schema_checksum(schema);
+    record_schema(ctx.txn(), db, x.version, target_checksum, schema);
+    if (!drift->empty()) (*out)["adoptedDrift"] = *drift;
     (*out)["message"] = "Database rolled back to version " + std::to_string(x.version) +
                         " successfully";
     (*out)["targetVersion"] = x.version;

@@ -246,7 +246,9 @@ Answer Engine::dispatch(Session& s, const ast::Statement& st) {
           [&](const ast::ShowMigration& x) {
             return run([&](Json* out) { return exec_show_migration(*this, s, x, out); });
           },
-          [&](const ast::ShowSchema&) -> Answer { return error(unsupported(st)); },
+          [&](const ast::ShowSchema& x) {
+            return run([&](Json* out) { return exec_show_schema(*this, s, x, out); });
+          },
           [&](const ast::ValidateMigration& x) {
             return run([&](Json* out) { return exec_validate_migration(*this, s, x, out); });
           },

@@ -19,7 +19,7 @@ struct SettingValues {
   double migration_performance_threshold = 1.0;  // seconds
   int64_t migration_timeout_seconds = 300;
   bool require_explicit_down_commands = false;
-  bool allow_direct_schema_changes = true;
+  bool allow_direct_schema_changes = false;
   bool require_approval = false;          // FORCE and APPLY ROLLBACK need a token (§4.13)
   bool approval_self_allowed = false;     // the approver may apply their own approval
   int64_t approval_expiry_seconds = 3600;  // how long a token issued by APPROVE lives

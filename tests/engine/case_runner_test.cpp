@@ -28,7 +28,7 @@ void run_case_file(const fs::path& file) {
   INFO("case file " << file.filename().string() << ": " << error);
   REQUIRE(load_case_file(file, &blocks, &error));
   TempDir dir;
-  auto engine = open_engine(dir.path());
+  auto engine = open_engine(dir.path(), engine::EngineOptions{});
   std::map<std::string, engine::Session> sessions;
   std::string current = "main";
   sessions[current] = engine->open_embedded_session();
@@ -45,7 +45,7 @@ void run_case_file(const fs::path& file) {
       } else if (verb == "reopen") {
         sessions.clear();
         engine.reset();
-        engine = open_engine(dir.path());
+        engine = open_engine(dir.path(), engine::EngineOptions{});
         current = "main";
         sessions[current] = engine->open_embedded_session();
       } else if (verb == "consistent") {

@@ -4,7 +4,9 @@
 #include <algorithm>
 
 #include "engine/executors.hpp"
+#include "engine/recorded_schema.hpp"
 #include "engine/validate/command_stream.hpp"
+#include "engine/validate/data_impact.hpp"
 #include "engine/validate/down_check.hpp"
 #include "engine/validate/phases.hpp"
 #include "engine/validate/simulated_adds.hpp"
@@ -26,6 +28,10 @@ struct Collector {
 
   void add(int p, const char* severity, const Finding& f) {
     if (phase[p].size() < kMaxDiagnostics) phase[p].push_back(f.message);
+    diagnostic(p, severity, f);
+  }
+  // A diagnostic only (the phase's list is kept by the caller).
+  void diagnostic(int p, const char* severity, const Finding& f) {
     if (diagnostics.size() >= kMaxDiagnostics) {
       ++dropped;
       return;
@@ -167,6 +173,13 @@ class IndexCounts {
 Outcome run(const Request& req, WriteContext& ctx) {
   Outcome out;
   Collector c{*req.commands};
+  // SPEC §4.10: drift is never adopted silently: each drifted object is a semantic warning.
+  if (auto drift = named_drift(ctx.reader(), ctx.schema()); drift.ok()) out.drift = *drift;
+  Json semantic_warnings = Json::array();
+  for (const auto& m : drift_messages(out.drift, "Schema drift: ")) {
+    semantic_warnings.push_back(m);
+    c.diagnostic(1, "warning", Finding{m, 0});
+  }
   for (const auto& m : req.lower_pending) simulate_pending(m, ctx);
   // The documents that exist before the migration live in the bundles of this schema.
   const DatabaseSchema live = req.live ? *req.live : ctx.schema();
@@ -193,6 +206,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
   rev.explicit_down_count = req.commands->down.size();
   rev.require_explicit = req.settings.require_explicit_down_commands;
   SimulatedAdds adds;  // VALIDATE only: documents added to bundles the simulation created
+  DataImpact impact;
 
   CommandStream stream(req.commands->up);
   // A large migration's stream binds ADD DOCUMENTs against a published copy of the schema,
@@ -261,10 +275,12 @@ Outcome run(const Request& req, WriteContext& ctx) {
     std::optional<uint64_t> seq;
     if (std::holds_alternative<bound::AddDocument>(command)) seq = ctx.next_doc_seq();
     if (down) down->add(ctx.schema(), command, seq);
+    impact.before(ctx, command);
 
     // Phase 3: the command on the documents.
     Json response = Json::object();
     Status st = execute_command(ctx, command, &response);
+    impact.after(st.ok(), response);
     if (st.code() == Code::kCancelled || st.code() == Code::kTimeout) {
       out.failure = interrupted(st, req, i);  // stopped inside the command
       break;
@@ -328,7 +344,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
 
   out.errors = !c.phase[0].empty() || !c.phase[1].empty() || !c.phase[2].empty() ||
                !reversibility_errors.empty();
-  out.warnings = !c.phase[3].empty() ||
+  out.warnings = !semantic_warnings.empty() || !c.phase[3].empty() ||
                  !phase_warnings(c.phase[4], reversibility_errors).empty();
   const char* overall = out.errors ? "FAIL" : out.warnings ? "PASS_WITH_WARNINGS" : "PASS";
   Json report = {
@@ -336,7 +352,8 @@ Outcome run(const Request& req, WriteContext& ctx) {
       {"validatedAt", utc_now()},
       {"validatedBy", req.user},
       {"syntaxPhase", {{"passed", c.phase[0].empty()}, {"errors", c.phase[0]}}},
-      {"semanticPhase", {{"passed", c.phase[1].empty()}, {"errors", c.phase[1]}}},
+      {"semanticPhase", {{"passed", c.phase[1].empty()}, {"errors", c.phase[1]},
+                         {"warnings", semantic_warnings}}},
       {"constraintPhase", {{"passed", c.phase[2].empty()}, {"errors", c.phase[2]}}},
       {"performancePhase",
        {{"passed", c.phase[3].empty()},
@@ -349,6 +366,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
         {"warnings", phase_warnings(c.phase[4], reversibility_errors)},
         {"errors", reversibility_errors},
         {"downCommandsGenerated", reversibility.down_generated}}},
+      {"dataImpact", impact.json()},
       {"diagnostics", c.diagnostics},
       {"overallResult", overall},
       {"canApply", !out.errors && !out.warnings},
