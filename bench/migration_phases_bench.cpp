@@ -12,7 +12,8 @@
 //   rollback  VALIDATE ROLLBACK and APPLY ROLLBACK of an APPLY that updated D documents, with
 //           1,000 later writes to check, REPEATS times, each beside that APPLY's time
 //   cost    the performance phase's coefficients (validate/phase_performance.cpp): APPLY of
-//           N ADD DOCUMENT, ADD FIELD with a default over N documents, CREATE INDEX over N
+//           W1 with N documents (with and without its indexes), CREATE INDEX over N documents,
+//           a bulk UPDATE of N documents; and each one's estimate beside its time
 // usage: migration_phases_bench w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR]
 //        migration_phases_bench big|rollback D DATA_DIR REPEATS
 // bench/run (the harness) uses `big`, `rollback` and `open`.
@@ -24,7 +25,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "cost_shapes.hpp"
 #include "engine/engine.hpp"
+#include "engine/validate/phases.hpp"
 #include "parser/splitter.hpp"
 
 using namespace strata;
@@ -200,26 +203,46 @@ int show(int migrations, const std::string& dir) {
   return 0;
 }
 
+// The performance phase's coefficients (validate/phase_performance.cpp) from APPLY times:
+// a one-command APPLY (fixed), W1 without indexes (per added document), W1 (per index entry),
+// CREATE INDEX over N documents (per indexed document), a bulk UPDATE of N documents (per
+// changed document, besides its index entries). Then each shape's estimate against its time.
 int cost(int n, const std::string& dir) {
   Bench b(dir);
   b.run("CREATE DATABASE \"bench\"; USE \"bench\"");
-  b.run("CREATE BUNDLE \"C\" WITH FIELDS ({\"g\", INT, false, false}, {\"s\", STRING, false, "
-        "false}); CREATE INDEX BTREE ON BUNDLE \"C\" WITH FIELD \"g\"; CREATE INDEX HASH ON "
-        "BUNDLE \"C\" WITH FIELD \"s\"");
-  std::string m = "START MIGRATION\n";
-  for (int i = 0; i < n; ++i) m += add("C", i);
-  b.run(m + "COMMIT");
-  double t_add = b.timed("APPLY MIGRATION WITH VERSION 1 FORCE");
-  b.run("START MIGRATION ADD DOCUMENT TO BUNDLE \"C\" WITH VALUES ({\"g\":-1}) COMMIT");
-  double t_fixed = b.timed("APPLY MIGRATION WITH VERSION 2 FORCE");
-  b.run("START MIGRATION UPDATE BUNDLE \"C\" ADD FIELD {\"d\", INT, false, false, 7} COMMIT");
-  double t_field = b.timed("APPLY MIGRATION WITH VERSION 3 FORCE");
-  b.run("START MIGRATION CREATE INDEX BTREE ON BUNDLE \"C\" WITH FIELD \"d\" COMMIT");
-  double t_index = b.timed("APPLY MIGRATION WITH VERSION 4 FORCE");
-  std::printf("cost model, N=%d: per ADD DOCUMENT command %.2f us; fixed APPLY %.2f ms; "
-              "per document rewritten %.2f us; per document indexed %.2f us\n",
-              n, (t_add - t_fixed) * 1e6 / n, t_fixed * 1e3, (t_field - t_fixed) * 1e6 / n,
-              (t_index - t_fixed) * 1e6 / n);
+  int version = 0;
+  // START, VALIDATE (the estimate), APPLY FORCE (timed).
+  auto apply = [&](const std::string& migration, double* estimate) {
+    b.run(migration);
+    ++version;
+    Json r = b.run("VALIDATE MIGRATION WITH VERSION " + std::to_string(version));
+    if (estimate) *estimate = std::atof(r["report"]["performancePhase"]
+                                           .value("estimatedDuration", "0").c_str());
+    return b.timed("APPLY MIGRATION WITH VERSION " + std::to_string(version) + " FORCE");
+  };
+  double e_fixed, e_plain, e_w1, e_index, e_update;
+  const double t_fixed =
+      apply("START MIGRATION CREATE BUNDLE \"F\" WITH FIELDS ({\"a\", INT, false, false}) "
+            "COMMIT", &e_fixed);
+  const double t_plain = apply(strata::bench::w1_migration("P", n, false), &e_plain);
+  const double t_w1 = apply(strata::bench::w1_migration("W", n, true), &e_w1);
+  const double t_index =
+      apply(strata::bench::index_build_migration("W"), &e_index);
+  const double t_update = apply(strata::bench::bulk_update_migration("W"), &e_update);
+  const double per_added = (t_plain - t_fixed) / n;
+  const double per_entry = (t_w1 - t_plain) / (3.0 * n);
+  const double per_indexed = (t_index - t_fixed) / n;
+  const double per_changed = (t_update - t_fixed) / n - 4 * per_entry;
+  std::printf("cost model, N=%d: fixed APPLY %.3f ms; per added document %.3f us; per index "
+              "entry %.3f us; per indexed document %.3f us; per changed document %.3f us\n",
+              n, t_fixed * 1e3, per_added * 1e6, per_entry * 1e6, per_indexed * 1e6,
+              per_changed * 1e6);
+  const double unit = strata::engine::validate::cost_unit_seconds();
+  std::printf("in probe units (probe %.3f ms): per added %.4f, per entry %.4f, per indexed "
+              "%.4f, per changed %.4f (x1e-3)\n", unit * 1e3, per_added / unit * 1e3,
+              per_entry / unit * 1e3, per_indexed / unit * 1e3, per_changed / unit * 1e3);
+  std::printf("estimate / measured: W1 %.2f / %.3f s, index build %.2f / %.3f s, bulk UPDATE "
+              "%.2f / %.3f s\n", e_w1, t_w1, e_index, t_index, e_update, t_update);
   return 0;
 }
 

@@ -47,6 +47,10 @@ struct ServeOptions {
   std::string store_prefix = "/strata";
   int64_t lock_ttl = 10;
   std::string etcd_ca, etcd_cert, etcd_key;
+  // Server-wide setting defaults (SPEC §4.11): `--setting Name=Value` (repeatable), and the
+  // `[settings]` lines of --config as (name, value); the command line wins.
+  std::vector<std::string> settings;
+  std::vector<std::pair<std::string, std::string>> config_settings;
 };
 
 // What `strata shell` and `strata run` need to reach a server and log in.

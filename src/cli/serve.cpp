@@ -2,8 +2,10 @@
 // etcd cluster shared with other servers), makes sure the first admin
 // exists, creates --init-db, and runs the TCP server until SIGINT/SIGTERM — and, with
 // --http-port, the audit console and /metrics beside it, stopped with it. Flags may also come from
-// --config FILE (INI/TOML `key = value` lines named like the flags, e.g. `port = 1777`);
-// flags on the command line win. Exit 0 after a graceful stop; 1 when the store cannot be
+// --config FILE (INI/TOML `key = value` lines named like the flags, e.g. `port = 1777`, and
+// a `[settings]` table of server-wide setting defaults); flags on the command line win.
+// Server-wide settings (`--setting Name=Value`, `[settings]`) are checked before the store
+// opens: an unknown name or a bad value is a usage error naming it. Exit 0 after a graceful stop; 1 when the store cannot be
 // opened or the server cannot start; 2 for usage errors.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -23,11 +25,23 @@ namespace strata::cli {
 namespace {
 
 // Fills every option of `cmd` that the command line did not set from `file`'s `key = value`
-// lines (CLI11's INI/TOML reader). Unknown keys are a usage error.
-void apply_config_file(CLI::App& cmd, const std::string& file) {
+// lines (CLI11's INI/TOML reader), and collects its `[settings]` lines into `settings`.
+// Unknown keys and sections are a usage error.
+void apply_config_file(CLI::App& cmd, const std::string& file,
+                       std::vector<std::pair<std::string, std::string>>* settings) {
   std::vector<CLI::ConfigItem> items = CLI::ConfigTOML().from_file(file);
   for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // section markers
+    if (!item.parents.empty()) {
+      if (item.parents.size() != 1 || item.parents[0] != "settings") {
+        throw CLI::ConfigError("unknown section '" + item.parents[0] + "' in " + file +
+                               " (only [settings])");
+      }
+      std::string value;
+      for (const auto& input : item.inputs) value += (value.empty() ? "" : ",") + input;
+      settings->emplace_back(item.name, value);
+      continue;
+    }
     CLI::Option* option = cmd.get_option_no_throw("--" + item.name);
     if (option == nullptr || item.name == "config") {
       throw CLI::ConfigError("unknown option '" + item.name + "' in " + file);
@@ -80,9 +94,15 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
   cmd->add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  cmd->add_option("--setting", o.settings,
+                  "A server-wide setting default, Name=Value (repeatable; SPEC §4.11)")
+      ->allow_extra_args(false);
   // Declared last, so the file fills only what the command line left unset.
   cmd->add_option_function<std::string>(
-         "--config", [cmd](const std::string& file) { apply_config_file(*cmd, file); },
+         "--config",
+         [cmd, &o](const std::string& file) {
+           apply_config_file(*cmd, file, &o.config_settings);
+         },
          "Read options from an INI/TOML file (key = value, keys named like the flags)")
       ->check(CLI::ExistingFile);
   return cmd;
@@ -129,6 +149,24 @@ void setup_logging(const std::string& level) {
   spdlog::flush_on(spdlog::level::info);
 }
 
+// The server-wide setting defaults: the config file's [settings], then --setting (which
+// wins). INVALID_SETTING naming where the bad one came from.
+Result<engine::SettingValues> server_settings(const ServeOptions& o) {
+  engine::SettingValues values;
+  for (const auto& [name, value] : o.config_settings) {
+    Status st = engine::set_server_setting(&values, name, value);
+    if (!st.ok()) return Status(st.code(), "[settings] " + name + " = " + value + ": " + st.message());
+  }
+  for (const std::string& text : o.settings) {
+    const auto eq = text.find('=');
+    Status st = eq == std::string::npos
+                    ? Status(Code::kInvalidSetting, "expected Name=Value")
+                    : engine::set_server_setting(&values, text.substr(0, eq), text.substr(eq + 1));
+    if (!st.ok()) return Status(st.code(), "--setting " + text + ": " + st.message());
+  }
+  return values;
+}
+
 // Creates `name` unless it exists.
 Status init_database(engine::Engine& engine, const std::string& name) {
   engine::Session session = engine.open_session("admin", ast::Role::kAdmin);
@@ -157,7 +195,13 @@ int run_serve(const ServeOptions& o) {
                   o.http_host);
     return kExitUsage;
   }
+  auto settings = server_settings(o);
+  if (!settings.ok()) {
+    spdlog::error("{}", settings.status().message());
+    return kExitUsage;
+  }
   engine::EngineOptions engine_options;
+  engine_options.settings = std::move(*settings);
   engine_options.data_dir = o.data;
   engine_options.backup_dir = o.backup_dir;
   engine_options.store = o.store;

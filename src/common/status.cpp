@@ -35,9 +35,12 @@ std::string_view code_name(Code code) {
     case Code::kValidationFailed: return "VALIDATION_FAILED";
     case Code::kWarningsRequireForce: return "WARNINGS_REQUIRE_FORCE";
     case Code::kInvalidTargetVersion: return "INVALID_TARGET_VERSION";
+    case Code::kSchemaNotRecorded: return "SCHEMA_NOT_RECORDED";
     case Code::kMissingDownCommands: return "MISSING_DOWN_COMMANDS";
     case Code::kRollbackFailed: return "ROLLBACK_FAILED";
     case Code::kRollbackConflict: return "ROLLBACK_CONFLICT";
+    case Code::kApprovalRequired: return "APPROVAL_REQUIRED";
+    case Code::kApprovalInvalid: return "APPROVAL_INVALID";
     case Code::kChecksumMismatch: return "CHECKSUM_MISMATCH";
     case Code::kTimeout: return "TIMEOUT";
     case Code::kCancelled: return "CANCELLED";
@@ -94,10 +97,13 @@ std::string_view code_type(Code code) {
     case Code::kValidationFailed:
     case Code::kWarningsRequireForce:
     case Code::kInvalidTargetVersion:
+    case Code::kSchemaNotRecorded:
     case Code::kMissingDownCommands:
     case Code::kRollbackFailed:
     case Code::kRollbackConflict:
     case Code::kChecksumMismatch:
+    case Code::kApprovalRequired:
+    case Code::kApprovalInvalid:
     case Code::kTimeout: return "MIGRATION";
     case Code::kPermissionDenied:
     case Code::kAuthFailed:

@@ -112,6 +112,27 @@ void Console::Impl::routes() {
       return rollback_page(engine, who, req.get_param_value("db"), *target);
     });
   });
+  http.Get("/schema", [this](const httplib::Request& req, httplib::Response& res) {
+    guarded(req, res, [&](const Identity& who) {
+      std::optional<uint64_t> version = version_param(req, "version");
+      if (!req.has_param("db") || (req.has_param("version") && !version)) {
+        return message_page(who, 400, "Bad request",
+                            "A schema page needs ?db=NAME (and optionally &version=N).");
+      }
+      return schema_page(engine, who, req.get_param_value("db"), version);
+    });
+  });
+  http.Get("/diff", [this](const httplib::Request& req, httplib::Response& res) {
+    guarded(req, res, [&](const Identity& who) {
+      std::optional<uint64_t> from = version_param(req, "from");
+      std::optional<uint64_t> to = version_param(req, "to");
+      if (!req.has_param("db") || !from || !to) {
+        return message_page(who, 400, "Bad request",
+                            "A schema diff needs ?db=NAME&from=A&to=B (whole numbers).");
+      }
+      return diff_page(engine, who, req.get_param_value("db"), *from, *to);
+    });
+  });
   // Anything else: not found — after the login like every page, so nothing is learnt
   // about the console without one.
   http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {

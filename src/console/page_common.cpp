@@ -6,7 +6,10 @@ namespace strata::console {
 namespace {
 
 int http_status_of(std::string_view code) {
-  if (code == "DATABASE_NOT_FOUND" || code == "MIGRATION_NOT_FOUND") return 404;
+  if (code == "DATABASE_NOT_FOUND" || code == "MIGRATION_NOT_FOUND" ||
+      code == "SCHEMA_NOT_RECORDED") {
+    return 404;
+  }
   if (code == "PERMISSION_DENIED") return 403;
   if (code == "INVALID_TARGET_VERSION" || code == "INVALID_VALUE" || code == "SYNTAX_ERROR") {
     return 400;

@@ -153,6 +153,12 @@ PageResult migration_page(engine::Engine& engine, const Identity& who, const std
     if (!kShown.count(key)) rows.emplace_back(key, escape(text_of(value)));
   }
   body += section("Summary", facts(rows));
+  if (state == "APPLIED" || state == "ROLLED_BACK") {
+    body += "<p class=\"muted\"><a href=\"" + escape(schema_href(db, version)) +
+            "\">The schema at v" + std::to_string(version) + "</a> · <a href=\"" +
+            escape(diff_href(db, version - 1, version)) + "\">what it changed (diff with v" +
+            std::to_string(version - 1) + ")</a></p>";
+  }
   body += section("Commands", code_list(m.value("Commands", Json::array()), "No commands."));
   const bool explicit_down = m.value("DownCommandsExplicit", false);
   std::string down = "<p class=\"muted\">" +

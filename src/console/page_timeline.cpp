@@ -113,6 +113,11 @@ std::string timeline_entry(const std::string& db, const Json& m, uint64_t curren
   if (!reason.empty()) out += "<div class=\"reason\">" + escape(reason) + "</div>";
   out += "<div class=\"links\"><a href=\"" + escape(migration_href(db, version)) +
          "\">commands, DOWN, validation, events</a>";
+  if (state == "APPLIED" || state == "ROLLED_BACK") {
+    out += "<a href=\"" + escape(schema_href(db, version)) + "\">schema</a>";
+    out += "<a href=\"" + escape(diff_href(db, version - 1, version)) + "\">diff with v" +
+           std::to_string(version - 1) + "</a>";
+  }
   if (state == "APPLIED" && version < current) {
     out += "<a href=\"" + escape(rollback_href(db, version)) + "\">plan a rollback to v" +
            std::to_string(version) + "</a>";
@@ -197,6 +202,8 @@ PageResult timeline_page(engine::Engine& engine, const Identity& who, const std:
       }
       body += "</p>";
     }
+    body += "<p class=\"muted\"><a href=\"" + escape(schema_href(db, std::nullopt)) +
+            "\">The live schema</a> (and its drift, if any)</p>";
     if (current > 0) {
       body += "<p class=\"muted\"><a href=\"" + escape(rollback_href(db, 0)) +
               "\">Plan a rollback of every applied migration (to version 0)</a></p>";

@@ -10,6 +10,9 @@
 //                                            validation report as a phase table, events
 //   rollback_page    /rollback?db=D&to=T     the plan of APPLY ROLLBACK TO VERSION T, from
 //                                            VALIDATE ROLLBACK (which changes nothing)
+//   schema_page      /schema?db=D[&version=N]  the schema at version N (live without N) as
+//                                            CREATE statements and tables (page_schema.cpp)
+//   diff_page        /diff?db=D&from=A&to=B  the differences between the schemas of A and B
 //   login_page       /login
 //
 // An engine error (unknown database, a role that may not look) becomes an error page with the
@@ -47,6 +50,10 @@ PageResult migration_page(engine::Engine& engine, const Identity& who, const std
                           uint64_t version);
 PageResult rollback_page(engine::Engine& engine, const Identity& who, const std::string& db,
                          uint64_t target);
+PageResult schema_page(engine::Engine& engine, const Identity& who, const std::string& db,
+                       std::optional<uint64_t> version);
+PageResult diff_page(engine::Engine& engine, const Identity& who, const std::string& db,
+                     uint64_t from, uint64_t to);
 
 // The login form. `next` is where to go after it (a local path), `error` a message to show.
 PageResult login_page(std::string_view next, std::string_view error, std::string_view user,
@@ -62,5 +69,7 @@ PageResult engine_error_page(const Identity& who, const std::vector<Crumb>& crum
 std::string database_href(std::string_view db);
 std::string migration_href(std::string_view db, uint64_t version);
 std::string rollback_href(std::string_view db, uint64_t target);
+std::string schema_href(std::string_view db, std::optional<uint64_t> version);
+std::string diff_href(std::string_view db, uint64_t from, uint64_t to);
 
 }  // namespace strata::console

@@ -31,4 +31,8 @@ Json ReadSession::validate_rollback(uint64_t target_version) {
 
 Json ReadSession::verify_migrations() { return run(ast::VerifyMigrations{}); }
 
+Json ReadSession::show_schema(std::optional<uint64_t> version) {
+  return run(ast::ShowSchema{version, {}});
+}
+
 }  // namespace strata::console

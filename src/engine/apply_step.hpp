@@ -22,6 +22,7 @@ struct ApplyStep {
   bool force = false;
   uint64_t batch = 0;     // the batch number stored with the record (SPEC §4.14)
   std::string statement;  // the canonical statement recorded in the migration's event
+  std::optional<std::string> approval;  // WITH APPROVAL "token" (SPEC §4.13)
   // Working state. The context's UndoLog must forward to `undo` while the step runs; `base`
   // is the pre-migration schema `undo` is bound to (so a step must not move while used).
   UndoRecorder undo;

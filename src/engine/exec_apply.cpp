@@ -19,7 +19,9 @@
 //
 // The work on the context is apply_step (apply_step.hpp), shared with the batches of
 // exec_apply_batch.cpp; a single APPLY is a batch of one and takes the next batch number.
+#include "engine/recorded_schema.hpp"
 #include "engine/apply_step.hpp"
+#include "engine/approvals.hpp"
 
 #include <chrono>
 #include <iostream>
@@ -102,6 +104,10 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
                   "checksum mismatch: the stored commands of migration " +
                       std::to_string(step->version) + " no longer match checksum " + r.checksum);
   }
+  auto approval =
+      ApprovalCheck::begin(e, ctx, step->approval, {"MIGRATION", step->version, step->force});
+  if (!approval.ok()) return approval.status();
+  STRATA_RETURN_IF_ERROR(approval->match_plan(r.checksum));  // SPEC §4.13
   STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, step->version));
 
   base = ctx.schema();
@@ -133,7 +139,7 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
     return Status(Code::kWarningsRequireForce, "validation warnings require FORCE",
                   Json{{"report", report}});
   }
-  for (const char* phase : {"performancePhase", "reversibilityPhase"}) {
+  for (const char* phase : {"semanticPhase", "performancePhase", "reversibilityPhase"}) {
     for (const auto& w : report[phase]["warnings"]) step->warnings.push_back(w);
   }
 
@@ -160,6 +166,8 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   record_event(&r, s.user, statement, kApplied);
+  approval->spend(ctx, &r.events.back());
+  if (!outcome.drift.empty()) r.events.back()["adoptedDrift"] = outcome.drift;
   r.applied_at = utc_now();
   r.applied_by = s.user;
   r.execution_time_ms = elapsed.count();
@@ -178,6 +186,7 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
   DatabaseSchema& schema = ctx.mutable_schema();
   step->checksum = schema_checksum(schema);
   schema.schema_checksum = step->checksum;
+  record_schema(ctx.txn(), db, step->version, r.checksum, schema);
   step->executed = true;
   return Status::Ok();
 }
@@ -197,6 +206,7 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
   ApplyStep step;
   step.version = x.version;
   step.force = x.force;
+  step.approval = x.approval;
   step.statement = parser::canonical(ast::Statement(x));
 
   Status st = e.write(s, s.database, /*sync=*/true, &step.undo, [&](WriteContext& ctx) -> Status {

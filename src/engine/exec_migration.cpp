@@ -2,6 +2,7 @@
 // and the dispatch of every §3.5 statement (SHOW MIGRATIONS: exec_show_migrations.cpp).
 #include "engine/exec_migration.hpp"
 
+#include "engine/approvals.hpp"
 #include "engine/binder.hpp"
 #include "engine/down.hpp"
 #include "engine/schema_change.hpp"

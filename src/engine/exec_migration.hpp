@@ -8,6 +8,7 @@
 //   exec_apply_batch.cpp APPLY MIGRATIONS UP TO / APPLY PENDING (one write), VALIDATE MIGRATIONS
 //   exec_rollback.cpp    VALIDATE ROLLBACK, APPLY ROLLBACK: one atomic synced write
 //   verify.cpp           VERIFY MIGRATIONS and the check run when the engine opens
+//   exec_show_schema.cpp SHOW SCHEMA [AT VERSION n] (recorded_schema.hpp)
 // Every change of a database's ledger goes through Engine::write, so it is serialized with
 // every other change of that database (SPEC §4.2) and committed atomically.
 // Thread-safety: as Engine::execute.
@@ -50,6 +51,8 @@ Status write_failed_mark(Engine& e, const FailedMarks::Mark& mark);
 Status exec_validate_rollback(Engine& e, Session& s, const ast::ValidateRollback& x, Json* out);
 Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, Json* out);
 Status exec_verify_migrations(Engine& e, Session& s, Json* out);
+// SHOW SCHEMA [AT VERSION n] (exec_show_schema.cpp).
+Status exec_show_schema(Engine& e, Session& s, const ast::ShowSchema& x, Json* out);
 // VERIFY's findings for one database: {"checksumsValid","chainValid","schemaDrift",
 // "problems","migrations","currentVersion"}.
 // `deep` also recomputes every applied migration's apply checksum (its DOWN list and undo

@@ -12,10 +12,12 @@
 // the documents FORCE overwrote are kept in the ledger with the rollback's event.
 #include <chrono>
 
+#include "engine/approvals.hpp"
 #include "engine/conflicts.hpp"
 #include "engine/documents.hpp"
 #include "engine/exec_migration.hpp"
 #include "engine/executors.hpp"
+#include "engine/recorded_schema.hpp"
 #include "engine/schema_checksum.hpp"
 #include "engine/undo.hpp"
 #include "parser/canonical.hpp"
@@ -327,10 +329,22 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
       return Status(Code::kMissingDownCommands, plan->errors.front(),
                     Json{{"errors", plan->errors}});
     }
+    auto approval = ApprovalCheck::begin(e, ctx, x.approval, {"ROLLBACK", x.version, x.force});
+    if (!approval.ok()) return approval.status();  // SPEC §4.13
     const int64_t timeout = settings_of(e, ctx.schema()).migration_timeout_seconds;
+    auto drift = named_drift(ctx.reader(), ctx.schema());  // kept by the rollback's events
+    if (!drift.ok()) return drift.status();
+    std::string target_checksum;  // the migration the rollback leaves current ("" for 0)
+    if (x.version > 0) {
+      auto target = load_record(ctx.reader(), db, x.version);
+      if (!target.ok()) return target.status();
+      if (*target) target_checksum = (*target)->checksum;
+    }
     Impact impact;
     s.interrupt->set_deadline(started + std::chrono::seconds(timeout));
     STRATA_RETURN_IF_ERROR(run_down(ctx, *plan, &impact, timeout));
+    STRATA_RETURN_IF_ERROR(approval->match_plan(
+        rollback_plan_checksum(plan->down_json, conflicts_json(impact.conflicts))));
     const bool forced = !impact.conflicts.empty();
     if (forced && (!x.force || !all_forceable(impact.conflicts))) {
       const bool forceable = all_forceable(impact.conflicts);
@@ -351,7 +365,9 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
         if (ev.value("To", "") == kRolledBack) ++rollbacks;
       record_event(&r, s.user, statement, kRolledBack);
       Json& event = r.events.back();
+      approval->spend(ctx, &event);
       if (!impact.warnings.empty()) event["warnings"] = impact.warnings;
+      if (!drift->empty()) event["adoptedDrift"] = *drift;
       if (forced) {
         Json overwritten = overwritten_json(impact.conflicts, r.version);
         if (!overwritten.empty()) {
@@ -369,6 +385,8 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
     }
     DatabaseSchema& schema = ctx.mutable_schema();
     schema.schema_checksum = schema_checksum(schema);
+    record_schema(ctx.txn(), db, x.version, target_checksum, schema);
+    if (!drift->empty()) (*out)["adoptedDrift"] = *drift;
     (*out)["message"] = "Database rolled back to version " + std::to_string(x.version) +
                         " successfully";
     (*out)["targetVersion"] = x.version;

@@ -12,6 +12,7 @@
 #include <chrono>
 
 #include "common/overloaded.hpp"
+#include "engine/approvals.hpp"
 #include "engine/engine.hpp"
 #include "engine/engine_metrics.hpp"
 #include "engine/exec_migration.hpp"
@@ -248,7 +249,9 @@ Answer Engine::dispatch(Session& s, const ast::Statement& st) {
           [&](const ast::ShowMigration& x) {
             return run([&](Json* out) { return exec_show_migration(*this, s, x, out); });
           },
-          [&](const ast::ShowSchema&) -> Answer { return error(unsupported(st)); },
+          [&](const ast::ShowSchema& x) {
+            return run([&](Json* out) { return exec_show_schema(*this, s, x, out); });
+          },
           [&](const ast::ValidateMigration& x) {
             return run([&](Json* out) { return exec_validate_migration(*this, s, x, out); });
           },
@@ -271,8 +274,12 @@ Answer Engine::dispatch(Session& s, const ast::Statement& st) {
               return exec_apply_rollback(*this, s, x, out);
             });
           },
-          [&](const ast::ApproveMigration&) -> Answer { return error(unsupported(st)); },
-          [&](const ast::ApproveRollback&) -> Answer { return error(unsupported(st)); },
+          [&](const ast::ApproveMigration& x) {
+            return run([&](Json* out) { return exec_approve_migration(*this, s, x, out); });
+          },
+          [&](const ast::ApproveRollback& x) {
+            return run([&](Json* out) { return exec_approve_rollback(*this, s, x, out); });
+          },
           [&](const ast::ResetMigration& x) {
             return run([&](Json* out) { return exec_reset_migration(*this, s, x, out); });
           },

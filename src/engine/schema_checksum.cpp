@@ -25,7 +25,7 @@ void quoted(std::string* out, const std::string& s) {
 
 }  // namespace
 
-std::string canonical_schema_text(const DatabaseSchema& schema) {
+std::string canonical_schema_text(const DatabaseSchema& schema, bool fields_by_name) {
   std::vector<const Bundle*> bundles;
   // Bundle names by id, built once (relationship targets and index bundles are looked up per
   // object: a linear bundle_by_id would make this quadratic in the catalog size).
@@ -49,8 +49,10 @@ std::string canonical_schema_text(const DatabaseSchema& schema) {
     // restores is the same schema.
     std::vector<const Field*> fields;
     for (const auto& f : b->fields) fields.push_back(&f);
-    std::sort(fields.begin(), fields.end(),
-              [](const Field* x, const Field* y) { return x->name < y->name; });
+    if (fields_by_name) {
+      std::sort(fields.begin(), fields.end(),
+                [](const Field* x, const Field* y) { return x->name < y->name; });
+    }
     if (bi) out += ',';
     out += "{\"name\":";
     quoted(&out, b->name);

@@ -14,7 +14,9 @@
 
 namespace strata::engine {
 
-std::string canonical_schema_text(const DatabaseSchema& schema);
+// `fields_by_name` false keeps each bundle's fields in declaration order (the recorded schema
+// of recorded_schema.hpp, which must give back field positions); the checksum sorts them.
+std::string canonical_schema_text(const DatabaseSchema& schema, bool fields_by_name = true);
 std::string schema_checksum(const DatabaseSchema& schema);
 bool schema_drift(const DatabaseSchema& schema);
 

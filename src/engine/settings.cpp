@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace strata::engine {
@@ -20,7 +22,8 @@ Result<Json> validate_setting(const std::string& name, const Json& v) {
     return Status(Code::kInvalidSetting,
                   "Invalid value " + v.dump() + " for setting " + name + ": expected " + what);
   };
-  if (name == "MaxMigrationCommands" || name == "MigrationTimeoutSeconds") {
+  if (name == "MaxMigrationCommands" || name == "MigrationTimeoutSeconds" ||
+      name == "ApprovalExpirySeconds") {
     if (!v.is_number_integer() || v.get<int64_t>() < 1) return bad("a positive integer");
     return v;
   }
@@ -38,6 +41,9 @@ Json setting_value(const SettingValues& s, const std::string& name) {
   if (name == "MigrationPerformanceThreshold") return s.migration_performance_threshold;
   if (name == "MigrationTimeoutSeconds") return s.migration_timeout_seconds;
   if (name == "RequireExplicitDownCommands") return s.require_explicit_down_commands;
+  if (name == "RequireApproval") return s.require_approval;
+  if (name == "ApprovalSelfAllowed") return s.approval_self_allowed;
+  if (name == "ApprovalExpirySeconds") return s.approval_expiry_seconds;
   return s.allow_direct_schema_changes;
 }
 
@@ -52,6 +58,30 @@ void apply_setting(SettingValues* s, const std::string& name, const Json& v) {
     s->require_explicit_down_commands = v.get<bool>();
   else if (name == "AllowDirectSchemaChanges")
     s->allow_direct_schema_changes = v.get<bool>();
+  else if (name == "RequireApproval")
+    s->require_approval = v.get<bool>();
+  else if (name == "ApprovalSelfAllowed")
+    s->approval_self_allowed = v.get<bool>();
+  else if (name == "ApprovalExpirySeconds")
+    s->approval_expiry_seconds = v.get<int64_t>();
+}
+
+Status set_server_setting(SettingValues* values, std::string_view name, std::string_view text) {
+  auto canonical = canonical_setting_name(name);
+  if (!canonical.ok()) return canonical.status();
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  Json value = Json::parse(lower, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded() || !(value.is_boolean() || value.is_number())) {
+    value = std::string(text);  // validate_setting names the expected kind
+  }
+  auto checked = validate_setting(*canonical, value);
+  if (!checked.ok()) return checked.status();
+  apply_setting(values, *canonical, *checked);
+  auto& names = values->set_by_server;
+  if (std::find(names.begin(), names.end(), *canonical) == names.end())
+    names.push_back(*canonical);
+  return Status::Ok();
 }
 
 SettingValues effective_settings(const SettingValues& server, const Json& overrides) {
@@ -73,7 +103,9 @@ Json describe_settings(const SettingValues& server, const Json& overrides) {
     const char* source = "default";
     if (overrides.is_object() && overrides.contains(name))
       source = "database";
-    else if (setting_value(server, name) != setting_value(builtin, name))
+    else if (std::find(server.set_by_server.begin(), server.set_by_server.end(), name) !=
+                 server.set_by_server.end() ||
+             setting_value(server, name) != setting_value(builtin, name))
       source = "server";
     out[name] = {{"value", setting_value(effective, name)}, {"source", source}};
   }

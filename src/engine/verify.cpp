@@ -1,9 +1,11 @@
 // SPEC §4.10: VERIFY MIGRATIONS (every migration checksum recomputed from its stored text, the
-// chain recomputed from chain_0, the live schema checksum against the recorded one) and the
-// same check when the engine opens, whose problems go to stderr.
+// chain recomputed from chain_0, the live schema checksum against the recorded one, each
+// drifted object named against the recorded schema) and the same check when the engine opens,
+// whose problems go to stderr.
 #include <iostream>
 
 #include "engine/exec_migration.hpp"
+#include "engine/recorded_schema.hpp"
 #include "engine/schema_checksum.hpp"
 #include "engine/undo.hpp"
 #include "storage/keys.hpp"
@@ -58,14 +60,14 @@ Result<Json> verify_ledger(const Reader& reader, const DatabaseSchema& schema, b
       apply_chain = r.apply_chain_checksum;
     }
   }
-  const bool drift = schema_drift(schema);
-  if (drift) {
-    problems.push_back("schema drift: the schema was changed outside migrations since the last "
-                       "APPLY or ROLLBACK");
-  }
+  // SPEC §4.10: drift is named, object by object, against the last recorded schema.
+  auto drift = named_drift(reader, schema);
+  if (!drift.ok()) return drift.status();
+  for (const auto& m : drift_messages(*drift, "schema drift: ")) problems.push_back(m);
   return Json{{"checksumsValid", checksums_valid},
               {"chainValid", chain_valid},
-              {"schemaDrift", drift},
+              {"schemaDrift", !drift->empty()},
+              {"drift", *drift},
               {"problems", problems},
               {"migrations", records->size()},
               {"currentVersion", current_version(*records)}};

@@ -15,6 +15,9 @@
 //   <db u32> 'X' <version u64>                       sequences of the undo entries the migration
 //                                                    left deleted (u64 BE each, ascending)
 //   <db u32> 'O' <version u64> <rollback u32>        documents a FORCEd rollback overwrote (JSON)
+//   <db u32> 'A' <nonce>                             an approval token spent (JSON: by, at, action)
+//   <db u32> 'S' <version u64>                       the schema the last APPLY of, or ROLLBACK
+//                                                    to, the version left (JSON, recorded_schema.hpp)
 //
 // 'U' entries hold the pre-migration bytes of every document of a pre-existing bundle that
 // the migration overwrote or deleted (the bundle id is the id before the migration).
@@ -51,6 +54,9 @@ inline std::string generated_down_key(uint32_t db, uint64_t version) {
 inline std::string last_validation_key(uint32_t db, uint64_t version) {
   return versioned(db, 'L', version);
 }
+inline std::string recorded_schema_key(uint32_t db, uint64_t version) {
+  return versioned(db, 'S', version);
+}
 // The version of a header key.
 inline uint64_t header_key_version(std::string_view key) {
   return keys::get_u64(key.substr(5, 8));
@@ -74,6 +80,12 @@ inline std::string overwritten_prefix(uint32_t db, uint64_t version) {
 inline std::string overwritten_key(uint32_t db, uint64_t version, uint32_t rollback) {
   std::string k = overwritten_prefix(db, version);
   keys::put_u32(&k, rollback);
+  return k;
+}
+// An approval token (SPEC §4.13) that an APPLY has used, by its nonce.
+inline std::string approval_spent_key(uint32_t db, std::string_view nonce) {
+  std::string k = ledger_prefix(db, 'A');
+  k.append(nonce);
   return k;
 }
 inline std::string undo_key(uint32_t db, uint64_t version, uint32_t bundle, uint64_t seq) {

@@ -1,10 +1,12 @@
 // Runs every tests/cases/*.test file (format: tests/cases/README.md) against an embedded
 // Engine on a fresh data directory, one DYNAMIC_SECTION per file.
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "engine/case_file.hpp"
 #include "engine/engine_fixture.hpp"
@@ -26,7 +28,7 @@ void run_case_file(const fs::path& file) {
   INFO("case file " << file.filename().string() << ": " << error);
   REQUIRE(load_case_file(file, &blocks, &error));
   TempDir dir;
-  auto engine = open_engine(dir.path());
+  auto engine = open_engine(dir.path(), engine::EngineOptions{});
   std::map<std::string, engine::Session> sessions;
   std::string current = "main";
   sessions[current] = engine->open_embedded_session();
@@ -43,7 +45,7 @@ void run_case_file(const fs::path& file) {
       } else if (verb == "reopen") {
         sessions.clear();
         engine.reset();
-        engine = open_engine(dir.path());
+        engine = open_engine(dir.path(), engine::EngineOptions{});
         current = "main";
         sessions[current] = engine->open_embedded_session();
       } else if (verb == "consistent") {
@@ -51,6 +53,8 @@ void run_case_file(const fs::path& file) {
         REQUIRE(report.ok());
         INFO(report->dump());
         CHECK((*report)["ok"].get<bool>());
+      } else if (verb == "sleep") {
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(name)));
       } else {
         FAIL("unknown directive @" << b.text);
       }

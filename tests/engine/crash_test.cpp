@@ -26,7 +26,7 @@ constexpr int kGroupSize = 5;
 // set `v` on a whole group, and deletes of whole groups.
 std::string make_load(int round, int groups, std::mt19937& rng) {
   std::string s =
-      "CREATE DATABASE \"c\";\nUSE \"c\";\n"
+      "CREATE DATABASE \"c\";\nUSE \"c\";\nSET AllowDirectSchemaChanges = true;\n"
       "CREATE BUNDLE \"K\" WITH FIELDS ({\"g\", INT, true, false}, {\"v\", INT, true, false}, "
       "{\"u\", STRING, false, true});\n"
       "CREATE INDEX BTREE ON BUNDLE \"K\" WITH FIELD \"v\";\n"

@@ -45,13 +45,14 @@ TEST_CASE("strata exec runs files and stdin, one JSON line per statement", "[eng
   const std::string data = "--data " + dir.sub("data");
   std::string script = dir.sub("a.sql");
   std::ofstream(script) << "CREATE DATABASE \"x\";\nUSE \"x\";\n"
+                           "SET AllowDirectSchemaChanges = true;\n"
                            "CREATE BUNDLE \"B\" WITH FIELDS (\n  {\"s\", STRING, true, false}\n);\n"
                            "ADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"s\": \"" +
                                std::string(100000, 'y') + "\"});\n";
   Run a = run(data + " " + script);
   CHECK(a.rc == 0);
-  REQUIRE(a.lines.size() == 4);
-  CHECK(a.lines[3]["DocumentID"] == "1");
+  REQUIRE(a.lines.size() == 5);
+  CHECK(a.lines[4]["DocumentID"] == "1");
 
   Run b = run(data + " -", "USE \"x\"; SELECT COUNT FROM \"B\"; USE \"nope\"; SHOW DATABASES;");
   CHECK(b.rc == 1);

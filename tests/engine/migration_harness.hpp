@@ -53,6 +53,13 @@ class MigrationHarness {
     REQUIRE(r["error"]["code"] == code);
     return r;
   }
+  // Sets up a schema as users must (SPEC 4.11: no direct DDL by default): `commands` as one
+  // migration, applied.
+  void seed(const std::string& commands) {
+    Json r = ok("START MIGRATION WITH DESCRIPTION \"seed\" " + commands + " COMMIT");
+    ok("APPLY MIGRATION WITH VERSION " +
+       std::to_string(r["migration"]["Version"].get<uint64_t>()));
+  }
   // SELECT * FROM bundle ORDER BY DocumentID as a JSON array (DocumentIDs included).
   Json select(const std::string& bundle) {
     return ok("SELECT * FROM \"" + bundle + "\"")["Result"];

@@ -70,16 +70,28 @@ TEST_CASE("a tampered stored command fails VALIDATE and APPLY (SPEC 4.6)") {
   CHECK(v["problems"][0] == "migration 2: checksum mismatch (stored commands altered)");
 }
 
-TEST_CASE("direct DDL is schema drift until the next APPLY or ROLLBACK (SPEC 4.10)") {
+TEST_CASE("direct DDL is named schema drift until the next APPLY or ROLLBACK (SPEC 4.10)") {
   MigrationHarness h;
   two_migrations(h);
   h.ok("APPLY MIGRATION WITH VERSION 1");
   CHECK(h.ok("SHOW MIGRATIONS")["schemaDrift"] == false);
+  h.fail("CREATE BUNDLE \"No\" WITH FIELDS ({\"x\", INT, false, false})",
+         "DIRECT_SCHEMA_CHANGES_DISABLED");  // the default (SPEC 4.11)
+  h.ok("SET AllowDirectSchemaChanges = true");
   h.ok("CREATE BUNDLE \"Direct\" WITH FIELDS ({\"x\", INT, false, false})");
   CHECK(h.ok("SHOW MIGRATIONS")["schemaDrift"] == true);
-  CHECK(h.ok("VERIFY MIGRATIONS")["schemaDrift"] == true);
-  h.ok("APPLY MIGRATION WITH VERSION 2");
+  Json v = h.ok("VERIFY MIGRATIONS");
+  CHECK(v["schemaDrift"] == true);
+  REQUIRE(v["drift"].size() == 1);
+  CHECK(v["drift"][0]["object"] == "bundle");
+  CHECK(v["drift"][0]["name"] == "Direct");
+  CHECK(v["drift"][0]["change"] == "added");
+  // Drift is never adopted silently: the next APPLY needs FORCE and its event names it.
+  h.fail("APPLY MIGRATION WITH VERSION 2", "WARNINGS_REQUIRE_FORCE");
+  h.ok("APPLY MIGRATION WITH VERSION 2 FORCE");
   CHECK(h.ok("SHOW MIGRATIONS")["schemaDrift"] == false);
+  Json events = h.ok("SHOW MIGRATION 2")["migration"]["Events"];
+  CHECK(events.back()["adoptedDrift"][0]["name"] == "Direct");
   h.ok("DROP BUNDLE \"Direct\"");
   CHECK(h.ok("SHOW MIGRATIONS")["schemaDrift"] == true);
   h.ok("APPLY ROLLBACK TO VERSION 1");

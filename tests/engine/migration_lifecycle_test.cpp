@@ -164,7 +164,7 @@ TEST_CASE("SHOW MIGRATIONS [FOR] [WHERE] (SPEC 4.12)") {
 
 TEST_CASE("VALIDATE shows every problem with phase, command, line and column (SPEC 4.4)") {
   MigrationHarness h;
-  h.ok("CREATE BUNDLE \"Users\" WITH FIELDS ({\"name\", STRING, false, false})");
+  h.seed("CREATE BUNDLE \"Users\" WITH FIELDS ({\"name\", STRING, false, false})");
   h.ok("START MIGRATION WITH DESCRIPTION \"Add user ratings\"\n"
        "    UPDATE BUNDLE \"Users\"\n"
        "    ADD FIELD {\"rating\", INTEGER, true, false};\n"
@@ -174,7 +174,7 @@ TEST_CASE("VALIDATE shows every problem with phase, command, line and column (SP
        "    ADD FIELD {\"test\", STRING, false, false};\n"
        "    CREATE BUNDLE \"X\" WITH FIELDS ({\"a\", VARCHAR, false, false});\n"
        "COMMIT");
-  Json r = h.ok("VALIDATE MIGRATION WITH VERSION 1")["report"];
+  Json r = h.ok("VALIDATE MIGRATION WITH VERSION 2")["report"];
   CHECK(r["overallResult"] == "FAIL");
   CHECK(r["canApply"] == false);
   CHECK(r["canApplyWithForce"] == false);
@@ -193,16 +193,16 @@ TEST_CASE("VALIDATE shows every problem with phase, command, line and column (SP
     }
   }
   CHECK(found);
-  Json e = h.fail("APPLY MIGRATION WITH VERSION 1", "VALIDATION_FAILED");
+  Json e = h.fail("APPLY MIGRATION WITH VERSION 2", "VALIDATION_FAILED");
   CHECK(e["message"] == "validation failed");
   CHECK(e["report"]["overallResult"] == "FAIL");
-  CHECK(h.ok("SHOW MIGRATION 1")["migration"]["Status"] == "PENDING");
+  CHECK(h.ok("SHOW MIGRATION 2")["migration"]["Status"] == "PENDING");
 }
 
 TEST_CASE("constraint phase sees real documents and simulated adds (SPEC 4.4)") {
   MigrationHarness h;
-  h.ok("CREATE BUNDLE \"P\" WITH FIELDS ({\"sku\", STRING, true, true}, {\"n\", INT, false, false})");
-  h.ok("ADD DOCUMENT TO BUNDLE \"P\" WITH VALUES ({\"sku\":\"a\",\"n\":1})");
+  h.seed("CREATE BUNDLE \"P\" WITH FIELDS ({\"sku\", STRING, true, true}, {\"n\", INT, false, false});"
+         "ADD DOCUMENT TO BUNDLE \"P\" WITH VALUES ({\"sku\":\"a\",\"n\":1})");
   h.ok("START MIGRATION\n"
        "  ADD DOCUMENT TO BUNDLE \"P\" WITH VALUES ({\"sku\":\"a\"});\n"
        "  ADD DOCUMENT TO BUNDLE \"P\" WITH VALUES ({\"sku\":\"b\"});\n"
@@ -211,7 +211,7 @@ TEST_CASE("constraint phase sees real documents and simulated adds (SPEC 4.4)") 
        "  ADD DOCUMENT TO BUNDLE \"P\" WITH VALUES ({\"n\":2});\n"
        "  UPDATE BUNDLE \"P\" ADD FIELD {\"req\", STRING, true, false};\n"
        "COMMIT");
-  Json r = h.ok("VALIDATE MIGRATION WITH VERSION 1")["report"];
+  Json r = h.ok("VALIDATE MIGRATION WITH VERSION 2")["report"];
   CHECK(r["constraintPhase"]["passed"] == false);
   std::vector<int> commands;
   for (const auto& d : r["diagnostics"])
@@ -222,7 +222,7 @@ TEST_CASE("constraint phase sees real documents and simulated adds (SPEC 4.4)") 
 
 TEST_CASE("performance warnings need FORCE and FORCE applies (SPEC 4.4, seed example)") {
   MigrationHarness h;
-  h.ok("CREATE BUNDLE \"Products\" WITH FIELDS ({\"name\", STRING, false, false})");
+  h.seed("CREATE BUNDLE \"Products\" WITH FIELDS ({\"name\", STRING, false, false})");
   h.ok("SET MaxMigrationCommands = 100");
   std::string text = "START MIGRATION WITH DESCRIPTION \"Import 500 seed records\"\n";
   for (int i = 0; i < 500; ++i) {
@@ -230,7 +230,7 @@ TEST_CASE("performance warnings need FORCE and FORCE applies (SPEC 4.4, seed exa
             std::to_string(i) + "\"});\n";
   }
   h.ok(text + "COMMIT");
-  Json r = h.ok("VALIDATE MIGRATION WITH VERSION 1")["report"];
+  Json r = h.ok("VALIDATE MIGRATION WITH VERSION 2")["report"];
   CHECK(r["overallResult"] == "PASS_WITH_WARNINGS");
   CHECK(r["canApply"] == false);
   CHECK(r["canApplyWithForce"] == true);
@@ -239,29 +239,29 @@ TEST_CASE("performance warnings need FORCE and FORCE applies (SPEC 4.4, seed exa
   CHECK(r["performancePhase"]["warnings"][0] ==
         "Migration contains 500 commands, exceeds threshold of 100");
   CHECK(r["performancePhase"]["estimate"]["documentsTouched"] == 500);
-  Json e = h.fail("APPLY MIGRATION WITH VERSION 1", "WARNINGS_REQUIRE_FORCE");
+  Json e = h.fail("APPLY MIGRATION WITH VERSION 2", "WARNINGS_REQUIRE_FORCE");
   CHECK(e["message"] == "validation warnings require FORCE");
   CHECK(h.select("Products").empty());
-  Json a = h.ok("APPLY MIGRATION WITH VERSION 1 FORCE");
+  Json a = h.ok("APPLY MIGRATION WITH VERSION 2 FORCE");
   CHECK(a["force"] == true);
   CHECK(h.select("Products").size() == 500);
   h.ok("SET MigrationPerformanceThreshold = 0.0001");
   h.ok("START MIGRATION ADD DOCUMENT TO BUNDLE \"Products\" WITH VALUES ({\"name\":\"z\"}) COMMIT");
-  r = h.ok("VALIDATE MIGRATION WITH VERSION 2")["report"];
+  r = h.ok("VALIDATE MIGRATION WITH VERSION 3")["report"];
   CHECK(r["performancePhase"]["warnings"][0].get<std::string>().rfind(
             "Migration estimated to take", 0) == 0);
 }
 
 TEST_CASE("reversibility warnings: WITH FORCE and RequireExplicitDownCommands (SPEC 4.4, 4.7)") {
   MigrationHarness h;
-  h.ok("CREATE BUNDLE \"X\" WITH FIELDS ({\"a\", INT, false, false})");
+  h.seed("CREATE BUNDLE \"X\" WITH FIELDS ({\"a\", INT, false, false})");
   h.ok("START MIGRATION DROP BUNDLE \"X\" WITH FORCE COMMIT");
-  Json r = h.ok("VALIDATE MIGRATION WITH VERSION 1")["report"];
+  Json r = h.ok("VALIDATE MIGRATION WITH VERSION 2")["report"];
   CHECK(r["reversibilityPhase"]["warnings"][0] ==
         "Cannot auto-generate DOWN for irreversible operation: DROP BUNDLE \"X\" WITH FORCE");
   CHECK(r["reversibilityPhase"]["downCommandsGenerated"] == false);
   CHECK(r["diagnostics"][0]["command"] == 1);
-  h.ok("APPLY MIGRATION WITH VERSION 1 FORCE");
+  h.ok("APPLY MIGRATION WITH VERSION 2 FORCE");
   Json e = h.fail("APPLY ROLLBACK TO VERSION 0", "MISSING_DOWN_COMMANDS");
   CHECK(e["message"] ==
         "Cannot auto-generate DOWN for irreversible operation: DROP BUNDLE \"X\" WITH FORCE");
@@ -270,13 +270,13 @@ TEST_CASE("reversibility warnings: WITH FORCE and RequireExplicitDownCommands (S
 
   h.ok("SET RequireExplicitDownCommands = true");
   h.ok("START MIGRATION CREATE BUNDLE \"Y\" WITH FIELDS ({\"a\", INT, false, false}) COMMIT");
-  r = h.ok("VALIDATE MIGRATION WITH VERSION 2")["report"];
+  r = h.ok("VALIDATE MIGRATION WITH VERSION 3")["report"];
   CHECK(r["reversibilityPhase"]["passed"] == false);
-  h.ok("APPLY MIGRATION WITH VERSION 2 FORCE");
-  CHECK(h.ok("SHOW MIGRATION 2")["migration"]["DownCommands"].empty());
+  h.ok("APPLY MIGRATION WITH VERSION 3 FORCE");
+  CHECK(h.ok("SHOW MIGRATION 3")["migration"]["DownCommands"].empty());
   h.ok("START MIGRATION CREATE BUNDLE \"Z\" WITH FIELDS ({\"a\", INT, false, false}) "
        "DOWN DROP BUNDLE \"Z\" COMMIT");
-  CHECK(h.ok("VALIDATE MIGRATION WITH VERSION 3")["report"]["overallResult"] == "PASS");
+  CHECK(h.ok("VALIDATE MIGRATION WITH VERSION 4")["report"]["overallResult"] == "PASS");
 }
 
 // A migration large enough to be parsed on the second thread (validate/command_stream.hpp):

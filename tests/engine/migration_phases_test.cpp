@@ -114,6 +114,8 @@ TEST_CASE("phase 4: the cost model and its warnings") {
   CHECK(r.estimate["commands"] == 3);
   in.commands = 200000;
   in.documents_touched = 200000;
+  in.documents_added = 100000;
+  in.index_entries = 50000000;  // well above any machine's second
   in.builds.emplace_back(2, "idx", 50);
   r = validate::estimate_cost(in, settings);
   REQUIRE(r.warnings.size() == 3);

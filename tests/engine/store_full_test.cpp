@@ -45,6 +45,7 @@ struct Fixture {
     open();
     ok("CREATE DATABASE \"d\"");
     ok("USE \"d\"");
+    ok("SET AllowDirectSchemaChanges = true");
     ok("CREATE BUNDLE \"T\" WITH FIELDS ({\"k\", STRING, true, true}, {\"v\", STRING, false, "
        "false})");
     for (int i = 0; i < 20; ++i) add("seed" + std::to_string(i), 100);

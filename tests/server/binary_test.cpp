@@ -49,6 +49,7 @@ TEST_CASE("binary: the handshake authenticates against the user store and USEs t
     REQUIRE(lines.size() == 2);
     CHECK(lines[0].find("S0001") != std::string::npos);
     CHECK(json::parse(lines[1]).at("message") == "Authentication successful");
+    CHECK(ask(client, "SET AllowDirectSchemaChanges = true").at("success") == true);
     CHECK(ask(client, "CREATE BUNDLE \"B\" WITH FIELDS ({\"a\", STRING, false, false})")
               .at("success") == true);
   }
@@ -89,6 +90,8 @@ TEST_CASE("binary: AUTH - then roles are enforced at the gate") {
   CHECK(users.at("ResultCount") == 3);
   CHECK(users.dump().find("secret") == std::string::npos);
 
+  CHECK(ask(admin, "USE \"main\"").at("success") == true);
+  CHECK(ask(admin, "SET AllowDirectSchemaChanges = true").at("success") == true);
   TestClient reader(server.port());
   CHECK(ask(reader, "AUTH \"rita\" \"r-secret\"").at("role") == "reader");
   CHECK(ask(reader, "USE \"main\"").at("success") == true);
@@ -229,6 +232,7 @@ TEST_CASE("binary: SIGTERM stops gracefully with exit code 0 - a restart shows w
     TestClient client(server.port());
     ask(client, "AUTH \"admin\" \"admin-pw\"");
     ask(client, "USE \"main\"");
+    ask(client, "SET AllowDirectSchemaChanges = true");
     REQUIRE(ask(client, "CREATE BUNDLE \"Kept\" WITH FIELDS ({\"n\", INT, false, false})")
                 .at("success") == true);
     std::string adds;
@@ -258,6 +262,7 @@ TEST_CASE("binary: 32 concurrent clients against the engine") {
   {
     TestClient setup(server.port());
     ask(setup, "USE \"main\"");
+    ask(setup, "SET AllowDirectSchemaChanges = true");
     ask(setup, "CREATE BUNDLE \"C\" WITH FIELDS ({\"client\", INT, false, false})");
   }
   std::atomic<int> good{0};

@@ -49,11 +49,11 @@ TEST_CASE("run: plays files over the wire - stops at the first error - --continu
   const std::string port = " --port " + std::to_string(server.port());
   const std::string dir = server.dir().path();
   write_file(dir + "/ok.sql",
-             "-- setup\nCREATE BUNDLE \"A\" WITH FIELDS ({\"n\", INT, false, false});\n"
+             "-- setup\nSET AllowDirectSchemaChanges = true;\nCREATE BUNDLE \"A\" WITH FIELDS ({\"n\", INT, false, false});\n"
              "ADD DOCUMENT TO BUNDLE \"A\" WITH VALUES ({\"n\": 1});\nPING\n");
   Output ok = run_strata("run" + port + " --db main " + dir + "/ok.sql");
   CHECK(ok.code == 0);
-  CHECK(count_lines(ok.out) == 3);
+  CHECK(count_lines(ok.out) == 4);
 
   write_file(dir + "/bad.sql",
              "CREATE BUNDLE \"B1\" WITH FIELDS ({\"n\", INT, false, false});\n\n"

@@ -98,6 +98,7 @@ TEST_CASE("store full: strata serve answers STORE_FULL, keeps serving, and heals
   ServerProcess server({}, "admin-pw", &dir);
   REQUIRE(server.port() != 0);
   Client c(server.port());
+  c.ok("SET AllowDirectSchemaChanges = true");
   c.ok("CREATE BUNDLE \"T\" WITH FIELDS ({\"k\", STRING, true, true}, {\"v\", STRING, false, "
        "false})");
   for (int i = 0; i < 10; ++i) {
@@ -159,6 +160,7 @@ TEST_CASE("store full: strata serve fails a big APPLY's table files cleanly and 
   ServerProcess server({}, "admin-pw", &dir);
   REQUIRE(server.port() != 0);
   Client c(server.port());
+  c.ok("SET AllowDirectSchemaChanges = true");
   c.ok("CREATE BUNDLE \"T0\" WITH FIELDS ({\"n\", INT, false, false})");
   c.ok(migration("M", 70000, 20));
   fs.fill(64 << 10);

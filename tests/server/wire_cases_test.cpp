@@ -6,12 +6,14 @@
 // Positions in answers are the server's stream positions; they are mapped back to positions
 // in the statement's own text before matching, as `strata run` does for files.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "engine/case_file.hpp"
 #include "parser/splitter.hpp"
@@ -122,6 +124,7 @@ void replay(const fs::path& file) {
       const auto [verb, name, role] = strata::testing::directive_of(b);
       if (verb == "session") wire.session(name, role);
       if (verb == "reopen") wire.restart();
+      if (verb == "sleep") std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(name)));
       continue;
     }
     auto r = strata::testing::run_case_statement(

@@ -47,6 +47,8 @@ bool is_constraint_code(Code code);
 struct CostInput {
   size_t commands = 0;
   uint64_t documents_touched = 0;   // documents written or deleted, index builds excluded
+  uint64_t documents_added = 0;     // of those, added by ADD DOCUMENT
+  uint64_t index_entries = 0;       // index entries written or removed, builds included
   uint64_t index_builds = 0;        // indexes built over existing documents
   uint64_t index_build_documents = 0;  // documents those builds read
   // (command, index name, documents) of every index built over a non-empty bundle.
@@ -55,10 +57,15 @@ struct CostInput {
 struct CostReport {
   double seconds = 0;
   std::vector<Finding> warnings;
-  Json estimate;  // {"documentsTouched","indexBuilds","commands","model"}
+  // The estimate's inputs: {"commands","documentsTouched","documentsAdded","documentsChanged",
+  // "indexEntries","indexBuilds","indexedDocuments"}.
+  Json estimate;
 };
 CostReport estimate_cost(const CostInput& input, const SettingValues& settings);
 std::string format_seconds(double seconds);  // "0.3s"
+// The cost model's unit on this machine now: the fastest of five runs of a small fixed probe
+// of per-document work (about 3 ms in all), re-measured at most every 2 s. Thread-safe.
+double cost_unit_seconds();
 
 // Phase 5.
 struct ReversibilityInput {

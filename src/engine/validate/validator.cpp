@@ -4,7 +4,9 @@
 #include <algorithm>
 
 #include "engine/executors.hpp"
+#include "engine/recorded_schema.hpp"
 #include "engine/validate/command_stream.hpp"
+#include "engine/validate/data_impact.hpp"
 #include "engine/validate/down_check.hpp"
 #include "engine/validate/phases.hpp"
 #include "engine/validate/simulated_adds.hpp"
@@ -26,6 +28,10 @@ struct Collector {
 
   void add(int p, const char* severity, const Finding& f) {
     if (phase[p].size() < kMaxDiagnostics) phase[p].push_back(f.message);
+    diagnostic(p, severity, f);
+  }
+  // A diagnostic only (the phase's list is kept by the caller).
+  void diagnostic(int p, const char* severity, const Finding& f) {
     if (diagnostics.size() >= kMaxDiagnostics) {
       ++dropped;
       return;
@@ -141,11 +147,39 @@ void simulate_pending(const PendingMigration& m, WriteContext& ctx) {
   }
 }
 
+// The number of indexes on a bundle, for the cost model's index entries; kept while the
+// schema does not change (one lookup per ADD DOCUMENT would be wasted work).
+class IndexCounts {
+ public:
+  uint64_t of(const WriteContext& ctx, uint32_t bundle) {
+    if (bundle != bundle_ || ctx.schema_generation() != generation_ || !known_) {
+      bundle_ = bundle;
+      generation_ = ctx.schema_generation();
+      known_ = true;
+      count_ = ctx.schema().indexes_of(bundle).size();
+    }
+    return count_;
+  }
+
+ private:
+  uint32_t bundle_ = 0;
+  uint64_t generation_ = 0;
+  bool known_ = false;
+  uint64_t count_ = 0;
+};
+
 }  // namespace
 
 Outcome run(const Request& req, WriteContext& ctx) {
   Outcome out;
   Collector c{*req.commands};
+  // SPEC §4.10: drift is never adopted silently: each drifted object is a semantic warning.
+  if (auto drift = named_drift(ctx.reader(), ctx.schema()); drift.ok()) out.drift = *drift;
+  Json semantic_warnings = Json::array();
+  for (const auto& m : drift_messages(out.drift, "Schema drift: ")) {
+    semantic_warnings.push_back(m);
+    c.diagnostic(1, "warning", Finding{m, 0});
+  }
   for (const auto& m : req.lower_pending) simulate_pending(m, ctx);
   // The documents that exist before the migration live in the bundles of this schema.
   const DatabaseSchema live = req.live ? *req.live : ctx.schema();
@@ -166,11 +200,13 @@ Outcome run(const Request& req, WriteContext& ctx) {
   }
   CostInput cost;
   cost.commands = req.commands->up.size();
+  IndexCounts index_counts;
   ReversibilityInput rev;
   rev.has_explicit_down = req.record->has_explicit_down;
   rev.explicit_down_count = req.commands->down.size();
   rev.require_explicit = req.settings.require_explicit_down_commands;
   SimulatedAdds adds;  // VALIDATE only: documents added to bundles the simulation created
+  DataImpact impact;
 
   CommandStream stream(req.commands->up);
   // A large migration's stream binds ADD DOCUMENTs against a published copy of the schema,
@@ -224,6 +260,8 @@ Outcome run(const Request& req, WriteContext& ctx) {
         Status st = adds.add(ctx.schema(), *a, i);
         if (!st.ok()) c.refusal(st, i);
         cost.documents_touched += 1;
+        cost.documents_added += 1;
+        cost.index_entries += index_counts.of(ctx, target);
         continue;
       }
       materialize(&adds, target, *req.commands, ctx);
@@ -237,10 +275,12 @@ Outcome run(const Request& req, WriteContext& ctx) {
     std::optional<uint64_t> seq;
     if (std::holds_alternative<bound::AddDocument>(command)) seq = ctx.next_doc_seq();
     if (down) down->add(ctx.schema(), command, seq);
+    impact.before(ctx, command);
 
     // Phase 3: the command on the documents.
     Json response = Json::object();
     Status st = execute_command(ctx, command, &response);
+    impact.after(st.ok(), response);
     if (st.code() == Code::kCancelled || st.code() == Code::kTimeout) {
       out.failure = interrupted(st, req, i);  // stopped inside the command
       break;
@@ -257,15 +297,17 @@ Outcome run(const Request& req, WriteContext& ctx) {
     } else if (touch.index) {
       ++cost.index_builds;
       cost.index_build_documents += touched;
+      cost.index_entries += touched;
       if (touched > 0 && live.bundle_by_id(touch.bundle)) {
         cost.builds.emplace_back(i, touch.index, touched);
       }
     } else {
-      cost.documents_touched += touched;
-      if (seq) cost.documents_touched += 1;
-      if (response.contains("affected")) {
-        cost.documents_touched += response["affected"].get<uint64_t>();
-      }
+      uint64_t documents = touched;
+      if (seq) cost.documents_added += 1;
+      if (seq) documents += 1;
+      if (response.contains("affected")) documents += response["affected"].get<uint64_t>();
+      cost.documents_touched += documents;
+      if (target != 0) cost.index_entries += documents * index_counts.of(ctx, target);
     }
   }
 
@@ -302,7 +344,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
 
   out.errors = !c.phase[0].empty() || !c.phase[1].empty() || !c.phase[2].empty() ||
                !reversibility_errors.empty();
-  out.warnings = !c.phase[3].empty() ||
+  out.warnings = !semantic_warnings.empty() || !c.phase[3].empty() ||
                  !phase_warnings(c.phase[4], reversibility_errors).empty();
   const char* overall = out.errors ? "FAIL" : out.warnings ? "PASS_WITH_WARNINGS" : "PASS";
   Json report = {
@@ -310,7 +352,8 @@ Outcome run(const Request& req, WriteContext& ctx) {
       {"validatedAt", utc_now()},
       {"validatedBy", req.user},
       {"syntaxPhase", {{"passed", c.phase[0].empty()}, {"errors", c.phase[0]}}},
-      {"semanticPhase", {{"passed", c.phase[1].empty()}, {"errors", c.phase[1]}}},
+      {"semanticPhase", {{"passed", c.phase[1].empty()}, {"errors", c.phase[1]},
+                         {"warnings", semantic_warnings}}},
       {"constraintPhase", {{"passed", c.phase[2].empty()}, {"errors", c.phase[2]}}},
       {"performancePhase",
        {{"passed", c.phase[3].empty()},
@@ -323,6 +366,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
         {"warnings", phase_warnings(c.phase[4], reversibility_errors)},
         {"errors", reversibility_errors},
         {"downCommandsGenerated", reversibility.down_generated}}},
+      {"dataImpact", impact.json()},
       {"diagnostics", c.diagnostics},
       {"overallResult", overall},
       {"canApply", !out.errors && !out.warnings},

@@ -60,6 +60,8 @@ struct Outcome {
   // command. APPLY and VALIDATE: TIMEOUT or CANCELLED from the session's interrupt. Nothing
   // may be committed.
   std::optional<Status> failure;
+  // The schema drift the migration would adopt (recorded_schema.hpp named_drift items).
+  Json drift = Json::array();
 };
 
 Outcome run(const Request& request, WriteContext& ctx);
