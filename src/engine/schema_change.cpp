@@ -118,8 +118,10 @@ void apply(DatabaseSchema* schema, const bound::Command& command, Effect* effect
         } else if constexpr (std::is_same_v<T, bound::DropBundle>) {
           if (effect) effect->bundle = c.bundle;
           for (const auto& [source, r] : c.referencing) {
+            // (`name` rather than the binding `r`: Clang 14 cannot capture a structured binding.)
+            const std::string& name = r.name;
             std::erase_if(schema->bundle_by_id(source)->relationships,
-                          [&](const Relationship& x) { return x.name == r.name; });
+                          [&](const Relationship& x) { return x.name == name; });
           }
           for (auto it = schema->indexes.begin(); it != schema->indexes.end();) {
             if (it->bundle_id != c.bundle) {
