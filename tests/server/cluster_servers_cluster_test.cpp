@@ -430,6 +430,7 @@ void replay_alternating(const fs::path& file) {
       const auto [verb, name, role] = strata::testing::directive_of(b);
       if (verb == "session") replay.session(name, role);
       if (verb == "reopen") replay.reopen();
+      if (verb == "sleep") std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(name)));
       continue;
     }
     auto r = strata::testing::run_case_statement(
