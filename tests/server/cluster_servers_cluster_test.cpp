@@ -347,26 +347,28 @@ class AlternatingReplay {
     strata::parser::StatementSplitter splitter;
     splitter.feed(text);
     splitter.finish();
-    std::vector<std::string> mirrored;
-    std::optional<std::string> dropped;
-    size_t count = 0;
-    while (auto st = splitter.next()) {
-      ++count;
-      if (st->text.rfind("USE ", 0) == 0 || st->text.rfind("AUTH ", 0) == 0) {
-        mirrored.push_back(st->text);
-      }
-      if (st->text.rfind("DROP DATABASE ", 0) == 0) dropped = name_in(st->text.substr(14));
-    }
+    std::vector<std::string> statements;
+    while (auto st = splitter.next()) statements.push_back(st->text);
+    const size_t count = statements.size();
     const int side = next_++ % 2;
     TestClient& client = *connections_.at(current_)[side];
     client.send(text + "\x04\n");
     if (count == 0) return json();
     auto lines = client.read_lines(count, 120s);
     REQUIRE(lines.size() == count);
+    // What the other connection must follow: every USE and AUTH (repeated there), and a
+    // DROP DATABASE that succeeded (not one refused as DATABASE_IN_USE).
     json answer;
-    for (const auto& line : lines) {
-      answer = json::parse(line);
-      if (!succeeded(answer)) break;
+    std::vector<std::string> mirrored;
+    std::optional<std::string> dropped;
+    for (size_t i = 0; i < count; ++i) {
+      json line = json::parse(lines[i]);
+      const std::string& text = statements[i];
+      if (text.rfind("USE ", 0) == 0 || text.rfind("AUTH ", 0) == 0) mirrored.push_back(text);
+      if (text.rfind("DROP DATABASE ", 0) == 0 && succeeded(line)) {
+        dropped = name_in(text.substr(14));
+      }
+      if (i == 0 || succeeded(answer)) answer = line;
     }
     TestClient& other = *connections_.at(current_)[1 - side];
     for (const auto& statement : mirrored) {
