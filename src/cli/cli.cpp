@@ -5,6 +5,9 @@
 // --version exit 0.
 #include "cli/cli.hpp"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 #include <sstream>
 
@@ -13,6 +16,15 @@
 #include "cli/suggest.hpp"
 
 namespace strata::cli {
+
+void log_to_stderr(const std::string& pattern, const std::string& level) {
+  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("strata", std::move(sink)));
+  spdlog::set_pattern(pattern);
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::flush_on(spdlog::level::info);
+}
+
 namespace {
 
 std::vector<CLI::App*> commands_of(CLI::App& app) {
@@ -114,6 +126,7 @@ int run_main(int argc, char** argv) {
     return kExitUsage;
   }
 
+  log_to_stderr("strata: %v", "warn");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -113,6 +113,11 @@ CLI::App* add_exec_command(CLI::App& app, ExecOptions& options);
 CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
 CLI::App* add_store_command(CLI::App& app, StoreCheckOptions& options);
 
+// Sends the engine's and the server's log (spdlog's default logger) to stderr, never stdout
+// (which carries the responses of exec, run and migrate): `pattern` and `level` as spdlog
+// spells them. run_main logs warnings as "strata: …"; serve replaces that with timestamps.
+void log_to_stderr(const std::string& pattern, const std::string& level);
+
 int run_serve(const ServeOptions& options);
 int run_shell(const ShellOptions& options);
 int run_run(const RunOptions& options);

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "common/json.hpp"
 #include "parser/ast.hpp"
 
 namespace strata::cli {

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "common/json.hpp"
 #include "common/status.hpp"
 
 namespace strata::cli {

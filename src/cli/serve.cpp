@@ -7,7 +7,6 @@
 // Server-wide settings (`--setting Name=Value`, `[settings]`) are checked before the store
 // opens: an unknown name or a bad value is a usage error naming it. Exit 0 after a graceful stop; 1 when the store cannot be
 // opened or the server cannot start; 2 for usage errors.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -141,14 +140,6 @@ metrics::CollectorHandle count_connections(const server::Server& server) {
   });
 }
 
-void setup_logging(const std::string& level) {
-  auto logger = spdlog::stderr_color_mt("strata");
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(level));
-  spdlog::flush_on(spdlog::level::info);
-}
-
 // The server-wide setting defaults: the config file's [settings], then --setting (which
 // wins). INVALID_SETTING naming where the bad one came from.
 Result<engine::SettingValues> server_settings(const ServeOptions& o) {
@@ -184,7 +175,7 @@ Status init_database(engine::Engine& engine, const std::string& name) {
 }  // namespace
 
 int run_serve(const ServeOptions& o) {
-  setup_logging(o.log_level);
+  log_to_stderr("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v", o.log_level);
   server::ServerOptions options = server_options(o);
   if (!options.auth && !server::is_loopback_host(options.host)) {
     spdlog::error("--auth off is only allowed on a loopback address, not {}", options.host);

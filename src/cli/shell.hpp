@@ -19,6 +19,7 @@
 #include "cli/shell_input.hpp"
 #include "cli/shell_pager.hpp"
 #include "cli/wire_client.hpp"
+#include "common/json.hpp"
 #include "parser/splitter.hpp"
 
 namespace strata::cli {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/json.hpp"
 #include "common/status.hpp"
 
 namespace strata::cli {

@@ -3,6 +3,7 @@
 
 #include <cctype>
 
+#include "common/json.hpp"
 #include "common/status.hpp"
 
 namespace strata::cli {

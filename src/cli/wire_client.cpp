@@ -18,6 +18,8 @@
 #include <cstring>
 #include <memory>
 
+#include "common/json.hpp"
+
 namespace strata::cli {
 
 Result<std::unique_ptr<WireClient>> WireClient::Connect(const std::string& host, uint16_t port,

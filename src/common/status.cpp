@@ -1,5 +1,7 @@
 #include "common/status.hpp"
 
+#include "common/status_details.hpp"
+
 namespace strata {
 
 std::string_view code_name(Code code) {
@@ -125,6 +127,20 @@ std::string_view code_type(Code code) {
 std::string Status::ToString() const {
   if (ok()) return "OK";
   return std::string(code_name(code_)) + ": " + message_;
+}
+
+Status with_details(Status status, Json fields) {
+  if (status.ok() || !fields.is_object() || fields.empty()) return status;
+  auto merged = std::make_shared<StatusDetails>();
+  if (status.details()) merged->fields = status.details()->fields;
+  for (auto& [key, value] : fields.items()) merged->fields[key] = std::move(value);
+  status.set_details(std::move(merged));
+  return status;
+}
+
+const Json& details_of(const Status& status) {
+  static const Json kNone = Json::object();
+  return status.details() ? status.details()->fields : kNone;
 }
 
 }  // namespace strata

@@ -3,10 +3,11 @@
 //
 // A Status is either ok or an error with a stable Code (the UPPER_SNAKE list of SPEC §5), a
 // human message in the seed's wording, and optional detail fields that the response carries
-// next to "error" (e.g. "line", "column", "report"). Statuses are values: cheap to move,
-// safe to copy, no exceptions. Thread-safety: plain value types.
+// next to "error" (e.g. "line", "column", "report": status_details.hpp, which alone knows they
+// are JSON). Statuses are values: cheap to move, safe to copy, no exceptions. Thread-safety:
+// plain value types.
 
-#include <nlohmann/json.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,7 +16,7 @@
 
 namespace strata {
 
-using Json = nlohmann::json;
+struct StatusDetails;  // status_details.hpp
 
 // The stable error codes of SPEC §5. The order is the documentation order in README.md.
 enum class Code {
@@ -84,17 +85,17 @@ std::string_view code_type(Code code);
 class [[nodiscard]] Status {
  public:
   Status() = default;  // ok
-  Status(Code code, std::string message, Json details = Json::object())
-      : code_(code), message_(std::move(message)), details_(std::move(details)) {}
+  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
-  // Extra fields for the error response (merged at top level), e.g. {"report": {...}}.
-  const Json& details() const { return details_; }
-  Json& mutable_details() { return details_; }
+  // Extra fields for the error response (status_details.hpp: with_details, details_of);
+  // nullptr when there are none.
+  const std::shared_ptr<const StatusDetails>& details() const { return details_; }
+  void set_details(std::shared_ptr<const StatusDetails> details) { details_ = std::move(details); }
 
   // "CODE: message", for logs and tests.
   std::string ToString() const;
@@ -102,7 +103,7 @@ class [[nodiscard]] Status {
  private:
   Code code_ = Code::kOk;
   std::string message_;
-  Json details_ = Json::object();
+  std::shared_ptr<const StatusDetails> details_;
 };
 
 // Either a value or a non-ok Status.

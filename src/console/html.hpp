@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/json.hpp"
 #include "common/status.hpp"
 #include "console/encoding.hpp"
 

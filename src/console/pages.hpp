@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/json.hpp"
 #include "console/html.hpp"
 #include "engine/engine.hpp"
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "common/json.hpp"
 #include "common/status.hpp"
 #include "engine/engine.hpp"
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "common/json.hpp"
 #include "engine/engine.hpp"
 #include "engine/ledger.hpp"
 #include "engine/undo.hpp"

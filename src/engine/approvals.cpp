@@ -11,6 +11,7 @@
 
 #include "common/clock.hpp"
 #include "common/sha256.hpp"
+#include "common/status_details.hpp"
 #include "engine/exec_migration.hpp"
 #include "storage/ledger_keys.hpp"
 
@@ -171,14 +172,16 @@ Status exec_approve_rollback(Engine& e, Session& s, const ast::ApproveRollback& 
   const Json& report = validated["report"];
   const std::string what = "cannot approve the rollback to version " + std::to_string(x.version);
   if (!report["errors"].empty()) {
-    return Status(Code::kRollbackFailed,
-                  what + ": " + report["errors"][0].get<std::string>(), Json{{"report", report}});
+    return with_details(
+        Status(Code::kRollbackFailed, what + ": " + report["errors"][0].get<std::string>()),
+        Json{{"report", report}});
   }
   if (!report["canRollback"].get<bool>() && !(x.force && report["canRollbackWithForce"].get<bool>())) {
-    return Status(Code::kRollbackConflict,
-                  what + ": it conflicts with later writes" +
-                      (report["canRollbackWithForce"].get<bool>() ? " (approve it with FORCE)" : ""),
-                  Json{{"conflicts", report["conflicts"]}});
+    return with_details(
+        Status(Code::kRollbackConflict,
+               what + ": it conflicts with later writes" +
+                   (report["canRollbackWithForce"].get<bool>() ? " (approve it with FORCE)" : "")),
+        Json{{"conflicts", report["conflicts"]}});
   }
   auto view = e.read(s.database);
   if (!view.ok()) return view.status();
@@ -221,8 +224,8 @@ Result<ApprovalCheck> ApprovalCheck::begin(Engine& e, WriteContext& ctx,
     return invalid("approval is for " + approved + ", not for " + action);
   }
   if (now_ms() >= p["exp"].get<int64_t>()) {
-    return Status(Code::kApprovalInvalid, "approval expired",
-                  Json{{"expiredAt", rfc3339(p["exp"].get<int64_t>())}});
+    return with_details(Status(Code::kApprovalInvalid, "approval expired"),
+                        Json{{"expiredAt", rfc3339(p["exp"].get<int64_t>())}});
   }
   const std::string nonce = p["nonce"].get<std::string>();
   auto spent = ctx.reader().get(storage::Space::kLedger,
@@ -230,15 +233,16 @@ Result<ApprovalCheck> ApprovalCheck::begin(Engine& e, WriteContext& ctx,
   if (!spent.ok()) return spent.status();
   if (spent->has_value()) {
     Json used = Json::parse(**spent, nullptr, false);
-    return Status(Code::kApprovalInvalid, "approval was already used (a token is single-use)",
-                  Json{{"usedBy", used.is_object() ? used.value("by", "") : ""},
-                       {"usedAt", used.is_object() ? used.value("at", "") : ""}});
+    return with_details(
+        Status(Code::kApprovalInvalid, "approval was already used (a token is single-use)"),
+        Json{{"usedBy", used.is_object() ? used.value("by", "") : ""},
+             {"usedAt", used.is_object() ? used.value("at", "") : ""}});
   }
   if (p["by"].get<std::string>() == ctx.session().user && !settings.approval_self_allowed) {
-    return Status(Code::kApprovalInvalid,
-                  "the approver cannot also apply the approval (four eyes; SET "
-                  "ApprovalSelfAllowed = true lifts that)",
-                  Json{{"approvedBy", p["by"]}});
+    return with_details(Status(Code::kApprovalInvalid,
+                               "the approver cannot also apply the approval (four eyes; SET "
+                               "ApprovalSelfAllowed = true lifts that)"),
+                        Json{{"approvedBy", p["by"]}});
   }
   check.needed_ = true;
   check.payload_ = std::move(*payload);
@@ -247,8 +251,8 @@ Result<ApprovalCheck> ApprovalCheck::begin(Engine& e, WriteContext& ctx,
 
 Status ApprovalCheck::match_plan(const std::string& plan_checksum) const {
   if (!needed_ || payload_["plan"].get<std::string>() == plan_checksum) return Status::Ok();
-  return Status(Code::kApprovalInvalid, "approval no longer matches the plan",
-                Json{{"approvedPlan", payload_["plan"]}, {"currentPlan", plan_checksum}});
+  return with_details(Status(Code::kApprovalInvalid, "approval no longer matches the plan"),
+                      Json{{"approvedPlan", payload_["plan"]}, {"currentPlan", plan_checksum}});
 }
 
 void ApprovalCheck::spend(WriteContext& ctx, Json* event) const {

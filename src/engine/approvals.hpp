@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "common/json.hpp"
 #include "engine/engine.hpp"
 #include "engine/write_context.hpp"
 

@@ -25,6 +25,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/json.hpp"
 #include "engine/catalog.hpp"
 #include "engine/documents.hpp"
 #include "parser/ast.hpp"

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json.hpp"
 #include "common/status.hpp"
 #include "parser/ast.hpp"
 #include "parser/syntax_check.hpp"

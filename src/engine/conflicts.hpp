@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json.hpp"
 #include "engine/ledger.hpp"
 #include "engine/write_context.hpp"
 

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/json.hpp"
 #include "engine/catalog.hpp"
 #include "engine/index.hpp"
 #include "engine/reader.hpp"

@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/json.hpp"
 #include "engine/answer_cache.hpp"
 #include "engine/catalog.hpp"
 #include "engine/executors.hpp"

@@ -19,15 +19,15 @@
 //
 // The work on the context is apply_step (apply_step.hpp), shared with the batches of
 // exec_apply_batch.cpp; a single APPLY is a batch of one and takes the next batch number.
-#include "engine/recorded_schema.hpp"
+#include <chrono>
+#include <spdlog/spdlog.h>
+
+#include "common/status_details.hpp"
 #include "engine/apply_step.hpp"
 #include "engine/approvals.hpp"
-
-#include <chrono>
-#include <iostream>
-
 #include "engine/down.hpp"
 #include "engine/exec_migration.hpp"
+#include "engine/recorded_schema.hpp"
 #include "engine/schema_checksum.hpp"
 #include "engine/undo.hpp"
 #include "engine/validate/validator.hpp"
@@ -44,9 +44,10 @@ void mark_failed(Engine& e, Session& s, uint64_t version, const std::string& sta
   FailedMarks::Mark mark{s.database, version, s.user, statement, reason};
   Status st = write_failed_mark(e, mark);
   if (st.ok()) return;
-  std::cerr << "strata: migration " << version << " of database '" << s.database
-            << "' cannot be marked FAILED yet (" << st.ToString()
-            << "); it will be once the store accepts writes again\n";
+  spdlog::warn(
+      "migration {} of database '{}' cannot be marked FAILED yet ({}); it will be once the "
+      "store accepts writes again",
+      version, s.database, st.ToString());
   e.failed_marks().add(std::move(mark));
 }
 
@@ -133,11 +134,12 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
     return *outcome.failure;
   }
   if (outcome.errors) {
-    return Status(Code::kValidationFailed, "validation failed", Json{{"report", report}});
+    return with_details(Status(Code::kValidationFailed, "validation failed"),
+                        Json{{"report", report}});
   }
   if (outcome.warnings && !step->force) {
-    return Status(Code::kWarningsRequireForce, "validation warnings require FORCE",
-                  Json{{"report", report}});
+    return with_details(Status(Code::kWarningsRequireForce, "validation warnings require FORCE"),
+                        Json{{"report", report}});
   }
   for (const char* phase : {"semanticPhase", "performancePhase", "reversibilityPhase"}) {
     for (const auto& w : report[phase]["warnings"]) step->warnings.push_back(w);
@@ -219,14 +221,12 @@ Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x,
 
   if (!st.ok()) {
     after_failed_apply(e, s, step, st);
-    Status detailed = st;
-    detailed.mutable_details()["version"] = x.version;
-    return detailed;
+    return with_details(st, Json{{"version", x.version}});
   }
   const Json& warnings = step.warnings;
   if (!warnings.empty()) {
-    std::cerr << "strata: migration " << x.version << " applied with FORCE despite warnings: "
-              << warnings.dump() << "\n";
+    spdlog::warn("migration {} of database '{}' applied with FORCE despite warnings: {}",
+                 x.version, s.database, warnings.dump());
   }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started).count();

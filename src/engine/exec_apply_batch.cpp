@@ -16,6 +16,7 @@
 #include <chrono>
 #include <deque>
 
+#include "common/status_details.hpp"
 #include "engine/apply_step.hpp"
 #include "engine/exec_migration.hpp"
 #include "parser/canonical.hpp"
@@ -50,21 +51,21 @@ Result<Range> batch_range(const Reader& reader, uint32_t db, std::optional<uint6
   r.highest = records->empty() ? 0 : records->back().version;
   const uint64_t last = up_to.value_or(r.highest);
   if (last > r.highest) {
-    return Status(Code::kMigrationNotFound,
-                  "migration not found: version " + std::to_string(last) +
-                      " does not exist (the highest version is " + std::to_string(r.highest) +
-                      ")",
-                  Json{{"version", last}});
+    return with_details(
+        Status(Code::kMigrationNotFound, "migration not found: version " + std::to_string(last) +
+                                             " does not exist (the highest version is " +
+                                             std::to_string(r.highest) + ")"),
+        Json{{"version", last}});
   }
   for (const auto& rec : *records) {
     if (rec.version <= r.current || rec.version > last) continue;
     if (rec.status != kPending) {
       const std::string v = std::to_string(rec.version);
-      return Status(Code::kMigrationNotPending,
-                    "migration not in PENDING state: version " + v + " is " + rec.status +
-                        "; RESET MIGRATION WITH VERSION " + v +
-                        " and apply it, or drop the versions above it",
-                    Json{{"version", rec.version}, {"state", rec.status}});
+      return with_details(Status(Code::kMigrationNotPending,
+                                 "migration not in PENDING state: version " + v + " is " +
+                                     rec.status + "; RESET MIGRATION WITH VERSION " + v +
+                                     " and apply it, or drop the versions above it"),
+                          Json{{"version", rec.version}, {"state", rec.status}});
     }
     r.members.push_back(rec.version);
   }
@@ -114,19 +115,18 @@ Status exec_apply_migrations(Engine& e, Session& s, const ast::ApplyMigrations& 
   });
 
   if (!st.ok()) {
-    Status detailed = st;
-    Json& d = detailed.mutable_details();
+    Json d = details_of(st);
     d["batch"] = versions_json(members);
     d["applied"] = Json::array();
     if (running) {
       after_failed_apply(e, s, *running, st);
       d["version"] = running->version;
-      return Status(st.code(),
-                    "batch not applied: migration version " + std::to_string(running->version) +
-                        ": " + st.message(),
-                    d);
+      return with_details(
+          Status(st.code(), "batch not applied: migration version " +
+                                std::to_string(running->version) + ": " + st.message()),
+          std::move(d));
     }
-    return detailed;
+    return with_details(st, std::move(d));
   }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started).count();
@@ -161,11 +161,11 @@ Status exec_validate_migrations(Engine& e, Session& s, const ast::ValidateMigrat
     if (!records.ok()) return records.status();
     const uint64_t highest = records->empty() ? 0 : records->back().version;
     if (x.up_to > highest) {
-      return Status(Code::kMigrationNotFound,
-                    "migration not found: version " + std::to_string(x.up_to) +
-                        " does not exist (the highest version is " + std::to_string(highest) +
-                        ")",
-                    Json{{"version", x.up_to}});
+      return with_details(
+          Status(Code::kMigrationNotFound,
+                 "migration not found: version " + std::to_string(x.up_to) +
+                     " does not exist (the highest version is " + std::to_string(highest) + ")"),
+          Json{{"version", x.up_to}});
     }
     for (const auto& r : *records)
       if (r.version <= x.up_to && r.status == kPending) members.push_back(r.version);

@@ -55,8 +55,9 @@ Status exec_update_documents(WriteContext& ctx, const bound::UpdateDocuments& c,
     auto doc = complete_document(b, std::move(merged));
     if (!doc.ok()) {
       Status st = doc.status();
-      return Status(st.code(), st.message() + " (DocumentID " + keys::document_id(seq) + ")",
-                    st.details());
+      Status named(st.code(), st.message() + " (DocumentID " + keys::document_id(seq) + ")");
+      named.set_details(st.details());
+      return named;
     }
     if (*doc == *old) continue;
     STRATA_RETURN_IF_ERROR(replace_document(ctx, b, seq, **bytes, *old, *doc));

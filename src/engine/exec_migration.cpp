@@ -2,6 +2,7 @@
 // and the dispatch of every §3.5 statement (SHOW MIGRATIONS: exec_show_migrations.cpp).
 #include "engine/exec_migration.hpp"
 
+#include "common/status_details.hpp"
 #include "engine/approvals.hpp"
 #include "engine/binder.hpp"
 #include "engine/down.hpp"
@@ -37,20 +38,21 @@ Status start_existing(const WriteContext& ctx, uint64_t n, uint64_t highest,
                       const std::string& checksum, Json* out) {
   const std::string v = std::to_string(n);
   if (n == 0 || n > highest + 1) {
-    return Status(Code::kOutOfOrder, "cannot start migration version " + v +
-                                         ": the next version is " +
-                                         std::to_string(highest + 1),
-                  Json{{"version", n}, {"nextVersion", highest + 1}});
+    return with_details(
+        Status(Code::kOutOfOrder, "cannot start migration version " + v + ": the next version is " +
+                                      std::to_string(highest + 1)),
+        Json{{"version", n}, {"nextVersion", highest + 1}});
   }
   auto rec = load_record(ctx.reader(), ctx.db_id(), n);
   if (!rec.ok()) return rec.status();
   if (!*rec) return migration_not_found();
   const MigrationRecord& r = **rec;
   if (r.checksum != checksum) {
-    return Status(Code::kChecksumMismatch,
-                  "migration version " + v + " already exists with checksum " + r.checksum +
-                      " but this text has checksum " + checksum,
-                  Json{{"version", n}, {"existingChecksum", r.checksum}, {"checksum", checksum}});
+    return with_details(
+        Status(Code::kChecksumMismatch, "migration version " + v +
+                                            " already exists with checksum " + r.checksum +
+                                            " but this text has checksum " + checksum),
+        Json{{"version", n}, {"existingChecksum", r.checksum}, {"checksum", checksum}});
   }
   Json m = summary_json(r);
   m["Checksum"] = r.checksum;

@@ -13,6 +13,7 @@
 // every other change of that database (SPEC §4.2) and committed atomically.
 // Thread-safety: as Engine::execute.
 
+#include "common/json.hpp"
 #include "engine/engine.hpp"
 #include "engine/ledger.hpp"
 #include "engine/response.hpp"

@@ -12,6 +12,7 @@
 // the documents FORCE overwrote are kept in the ledger with the rollback's event.
 #include <chrono>
 
+#include "common/status_details.hpp"
 #include "engine/approvals.hpp"
 #include "engine/conflicts.hpp"
 #include "engine/documents.hpp"
@@ -47,8 +48,8 @@ Result<Plan> plan_rollback(const Reader& reader, uint32_t db, uint64_t target) {
   if (!records.ok()) return records.status();
   plan.current = current_version(*records);
   if (target >= plan.current) {
-    return Status(Code::kInvalidTargetVersion, "invalid target version",
-                  Json{{"currentVersion", plan.current}, {"targetVersion", target}});
+    return with_details(Status(Code::kInvalidTargetVersion, "invalid target version"),
+                        Json{{"currentVersion", plan.current}, {"targetVersion", target}});
   }
   for (uint64_t v = plan.current; v > target; --v) {
     const MigrationRecord& r = (*records)[v - 1];
@@ -326,8 +327,8 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
     if (!plan.ok()) return plan.status();
     if (plan->tampered) return *plan->tampered;
     if (!plan->errors.empty()) {
-      return Status(Code::kMissingDownCommands, plan->errors.front(),
-                    Json{{"errors", plan->errors}});
+      return with_details(Status(Code::kMissingDownCommands, plan->errors.front()),
+                          Json{{"errors", plan->errors}});
     }
     auto approval = ApprovalCheck::begin(e, ctx, x.approval, {"ROLLBACK", x.version, x.force});
     if (!approval.ok()) return approval.status();  // SPEC §4.13
@@ -348,15 +349,16 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
     const bool forced = !impact.conflicts.empty();
     if (forced && (!x.force || !all_forceable(impact.conflicts))) {
       const bool forceable = all_forceable(impact.conflicts);
-      return Status(Code::kRollbackConflict,
-                    "rollback conflicts with " + std::to_string(impact.conflicts.size()) +
-                        " later write" + (impact.conflicts.size() == 1 ? "" : "s") +
-                        (forceable ? "; APPLY ROLLBACK ... FORCE restores the pre-migration "
-                                     "documents and keeps the overwritten copies"
-                                   : "; a unique value is taken and FORCE cannot override it: "
-                                     "resolve it first"),
-                    Json{{"conflicts", conflicts_json(impact.conflicts)},
-                         {"canRollbackWithForce", forceable}});
+      return with_details(
+          Status(Code::kRollbackConflict,
+                 "rollback conflicts with " + std::to_string(impact.conflicts.size()) +
+                     " later write" + (impact.conflicts.size() == 1 ? "" : "s") +
+                     (forceable ? "; APPLY ROLLBACK ... FORCE restores the pre-migration "
+                                  "documents and keeps the overwritten copies"
+                                : "; a unique value is taken and FORCE cannot override it: "
+                                  "resolve it first")),
+          Json{{"conflicts", conflicts_json(impact.conflicts)},
+               {"canRollbackWithForce", forceable}});
     }
     for (auto& r : plan->reverse) {
       STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, r.version));

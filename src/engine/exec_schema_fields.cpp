@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/status_details.hpp"
 #include "engine/documents.hpp"
 #include "engine/executors.hpp"
 #include "engine/index.hpp"
@@ -127,20 +128,22 @@ Status modify_field_data(WriteContext& ctx, const Bundle& bundle, const bound::M
         return replace_document(ctx, bundle, seq, bytes, *doc, updated, &effect.created);
       }));
   if (!bad_type.empty()) {
-    return Status(Code::kTypeMismatch,
-                  "Cannot modify field '" + after.name + "' of bundle '" + bundle.name + "' to " +
-                      parser::type_name(after.type) + ": " + std::to_string(bad_type.size()) +
-                      " documents hold values that do not convert (DocumentIDs " +
-                      id_list(bad_type) + ")",
-                  Json{{"documentCount", bad_type.size()}});
+    return with_details(
+        Status(Code::kTypeMismatch, "Cannot modify field '" + after.name + "' of bundle '" +
+                                        bundle.name + "' to " + parser::type_name(after.type) +
+                                        ": " + std::to_string(bad_type.size()) +
+                                        " documents hold values that do not convert (DocumentIDs " +
+                                        id_list(bad_type) + ")"),
+        Json{{"documentCount", bad_type.size()}});
   }
   if (!missing.empty()) {
-    return Status(Code::kConstraintViolation,
-                  "Cannot make field '" + after.name + "' of bundle '" + bundle.name +
-                      "' required: " + std::to_string(missing.size()) +
-                      " documents have no value and the field has no default (DocumentIDs " +
-                      id_list(missing) + ")",
-                  Json{{"documentCount", missing.size()}});
+    return with_details(
+        Status(Code::kConstraintViolation,
+               "Cannot make field '" + after.name + "' of bundle '" + bundle.name +
+                   "' required: " + std::to_string(missing.size()) +
+                   " documents have no value and the field has no default (DocumentIDs " +
+                   id_list(missing) + ")"),
+        Json{{"documentCount", missing.size()}});
   }
   for (const auto& idx : effect.created) STRATA_RETURN_IF_ERROR(build_index(ctx, idx));
   return Status::Ok();

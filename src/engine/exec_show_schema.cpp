@@ -5,6 +5,7 @@
 //   {"database","version","source":"live"|"recorded","currentVersion","schemaChecksum",
 //    "statements":[canonical CREATE text, ...],"schema":{"Bundles":[...]},"drift":[...]}
 // Errors: MIGRATION_NOT_FOUND (no migration n), SCHEMA_NOT_RECORDED (n never applied).
+#include "common/status_details.hpp"
 #include "engine/exec_migration.hpp"
 #include "engine/recorded_schema.hpp"
 #include "engine/schema_checksum.hpp"
@@ -32,17 +33,18 @@ Status exec_show_schema(Engine& e, Session& s, const ast::ShowSchema& x, Json* o
     if (n > 0) {
       auto rec = load_record(reader, live.id, n);
       if (!rec.ok()) return rec.status();
-      if (!*rec) return Status(Code::kMigrationNotFound, "migration not found",
-                               Json{{"version", n}});
+      if (!*rec)
+        return with_details(Status(Code::kMigrationNotFound, "migration not found"),
+                            Json{{"version", n}});
       checksum = (*rec)->checksum;
     }
     auto recorded = load_recorded_schema(reader, live.id, n, checksum);
     if (!recorded.ok()) return recorded.status();
     if (!*recorded) {
-      return Status(Code::kSchemaNotRecorded,
-                    "no schema is recorded for version " + std::to_string(n) +
-                        ": it was never applied (or rolled back to)",
-                    Json{{"version", n}});
+      return with_details(Status(Code::kSchemaNotRecorded,
+                                 "no schema is recorded for version " + std::to_string(n) +
+                                     ": it was never applied (or rolled back to)"),
+                          Json{{"version", n}});
     }
     shown = std::move(**recorded);
     (*out)["source"] = "recorded";

@@ -18,6 +18,7 @@
 // it N times on ONE context. exec_command() binds a parsed command first.
 // Thread-safety: see WriteContext / ReadContext.
 
+#include "common/json.hpp"
 #include "engine/binder.hpp"
 #include "engine/catalog.hpp"
 #include "engine/documents.hpp"

@@ -3,7 +3,7 @@
 #include "engine/failed_marks.hpp"
 
 #include <chrono>
-#include <iostream>
+#include <spdlog/spdlog.h>
 
 namespace strata::engine {
 
@@ -59,13 +59,14 @@ void FailedMarks::flush() {
   for (Mark& m : todo) {
     Status st = write_(m);
     if (st.ok()) {
-      std::cerr << "strata: migration " << m.version << " of database '" << m.database
-                << "' marked FAILED now that the store accepts writes again\n";
+      spdlog::info("migration {} of database '{}' marked FAILED now that the store accepts "
+                   "writes again",
+                   m.version, m.database);
     } else if (store_failure(st)) {
       kept.push_back(std::move(m));
     } else {
-      std::cerr << "strata: migration " << m.version << " of database '" << m.database
-                << "' could not be marked FAILED: " << st.ToString() << "\n";
+      spdlog::error("migration {} of database '{}' could not be marked FAILED: {}", m.version,
+                    m.database, st.ToString());
     }
   }
   t_flushing = false;

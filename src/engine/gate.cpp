@@ -12,6 +12,7 @@
 #include <chrono>
 
 #include "common/overloaded.hpp"
+#include "common/status_details.hpp"
 #include "engine/approvals.hpp"
 #include "engine/engine.hpp"
 #include "engine/engine_metrics.hpp"
@@ -49,7 +50,8 @@ std::optional<Json> statement_refusal(const Session& session, const ast::Stateme
     auto issues = parser::syntax_check(st);
     if (!issues.empty()) {
       const auto& i = issues.front();
-      return error(Status(i.code, i.message, Json{{"line", i.pos.line}, {"column", i.pos.column}}));
+      return error(with_details(Status(i.code, i.message),
+                                Json{{"line", i.pos.line}, {"column", i.pos.column}}));
     }
   }
   if (parser::needs_active_database(st) && session.database.empty()) {

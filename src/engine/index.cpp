@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/status_details.hpp"
 #include "engine/documents.hpp"
 #include "storage/codec.hpp"
 #include "storage/keys.hpp"
@@ -139,11 +140,12 @@ Status check_unique(const WriteContext& ctx, const Bundle& bundle, const Json& d
     if (!clash.ok()) return clash.status();
     if (clash->has_value()) {
       std::vector<Json> values = values_of(idx, doc, seq);
-      return Status(Code::kConstraintViolation,
-                    "Unique constraint violated: " + describe_values(idx, values) + " in bundle '" +
-                        bundle.name + "' already has value " + value_text(values) +
-                        " (DocumentID " + keys::document_id(**clash) + ")",
-                    Json{{"index", idx.name}});
+      return with_details(
+          Status(Code::kConstraintViolation,
+                 "Unique constraint violated: " + describe_values(idx, values) + " in bundle '" +
+                     bundle.name + "' already has value " + value_text(values) + " (DocumentID " +
+                     keys::document_id(**clash) + ")"),
+          Json{{"index", idx.name}});
     }
   }
   return Status::Ok();
@@ -196,11 +198,12 @@ Status build_index(WriteContext& ctx, const IndexDef& idx) {
   STRATA_RETURN_IF_ERROR(st);
   if (!clashing.empty()) {
     std::vector<uint64_t> ids(clashing.begin(), clashing.end());
-    return Status(Code::kConstraintViolation,
-                  "Cannot create unique index '" + idx.name + "' on bundle '" + bundle->name +
-                      "': " + std::to_string(ids.size()) +
-                      " documents have duplicate values (DocumentIDs " + id_list(ids) + ")",
-                  Json{{"documentCount", ids.size()}});
+    return with_details(
+        Status(Code::kConstraintViolation,
+               "Cannot create unique index '" + idx.name + "' on bundle '" + bundle->name +
+                   "': " + std::to_string(ids.size()) +
+                   " documents have duplicate values (DocumentIDs " + id_list(ids) + ")"),
+        Json{{"documentCount", ids.size()}});
   }
   return Status::Ok();
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json.hpp"
 #include "engine/catalog.hpp"
 #include "engine/reader.hpp"
 #include "engine/write_context.hpp"

@@ -15,13 +15,14 @@
 // database's writer mutex (Engine::write).
 
 #include <cstdint>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/json.hpp"
 #include "common/status.hpp"
 #include "engine/reader.hpp"
 #include "parser/ast.hpp"

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json.hpp"
 #include "engine/catalog.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/reader.hpp"

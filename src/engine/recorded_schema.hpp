@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json.hpp"
 #include "engine/catalog.hpp"
 #include "engine/reader.hpp"
 

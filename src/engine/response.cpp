@@ -1,5 +1,7 @@
 #include "engine/response.hpp"
 
+#include "common/status_details.hpp"
+
 namespace strata::engine {
 
 Json success(Json fields) {
@@ -22,10 +24,8 @@ Json error(const Status& status) {
   out["error"] = Json{{"code", std::string(code_name(status.code()))},
                       {"type", std::string(code_type(status.code()))},
                       {"message", status.message()}};
-  if (status.details().is_object()) {
-    for (auto& [k, v] : status.details().items()) {
-      if (k != "status" && k != "success" && k != "error" && k != "message") out[k] = v;
-    }
+  for (const auto& [k, v] : details_of(status).items()) {
+    if (k != "status" && k != "success" && k != "error" && k != "message") out[k] = v;
   }
   return out;
 }

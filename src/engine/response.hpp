@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "common/json.hpp"
 #include "common/status.hpp"
 
 namespace strata::engine {

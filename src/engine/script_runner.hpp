@@ -21,6 +21,7 @@
 #include <ostream>
 #include <string_view>
 
+#include "common/json.hpp"
 #include "engine/engine.hpp"
 #include "engine/response.hpp"
 #include "parser/splitter.hpp"

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json.hpp"
 #include "engine/catalog.hpp"
 #include "engine/conflicts.hpp"
 #include "engine/ledger.hpp"

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/json.hpp"
 #include "common/status.hpp"
 #include "parser/ast.hpp"
 #include "storage/store.hpp"

@@ -2,7 +2,7 @@
 // chain recomputed from chain_0, the live schema checksum against the recorded one, each
 // drifted object named against the recorded schema) and the same check when the engine opens,
 // whose problems go to stderr.
-#include <iostream>
+#include <spdlog/spdlog.h>
 
 #include "engine/exec_migration.hpp"
 #include "engine/recorded_schema.hpp"
@@ -100,12 +100,11 @@ void check_ledgers_at_open(Engine& engine) {
     if (!view.ok()) continue;
     auto result = verify_ledger(*view->reader, *view->schema, /*deep=*/false);
     if (!result.ok()) {
-      std::cerr << "strata: database '" << name << "': ledger check failed: "
-                << result.status().ToString() << "\n";
+      spdlog::error("database '{}': ledger check failed: {}", name, result.status().ToString());
       continue;
     }
     for (const auto& p : (*result)["problems"]) {
-      std::cerr << "strata: database '" << name << "': " << p.get<std::string>() << "\n";
+      spdlog::error("database '{}': {}", name, p.get<std::string>());
     }
   }
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "common/json.hpp"
 #include "parser/actions_schema.hpp"
 #include "parser/fast_add_document.hpp"
 

@@ -12,6 +12,7 @@
 #include <system_error>
 #include <utility>
 
+#include "common/json.hpp"
 #include "parser/grammar/strata.hpp"
 #include "parser/parser.hpp"
 #include "parser/state.hpp"

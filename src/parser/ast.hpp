@@ -24,6 +24,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/json.hpp"
 #include "common/status.hpp"
 
 namespace strata::ast {

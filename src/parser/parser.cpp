@@ -17,6 +17,7 @@
 #include <string>
 #include <tao/pegtl.hpp>
 
+#include "common/status_details.hpp"
 #include "parser/actions_migration.hpp"
 #include "parser/errors.hpp"
 #include "parser/fast_add_document.hpp"
@@ -367,10 +368,10 @@ Status to_status(const SyntaxError& error) {
                   {"column", error.column},
                   {"expected", error.expected},
                   {"found", error.found}};
-  return Status(Code::kSyntaxError,
-                "syntax error at line " + std::to_string(error.line) + ", column " +
-                    std::to_string(error.column) + ": " + error.message,
-                std::move(details));
+  return with_details(Status(Code::kSyntaxError,
+                             "syntax error at line " + std::to_string(error.line) + ", column " +
+                                 std::to_string(error.column) + ": " + error.message),
+                      std::move(details));
 }
 
 }  // namespace strata::parser

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <variant>
 
+#include "common/json.hpp"
 #include "parser/ast.hpp"
 
 namespace strata::parser {

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/json.hpp"
 #include "parser/ast.hpp"
 #include "parser/migration_command.hpp"
 #include "parser/parser.hpp"

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/json.hpp"
 #include "parser/ast.hpp"
 
 namespace strata::parser {

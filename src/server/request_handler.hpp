@@ -5,8 +5,7 @@
 // tests plug in small handlers to exercise framing, ordering and limits on their own.
 //
 // Calls for one connection are never concurrent: the server runs them one after another, in
-// statement order, on worker threads (never on the I/O threads) — except answer_now(), which
-// runs on the connection's I/O thread and must never block. Calls for different connections
+// statement order, on worker threads (never on the I/O threads). Calls for different connections
 // run in parallel, so an implementation must be safe for concurrent use across
 // HandlerSessions.
 

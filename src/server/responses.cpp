@@ -1,5 +1,7 @@
 #include "server/responses.hpp"
 
+#include "engine/response.hpp"
+
 namespace strata::server {
 
 std::string json_line(const Json& value) {
@@ -8,18 +10,6 @@ std::string json_line(const Json& value) {
   return line;
 }
 
-std::string error_line(const Status& status) {
-  Json response = {{"status", "error"},
-                   {"success", false},
-                   {"message", status.message()},
-                   {"error",
-                    {{"code", std::string(code_name(status.code()))},
-                     {"type", std::string(code_type(status.code()))},
-                     {"message", status.message()}}}};
-  if (status.details().is_object()) {
-    for (const auto& [key, value] : status.details().items()) response[key] = value;
-  }
-  return json_line(response);
-}
+std::string error_line(const Status& status) { return json_line(engine::error(status)); }
 
 }  // namespace strata::server

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/json.hpp"
 #include "common/status.hpp"
 
 namespace strata::storage {

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "common/json.hpp"
 #include "common/status.hpp"
 #include "server/server_process.hpp"
 #include "server/test_client.hpp"

@@ -1,5 +1,7 @@
 #include "common/status.hpp"
 
+#include "common/status_details.hpp"
+
 #include <catch2/catch.hpp>
 
 using strata::Code;
@@ -24,4 +26,20 @@ TEST_CASE("status and result carry errors", "[common]") {
   strata::Result<int> e = bad;
   CHECK(!e.ok());
   CHECK(e.status().code() == Code::kBundleNotFound);
+}
+
+TEST_CASE("status details travel with copies and merge by key", "[common]") {
+  Status plain(Code::kOutOfOrder, "out of order");
+  CHECK(strata::details_of(plain).empty());
+  Status detailed = strata::with_details(plain, strata::Json{{"version", 7}, {"nextVersion", 3}});
+  CHECK(strata::details_of(plain).empty());  // the original is unchanged
+  Status copy = detailed;
+  CHECK(strata::details_of(copy) == strata::Json{{"version", 7}, {"nextVersion", 3}});
+  Status more = strata::with_details(copy, strata::Json{{"version", 8}, {"batch", {1, 2}}});
+  CHECK(strata::details_of(more) ==
+        strata::Json{{"version", 8}, {"nextVersion", 3}, {"batch", {1, 2}}});
+  CHECK(strata::details_of(copy)["version"] == 7);
+  CHECK(more.code() == Code::kOutOfOrder);
+  CHECK(more.message() == "out of order");
+  CHECK(strata::details_of(strata::with_details(Status::Ok(), strata::Json{{"x", 1}})).empty());
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/status_details.hpp"
 #include "parser/parser.hpp"
 
 namespace {
@@ -175,9 +176,9 @@ TEST_CASE("errors: positions count from the statement; to_status carries the det
     CHECK(r.error().column == 15);
     const strata::Status st = strata::parser::to_status(r.error());
     CHECK(st.code() == strata::Code::kSyntaxError);
-    CHECK(st.details()["line"] == 1);
-    CHECK(st.details()["column"] == 15);
-    CHECK(st.details()["found"] == "'Users'");
+    CHECK(strata::details_of(st)["line"] == 1);
+    CHECK(strata::details_of(st)["column"] == 15);
+    CHECK(strata::details_of(st)["found"] == "'Users'");
     CHECK(st.message().find("line 1, column 15") != std::string::npos);
     CHECK(st.message().find("expected a bundle name") != std::string::npos);
   }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json.hpp"
 #include "engine/binder.hpp"
 #include "engine/write_context.hpp"
 

@@ -19,6 +19,7 @@
 #include <tuple>
 #include <vector>
 
+#include "common/json.hpp"
 #include "engine/catalog.hpp"
 #include "engine/settings.hpp"
 #include "parser/ast.hpp"

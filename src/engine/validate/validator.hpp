@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json.hpp"
 #include "engine/down.hpp"
 #include "engine/ledger.hpp"
 #include "engine/settings.hpp"

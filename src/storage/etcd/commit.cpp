@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "common/json.hpp"
 #include "storage/etcd/etcd_store.hpp"
 #include "storage/etcd/lock.hpp"
 #include "storage/etcd/ops.hpp"

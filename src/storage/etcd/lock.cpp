@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "common/json.hpp"
 #include "storage/etcd/ops.hpp"
 
 namespace strata::storage::etcd {
