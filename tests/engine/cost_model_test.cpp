@@ -23,15 +23,9 @@ namespace {
 // The estimate, in seconds, from the inputs a VALIDATE report shows.
 double estimate_of(const Json& report) {
   const Json& e = report["performancePhase"]["estimate"];
-  validate::CostInput in;
-  in.commands = e["commands"].get<size_t>();
-  in.documents_touched = e["documentsTouched"].get<uint64_t>();
-  in.documents_added = e["documentsAdded"].get<uint64_t>();
-  in.index_entries = e["indexEntries"].get<uint64_t>();
-  in.index_builds = e["indexBuilds"].get<uint64_t>();
-  in.index_build_documents = e["indexedDocuments"].get<uint64_t>();
-  CHECK(e["documentsChanged"].get<uint64_t>() == in.documents_touched - in.documents_added);
-  return validate::estimate_cost(in, SettingValues{}).seconds;
+  CHECK(e["documentsChanged"].get<uint64_t>() ==
+        e["documentsTouched"].get<uint64_t>() - e["documentsAdded"].get<uint64_t>());
+  return bench::estimate_from_report(e);
 }
 
 // START, then VALIDATE (the estimate) + timed APPLY FORCE of `migration` as version `version`;
