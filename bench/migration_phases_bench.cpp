@@ -14,7 +14,7 @@
 //   cost    the performance phase's coefficients (validate/phase_performance.cpp): APPLY of
 //           W1 with N documents (with and without its indexes), CREATE INDEX over N documents,
 //           a bulk UPDATE of N documents; then ROUNDS times each one's estimate beside its time
-// usage: migration_phases_bench w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR]
+// usage: migration_phases_bench w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR [ROUNDS]]
 //        migration_phases_bench big|rollback D DATA_DIR REPEATS
 //        migration_phases_bench cost N DATA_DIR ROUNDS
 // bench/run (the harness) uses `big`, `rollback` and `open`.
@@ -205,7 +205,8 @@ int show(int migrations, const std::string& dir) {
 }
 
 // The performance phase's coefficients (validate/phase_performance.cpp) from APPLY times, each
-// less the time the APPLY thread waited for a CPU (what the machine's load added): a
+// less the time the APPLY thread waited for a CPU (run it as `chrt -r 10 … cost N DIR 3` on a
+// shared machine: real-time priority leaves it alone on its cores, as on an idle machine): a
 // one-command APPLY (fixed), W1 without indexes (per added document), W1 (per index entry),
 // CREATE INDEX over N documents (per indexed document), a bulk UPDATE of N documents (per
 // changed document, besides its index entries). Then, ROUNDS times in a fresh database, each
@@ -282,7 +283,7 @@ int cost(int n, const std::string& dir, int rounds) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR]\n",
+    std::fprintf(stderr, "usage: %s w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR [ROUNDS]]\n",
                  argv[0]);
     return 2;
   }

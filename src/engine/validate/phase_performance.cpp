@@ -4,7 +4,7 @@
 // The model (its inputs are what the report shows; its coefficients are not):
 //   seconds = (kPerApply + unit * (documents_added * kPerAdded + documents_changed * kPerChanged
 //           + (index_entries - index_build_documents) * kPerIndexEntry
-//           + index_build_documents * kPerIndexedDocument)) * sqrt(load)
+//           + index_build_documents * kPerIndexedDocument)) * load
 // `unit` is this machine's CPU time for one document of the engine's own per-document code
 // (cost_probe.cpp: parse, bind, serialize, index keys, read back), so the coefficients are
 // ratios between the engine's code paths — how many probe documents an added document, a
@@ -12,15 +12,13 @@
 // written; a changed one read, its undo pre-image kept, rewritten) — not this machine's
 // speed. `load` is how much longer than its CPU time a thread takes on the machine as it is
 // loaded now (1 when idle; measured by the validator over its own simulation, see
-// load_since). It counts by its square root, as measured: on a loaded machine the unit itself
-// rises (the probe's CPU time per document went from 3.0 to 4.9 us at load average 17: shared
-// caches), and an APPLY's commit (file writes, syncs) and its second thread slow down less
-// than one busy thread; at load averages 10-18 the full load over-estimated every shape 1.4-3.5x,
-// its square root gave 0.54-1.55x (2026-12-05, migration_phases_bench cost 20000 and 100000). The coefficients are measured by `bench/migration_phases_bench cost N`
-// (Release; it prints them, from APPLY times with the time the APPLY thread waited for a CPU
-// taken out, so a loaded machine measures them as well as an idle one); the engine test
-// "phase 4: the estimate stays within 2x of the measured APPLY" and bench/run's row "cost
-// model" re-measure the three shapes SPEC §9 names (W1, an index build, a bulk UPDATE).
+// load_since). Both are measured, not assumed: the unit rises when a hyperthread sibling or
+// the shared caches are busy, the load when threads wait for a CPU.
+// The coefficients are measured by `chrt -r 10 bench/migration_phases_bench cost N DIR 3`
+// (Release; real-time priority makes a shared machine idle for it; it prints them); figures
+// and conditions in src/engine/MIGRATION.md "The cost model". bench/run's `cost` rows and the
+// engine test "phase 4: the estimate stays within 2x of the measured APPLY" re-measure the
+// three shapes SPEC §9 names (W1, an index build, a bulk UPDATE).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -58,7 +56,7 @@ CostReport estimate_cost(const CostInput& in, const SettingValues& settings) {
   const double load = in.machine_load > 0 ? in.machine_load
                       : idle >= kLoadFrom ? probe_load()
                                           : 1.0;
-  r.seconds = idle * std::sqrt(load);
+  r.seconds = idle * load;
   r.estimate = {{"commands", in.commands},
                 {"documentsTouched", in.documents_touched},
                 {"documentsAdded", in.documents_added},
