@@ -5,8 +5,10 @@
 //   (complete, check, serialize, index keys), then read the stored bytes back and serialize
 //   them again (what an UPDATE does to each document). The thread's CPU time of the fastest of
 //   five runs of 200 documents, after one warm-up run (cold caches say nothing about the
-//   work); re-measured once a minute. CPU time, not the clock: a run the scheduler interrupted
-//   still counts only the work, so a loaded machine measures its speed as an idle one does.
+//   work); re-measured at most every 2 s. CPU time, not the clock: a run the scheduler
+//   interrupted counts only its work. What the CPU time does count is what slows the APPLY
+//   too: a busy hyperthread sibling, busy shared caches (on the project VM the unit nearly
+//   doubles while the other vCPU spins).
 // - load: how much longer than its CPU time a thread takes now, from the kernel's own account
 //   of the time it waited for a CPU while runnable (/proc/thread-self/schedstat): 1 on an idle
 //   machine, 2 when a runnable thread gets half a core. The validator measures it over its own
@@ -20,6 +22,7 @@
 #include <ctime>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "engine/binder.hpp"
 #include "engine/documents.hpp"
@@ -142,8 +145,7 @@ double load_since(const RunClock& start, double otherwise) {
 
 double cost_unit_seconds() {
   std::lock_guard lock(mu);
-  // The machine's speed does not change with its load: measured once a minute.
-  if (unit == 0 || Clock::now() - unit_at > std::chrono::seconds(60)) {
+  if (unit == 0 || Clock::now() - unit_at > std::chrono::seconds(2)) {
     probe_once(sample());  // warm-up: cold caches say nothing about the work
     double best = probe_once(sample());
     for (int i = 0; i < 4; ++i) best = std::min(best, probe_once(sample()));
@@ -161,7 +163,8 @@ double probe_load() {
     const RunClock start = thread_run_clock();
     const auto deadline = Clock::now() + std::chrono::milliseconds(200);
     double load = 0;
-    while (load == 0 && Clock::now() < deadline) {
+    // Without the kernel's account (no schedstat) there is nothing to measure: load 1.
+    while (start.run_ns > 0 && load == 0 && Clock::now() < deadline) {
       probe_once(sample());
       load = load_since(start, 0);
     }

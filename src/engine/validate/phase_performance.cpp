@@ -34,8 +34,13 @@ constexpr double kPerAdded = 1.1;
 constexpr double kPerChanged = 2.6;
 constexpr double kPerIndexEntry = 0.33;
 constexpr double kPerIndexedDocument = 0.65;
+// Below this much work (probe documents) the estimate is a few ms on any machine: it is
+// counted at a typical unit (the project VM's), not probed, so a small APPLY never pays for
+// the probe and its report does not depend on the moment.
+constexpr double kProbeFrom = 5000;
+constexpr double kTypicalUnit = 3e-6;
 // Below this much work (at load 1) the load cannot matter against any threshold: not probed.
-constexpr double kLoadFrom = 0.1;
+constexpr double kLoadFrom = 0.02;
 }  // namespace
 
 std::string format_seconds(double seconds) {
@@ -52,10 +57,12 @@ CostReport estimate_cost(const CostInput& in, const SettingValues& settings) {
                       static_cast<double>(changed) * kPerChanged +
                       static_cast<double>(entries) * kPerIndexEntry +
                       static_cast<double>(in.index_build_documents) * kPerIndexedDocument;
-  const double idle = kPerApply + work * (work > 0 ? cost_unit_seconds() : 0);
-  const double load = in.machine_load > 0 ? in.machine_load
-                      : idle >= kLoadFrom ? probe_load()
-                                          : 1.0;
+  const double idle = kPerApply + work * (work >= kProbeFrom ? cost_unit_seconds() : kTypicalUnit);
+  // A small migration reports load 1: its estimate (and so its report) does not depend on
+  // the moment.
+  const double load = idle < kLoadFrom      ? 1.0
+                      : in.machine_load > 0 ? in.machine_load
+                                            : probe_load();
   r.seconds = idle * load;
   r.estimate = {{"commands", in.commands},
                 {"documentsTouched", in.documents_touched},

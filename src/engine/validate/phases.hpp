@@ -68,7 +68,7 @@ std::string format_seconds(double seconds);  // "0.3s"
 // The cost model's calibration (cost_probe.cpp). Thread-safe.
 // The unit: this machine's CPU seconds for one document of the engine's own per-document code
 // (parse, bind, serialize, index keys, read back), the fastest of five runs over a small
-// sample, re-measured once a minute.
+// sample (about 4 ms in all), re-measured at most every 2 s.
 double cost_unit_seconds();
 // The machine's load now (see load_since) from 20 ms of CPU time of that sample, re-measured
 // at most every 2 s.
