@@ -3,8 +3,11 @@
 // W1 (a bundle of 5 fields, email unique, 2 secondary indexes — 3 index entries per document —
 // created by the migration that loads it), an index build, a bulk UPDATE. Shared by
 // `migration_phases_bench cost` (which measures the model's coefficients) and the engine test
-// that checks the estimate against the measured APPLY at reduced size.
+// that checks the estimate against the measured APPLY at reduced size; estimate_from_report
+// recomputes the estimate from the inputs a VALIDATE report shows.
 #include <string>
+
+#include "engine/validate/phases.hpp"
 
 namespace strata::bench {
 
@@ -39,6 +42,20 @@ inline std::string index_build_migration(const std::string& bundle) {
 inline std::string bulk_update_migration(const std::string& bundle) {
   return "START MIGRATION UPDATE DOCUMENTS IN BUNDLE \"" + bundle +
          "\" (\"created\" = \"2026-02-01T00:00:00Z\") WHERE age >= 0 COMMIT";
+}
+
+// The estimate, in seconds, from the inputs a VALIDATE report shows ("performancePhase" ->
+// "estimate"): the same figure as the report's estimatedDuration, unrounded.
+inline double estimate_from_report(const Json& e) {
+  engine::validate::CostInput in;
+  in.commands = e["commands"].get<size_t>();
+  in.documents_touched = e["documentsTouched"].get<uint64_t>();
+  in.documents_added = e["documentsAdded"].get<uint64_t>();
+  in.index_entries = e["indexEntries"].get<uint64_t>();
+  in.index_builds = e["indexBuilds"].get<uint64_t>();
+  in.index_build_documents = e["indexedDocuments"].get<uint64_t>();
+  in.machine_load = e["machineLoad"].get<double>();
+  return engine::validate::estimate_cost(in, engine::SettingValues{}).seconds;
 }
 
 }  // namespace strata::bench

@@ -13,9 +13,10 @@
 //           1,000 later writes to check, REPEATS times, each beside that APPLY's time
 //   cost    the performance phase's coefficients (validate/phase_performance.cpp): APPLY of
 //           W1 with N documents (with and without its indexes), CREATE INDEX over N documents,
-//           a bulk UPDATE of N documents; and each one's estimate beside its time
-// usage: migration_phases_bench w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR]
+//           a bulk UPDATE of N documents; then ROUNDS times each one's estimate beside its time
+// usage: migration_phases_bench w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR [ROUNDS]]
 //        migration_phases_bench big|rollback D DATA_DIR REPEATS
+//        migration_phases_bench cost N DATA_DIR ROUNDS
 // bench/run (the harness) uses `big`, `rollback` and `open`.
 #include <algorithm>
 #include <chrono>
@@ -203,46 +204,78 @@ int show(int migrations, const std::string& dir) {
   return 0;
 }
 
-// The performance phase's coefficients (validate/phase_performance.cpp) from APPLY times:
-// a one-command APPLY (fixed), W1 without indexes (per added document), W1 (per index entry),
+// The performance phase's coefficients (validate/phase_performance.cpp) from APPLY times, each
+// less the time the APPLY thread waited for a CPU (run it as `chrt -r 10 … cost N DIR 3` on a
+// shared machine: real-time priority leaves it alone on its cores, as on an idle machine): a
+// one-command APPLY (fixed), W1 without indexes (per added document), W1 (per index entry),
 // CREATE INDEX over N documents (per indexed document), a bulk UPDATE of N documents (per
-// changed document, besides its index entries). Then each shape's estimate against its time.
-int cost(int n, const std::string& dir) {
+// changed document, besides its index entries). Then, ROUNDS times in a fresh database, each
+// shape's estimate (from its VALIDATE report's inputs) beside its measured APPLY:
+//   cost model W1: estimate 0.412 s, measured 0.398 s, ratio 1.04, load 1.20
+struct Applied {
+  double seconds = 0;   // the clock
+  double waited = 0;    // of which the APPLY thread waited for a CPU
+  double estimate = 0;  // VALIDATE's estimate
+  double load = 0;      // the load it saw
+};
+
+int cost(int n, const std::string& dir, int rounds) {
+  namespace v = strata::engine::validate;
   Bench b(dir);
-  b.run("CREATE DATABASE \"bench\"; USE \"bench\"");
+  int database = 0;
   int version = 0;
+  auto fresh = [&] {
+    const std::string name = "bench" + std::to_string(++database);
+    b.run("CREATE DATABASE \"" + name + "\"; USE \"" + name + "\"");
+    version = 0;
+  };
   // START, VALIDATE (the estimate), APPLY FORCE (timed).
-  auto apply = [&](const std::string& migration, double* estimate) {
+  auto apply = [&](const std::string& migration) {
     b.run(migration);
     ++version;
-    Json r = b.run("VALIDATE MIGRATION WITH VERSION " + std::to_string(version));
-    if (estimate) *estimate = std::atof(r["report"]["performancePhase"]
-                                           .value("estimatedDuration", "0").c_str());
-    return b.timed("APPLY MIGRATION WITH VERSION " + std::to_string(version) + " FORCE");
+    Applied a;
+    const Json e = b.run("VALIDATE MIGRATION WITH VERSION " + std::to_string(version))
+                       ["report"]["performancePhase"]["estimate"];
+    a.estimate = strata::bench::estimate_from_report(e);
+    a.load = e["machineLoad"].get<double>();
+    const v::RunClock before = v::thread_run_clock();
+    a.seconds = b.timed("APPLY MIGRATION WITH VERSION " + std::to_string(version) + " FORCE");
+    a.waited = static_cast<double>(v::thread_run_clock().wait_ns - before.wait_ns) * 1e-9;
+    return a;
   };
-  double e_fixed, e_plain, e_w1, e_index, e_update;
-  const double t_fixed =
-      apply("START MIGRATION CREATE BUNDLE \"F\" WITH FIELDS ({\"a\", INT, false, false}) "
-            "COMMIT", &e_fixed);
-  const double t_plain = apply(strata::bench::w1_migration("P", n, false), &e_plain);
-  const double t_w1 = apply(strata::bench::w1_migration("W", n, true), &e_w1);
-  const double t_index =
-      apply(strata::bench::index_build_migration("W"), &e_index);
-  const double t_update = apply(strata::bench::bulk_update_migration("W"), &e_update);
-  const double per_added = (t_plain - t_fixed) / n;
-  const double per_entry = (t_w1 - t_plain) / (3.0 * n);
-  const double per_indexed = (t_index - t_fixed) / n;
-  const double per_changed = (t_update - t_fixed) / n - 4 * per_entry;
-  std::printf("cost model, N=%d: fixed APPLY %.3f ms; per added document %.3f us; per index "
-              "entry %.3f us; per indexed document %.3f us; per changed document %.3f us\n",
-              n, t_fixed * 1e3, per_added * 1e6, per_entry * 1e6, per_indexed * 1e6,
-              per_changed * 1e6);
-  const double unit = strata::engine::validate::cost_unit_seconds();
-  std::printf("in probe units (probe %.3f ms): per added %.4f, per entry %.4f, per indexed "
-              "%.4f, per changed %.4f (x1e-3)\n", unit * 1e3, per_added / unit * 1e3,
-              per_entry / unit * 1e3, per_indexed / unit * 1e3, per_changed / unit * 1e3);
-  std::printf("estimate / measured: W1 %.2f / %.3f s, index build %.2f / %.3f s, bulk UPDATE "
-              "%.2f / %.3f s\n", e_w1, t_w1, e_index, t_index, e_update, t_update);
+  auto idle = [](const Applied& a) { return a.seconds - a.waited; };
+  fresh();
+  const Applied fixed = apply("START MIGRATION CREATE BUNDLE \"F\" WITH FIELDS ({\"a\", INT, "
+                              "false, false}) COMMIT");
+  const Applied plain = apply(strata::bench::w1_migration("P", n, false));
+  const Applied w1 = apply(strata::bench::w1_migration("W", n, true));
+  const Applied index = apply(strata::bench::index_build_migration("W"));
+  const Applied update = apply(strata::bench::bulk_update_migration("W"));
+  const double unit = v::cost_unit_seconds();
+  const double per_added = (idle(plain) - idle(fixed)) / n;
+  const double per_entry = (idle(w1) - idle(plain)) / (3.0 * n);
+  const double per_indexed = (idle(index) - idle(fixed)) / n;
+  const double per_changed = (idle(update) - idle(fixed)) / n - 4 * per_entry;
+  std::printf("cost model, N=%d, waits for a CPU taken out: fixed APPLY %.3f ms; per added "
+              "document %.3f us; per index entry %.3f us; per indexed document %.3f us; per "
+              "changed document %.3f us\n", n, idle(fixed) * 1e3, per_added * 1e6,
+              per_entry * 1e6, per_indexed * 1e6, per_changed * 1e6);
+  std::printf("in probe documents (probe %.3f us a document, load %.2f): per added %.2f, per "
+              "entry %.2f, per indexed %.2f, per changed %.2f\n", unit * 1e6, v::probe_load(),
+              per_added / unit, per_entry / unit, per_indexed / unit, per_changed / unit);
+  for (int r = 0; r < rounds; ++r) {
+    fresh();
+    const Applied shapes[] = {apply(strata::bench::w1_migration("W", n, true)),
+                              apply(strata::bench::index_build_migration("W")),
+                              apply(strata::bench::bulk_update_migration("W"))};
+    const char* names[] = {"W1", "index build", "bulk UPDATE"};
+    for (int i = 0; i < 3; ++i) {
+      std::printf("cost model %s: estimate %.3f s, measured %.3f s, ratio %.2f, load %.2f\n",
+                  names[i], shapes[i].estimate, shapes[i].seconds,
+                  shapes[i].estimate / shapes[i].seconds, shapes[i].load);
+    }
+    std::fflush(stdout);
+  }
   return 0;
 }
 
@@ -250,7 +283,7 @@ int cost(int n, const std::string& dir) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR]\n",
+    std::fprintf(stderr, "usage: %s w1 FILE | w2w3 M | big D | open L | show L | cost N [DATA_DIR [ROUNDS]]\n",
                  argv[0]);
     return 2;
   }
@@ -262,7 +295,7 @@ int main(int argc, char** argv) {
   if (what == "big") return big(n, dir, argc > 4 ? std::atoi(argv[4]) : 1);
   if (what == "open") return open_ledger(n, dir);
   if (what == "rollback") return rollback(n, dir, argc > 4 ? std::atoi(argv[4]) : 1);
-  if (what == "cost") return cost(n, dir);
+  if (what == "cost") return cost(n, dir, argc > 4 ? std::atoi(argv[4]) : 1);
   if (what == "show") return show(n, dir);
   return 2;
 }

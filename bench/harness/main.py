@@ -4,7 +4,8 @@ result, prints one markdown table and writes it to bench/results/.
 usage: main.py [quick] [ROW ...] [--rounds N]
   quick   every row at a tenth of the size, fewer requests and rounds (under 3 minutes)
   ROW     only these rows: w1 (also its peak memory), w2 (W2 + W3), w4, show, parse,
-          validate, rollback, open, mem1m; a partial run writes its report to the work folder only
+          validate, rollback, open, mem1m, cost (the cost model's estimate / measured APPLY
+          per shape); a partial run writes its report to the work folder only
   --rounds N   counted rounds (after one warm-up round) of every row; default 5 (W2 + W3: 3),
                quick 3 (W2 + W3: 2)
 
@@ -35,10 +36,11 @@ ROWS = {  # name -> function returning table rows, in table order
     "rollback": rows_engine.row_rollback,
     "open": rows_engine.row_open,
     "mem1m": rows_migration.row_mem_1m,
+    "cost": rows_engine.row_cost,
 }
 ORDER = ["w1", "w2", "w3", "w4_p16", "w4_p1", "show", "parse", "validate", "rollback", "open",
          "mem_w1",
-         "mem_1m"]  # SPEC §9's order
+         "mem_1m", "cost_w1", "cost_index", "cost_update"]  # SPEC §9's order
 
 # rounds: counted rounds after the warm-up round; w2_rounds: the same for W2 + W3, whose peers
 # take longest (Sqitch: 30 s a round at 1,000 migrations)
@@ -46,11 +48,11 @@ SIZES = {
     "full": dict(rounds=5, w2_rounds=3, w1=100000, w2=1000, ping_p16=1000000, ping_p1=200000,
                  show_requests=20000, parse_mib=50, validate_docs=1000000, rollback_docs=100000,
                  open_ledger=10000,
-                 mem_docs=1000000, mem_rounds=1),
+                 mem_docs=1000000, mem_rounds=1, cost_docs=100000),
     "quick": dict(rounds=3, w2_rounds=2, w1=10000, w2=100, ping_p16=200000, ping_p1=30000,
                   show_requests=2000, parse_mib=10, validate_docs=100000, rollback_docs=10000,
                   open_ledger=1000,
-                  mem_docs=100000, mem_rounds=1),
+                  mem_docs=100000, mem_rounds=1, cost_docs=20000),
 }
 
 

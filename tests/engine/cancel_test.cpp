@@ -2,7 +2,9 @@
 // another session's running statement at its next check — a SELECT streaming documents, an
 // UPDATE, an APPLY — which then answers CANCELLED and changes nothing; a wrong key answers
 // exactly like an unknown session; a cancel between statements does nothing; AUTH's answer
-// carries the session's id and cancel key.
+// carries the session's id and cancel key. And the timeout inside one command: a single UPDATE
+// over 100,000+ indexed documents with MigrationTimeoutSeconds = 1 answers TIMEOUT within 2 s
+// and changes nothing.
 
 #include <catch2/catch.hpp>
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "../../bench/cost_shapes.hpp"
 #include "engine/engine_fixture.hpp"
 
 namespace strata::engine {
@@ -94,6 +97,67 @@ TEST_CASE("cancel: a running statement of another session stops with CANCELLED")
   }
   // The session goes on: a cancel affects only the statement it landed in.
   CHECK(must(*e, victim, "SELECT COUNT FROM \"T\"")["ResultCount"] == kDocs);
+}
+
+TEST_CASE("timeout: a single long UPDATE answers TIMEOUT within MigrationTimeoutSeconds + 1 s") {
+  TempDir dir;
+  auto e = open_engine(dir.sub("data"));
+  Session s = e->open_session("admin", ast::Role::kAdmin);
+  must(*e, s, "CREATE DATABASE \"d\"");
+  must(*e, s, "USE \"d\"");
+  // W1's bundle: email unique, name and age indexed; the UPDATE rewrites both indexed values
+  // of every document.
+  must(*e, s, strata::bench::w1_migration("W", 100000, true));
+  must(*e, s, "APPLY MIGRATION WITH VERSION 1 FORCE");
+  const std::string update = "START MIGRATION UPDATE DOCUMENTS IN BUNDLE \"W\" (\"name\" = "
+                             "\"renamed\", \"age\" = 99) WHERE age >= 0 COMMIT";
+  must(*e, s, update);
+  // The UPDATE must take well over the timeout on its own (VALIDATE runs it, changing nothing):
+  // on a fast machine, more documents (loaded in further migrations, up to 400,000).
+  uint64_t version = 2;
+  for (int documents = 100000;; documents += 100000) {
+    const auto started = std::chrono::steady_clock::now();
+    must(*e, s, "VALIDATE MIGRATION WITH VERSION " + std::to_string(version));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    INFO(documents << " documents: the UPDATE takes " << seconds << " s without a timeout");
+    if (seconds >= 2.5 || documents >= 400000) {
+      REQUIRE(seconds >= 1.5);
+      break;
+    }
+    must(*e, s, "DROP MIGRATION WITH VERSION " + std::to_string(version));
+    std::string more = "START MIGRATION\n";
+    for (int i = documents; i < documents + 100000; ++i) {
+      more += "ADD DOCUMENT TO BUNDLE \"W\" WITH VALUES ({\"id\":\"u" + std::to_string(i) +
+              "\",\"email\":\"user" + std::to_string(i) + "@example.com\",\"name\":\"name " +
+              std::to_string(i % 400) + "\",\"age\":" + std::to_string(18 + i % 70) + "});\n";
+    }
+    must(*e, s, more + "COMMIT");
+    must(*e, s, "APPLY MIGRATION WITH VERSION " + std::to_string(version) + " FORCE");
+    must(*e, s, update);
+    version += 1;
+  }
+  const uint64_t documents =
+      must(*e, s, "SELECT COUNT FROM \"W\"")["ResultCount"].get<uint64_t>();
+  must(*e, s, "SET MigrationTimeoutSeconds = 1");
+  const auto started = std::chrono::steady_clock::now();
+  Json r =
+      e->execute_text(s, "APPLY MIGRATION WITH VERSION " + std::to_string(version) + " FORCE");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  INFO(r.dump().substr(0, 300));
+  WARN("TIMEOUT of one UPDATE over " << documents << " indexed documents answered after "
+                                     << seconds << " s (MigrationTimeoutSeconds = 1)");
+  CHECK(r["error"]["code"] == "TIMEOUT");
+  CHECK(seconds < 2.0);
+  // Nothing changed: the migration FAILED, no document renamed, the indexes as before.
+  CHECK(must(*e, s, "SHOW MIGRATION " + std::to_string(version))["migration"]["Status"] ==
+        "FAILED");
+  CHECK(must(*e, s, "SELECT COUNT FROM \"W\" WHERE name == \"renamed\"")["ResultCount"] == 0);
+  CHECK(must(*e, s, "SELECT COUNT FROM \"W\" WHERE age == 99")["ResultCount"] == 0);
+  CHECK(must(*e, s, "SELECT COUNT FROM \"W\" WHERE age == 18")["ResultCount"] ==
+        (documents + 69) / 70);
+  CHECK(must(*e, s, "SELECT COUNT FROM \"W\"")["ResultCount"] == documents);
 }
 
 TEST_CASE("cancel: a wrong key answers like an unknown session; a closed session is unknown") {

@@ -23,15 +23,9 @@ namespace {
 // The estimate, in seconds, from the inputs a VALIDATE report shows.
 double estimate_of(const Json& report) {
   const Json& e = report["performancePhase"]["estimate"];
-  validate::CostInput in;
-  in.commands = e["commands"].get<size_t>();
-  in.documents_touched = e["documentsTouched"].get<uint64_t>();
-  in.documents_added = e["documentsAdded"].get<uint64_t>();
-  in.index_entries = e["indexEntries"].get<uint64_t>();
-  in.index_builds = e["indexBuilds"].get<uint64_t>();
-  in.index_build_documents = e["indexedDocuments"].get<uint64_t>();
-  CHECK(e["documentsChanged"].get<uint64_t>() == in.documents_touched - in.documents_added);
-  return validate::estimate_cost(in, SettingValues{}).seconds;
+  CHECK(e["documentsChanged"].get<uint64_t>() ==
+        e["documentsTouched"].get<uint64_t>() - e["documentsAdded"].get<uint64_t>());
+  return bench::estimate_from_report(e);
 }
 
 // START, then VALIDATE (the estimate) + timed APPLY FORCE of `migration` as version `version`;
@@ -68,9 +62,12 @@ TEST_CASE(
     "phase 4: the estimate stays within 2x of the measured APPLY for W1 and an index build and "
     "a bulk UPDATE",
     "[engine][cost]") {
-  // A timing check: on a shared 2-core machine the calibration is off by more than 2x when the
-  // load changes between the probe and the APPLY (measured 2.3-2.8x on an idle machine after
-  // calibrating under load). It runs when asked (STRATA_COST_CHECK=1), not in scripts/test.
+  // A timing check, so it runs when asked (STRATA_COST_CHECK=1), not in scripts/test: the
+  // model follows the machine's load (its probe and the run-queue waits VALIDATE sees), but
+  // on a shared 2-core machine the load can change between a VALIDATE and its APPLY (at load
+  // average 13-15, single pairs measured 0.74-3.5x; idle 0.6-1.4x). SPEC §9's 2x check runs
+  // as bench/run's `cost` rows (the median of several rounds); this is the same check at
+  // reduced size for a developer's loop.
   if (std::getenv("STRATA_COST_CHECK") == nullptr) {
     WARN("cost-model timing check skipped: set STRATA_COST_CHECK=1 to run it");
     return;

@@ -54,19 +54,38 @@ struct CostInput {
   uint64_t index_build_documents = 0;  // documents those builds read
   // (command, index name, documents) of every index built over a non-empty bundle.
   std::vector<std::tuple<size_t, std::string, uint64_t>> builds;
+  // How much longer than its CPU time a thread takes now (1: idle); 0: the probe's.
+  double machine_load = 0;
 };
 struct CostReport {
   double seconds = 0;
   std::vector<Finding> warnings;
   // The estimate's inputs: {"commands","documentsTouched","documentsAdded","documentsChanged",
-  // "indexEntries","indexBuilds","indexedDocuments"}.
+  // "indexEntries","indexBuilds","indexedDocuments","machineLoad"}.
   Json estimate;
 };
 CostReport estimate_cost(const CostInput& input, const SettingValues& settings);
 std::string format_seconds(double seconds);  // "0.3s"
-// The cost model's unit on this machine now: the fastest of five runs of a small fixed probe
-// of per-document work (about 3 ms in all), re-measured at most every 2 s. Thread-safe.
+// The cost model's calibration (cost_probe.cpp). Thread-safe.
+// The unit: this machine's CPU seconds for one document of the engine's own per-document code
+// (parse, bind, serialize, index keys, read back), the fastest of five runs over a small
+// sample (about 4 ms in all), re-measured at most every 2 s.
 double cost_unit_seconds();
+// The machine's load now (see load_since) from 20 ms of CPU time of that sample, re-measured
+// at most every 2 s.
+double probe_load();
+// A thread's CPU time and the time it waited for a CPU while runnable, as the kernel counts
+// them (zeros where it does not say), at a moment of the steady clock; all in ns.
+struct RunClock {
+  uint64_t run_ns = 0;
+  uint64_t wait_ns = 0;
+  uint64_t at_ns = 0;
+};
+RunClock thread_run_clock();
+// (run + wait) / run of this thread since `start`: 1 on an idle machine, 2 when a runnable
+// thread gets half a core. `otherwise` when the window says nothing about the load: under
+// 20 ms of CPU time, or a thread that slept for more than a fifth of it.
+double load_since(const RunClock& start, double otherwise);
 
 // Phase 5.
 struct ReversibilityInput {

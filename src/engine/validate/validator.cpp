@@ -172,6 +172,7 @@ class IndexCounts {
 
 Outcome run(const Request& req, WriteContext& ctx) {
   Outcome out;
+  const RunClock clock = thread_run_clock();  // phase 4's machine load: over this simulation
   Collector c{*req.commands};
   // SPEC §4.10: drift is never adopted silently: each drifted object is a semantic warning.
   if (auto drift = named_drift(ctx.reader(), ctx.schema()); drift.ok()) out.drift = *drift;
@@ -311,6 +312,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
     }
   }
 
+  cost.machine_load = load_since(clock, 0);
   CostReport perf = estimate_cost(cost, req.settings);
   c.add_all(3, "warning", perf.warnings);
   ReversibilityReport reversibility = check_reversibility(rev);
