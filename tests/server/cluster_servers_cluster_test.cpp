@@ -2,14 +2,16 @@
 // processes over a real 3-member etcd cluster on loopback, driven over TCP like any client.
 // Checks: a change through one server is seen by the very next statement on the other; two
 // servers racing to APPLY one version give one success; SHOW LOCKS names the holder; a server
-// killed with SIGKILL in the middle of a big APPLY leaves it wholly applied or wholly not, its
-// lock frees after the TTL and the other server applies it; quorum lost answers
-// STORE_UNAVAILABLE, then service comes back; every tests/cases file with its statements
-// alternating between the two servers.
+// killed with SIGKILL in the middle of a big APPLY or APPLY ROLLBACK leaves it wholly done or
+// wholly not, its lock frees after the TTL and the other server finishes it (one line per kill
+// on stderr: delay, whether it came mid-statement, what the other server saw, its time);
+// quorum lost answers STORE_UNAVAILABLE, then service comes back; every tests/cases file with
+// its statements alternating between the two servers. The servers: cluster_servers.hpp.
 #include <array>
 #include <barrier>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <cctype>
 #include <map>
@@ -24,73 +26,14 @@
 
 #include "engine/case_file.hpp"
 #include "parser/splitter.hpp"
-#include "server/server_process.hpp"
-#include "server/test_client.hpp"
-#include "storage/etcd_cluster.hpp"
+#include "server/cluster_servers.hpp"
 
 using namespace strata::server::testing;
-using strata::storage::testing::EtcdCluster;
 using nlohmann::json;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr int kLockTtl = 3;  // --lock-ttl of the test servers: a dead server's lock frees fast
-
-std::string quoted(const std::string& s) { return json(s).dump(); }
-bool succeeded(const json& a) { return a.is_object() && a.value("status", "") == "success"; }
-std::string error_code(const json& a) {
-  if (!a.is_object() || !a.contains("error") || !a["error"].is_object()) return "";
-  return a["error"].value("code", "");
-}
-
-json ask(TestClient& client, const std::string& statement, std::chrono::milliseconds timeout = 60s) {
-  if (!client.send(statement + "\x04\n")) return json::value_t::discarded;
-  auto line = client.read_line(timeout);
-  if (!line) return json::value_t::discarded;
-  return json::parse(*line, nullptr, false);
-}
-
-// Two servers sharing one etcd prefix (and one backup directory), each in its own directory.
-class TwoServers {
- public:
-  TwoServers() : prefix_("/t" + std::to_string(std::random_device{}())) {
-    for (int i = 0; i < 2; ++i) start(i);
-  }
-  void start(int i) {
-    servers_[i] = std::make_unique<ServerProcess>(
-        std::vector<std::string>{"--store", etcd_.url(), "--store-prefix", prefix_, "--lock-ttl",
-                                 std::to_string(kLockTtl), "--backup-dir", backups_.path()},
-        "admin-pw", &dirs_[i], /*init_main=*/false);
-    INFO("server log:\n" << servers_[i]->log());
-    REQUIRE(servers_[i]->port() != 0);
-  }
-  void kill9(int i) {
-    servers_[i]->signal(SIGKILL);
-    REQUIRE(servers_[i]->exited(10s));
-  }
-  void stop(int i) {
-    servers_[i]->signal(SIGTERM);
-    REQUIRE(servers_[i]->exited(30s));
-  }
-  ServerProcess& server(int i) { return *servers_[i]; }
-  EtcdCluster& etcd() { return etcd_; }
-  // A logged-in admin connection to server i, using `db` when given.
-  std::unique_ptr<TestClient> connect(int i, const std::string& db = "") {
-    auto c = std::make_unique<TestClient>(servers_[i]->port());
-    REQUIRE(succeeded(ask(*c, "AUTH \"admin\" \"admin-pw\"")));
-    if (!db.empty()) REQUIRE(succeeded(ask(*c, "USE " + quoted(db))));
-    return c;
-  }
-
- private:
-  EtcdCluster etcd_{3};
-  std::string prefix_;
-  TempDir dirs_[2];
-  TempDir backups_;
-  std::unique_ptr<ServerProcess> servers_[2];
-};
 
 std::string two_bundles(int version) {
   const std::string v = std::to_string(version);
@@ -197,7 +140,9 @@ TEST_CASE("cluster servers: a server killed mid APPLY or mid ROLLBACK leaves all
     auto a = s.connect(0, "kill");
     REQUIRE(succeeded(ask(*a, big_migration(docs), 600s)));
   }
-  // Sends `statement` through A, kills A after `delay`, and restarts it.
+  // Sends `statement` through A, kills A after `delay`, and restarts it. Returns whether A
+  // still held the database's lock for it just before the kill (SHOW LOCKS through B): the
+  // kill then came in the middle of the statement, not after it.
   auto kill_during = [&](const std::string& statement, std::chrono::milliseconds delay) {
     auto a = s.connect(0, "kill");
     auto b = s.connect(1, "kill");
@@ -206,40 +151,102 @@ TEST_CASE("cluster servers: a server killed mid APPLY or mid ROLLBACK leaves all
     json locks = ask(*b, "SHOW LOCKS");
     INFO("SHOW LOCKS during " << statement << ": " << locks.dump());
     CHECK(succeeded(locks));
+    bool held = false;
+    if (succeeded(locks)) {
+      for (const auto& l : locks["locks"]) {
+        held = held || (l.value("database", json()) == "kill" &&
+                        l.value("statement", "").rfind(statement.substr(0, 14), 0) == 0);
+      }
+    }
     s.kill9(0);
     s.start(0);
+    return held;
   };
+  // One line per killed statement on stderr (scripts/cluster-test shows them): round, delay,
+  // whether the kill came mid-statement, what B saw, and how long B took to finish the job.
+  auto report = [&](int round, const char* what, std::chrono::milliseconds delay, bool mid,
+                    const std::string& seen, std::chrono::steady_clock::duration finish) {
+    std::fprintf(stderr, "kill round %d, %s: killed after %lld ms (%s), seen from B: %s%s\n",
+                 round, what, static_cast<long long>(delay.count()),
+                 mid ? "mid-statement: lock held" : "lock no longer held", seen.c_str(),
+                 finish.count() == 0
+                     ? ""
+                     : (", B finished it in " +
+                        std::to_string(std::chrono::duration<double>(finish).count()).substr(0, 5) +
+                        " s")
+                           .c_str());
+  };
+  // How long an uninterrupted APPLY and APPLY ROLLBACK take here (through B): round r kills
+  // at (r + 0.5) / rounds of that time, so the kills spread over the whole statement whatever
+  // the machine's speed (a fixed delay lands after the end on a fast machine).
+  std::chrono::milliseconds apply_time, rollback_time;
+  {
+    auto b = s.connect(1, "kill");
+    auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(succeeded(ask(*b, "APPLY MIGRATION WITH VERSION 1 FORCE", 600s)));
+    apply_time = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - t0);
+    t0 = std::chrono::steady_clock::now();
+    REQUIRE(succeeded(ask(*b, "APPLY ROLLBACK TO VERSION 0", 600s)));
+    rollback_time = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - t0);
+    REQUIRE(succeeded(ask(*b, "RESET MIGRATION WITH VERSION 1")));
+    std::fprintf(stderr, "kill test, %d documents: APPLY takes %lld ms, APPLY ROLLBACK %lld ms\n",
+                 docs, static_cast<long long>(apply_time.count()),
+                 static_cast<long long>(rollback_time.count()));
+  }
+  auto at = [&](std::chrono::milliseconds whole, int round) {
+    return std::chrono::milliseconds(whole.count() * (2 * round + 1) / (2 * rounds));
+  };
+  int mid_applies = 0, mid_rollbacks = 0;
   for (int round = 0; round < rounds; ++round) {
     INFO("round " << round);
-    const auto delay = std::chrono::milliseconds(300 + 900 * round);
     auto b = s.connect(1, "kill");
     // APPLY killed: seen from B, wholly applied or not at all.
-    kill_during("APPLY MIGRATION WITH VERSION 1 FORCE", delay);
+    auto delay = at(apply_time, round);
+    bool mid = kill_during("APPLY MIGRATION WITH VERSION 1 FORCE", delay);
+    mid_applies += mid;
     std::string status = migration_status(*b, 1);
     INFO("after the killed APPLY: " << status << ", documents " << count_of(*b, "Big"));
     REQUIRE((status == "APPLIED" || status == "PENDING"));
     CHECK(count_of(*b, "Big") == (status == "APPLIED" ? docs : -1));
+    auto finish = std::chrono::steady_clock::duration::zero();
     if (status != "APPLIED") {
       // B writes once A's lock is gone (its lease expires within the TTL), and applies it.
+      const auto t0 = std::chrono::steady_clock::now();
       json applied = ask(*b, "APPLY MIGRATION WITH VERSION 1 FORCE", 600s);
+      finish = std::chrono::steady_clock::now() - t0;
       INFO(applied.dump());
       REQUIRE(succeeded(applied));
       CHECK(count_of(*b, "Big") == docs);
     }
+    report(round, "APPLY", delay, mid, status, finish);
     // APPLY ROLLBACK killed: wholly rolled back or not at all.
-    kill_during("APPLY ROLLBACK TO VERSION 0", delay);
+    delay = at(rollback_time, round);
+    mid = kill_during("APPLY ROLLBACK TO VERSION 0", delay);
+    mid_rollbacks += mid;
     status = migration_status(*b, 1);
     INFO("after the killed ROLLBACK: " << status << ", documents " << count_of(*b, "Big"));
     REQUIRE((status == "APPLIED" || status == "ROLLED_BACK"));
     CHECK(count_of(*b, "Big") == (status == "APPLIED" ? docs : -1));
+    finish = std::chrono::steady_clock::duration::zero();
     if (status == "APPLIED") {
+      const auto t0 = std::chrono::steady_clock::now();
       json rolled = ask(*b, "APPLY ROLLBACK TO VERSION 0", 600s);
+      finish = std::chrono::steady_clock::now() - t0;
       INFO(rolled.dump());
       REQUIRE(succeeded(rolled));
     }
+    report(round, "APPLY ROLLBACK", delay, mid, status, finish);
     CHECK(count_of(*b, "Big") == -1);
     REQUIRE(succeeded(ask(*b, "RESET MIGRATION WITH VERSION 1")));  // ROLLED_BACK -> PENDING
   }
+  // The kills tested what they claim: at least a third came in the middle of the statement
+  // (the lock still held), not after it.
+  INFO("kills mid-APPLY " << mid_applies << ", mid-ROLLBACK " << mid_rollbacks << " of "
+                          << rounds);
+  CHECK(3 * mid_applies >= rounds);
+  CHECK(3 * mid_rollbacks >= rounds);
 }
 
 TEST_CASE("cluster servers: a server paused past the lock TTL cannot commit") {
