@@ -3,11 +3,8 @@
 // moment must end up with one secret, so that a token approved through one server is accepted
 // by an APPLY through the other. Each round starts both servers over a fresh (empty) store on
 // the same etcd members and races two APPROVEs, one through each server.
-#include <barrier>
 #include <catch2/catch.hpp>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "server/cluster_servers.hpp"
 
@@ -38,18 +35,9 @@ TEST_CASE("cluster approvals: the first tokens minted at once on two servers are
     REQUIRE(succeeded(ask(*a, create_bundle(2))));
     auto b = s.connect(1, "ap");
     // The race: no approval secret exists yet; each server creates it for its first token.
-    std::barrier line(2);
-    json approved[2];
-    TestClient* clients[2] = {a.get(), b.get()};
-    std::vector<std::thread> threads;
-    for (int c = 0; c < 2; ++c) {
-      threads.emplace_back([&, c] {
-        line.arrive_and_wait();
-        approved[c] = ask(*clients[c], "APPROVE MIGRATION WITH VERSION " + std::to_string(c + 1) +
-                                           " FORCE");
-      });
-    }
-    for (auto& t : threads) t.join();
+    const auto approved = ask_at_once(
+        {a.get(), b.get()},
+        {"APPROVE MIGRATION WITH VERSION 1 FORCE", "APPROVE MIGRATION WITH VERSION 2 FORCE"});
     INFO("A approved: " << approved[0].dump() << "\nB approved: " << approved[1].dump());
     REQUIRE(succeeded(approved[0]));
     REQUIRE(succeeded(approved[1]));

@@ -6,12 +6,15 @@
 // Thread-safety: one TwoServers per test, used from the test thread; each TestClient from one
 // thread at a time.
 
+#include <array>
+#include <barrier>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "server/server_process.hpp"
@@ -37,6 +40,23 @@ inline json ask(TestClient& client, const std::string& statement, std::chrono::m
   auto line = client.read_line(timeout);
   if (!line) return json::value_t::discarded;
   return json::parse(*line, nullptr, false);
+}
+
+// Sends statements[i] through clients[i], both released at the same instant (a barrier), and
+// returns both answers: a race between two servers.
+inline std::array<json, 2> ask_at_once(const std::array<TestClient*, 2>& clients,
+                                       const std::array<std::string, 2>& statements) {
+  std::barrier line(2);
+  std::array<json, 2> answers;
+  std::vector<std::thread> threads;
+  for (size_t c = 0; c < 2; ++c) {
+    threads.emplace_back([&, c] {
+      line.arrive_and_wait();
+      answers[c] = ask(*clients[c], statements[c]);
+    });
+  }
+  for (auto& t : threads) t.join();
+  return answers;
 }
 
 // Two `strata serve --store etcd://…` processes sharing one etcd prefix (and one backup directory), each in its own directory.

@@ -8,7 +8,6 @@
 // quorum lost answers STORE_UNAVAILABLE, then service comes back; every tests/cases file with
 // its statements alternating between the two servers. The servers: cluster_servers.hpp.
 #include <array>
-#include <barrier>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
@@ -110,17 +109,8 @@ TEST_CASE("cluster servers: two servers racing to APPLY one version get one succ
   for (int v = 1; v <= 3; ++v) {
     INFO("round " << v);
     REQUIRE(succeeded(ask(v % 2 ? *a : *b, two_bundles(v))));
-    std::barrier line(2);
-    json answers[2];
-    TestClient* clients[2] = {a.get(), b.get()};
-    std::vector<std::thread> threads;
-    for (int c = 0; c < 2; ++c) {
-      threads.emplace_back([&, c] {
-        line.arrive_and_wait();
-        answers[c] = ask(*clients[c], "APPLY MIGRATION WITH VERSION " + std::to_string(v));
-      });
-    }
-    for (auto& t : threads) t.join();
+    const std::string apply = "APPLY MIGRATION WITH VERSION " + std::to_string(v);
+    const auto answers = ask_at_once({a.get(), b.get()}, {apply, apply});
     INFO(answers[0].dump() << " / " << answers[1].dump());
     REQUIRE(int(succeeded(answers[0])) + int(succeeded(answers[1])) == 1);
     const json& loser = succeeded(answers[0]) ? answers[1] : answers[0];
@@ -198,6 +188,29 @@ TEST_CASE("cluster servers: a server killed mid APPLY or mid ROLLBACK leaves all
   auto at = [&](std::chrono::milliseconds whole, int round) {
     return std::chrono::milliseconds(whole.count() * (2 * round + 1) / (2 * rounds));
   };
+  // B finishes the job: `statement`, which leaves migration 1 `done` (from `before`). A
+  // STORE_UNAVAILABLE (an etcd call past its 5 s deadline: seen on this 2-core machine under
+  // heavy load, the outcome unknown) is checked — the migration is still whole, `before` or
+  // `done` — and the statement asked again unless it was done, at most twice. Returns the time.
+  auto finish_on_b = [&](TestClient& b, const std::string& statement, const std::string& before,
+                         const std::string& done) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int attempt = 0;; ++attempt) {
+      json answer = ask(b, statement, 600s);
+      INFO(statement << " through B, attempt " << attempt << ": " << answer.dump());
+      if (succeeded(answer)) break;
+      REQUIRE(error_code(answer) == "STORE_UNAVAILABLE");
+      REQUIRE(attempt < 2);
+      const std::string status = migration_status(b, 1);
+      std::fprintf(stderr, "  %s through B answered STORE_UNAVAILABLE; migration 1 then %s\n",
+                   statement.c_str(), status.c_str());
+      INFO("after it: " << status);
+      REQUIRE((status == before || status == done));
+      CHECK(count_of(b, "Big") == (status == "APPLIED" ? docs : -1));
+      if (status == done) break;
+    }
+    return std::chrono::steady_clock::now() - t0;
+  };
   int mid_applies = 0, mid_rollbacks = 0;
   for (int round = 0; round < rounds; ++round) {
     INFO("round " << round);
@@ -213,11 +226,7 @@ TEST_CASE("cluster servers: a server killed mid APPLY or mid ROLLBACK leaves all
     auto finish = std::chrono::steady_clock::duration::zero();
     if (status != "APPLIED") {
       // B writes once A's lock is gone (its lease expires within the TTL), and applies it.
-      const auto t0 = std::chrono::steady_clock::now();
-      json applied = ask(*b, "APPLY MIGRATION WITH VERSION 1 FORCE", 600s);
-      finish = std::chrono::steady_clock::now() - t0;
-      INFO(applied.dump());
-      REQUIRE(succeeded(applied));
+      finish = finish_on_b(*b, "APPLY MIGRATION WITH VERSION 1 FORCE", "PENDING", "APPLIED");
       CHECK(count_of(*b, "Big") == docs);
     }
     report(round, "APPLY", delay, mid, status, finish);
@@ -231,11 +240,7 @@ TEST_CASE("cluster servers: a server killed mid APPLY or mid ROLLBACK leaves all
     CHECK(count_of(*b, "Big") == (status == "APPLIED" ? docs : -1));
     finish = std::chrono::steady_clock::duration::zero();
     if (status == "APPLIED") {
-      const auto t0 = std::chrono::steady_clock::now();
-      json rolled = ask(*b, "APPLY ROLLBACK TO VERSION 0", 600s);
-      finish = std::chrono::steady_clock::now() - t0;
-      INFO(rolled.dump());
-      REQUIRE(succeeded(rolled));
+      finish = finish_on_b(*b, "APPLY ROLLBACK TO VERSION 0", "APPLIED", "ROLLED_BACK");
     }
     report(round, "APPLY ROLLBACK", delay, mid, status, finish);
     CHECK(count_of(*b, "Big") == -1);
