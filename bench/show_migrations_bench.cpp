@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   std::printf(
       "SHOW MIGRATIONS (%d migrations), %d connections to %zu server(s): %.0f requests per "
       "second, p50 %.3f ms, p99 %.3f ms, max %.3f ms (%zu requests)\n",
-      migrations, connections, ports.size(), static_cast<double>(all.size()) / seconds, pct(0.5), pct(0.99),
-      all.back(), all.size());
+      migrations, connections, ports.size(), static_cast<double>(all.size()) / seconds, pct(0.5),
+      pct(0.99), all.back(), all.size());
   return 0;
 }

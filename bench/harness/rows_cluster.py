@@ -90,7 +90,8 @@ class EtcdCluster:
                             capture_output=True, text=True).stdout.strip() or "?"
         version = subprocess.run(["etcd", "--version"], capture_output=True,
                                  text=True).stdout.split("\n")[0]
-        return ("%s, 3 members on loopback, one data directory each on the same file system (%s); %s; "
+        return ("%s, 3 members on loopback, one data directory each on the same file system "
+                "(%s); %s; "
                 "fsync on (etcd 3.4 syncs its WAL at every commit and has no switch to turn "
                 "it off)" % (version, fs, ", ".join("--%s=%s" % kv for kv in ETCD_SETTINGS)))
 

@@ -62,12 +62,13 @@ TARGETS = {
                      Goal(V, "<=", 1024.0), Goal(V, "<=", 256.0), "MiB"),
     # §11's cluster: 3 servers over 3 etcd members against the same work on one embedded
     # (RocksDB) server. W2's goals are SPEC §9's, applied to both shapes of W2.
-    "cluster_w2": Target("cluster W2, 3 servers: 3 clients at once, one per server, own database each",
+    "cluster_w2": Target("cluster W2, 3 servers: 3 clients at once, one per server, own "
+                         "database each",
                          Goal(R, "<=", 5.0, "embedded"), Goal(R, "<=", 2.0, "embedded")),
     "cluster_w2_1": Target("cluster W2, 1 server: one client",
                            Goal(R, "<=", 5.0, "embedded"), Goal(R, "<=", 2.0, "embedded")),
     "cluster_show": Target("cluster SHOW MIGRATIONS: throughput through 3 servers (req/s)",
                            Goal(R, ">=", 2.0, "embedded"), Goal(R, ">=", 2.7, "embedded")),
-    "cluster_w1": Target("cluster W1: `strata exec --store etcd://…` (no goal in SPEC §9)", None, None,
-                         ratio_to="embedded"),
+    "cluster_w1": Target("cluster W1: `strata exec --store etcd://…` (no goal in SPEC §9)",
+                         None, None, ratio_to="embedded"),
 }

@@ -26,7 +26,8 @@ namespace strata::server::testing {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-inline constexpr int kLockTtl = 3;  // --lock-ttl of the test servers: a dead server's lock frees fast
+// --lock-ttl of the test servers: a dead server's lock frees fast.
+inline constexpr int kLockTtl = 3;
 
 inline std::string quoted(const std::string& s) { return json(s).dump(); }
 inline bool succeeded(const json& a) { return a.is_object() && a.value("status", "") == "success"; }
@@ -35,7 +36,8 @@ inline std::string error_code(const json& a) {
   return a["error"].value("code", "");
 }
 
-inline json ask(TestClient& client, const std::string& statement, std::chrono::milliseconds timeout = 60s) {
+inline json ask(TestClient& client, const std::string& statement,
+                std::chrono::milliseconds timeout = 60s) {
   if (!client.send(statement + "\x04\n")) return json::value_t::discarded;
   auto line = client.read_line(timeout);
   if (!line) return json::value_t::discarded;
@@ -59,7 +61,8 @@ inline std::array<json, 2> ask_at_once(const std::array<TestClient*, 2>& clients
   return answers;
 }
 
-// Two `strata serve --store etcd://…` processes sharing one etcd prefix (and one backup directory), each in its own directory.
+// Two `strata serve --store etcd://…` processes sharing one etcd prefix (and one backup
+// directory), each in its own directory.
 class TwoServers {
  public:
   TwoServers() : prefix_(random_prefix()) {
