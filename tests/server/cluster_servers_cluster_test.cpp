@@ -54,11 +54,19 @@ std::string big_migration(int docs) {
   return text + "COMMIT";
 }
 
+// The documents in `bundle`; -1 when it does not exist (BUNDLE_NOT_FOUND). A STORE_UNAVAILABLE
+// (a read past etcd's 5 s deadline, seen on this 2-core machine under heavy load) is asked
+// again, at most 3 times; any other answer is -2. Both are said on stderr.
 int64_t count_of(TestClient& c, const std::string& bundle) {
-  json r = ask(c, "SELECT COUNT FROM " + quoted(bundle));
-  INFO(r.dump());
-  if (!succeeded(r)) return -1;
-  return r.value("ResultCount", int64_t{-1});
+  for (int attempt = 0;; ++attempt) {
+    json r = ask(c, "SELECT COUNT FROM " + quoted(bundle));
+    if (succeeded(r)) return r.value("ResultCount", int64_t{-2});
+    if (error_code(r) == "BUNDLE_NOT_FOUND") return -1;
+    std::fprintf(stderr, "  SELECT COUNT FROM %s answered %s\n", bundle.c_str(),
+                 r.dump().substr(0, 300).c_str());
+    if (error_code(r) != "STORE_UNAVAILABLE" || attempt == 3) return -2;
+    std::this_thread::sleep_for(1s);
+  }
 }
 
 std::string migration_status(TestClient& c, int version) {
