@@ -196,10 +196,12 @@ TEST_CASE("cluster servers: a server killed mid APPLY or mid ROLLBACK leaves all
   auto at = [&](std::chrono::milliseconds whole, int round) {
     return std::chrono::milliseconds(whole.count() * (2 * round + 1) / (2 * rounds));
   };
-  // B finishes the job: `statement`, which leaves migration 1 `done` (from `before`). A
-  // STORE_UNAVAILABLE (an etcd call past its 5 s deadline: seen on this 2-core machine under
-  // heavy load, the outcome unknown) is checked — the migration is still whole, `before` or
-  // `done` — and the statement asked again unless it was done, at most twice. Returns the time.
+  // B finishes the job: `statement`, which leaves migration 1 `done` (from `before`). The two
+  // answers SPEC §11 gives a server that stalls — STORE_UNAVAILABLE (an etcd call past its 5 s
+  // deadline, the outcome unknown) and a lost lock (B's own lease not renewed within the 3 s
+  // TTL; nothing published) — both seen on this 2-core machine under heavy load, are checked
+  // (the migration is still whole, `before` or `done`) and the statement asked again unless it
+  // was done, at most twice. Returns the time taken.
   auto finish_on_b = [&](TestClient& b, const std::string& statement, const std::string& before,
                          const std::string& done) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -207,11 +209,15 @@ TEST_CASE("cluster servers: a server killed mid APPLY or mid ROLLBACK leaves all
       json answer = ask(b, statement, 600s);
       INFO(statement << " through B, attempt " << attempt << ": " << answer.dump());
       if (succeeded(answer)) break;
-      REQUIRE(error_code(answer) == "STORE_UNAVAILABLE");
+      const std::string message = answer.value("message", "");
+      const bool stalled = error_code(answer) == "STORE_UNAVAILABLE" ||
+                           (error_code(answer) == "STORAGE_ERROR" &&
+                            message.find("was lost") != std::string::npos);
+      REQUIRE(stalled);
       REQUIRE(attempt < 2);
       const std::string status = migration_status(b, 1);
-      std::fprintf(stderr, "  %s through B answered STORE_UNAVAILABLE; migration 1 then %s\n",
-                   statement.c_str(), status.c_str());
+      std::fprintf(stderr, "  %s through B answered %s; migration 1 then %s\n",
+                   statement.c_str(), message.substr(0, 160).c_str(), status.c_str());
       INFO("after it: " << status);
       REQUIRE((status == before || status == done));
       CHECK(count_of(b, "Big") == (status == "APPLIED" ? docs : -1));
