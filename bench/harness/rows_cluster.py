@@ -87,7 +87,8 @@ class EtcdCluster:
     def settings(self):
         """The settings line printed under the table."""
         fs = subprocess.run(["findmnt", "-n", "-o", "FSTYPE,SOURCE", "-T", self.dir],
-                            capture_output=True, text=True).stdout.strip() or "?"
+                            capture_output=True, text=True).stdout.split()
+        fs = " on ".join(fs) or "?"
         version = subprocess.run(["etcd", "--version"], capture_output=True,
                                  text=True).stdout.split("\n")[0]
         return ("%s, 3 members on loopback, one data directory each on the same file system "
