@@ -1,14 +1,16 @@
 // show_migrations_bench (SPEC §9): SHOW MIGRATIONS on a 100-migration ledger from 32
 // concurrent connections; prints throughput and p50 / p99 / max latency.
 //
-//   show_migrations_bench [--port 1776] [--connections 32] [--requests 20000] [--migrations 100]
+//   show_migrations_bench [--port 1776[,1777,…]] [--connections 32] [--requests 20000]
+//                         [--migrations 100]
 //
 // Against `strata serve --auth off`: creates database "bench_ledger" (unless it exists) and
 // that many migrations, each START MIGRATION … COMMIT + APPLY, then every connection USEs it
 // and runs SHOW MIGRATIONS back to back, one request in flight each; the clock starts once
-// every connection is open and has asked once (set-up is not latency). Exit 3 when the server
-// cannot build the ledger (e.g. a build without migrations), printing its answer.
-// bench/run (row show) starts a server and runs it.
+// every connection is open and has asked once (set-up is not latency). Several ports (servers
+// sharing one cluster store, SPEC §11) share the connections round-robin; the ledger is built
+// through the first. Exit 3 when the server cannot build the ledger (e.g. a build without
+// migrations), printing its answer. bench/run (rows show, cluster) starts servers and runs it.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -52,13 +54,19 @@ bool ok(const std::string& line) { return line.find("\"success\":true") != std::
 }  // namespace
 
 int main(int argc, char** argv) {
-  int port = 1776, connections = 32, migrations = 100;
+  int connections = 32, migrations = 100;
+  std::vector<int> ports;
   long requests = 20000;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--port")
-      port = std::atoi(argv[i + 1]);
-    else if (flag == "--connections")
+    if (flag == "--port") {
+      std::string list = argv[i + 1];
+      for (size_t at = 0; at <= list.size();) {
+        const size_t comma = std::min(list.find(',', at), list.size());
+        ports.push_back(std::atoi(list.substr(at, comma - at).c_str()));  // 0 fails to connect
+        at = comma + 1;
+      }
+    } else if (flag == "--connections")
       connections = std::atoi(argv[i + 1]);
     else if (flag == "--requests")
       requests = std::atol(argv[i + 1]);
@@ -69,8 +77,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (ports.empty()) ports.push_back(1776);
   {
-    Connection setup(port);
+    Connection setup(ports[0]);
     setup.ask("CREATE DATABASE \"bench_ledger\"");
     std::string used = setup.ask("USE \"bench_ledger\"");
     std::string shown = setup.ask("SHOW MIGRATIONS");
@@ -101,7 +110,7 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
-      Connection conn(port);
+      Connection conn(ports[static_cast<size_t>(c) % ports.size()]);
       conn.ask("USE \"bench_ledger\"");
       if (!ok(conn.ask("SHOW MIGRATIONS"))) std::exit(4);
       ready.count_down();
@@ -127,9 +136,9 @@ int main(int argc, char** argv) {
   std::sort(all.begin(), all.end());
   auto pct = [&](double p) { return all[std::min(all.size() - 1, size_t(p * all.size()))]; };
   std::printf(
-      "SHOW MIGRATIONS (%d migrations), %d connections: %.0f requests per second, "
-      "p50 %.3f ms, p99 %.3f ms, max %.3f ms (%zu requests)\n",
-      migrations, connections, static_cast<double>(all.size()) / seconds, pct(0.5), pct(0.99),
-      all.back(), all.size());
+      "SHOW MIGRATIONS (%d migrations), %d connections to %zu server(s): %.0f requests per "
+      "second, p50 %.3f ms, p99 %.3f ms, max %.3f ms (%zu requests)\n",
+      migrations, connections, ports.size(), static_cast<double>(all.size()) / seconds, pct(0.5),
+      pct(0.99), all.back(), all.size());
   return 0;
 }

@@ -2,12 +2,13 @@
 result, prints one markdown table and writes it to bench/results/.
 
 usage: main.py [quick] [ROW ...] [--rounds N]
-  quick   every row at a tenth of the size, fewer requests and rounds (under 3 minutes)
+  quick   every row at a tenth of the size, fewer requests and rounds
   ROW     only these rows: w1 (also its peak memory), w2 (W2 + W3), w4, show, parse,
           validate, rollback, open, mem1m, cost (the cost model's estimate / measured APPLY
-          per shape); a partial run writes its report to the work folder only
-  --rounds N   counted rounds (after one warm-up round) of every row; default 5 (W2 + W3: 3),
-               quick 3 (W2 + W3: 2)
+          per shape), cluster (W2, W1 and SHOW MIGRATIONS over a 3-member etcd cluster,
+          rows_cluster.py); a partial run writes its report to the work folder only
+  --rounds N   counted rounds (after one warm-up round) of every row; default 5 (W2 + W3: 3,
+               cluster: 2), quick 3 (W2 + W3 and cluster: 2)
 
 Exit status: 0 when every check passed (a ✗ is a finding, not a failure), 1 when a row FAILED.
 Expects to be started by bench/run (which installs the tools and builds Release); paths are
@@ -20,6 +21,7 @@ import time
 from dataclasses import dataclass
 
 import report
+import rows_cluster
 import rows_engine
 import rows_migration
 import rows_server
@@ -37,10 +39,12 @@ ROWS = {  # name -> function returning table rows, in table order
     "open": rows_engine.row_open,
     "mem1m": rows_migration.row_mem_1m,
     "cost": rows_engine.row_cost,
+    "cluster": rows_cluster.row_cluster,
 }
 ORDER = ["w1", "w2", "w3", "w4_p16", "w4_p1", "show", "parse", "validate", "rollback", "open",
          "mem_w1",
-         "mem_1m", "cost_w1", "cost_index", "cost_update"]  # SPEC §9's order
+         "mem_1m", "cost_w1", "cost_index", "cost_update",
+         "cluster_w2", "cluster_w2_1", "cluster_show", "cluster_w1"]  # SPEC §9's order
 
 # rounds: counted rounds after the warm-up round; w2_rounds: the same for W2 + W3, whose peers
 # take longest (Sqitch: 30 s a round at 1,000 migrations)
@@ -48,11 +52,11 @@ SIZES = {
     "full": dict(rounds=5, w2_rounds=3, w1=100000, w2=1000, ping_p16=1000000, ping_p1=200000,
                  show_requests=20000, parse_mib=50, validate_docs=1000000, rollback_docs=100000,
                  open_ledger=10000,
-                 mem_docs=1000000, mem_rounds=1, cost_docs=100000),
+                 mem_docs=1000000, mem_rounds=1, cost_docs=100000, cluster_rounds=2),
     "quick": dict(rounds=3, w2_rounds=2, w1=10000, w2=100, ping_p16=200000, ping_p1=30000,
                   show_requests=2000, parse_mib=10, validate_docs=100000, rollback_docs=10000,
                   open_ledger=1000,
-                  mem_docs=100000, mem_rounds=1, cost_docs=20000),
+                  mem_docs=100000, mem_rounds=1, cost_docs=20000, cluster_rounds=2),
 }
 
 
@@ -87,7 +91,7 @@ def main(argv):
         sys.exit("bench/run: unknown row %s (rows: %s)" % (unknown, " ".join(ROWS)))
     size = dict(SIZES[mode])
     if rounds is not None:
-        size["rounds"] = size["w2_rounds"] = rounds
+        size["rounds"] = size["w2_rounds"] = size["cluster_rounds"] = rounds
 
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     work = os.path.join(root, "build", "bench-work")

@@ -108,13 +108,24 @@ class Strata:
     def __init__(self, binary):
         self.binary = binary
 
-    def exec_json(self, data_dir, script, scratch):
-        """Runs `script` (text) with `strata exec --data data_dir --continue`; returns the list
-        of answers (parsed JSON, one per statement)."""
+    def exec_json(self, data_dir, script, scratch, store=None):
+        """Runs `script` (text) with `strata exec --data data_dir --continue` (or, with `store`,
+        the arguments naming an etcd store instead: ["--store", url, "--store-prefix", p]);
+        returns the list of answers (parsed JSON, one per statement)."""
         path = os.path.join(scratch, "check.strata")
         with open(path, "w") as f:
             f.write(script)
-        out = output([self.binary, "exec", "--data", data_dir, "--continue", path])
+        where = store or ["--data", data_dir]
+        out = output([self.binary, "exec"] + where + ["--continue", path])
+        return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+    def run_json(self, port, script, scratch):
+        """Sends `script` (text) to the server on `port` with `strata run --continue`; returns
+        its answers (parsed JSON, one per statement)."""
+        path = os.path.join(scratch, "check-%d.strata" % port)
+        with open(path, "w") as f:
+            f.write(script)
+        out = output([self.binary, "run", "--port", str(port), "--continue", path])
         return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
@@ -144,13 +155,15 @@ class Servers:
 
     def __init__(self):
         self.procs = []
+        self.cleanups = []  # functions stop_all calls too (e.g. stopping an etcd cluster)
 
-    def strata(self, binary, data_dir, log):
-        """Starts `strata serve --auth off` on a free port; returns (process, port)."""
+    def strata(self, binary, data_dir, log, extra=()):
+        """Starts `strata serve --auth off` on a free port (`extra`: more arguments, e.g.
+        --store); returns (process, port)."""
         with open(log, "w") as f:
             p = subprocess.Popen([binary, "serve", "--data", data_dir, "--port", "0",
-                                  "--auth", "off"], stdout=f, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+                                  "--auth", "off"] + list(extra), stdout=f,
+                                 stderr=subprocess.STDOUT, start_new_session=True)
         self.procs.append(p)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -190,3 +203,6 @@ class Servers:
     def stop_all(self):
         for p in list(self.procs):
             self.stop(p)
+        for f in list(self.cleanups):
+            f()
+        self.cleanups.clear()

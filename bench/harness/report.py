@@ -69,7 +69,9 @@ def ratio_text(row, peer):
 
 
 def judge(row, goal, unit):
-    """'≤ 1× sqlite3 ✓' / '✗', or FAILED, or — when there is nothing to judge."""
+    """'≤ 1× sqlite3 ✓' / '✗', or FAILED, or — when there is nothing to judge (or no goal)."""
+    if goal is None:
+        return "—"
     if row.all_failures():
         return "%s FAILED" % goal.text(unit)
     if goal.kind == "ratio":
@@ -88,7 +90,8 @@ def table(rows):
            "| --- | --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         t = TARGETS[row.key]
-        peers = [g.peer for g in (t.must, t.aim) if g.kind == "ratio"]
+        peers = [g.peer for g in (t.must, t.aim) if g and g.kind == "ratio"]
+        peers += [t.ratio_to] if t.ratio_to else []
         ratios = [ratio_text(row, p) for p in dict.fromkeys(peers)]
         strata = "FAILED" if row.strata.failure and not row.strata.values else row.strata.text()
         out.append("| %s | %s | %s | %s | %s | %s | %s |" % (

@@ -30,8 +30,9 @@ def answers_ok(path, want):
     expect(len(lines) == want, "%d answers, expected %d" % (len(lines), want))
 
 
-def check_strata_w1(ctx, data, out, n):
-    """W1's store holds exactly the n rows of make_row, version 1 is APPLIED, the indexes exist."""
+def check_strata_w1(ctx, data, out, n, store=None):
+    """W1's store holds exactly the n rows of make_row, version 1 is APPLIED, the indexes exist
+    (store: the arguments of an etcd store instead of --data, procs.Strata.exec_json)."""
     answers_ok(out, 5)  # CREATE DATABASE, USE, START, VALIDATE, APPLY
     picks = sorted({0, n // 2, n - 1})
     over_50 = sum(1 for i in range(n) if workloads.make_row(i)[3] >= 50)
@@ -40,7 +41,7 @@ def check_strata_w1(ctx, data, out, n):
               'DESCRIBE BUNDLE "users";']
     script += ['SELECT DOCUMENTS FROM "users" WHERE email == "%s";' % workloads.make_row(i)[1]
                for i in picks]
-    a = ctx.strata.exec_json(data, "\n".join(script) + "\n", ctx.scratch)
+    a = ctx.strata.exec_json(data, "\n".join(script) + "\n", ctx.scratch, store)
     expect(len(a) == len(script) and all(x.get("success") for x in a),
            "check queries failed: %s" % [x for x in a if not x.get("success")][:1])
     expect(a[1]["ResultCount"] == n, "COUNT %s, expected %d" % (a[1]["ResultCount"], n))

@@ -85,9 +85,10 @@ def strata_direct_lines(n):
                '"name":"%s","age":%d,"created":"%s"});\n' % make_row(i))
 
 
-def strata_w2(m):
-    """W2 for `strata exec`: m migrations creating a bundle each, START + APPLY each."""
-    out = ['CREATE DATABASE "%s";' % DB, 'USE "%s";' % DB]
+def strata_w2(m, db=DB):
+    """W2 for `strata exec`: m migrations creating a bundle each, START + APPLY each (in
+    database `db`)."""
+    out = ['CREATE DATABASE "%s";' % db, 'USE "%s";' % db]
     for i in range(1, m + 1):
         out.append('START MIGRATION WITH DESCRIPTION "create t_%05d" CREATE BUNDLE "t_%05d" '
                    'WITH FIELDS ({"id", INT, true, true}, {"name", STRING, false, false}, '

@@ -34,21 +34,36 @@ std::string hex(const unsigned char* p, size_t n) {
 }
 
 // The server secret: 32 random bytes, created at the first use and kept in the store.
+// Creating it is a create-if-absent: the read and the put are one Txn, and its commit fails
+// when the global domain changed since the Txn's snapshot (etcd compares the domain's publish
+// revision; store.hpp "Domains"). So when two servers of a cluster create it at once, one
+// commit wins and the other reads the winner's secret on its next attempt: every server signs
+// and checks with the same secret. The mutex orders this process's sessions (on RocksDB, the
+// only writer of its store, that alone makes the creation atomic).
 Result<std::string> server_secret(storage::Store& store) {
-  static std::mutex creating;
-  std::lock_guard lock(creating);
   auto stored = store.get(storage::Space::kSystem, kSecretKey);
   if (!stored.ok()) return stored.status();
   if (stored->has_value() && (*stored)->size() == 32) return **stored;
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    return Status(Code::kInternal, "cannot create the approval secret: no randomness");
+  static std::mutex creating;
+  std::lock_guard lock(creating);
+  constexpr int kAttempts = 8;  // another commit to the global domain makes ours fail: retry
+  Status last;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto txn = store.begin();
+    auto current = txn->get(storage::Space::kSystem, kSecretKey);
+    if (!current.ok()) return current.status();
+    if (current->has_value() && (*current)->size() == 32) return **current;
+    unsigned char bytes[32];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) {
+      return Status(Code::kInternal, "cannot create the approval secret: no randomness");
+    }
+    std::string secret(reinterpret_cast<const char*>(bytes), sizeof bytes);
+    txn->put(storage::Space::kSystem, kSecretKey, secret);
+    last = store.commit(*txn, /*sync=*/true);
+    if (last.ok()) return secret;
+    if (last.code() == Code::kStoreUnavailable) return last;
   }
-  std::string secret(reinterpret_cast<const char*>(bytes), sizeof bytes);
-  auto txn = store.begin();
-  txn->put(storage::Space::kSystem, kSecretKey, secret);
-  STRATA_RETURN_IF_ERROR(store.commit(*txn, /*sync=*/true));
-  return secret;
+  return last;
 }
 
 std::string mac(const std::string& secret, std::string_view payload) {

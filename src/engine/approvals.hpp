@@ -13,7 +13,8 @@
 // and conflicts, as VALIDATE ROLLBACK shows them). `spend` records the nonce in the ledger in
 // the APPLY's own write, so a token is used at most once and only by an APPLY that committed.
 // Errors: APPROVAL_REQUIRED (needed, none given), APPROVAL_INVALID (saying which check failed).
-// Thread-safety: as Engine::execute; the secret's creation is serialized by a mutex.
+// Thread-safety: as Engine::execute. The secret's creation is serialized by a mutex in a
+// process and is a create-if-absent commit across the servers of a cluster (one secret wins).
 
 #include <optional>
 #include <string>
