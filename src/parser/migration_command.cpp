@@ -69,6 +69,7 @@ CommandAssembler::~CommandAssembler() {
     stop_ = true;  // a parse that failed: what is still queued is of no use
     queue_.clear();
   }
+  queued_.notify_all();
   // A drain task still queued runs here and finds nothing. Never throws: drain() keeps what
   // add_command threw in failure_.
   tasks_.wait();
@@ -116,7 +117,11 @@ void CommandAssembler::hand_over() {
   queue_.push_back(std::move(batch_));
   batch_ = Batch();
   batch_.reserve(kBatch);
-  if (draining_ || task_queued_) return;  // the drainer takes it
+  if (draining_ || task_queued_) {  // the drainer takes it
+    lock.unlock();
+    queued_.notify_one();
+    return;
+  }
   task_queued_ = true;
   lock.unlock();
   tasks_.run([this] { drain_task(); });
@@ -125,12 +130,16 @@ void CommandAssembler::hand_over() {
 void CommandAssembler::drain_task() {
   std::unique_lock<std::mutex> lock(mu_);
   task_queued_ = false;
-  if (!draining_) drain(lock);
+  if (!draining_) drain(lock, /*idle=*/true);
 }
 
-void CommandAssembler::drain(std::unique_lock<std::mutex>& lock) {
+void CommandAssembler::drain(std::unique_lock<std::mutex>& lock, bool idle) {
   draining_ = true;
-  while (!stop_ && !queue_.empty()) {
+  for (;;) {
+    // A task stays for the next batch (as a thread of its own would) rather than end and be
+    // queued again for every batch; finish() and the destructor wake it to end.
+    if (idle) queued_.wait(lock, [this] { return stop_ || finishing_ || !queue_.empty(); });
+    if (stop_ || queue_.empty()) break;
     Batch batch = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
@@ -154,6 +163,8 @@ void CommandAssembler::finish() {
   if (!batch_.empty()) hand_over();
   {
     std::unique_lock<std::mutex> lock(mu_);
+    finishing_ = true;
+    queued_.notify_all();
     for (;;) {
       if (!draining_ && !queue_.empty()) drain(lock);  // no task started yet: do it here
       if (!draining_ && queue_.empty()) break;
@@ -161,6 +172,10 @@ void CommandAssembler::finish() {
     }
   }
   tasks_.wait();  // the tasks left find the queue empty
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    finishing_ = false;
+  }
   if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 }
 

@@ -72,7 +72,8 @@ class CommandAssembler {
   void hand_over();  // queues batch_
   // Assembles the queued batches in order until the queue is empty. REQUIRES: `lock` holds
   // mu_ and nobody drains (draining_ false).
-  void drain(std::unique_lock<std::mutex>& lock);
+  // `idle`: a pool task, which then also waits for more batches until finish() or the end.
+  void drain(std::unique_lock<std::mutex>& lock, bool idle = false);
   void drain_task();  // a pool task: drain() unless another drainer is at it
 
   common::ThreadPool* pool_;
@@ -80,10 +81,12 @@ class CommandAssembler {
   Batch batch_;
   std::mutex mu_;
   std::condition_variable drained_;  // a batch was assembled, or draining stopped
+  std::condition_variable queued_;   // a batch was queued, or finish() or the end came
   std::deque<Batch> queue_;
   bool draining_ = false;       // a drainer holds the queue
   bool task_queued_ = false;    // a drain task is queued and has not started
   bool stop_ = false;           // the assembler is going away: drop what is queued
+  bool finishing_ = false;      // finish() waits: a draining task returns once it is idle
   std::exception_ptr failure_;  // what add_command threw while draining
   common::TaskGroup tasks_;     // last member: joined first, while the rest still lives
 };
