@@ -32,6 +32,7 @@ struct ServeOptions {
   std::string auth = "on";  // "on" | "off" (off only on a loopback address)
   std::string init_db;      // database to create when missing; "" for none
   unsigned threads = 0;     // 0: one per core
+  unsigned workers = 0;     // the engine's thread pool (EngineOptions::threads); 0: one per core
   std::string tls_cert;
   std::string tls_key;
   std::string backup_dir;  // "": <data>/backups
@@ -84,6 +85,7 @@ struct ExecOptions {
   std::string store;        // --store etcd://…: cluster mode (SPEC §11)
   std::string store_prefix = "/strata";
   int64_t lock_ttl = 10;
+  unsigned workers = 0;  // the engine's thread pool (EngineOptions::threads); 0: one per core
 };
 
 // strata check: offline parse + syntax phase.

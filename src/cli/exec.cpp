@@ -80,6 +80,7 @@ int run_exec(const ExecOptions& o) {
   options.store = o.store;
   options.store_prefix = o.store_prefix;
   options.lock_ttl_s = o.lock_ttl;
+  options.threads = o.workers;
   auto engine = engine::Engine::Open(options);
   if (!engine.ok()) {
     std::cerr << "strata exec: cannot open store: " << engine.status().message() << "\n";
@@ -123,6 +124,10 @@ CLI::App* add_exec_command(CLI::App& app, ExecOptions& o) {
   cmd->add_option("--lock-ttl", o.lock_ttl, "Seconds a dead process's locks outlive it (etcd)")
       ->capture_default_str()
       ->check(CLI::Range(2, 3600));
+  cmd->add_option("--workers", o.workers,
+                  "Engine worker threads for parallel work: parsing, sorts (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 1024u));
   cmd->add_flag("--continue", o.keep_going, "Keep going after a failed statement");
   return cmd;
 }

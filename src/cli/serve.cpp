@@ -72,6 +72,10 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
       ->check(CLI::IsMember({"on", "off"}));
   cmd->add_option("--init-db", o.init_db, "Create this database if it is missing");
   cmd->add_option("--threads", o.threads, "I/O threads (0: one per core)")->capture_default_str();
+  cmd->add_option("--workers", o.workers,
+                  "Engine worker threads for parallel work: parsing, sorts (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 1024u));
   cmd->add_option("--tls-cert", o.tls_cert, "TLS certificate chain (PEM); enables TLS");
   cmd->add_option("--tls-key", o.tls_key, "TLS private key (PEM)");
   cmd->add_option("--backup-dir", o.backup_dir, "Backup directory (default <data>/backups)");
@@ -201,6 +205,7 @@ int run_serve(const ServeOptions& o) {
   engine_options.etcd_ca = o.etcd_ca;
   engine_options.etcd_cert = o.etcd_cert;
   engine_options.etcd_key = o.etcd_key;
+  engine_options.threads = o.workers;
   auto engine = engine::Engine::Open(engine_options);
   if (!engine.ok()) {
     spdlog::error("cannot open the store: {}", engine.status().message());

@@ -86,10 +86,12 @@ Result<Loaded> load_database(const storage::Store& store, uint32_t id,
 
 }  // namespace
 
-Result<std::unique_ptr<storage::Store>> Engine::open_store(const EngineOptions& options) {
+Result<std::unique_ptr<storage::Store>> Engine::open_store(const EngineOptions& options,
+                                                           common::ThreadPool* pool) {
   if (options.store.empty()) {
     storage::Options so;
     so.path = options.data_dir;
+    so.pool = pool;
     so.block_cache_bytes = options.block_cache_bytes;
     return storage::Store::Open(so);
   }
@@ -105,6 +107,7 @@ Result<std::unique_ptr<storage::Store>> Engine::open_store(const EngineOptions& 
   eo.client.key_file = options.etcd_key;
   eo.prefix = options.store_prefix;
   eo.lock_ttl_s = options.lock_ttl_s;
+  eo.pool = pool;
   eo.server = options.server_name.empty() ? default_server_name() : options.server_name;
   auto store = storage::etcd::EtcdStore::Open(eo);
   if (!store.ok()) return store.status();

@@ -32,13 +32,15 @@ Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   std::unique_ptr<Engine> engine(new Engine(options));
-  auto store = open_store(options);  // RocksDB, or etcd in cluster mode (cluster_sync.cpp)
+  engine->pool_ = std::make_unique<common::ThreadPool>(options.threads);
+  // RocksDB, or etcd in cluster mode (cluster_sync.cpp).
+  auto store = open_store(options, engine->pool_.get());
   if (!store.ok()) return store.status();
   engine->store_ = std::move(*store);
   engine->users_ = std::make_unique<UserStore>(*engine->store_);
   Engine* e = engine.get();
   engine->failed_marks_ = std::make_unique<FailedMarks>(
-      [e](const FailedMarks::Mark& mark) { return write_failed_mark(*e, mark); });
+      [e](const FailedMarks::Mark& mark) { return write_failed_mark(*e, mark); }, *engine->pool_);
   STRATA_RETURN_IF_ERROR(engine->load());
   check_ledgers_at_open(*engine);  // SPEC §4.10 (migration work)
   return engine;

@@ -29,6 +29,7 @@
 #include <string_view>
 
 #include "common/json.hpp"
+#include "common/thread_pool.hpp"
 #include "engine/answer_cache.hpp"
 #include "engine/catalog.hpp"
 #include "engine/executors.hpp"
@@ -60,6 +61,9 @@ struct EngineOptions {
   int64_t lock_ttl_s = 10;  // the lease of this server's locks
   std::string etcd_ca, etcd_cert, etcd_key;  // TLS to etcd (all empty: plaintext)
   std::string server_name;  // in lock owners; empty: "<host>:<pid>"
+  // Workers of the engine's thread pool (common/thread_pool.hpp), which every layer below the
+  // server uses for parallel work and service loops; 0: one per core.
+  size_t threads = 0;
 };
 
 // The wire protocol version this server speaks (SPEC §6: PROTOCOL_VERSION n).
@@ -138,6 +142,8 @@ class Engine {
   FailedMarks& failed_marks() { return *failed_marks_; }
 
   const EngineOptions& options() const { return options_; }
+  // The one thread pool (EngineOptions::threads workers), for whoever has parallel work.
+  common::ThreadPool& pool() { return *pool_; }
   std::string backup_dir() const;
   storage::Store& store() { return *store_; }
 
@@ -162,7 +168,8 @@ class Engine {
   // cluster_sync.cpp: the store chosen by the options; a database's cached schema and counters
   // brought up to `snapshot` when another server changed it (Snapshot::version; a no-op on
   // RocksDB); the database list likewise; the per-database lock of a write; SHOW LOCKS.
-  static Result<std::unique_ptr<storage::Store>> open_store(const EngineOptions& options);
+  static Result<std::unique_ptr<storage::Store>> open_store(const EngineOptions& options,
+                                                            common::ThreadPool* pool);
   Result<std::shared_ptr<const DatabaseSchema>> sync_database(
       DatabaseState& state, const std::shared_ptr<const storage::Snapshot>& snapshot);
   Status sync_databases();
@@ -180,6 +187,8 @@ class Engine {
                   const std::function<Status(const ReadContext&)>& fn);
 
   EngineOptions options_;
+  // First: destroyed last, after everything that queues work on it or owns a service of it.
+  std::unique_ptr<common::ThreadPool> pool_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<UserStore> users_;
   std::unique_ptr<FailedMarks> failed_marks_;  // after store_: its thread stops first

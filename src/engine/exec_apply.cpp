@@ -127,6 +127,7 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
   req.undo = &undo;
   req.live = &base;
   req.checksum_verified = true;
+  req.pool = &e.pool();
   validate::Outcome outcome = validate::run(req, ctx);
   report = outcome.report;
   if (outcome.failure) {

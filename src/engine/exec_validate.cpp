@@ -62,6 +62,7 @@ Status exec_validate_migration(Engine& e, Session& s, const ast::ValidateMigrati
     req.commands = &*commands;
     req.settings = settings_of(e, ctx.schema());
     req.user = s.user;
+    req.pool = &e.pool();
 
     auto scratch = e.store().begin();
     auto base = std::make_shared<const DatabaseSchema>(ctx.schema());

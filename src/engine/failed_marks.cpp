@@ -1,4 +1,4 @@
-// FailedMarks (failed_marks.hpp): pending FAILED marks and their retry thread.
+// FailedMarks (failed_marks.hpp): pending FAILED marks and their retry loop.
 
 #include "engine/failed_marks.hpp"
 
@@ -23,21 +23,23 @@ bool store_failure(const Status& st) {
 }  // namespace
 
 FailedMarks::~FailedMarks() {
-  std::thread thread;
+  common::Service retry;
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
-    thread = std::move(thread_);
+    retry = std::move(retry_);
   }
   wake_.notify_all();
-  if (thread.joinable()) thread.join();
+  retry.stop_and_join();
 }
 
 void FailedMarks::add(Mark mark) {
   std::lock_guard lock(mu_);
   marks_.push_back(std::move(mark));
   count_.store(marks_.size(), std::memory_order_release);
-  if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { retry_loop(); });
+  if (!retry_.running() && !stopping_) {
+    retry_ = pool_.spawn_service("failed-marks", [this](std::stop_token) { retry_loop(); });
+  }
   wake_.notify_all();
 }
 

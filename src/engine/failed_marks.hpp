@@ -3,8 +3,9 @@
 //
 // When an APPLY fails because the store cannot be written (a full disk, a lost permission),
 // the small write that marks the migration FAILED fails the same way. The mark is kept here
-// and written as soon as the store accepts writes again: by a thread of its own (started at
-// the first mark, idle while none is pending) that retries every 200 ms (so no client has to come back), and before every
+// and written as soon as the store accepts writes again: by a service loop of the engine's thread
+// pool (started at the first mark, idle while none is pending) that retries every 200 ms (so
+// no client has to come back), and before every
 // write of the engine (Engine::write calls flush()), so no statement overtakes it. A mark
 // whose write fails for another reason than the store (the database was dropped) is dropped.
 // Thread-safety: safe for concurrent use; flush() is serialized and does nothing when called
@@ -16,10 +17,10 @@
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/status.hpp"
+#include "common/thread_pool.hpp"
 
 namespace strata::engine {
 
@@ -35,7 +36,8 @@ class FailedMarks {
   // Writes one mark (ok also when there is nothing left to mark).
   using Writer = std::function<Status(const Mark&)>;
 
-  explicit FailedMarks(Writer write) : write_(std::move(write)) {}
+  // `pool` runs the retry loop (a service, thread_pool.hpp); it must outlive the marks.
+  FailedMarks(Writer write, common::ThreadPool& pool) : write_(std::move(write)), pool_(pool) {}
   ~FailedMarks();
   FailedMarks(const FailedMarks&) = delete;
   FailedMarks& operator=(const FailedMarks&) = delete;
@@ -51,12 +53,13 @@ class FailedMarks {
   void retry_loop();
 
   Writer write_;
-  mutable std::mutex mu_;  // guards marks_, stopping_, thread_
+  common::ThreadPool& pool_;
+  mutable std::mutex mu_;  // guards marks_, stopping_, retry_
   std::condition_variable wake_;
   std::vector<Mark> marks_;
   std::atomic<size_t> count_{0};
   bool stopping_ = false;
-  std::thread thread_;
+  common::Service retry_;  // the retry loop, once a mark was added
   std::mutex flush_mu_;  // one flush at a time
 };
 

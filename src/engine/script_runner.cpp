@@ -27,7 +27,7 @@ std::optional<Answer> run_statements(Engine& engine, Session& session, const ast
 
 std::optional<Answer> answer_text(Engine& engine, Session& session, std::string_view text,
                                   const StatementHook& hook) {
-  parser::ParseResult parsed = parser::parse(text);
+  parser::ParseResult parsed = parser::parse(text, &engine.pool());
   if (!parsed.ok()) return Answer(error(parser::to_status(parsed.error())));
   return run_statements(engine, session, parsed.script(), hook);
 }
@@ -35,7 +35,7 @@ std::optional<Answer> answer_text(Engine& engine, Session& session, std::string_
 std::optional<Answer> answer_piece(Engine& engine, Session& session,
                                    const parser::SplitStatement& piece,
                                    size_t max_statement_bytes) {
-  Result<ast::Script> script = parser::parse_piece(piece, max_statement_bytes);
+  Result<ast::Script> script = parser::parse_piece(piece, max_statement_bytes, &engine.pool());
   if (!script.ok()) return Answer(error(script.status()));
   return run_statements(engine, session, *script, {});
 }

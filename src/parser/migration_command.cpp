@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <system_error>
 #include <utility>
 
 #include "parser/canonical.hpp"
@@ -65,14 +64,15 @@ void add_document_text(ast::StartMigration* m, std::string_view bundle, std::str
 }
 
 CommandAssembler::~CommandAssembler() {
-  if (!worker_.joinable()) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
+    stop_ = true;  // a parse that failed: what is still queued is of no use
+    queue_.clear();
   }
   queued_.notify_all();
-  drained_.notify_all();
-  worker_.join();
+  // A drain task still queued runs here and finds nothing. Never throws: drain() keeps what
+  // add_command threw in failure_.
+  tasks_.wait();
 }
 
 void CommandAssembler::add(ast::StartMigration* migration, ast::Statement command, bool down) {
@@ -93,12 +93,12 @@ void CommandAssembler::run(ast::StartMigration* migration, Command& c) {
 }
 
 void CommandAssembler::queue(ast::StartMigration* migration, Command command) {
-  if (!threaded_) {
+  if (pool_ == nullptr) {
     run(migration, command);
     return;
   }
   if (migration != migration_) {
-    finish();  // the worker is idle: it may be pointed elsewhere
+    finish();  // nothing is queued or draining: the drainers may be pointed elsewhere
     migration_ = migration;
   }
   batch_.push_back(std::move(command));
@@ -106,54 +106,77 @@ void CommandAssembler::queue(ast::StartMigration* migration, Command command) {
 }
 
 void CommandAssembler::hand_over() {
-  if (!worker_.joinable()) {
-    try {
-      worker_ = std::thread([this] { work(); });
-    } catch (const std::system_error&) {
-      // No second thread to be had: this batch, and every later one, is assembled here.
-      threaded_ = false;
-      for (Command& c : batch_) run(migration_, c);
-      batch_.clear();
-      return;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (queue_.size() >= kBatchesAhead) {
+    if (!draining_) {
+      drain(lock);  // no task has started: the parse assembles what waits itself
+    } else {
+      drained_.wait(lock);
     }
   }
-  std::unique_lock<std::mutex> lock(mu_);
-  drained_.wait(lock, [this] { return queue_.size() < kBatchesAhead; });
   queue_.push_back(std::move(batch_));
   batch_ = Batch();
   batch_.reserve(kBatch);
+  if (draining_ || task_queued_) {  // the drainer takes it
+    lock.unlock();
+    queued_.notify_one();
+    return;
+  }
+  task_queued_ = true;
   lock.unlock();
-  queued_.notify_one();
+  tasks_.run([this] { drain_task(); });
 }
 
-void CommandAssembler::finish() {
-  if (!batch_.empty()) hand_over();
-  if (!worker_.joinable()) return;
+void CommandAssembler::drain_task() {
   std::unique_lock<std::mutex> lock(mu_);
-  drained_.wait(lock, [this] { return queue_.empty() && !busy_; });
-  if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+  task_queued_ = false;
+  if (!draining_) drain(lock, /*idle=*/true);
 }
 
-void CommandAssembler::work() {
+void CommandAssembler::drain(std::unique_lock<std::mutex>& lock, bool idle) {
+  draining_ = true;
   for (;;) {
-    Batch batch;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      busy_ = false;
-      drained_.notify_all();
-      queued_.wait(lock, [this] { return stop_ || !queue_.empty(); });
-      if (stop_) return;
-      batch = std::move(queue_.front());
-      queue_.pop_front();
-      busy_ = true;
-    }
+    // A task stays for the next batch (as a thread of its own would) rather than end and be
+    // queued again for every batch; finish() and the destructor wake it to end.
+    if (idle) queued_.wait(lock, [this] { return stop_ || finishing_ || !queue_.empty(); });
+    if (stop_ || queue_.empty()) break;
+    Batch batch = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
     try {
       for (Command& c : batch) run(migration_, c);
     } catch (...) {  // out of memory: finish() rethrows it to the parse, which reports it
-      std::lock_guard<std::mutex> lock(mu_);
+      lock.lock();
       if (!failure_) failure_ = std::current_exception();
+      lock.unlock();
+    }
+    batch = Batch();  // the trees are freed off the parsing thread too
+    lock.lock();
+    drained_.notify_all();
+  }
+  draining_ = false;
+  drained_.notify_all();
+}
+
+void CommandAssembler::finish() {
+  if (pool_ == nullptr) return;
+  if (!batch_.empty()) hand_over();
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    finishing_ = true;
+    queued_.notify_all();
+    for (;;) {
+      if (!draining_ && !queue_.empty()) drain(lock);  // no task started yet: do it here
+      if (!draining_ && queue_.empty()) break;
+      drained_.wait(lock);
     }
   }
+  tasks_.wait();  // the tasks left find the queue empty
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    finishing_ = false;
+  }
+  if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 }
 
 }  // namespace strata::parser

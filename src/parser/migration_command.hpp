@@ -9,10 +9,10 @@
 #include <deque>
 #include <exception>
 #include <mutex>
-#include <thread>
 #include <variant>
 #include <vector>
 
+#include "common/thread_pool.hpp"
 #include "parser/ast.hpp"
 
 namespace strata::parser {
@@ -26,10 +26,13 @@ void add_command(ast::StartMigration* migration, ast::Statement command, bool do
 void add_document_text(ast::StartMigration* migration, std::string_view bundle,
                        std::string_view values, ast::Pos pos);
 
-// Calls add_command for the commands the parser hands it, in order — on a second thread when
-// asked to, so that printing the canonical text of a large migration (a 17 MB START of
-// 100,000 documents) and freeing its trees overlap with the parse. Commands wait in batches,
-// at most kBatchesAhead of them; finish() waits until every command is in the migration.
+// Calls add_command for the commands the parser hands it, in order — on the engine's thread
+// pool when given one, so that printing the canonical text of a large migration (a 17 MB
+// START of 100,000 documents) and freeing its trees overlap with the parse. Commands wait in
+// batches, at most kBatchesAhead of them, assembled in order by one drainer at a time: a pool
+// task, or — when no task has started draining and the queue is full, or at finish() — the
+// parsing thread itself, so the parse never waits for a free worker (thread_pool.hpp, rule 2).
+// finish() waits until every command is in the migration.
 // Thread-safety: add() and finish() are called by the parsing thread only; between them the
 // migration's sections, text, bundles and issues belong to the assembler.
 class CommandAssembler {
@@ -37,8 +40,8 @@ class CommandAssembler {
   static constexpr size_t kBatch = 256;
   static constexpr size_t kBatchesAhead = 16;
 
-  // `threaded`: assemble on a second thread (started at the first add()).
-  explicit CommandAssembler(bool threaded = false) : threaded_(threaded) {}
+  // `pool` null: every command is assembled at once, on the parsing thread.
+  explicit CommandAssembler(common::ThreadPool* pool = nullptr) : pool_(pool), tasks_(pool) {}
   ~CommandAssembler();
   CommandAssembler(const CommandAssembler&) = delete;
   CommandAssembler& operator=(const CommandAssembler&) = delete;
@@ -50,7 +53,7 @@ class CommandAssembler {
   void add_text(ast::StartMigration* migration, std::string bundle, std::string values,
                 ast::Pos pos);
   // Returns once every command added is in its migration; rethrows what add_command threw
-  // on the second thread.
+  // on a worker.
   void finish();
 
  private:
@@ -67,18 +70,25 @@ class CommandAssembler {
   static void run(ast::StartMigration* migration, Command& command);
   using Batch = std::vector<Command>;
   void hand_over();  // queues batch_
-  void work();
+  // Assembles the queued batches in order until the queue is empty. REQUIRES: `lock` holds
+  // mu_ and nobody drains (draining_ false).
+  // `idle`: a pool task, which then also waits for more batches until finish() or the end.
+  void drain(std::unique_lock<std::mutex>& lock, bool idle = false);
+  void drain_task();  // a pool task: drain() unless another drainer is at it
 
-  bool threaded_;  // false once a thread could not be started
+  common::ThreadPool* pool_;
   ast::StartMigration* migration_ = nullptr;
   Batch batch_;
   std::mutex mu_;
-  std::condition_variable queued_, drained_;
+  std::condition_variable drained_;  // a batch was assembled, or draining stopped
+  std::condition_variable queued_;   // a batch was queued, or finish() or the end came
   std::deque<Batch> queue_;
-  bool busy_ = false;  // the worker holds a batch
-  std::exception_ptr failure_;  // what add_command threw on the worker
-  bool stop_ = false;
-  std::thread worker_;
+  bool draining_ = false;       // a drainer holds the queue
+  bool task_queued_ = false;    // a drain task is queued and has not started
+  bool stop_ = false;           // the assembler is going away: drop what is queued
+  bool finishing_ = false;      // finish() waits: a draining task returns once it is idle
+  std::exception_ptr failure_;  // what add_command threw while draining
+  common::TaskGroup tasks_;     // last member: joined first, while the rest still lives
 };
 
 }  // namespace strata::parser

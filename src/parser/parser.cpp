@@ -26,9 +26,9 @@ namespace strata::parser {
 namespace {
 
 constexpr size_t kMaxFoundBytes = 40;
-// From this many bytes of text on, a migration's commands are put in compact form on a second
-// thread while the parse goes on (CommandAssembler).
-constexpr size_t kAssembleOnSecondThreadFrom = 1u << 20;
+// From this many bytes of text on, a migration's commands are put in compact form on the
+// caller's thread pool while the parse goes on (CommandAssembler).
+constexpr size_t kAssembleOnPoolFrom = 1u << 20;
 
 // Length of the well-formed UTF-8 sequence at p (0 if malformed).
 size_t utf8_length(const unsigned char* p, const unsigned char* end) {
@@ -327,9 +327,9 @@ bool parse_single_add_document(const char* begin, const char* end, ParseState& s
 // stop past kMaxNesting, and only a failed parse pays for check_nesting. `fast_paths` false
 // runs the grammar alone. The state outlives a failed parse: its origin_ (where the statement
 // being parsed starts) places the error.
-ParseResult parse_or_throw(std::string_view text, bool fast_paths) {
+ParseResult parse_or_throw(std::string_view text, bool fast_paths, common::ThreadPool* pool) {
   std::exception_ptr failure;
-  ParseState state(text.size() >= kAssembleOnSecondThreadFrom);
+  ParseState state(text.size() >= kAssembleOnPoolFrom ? pool : nullptr);
   try {
     const char* begin = text.data() == nullptr ? "" : text.data();
     const char* end = begin + text.size();
@@ -346,9 +346,9 @@ ParseResult parse_or_throw(std::string_view text, bool fast_paths) {
   return report_failure(text, state.origin_, failure);
 }
 
-ParseResult parse_never_throwing(std::string_view text, bool fast_paths) {
+ParseResult parse_never_throwing(std::string_view text, bool fast_paths, common::ThreadPool* pool) {
   try {
-    return parse_or_throw(text, fast_paths);
+    return parse_or_throw(text, fast_paths, pool);
   } catch (...) {
     // Building the error failed (out of memory): a minimal error without allocation.
     SyntaxError e;
@@ -359,9 +359,13 @@ ParseResult parse_never_throwing(std::string_view text, bool fast_paths) {
 
 }  // namespace
 
-ParseResult parse(std::string_view text) { return parse_never_throwing(text, true); }
+ParseResult parse(std::string_view text, common::ThreadPool* pool) {
+  return parse_never_throwing(text, true, pool);
+}
 
-ParseResult parse_grammar_only(std::string_view text) { return parse_never_throwing(text, false); }
+ParseResult parse_grammar_only(std::string_view text) {
+  return parse_never_throwing(text, false, nullptr);
+}
 
 Status to_status(const SyntaxError& error) {
   Json details = {{"line", error.line},

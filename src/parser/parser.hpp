@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "common/json.hpp"
+#include "common/thread_pool.hpp"
 #include "parser/ast.hpp"
 
 namespace strata::parser {
@@ -50,7 +51,11 @@ class ParseResult {
 // ADD DOCUMENT statements of the common shape, alone or inside START MIGRATION, are read by a
 // hand-written scanner (fast_add_document.hpp) instead of the PEGTL grammar; the result is
 // the same for every text.
-ParseResult parse(std::string_view text);
+//
+// `pool`: a text of 1 MiB or more has its migration commands put in compact form on this pool
+// while the parse goes on (migration_command.hpp CommandAssembler); null (tests, `strata
+// check`): all on the calling thread. The result is the same either way.
+ParseResult parse(std::string_view text, common::ThreadPool* pool = nullptr);
 
 // parse() without the ADD DOCUMENT scanner: the PEGTL grammar alone. For tests that check
 // that the scanner changes nothing; everything else calls parse().

@@ -62,10 +62,9 @@ ast::Pos relative_to(const TextPos& origin, size_t line, size_t column);
 
 class ParseState {
  public:
-  // `assemble_on_second_thread`: a large text, whose migration commands are turned into their
-  // compact form on a second thread (CommandAssembler).
-  explicit ParseState(bool assemble_on_second_thread = false)
-      : assembler_(assemble_on_second_thread) {}
+  // `assembler_pool`: a large text's migration commands are turned into their compact form on
+  // this pool while the parse goes on (CommandAssembler); null: on the parsing thread.
+  explicit ParseState(common::ThreadPool* assembler_pool = nullptr) : assembler_(assembler_pool) {}
 
   template <typename Input>
   static TextPos text_pos(const Input& in) {

@@ -32,9 +32,10 @@ Status oversized_status(size_t max_statement_bytes) {
                 "statement exceeds the limit of " + std::to_string(max_statement_bytes) + " bytes");
 }
 
-Result<ast::Script> parse_piece(const SplitStatement& piece, size_t max_statement_bytes) {
+Result<ast::Script> parse_piece(const SplitStatement& piece, size_t max_statement_bytes,
+                                common::ThreadPool* pool) {
   if (piece.oversized) return oversized_status(max_statement_bytes);
-  ParseResult parsed = parse(piece.text);
+  ParseResult parsed = parse(piece.text, pool);
   if (!parsed.ok()) return to_status(parsed.error());
   return std::move(parsed.script());
 }

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "common/status.hpp"
+#include "common/thread_pool.hpp"
 #include "parser/ast.hpp"
 #include "parser/splitter.hpp"
 
@@ -27,7 +28,9 @@ Status oversized_status(size_t max_statement_bytes);
 
 // The statements of `piece`, or its error: oversized_status for an oversized piece, the
 // SYNTAX_ERROR of to_status (line and column counted from the statement) for a failed parse.
-Result<ast::Script> parse_piece(const SplitStatement& piece, size_t max_statement_bytes);
+// `pool`: as parse()'s.
+Result<ast::Script> parse_piece(const SplitStatement& piece, size_t max_statement_bytes,
+                                common::ThreadPool* pool = nullptr);
 
 struct StreamPosition {
   uint32_t line = 1;

@@ -4,7 +4,7 @@
 // A migration's Txn can hold half a million keys (W1) or millions. Through a WriteBatch each
 // key is copied into the batch, written to the WAL (whose CRC32C this RocksDB build computes
 // byte by byte), inserted into a skip list, and later flushed to an SST file anyway. Here the
-// sorted write set becomes SST files directly — built on two cores, one file per slice of a
+// sorted write set becomes SST files directly — built on the pool's cores, a file per slice of a
 // Space — and DB::IngestExternalFiles adds all of them, across every Space, in ONE atomic
 // version edit: after a crash either every file is in the store or none is. The files are
 // synced before the edit is logged, and the edit itself is synced, so the commit is durable
@@ -25,7 +25,6 @@
 #include <vector>
 
 #include "storage/store_internal.hpp"
-#include "storage/two_cores.hpp"
 
 namespace strata::storage {
 
@@ -35,7 +34,7 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kTempPrefix = "strata-ingest-";
 constexpr std::string_view kTempSuffix = ".tmp";
-// A Space's keys are cut into slices of at least this many keys, so both cores build files.
+// A Space's keys are cut into slices of at least this many keys, so every core builds files.
 constexpr size_t kMinSliceKeys = 1u << 15;
 
 // One SST file to build: keys sorted[begin, end) of `space`.
@@ -106,7 +105,7 @@ Status ingest_write_set(const DbHandle& h, WriteSet& writes) {
       }
     }
   };
-  on_two_cores(work);
+  common::parallel(h.pool, work);  // the table files are built on every core of the pool
 
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (const Slice& slice : slices) {

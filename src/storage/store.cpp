@@ -147,7 +147,9 @@ std::shared_ptr<const Snapshot> RocksStore::snapshot() const {
 std::unique_ptr<Txn> RocksStore::begin() const {
   // After a failed write: resume, or reopen a DB stopped for good.
   recover_writes(options_, mu_, handle_);
-  return Store::begin();
+  std::unique_ptr<Txn> txn = Store::begin();
+  writes(*txn).set_pool(options_.pool);  // its big sorts use every core of the pool
+  return txn;
 }
 
 namespace {

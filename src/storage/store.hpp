@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "common/status.hpp"
+#include "common/thread_pool.hpp"
 
 namespace strata::storage {
 
@@ -69,6 +70,11 @@ struct Options {
   // atomically instead of one WAL batch (ingest.cpp); 0: never. Fewer, larger values (a
   // migration's command record) are cheaper through the WAL.
   size_t ingest_from_keys = 1u << 16;
+  // The engine's thread pool: a commit's big sorts and table builds are spread over it, and a
+  // DB::Resume() that may hang runs on a service of it (write_errors.cpp). Null (tests, tools):
+  // all of it on the committing thread, and a Resume() without a time limit. Must outlive
+  // the store.
+  common::ThreadPool* pool = nullptr;
 };
 
 // See "Domains" above.

@@ -42,6 +42,7 @@ struct DbHandle {
   std::shared_ptr<rocksdb::Logger> info_log;  // RocksDB's LOG (info_log.cpp)
   std::string path;
   size_t ingest_from_keys = 0;  // Options::ingest_from_keys
+  common::ThreadPool* pool = nullptr;  // Options::pool
   bool read_only = false;       // opened read-only: the medium or directory is not writable
 
   // Write recovery (write_errors.cpp): set when a write failed on an I/O error, which stops

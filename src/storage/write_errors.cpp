@@ -122,15 +122,18 @@ bool lost_a_flush(const DbHandle& h) {
   return failed_jobs > 0;
 }
 
-// DB::Resume(), run on a thread of its own; one that has not returned after kResumeLimit is
-// ended by cancelling the DB's background work (its flush wait then returns), which leaves
-// the DB good only for reads: it is marked dead and reopened by recover_writes.
+// DB::Resume(), run on a service thread of the store's pool (it may block: never a worker);
+// one that has not returned after kResumeLimit is ended by cancelling the DB's background
+// work (its flush wait then returns), which leaves the DB good only for reads: it is marked
+// dead and reopened by recover_writes. Without a pool (a store opened by a test or a tool),
+// Resume() runs here, without the limit.
 rocksdb::Status resume_within_limit(const DbHandle& h) {
+  if (h.pool == nullptr) return h.db->Resume();
   std::mutex mu;
   std::condition_variable done_cv;
   bool done = false;
   rocksdb::Status result;
-  std::thread worker([&] {
+  common::Service worker = h.pool->spawn_service("strata-resume", [&](std::stop_token) {
     rocksdb::Status s = h.db->Resume();
     std::lock_guard lock(mu);
     result = std::move(s);

@@ -7,8 +7,6 @@
 #include <cstring>
 #include <functional>
 
-#include "storage/two_cores.hpp"
-
 namespace strata::storage {
 
 namespace {
@@ -186,7 +184,7 @@ void for_each_tie(const std::vector<Digit>& d, size_t lo, size_t hi, Fn&& fn) {
 
 }  // namespace
 
-void WriteSet::sort_slots(const PerSpace& s, std::vector<Slot>& slots) {
+void WriteSet::sort_slots(const PerSpace& s, std::vector<Slot>& slots) const {
   auto less = [&s](Slot a, Slot b) { return key_of(s.latest[a]) < key_of(s.latest[b]); };
   // Keys often arrive in order (document sequences, ascending unique values): check first.
   if (std::is_sorted(slots.begin(), slots.end(), less)) return;
@@ -199,7 +197,7 @@ void WriteSet::sort_slots(const PerSpace& s, std::vector<Slot>& slots) {
   // place costs a cache miss or two per comparison, so they are sorted most significant digit
   // first: each key is read once per 16-byte digit, the digits are sorted in a compact array,
   // and only runs of equal digits go on to their next 16 bytes. The first digits are sorted in
-  // two halves on two cores and merged; the runs left are then shared between the cores.
+  // one part per core of the pool and merged; the runs left are then shared between the cores.
   std::vector<Digit> d(slots.size());
   for (size_t i = 0; i < slots.size(); ++i) d[i].slot = slots[i];
   auto sort_digits = [&](size_t lo, size_t hi, size_t offset) {
@@ -211,16 +209,26 @@ void WriteSet::sort_slots(const PerSpace& s, std::vector<Slot>& slots) {
     for_each_tie(d, lo, hi, [&](size_t a, size_t b) { refine(a, b, offset + kDigitBytes); });
   };
 
-  const size_t mid = d.size() / 2;
-  std::atomic<int> half{0};
-  on_two_cores([&] {
-    for (int h; (h = half++) < 2;) sort_digits(h == 0 ? 0 : mid, h == 0 ? mid : d.size(), 0);
+  // One part per core (the caller and pool_->size()-1 workers), merged pairwise after.
+  const size_t parts = pool_ == nullptr ? 1 : std::max<size_t>(1, pool_->size());
+  std::vector<size_t> bound(parts + 1);
+  for (size_t p = 0; p <= parts; ++p) bound[p] = d.size() * p / parts;
+  std::atomic<size_t> part{0};
+  common::parallel(pool_, [&] {
+    for (size_t p; (p = part++) < parts;) sort_digits(bound[p], bound[p + 1], 0);
   });
-  std::inplace_merge(d.begin(), d.begin() + static_cast<ptrdiff_t>(mid), d.end());
+  for (size_t width = 1; width < parts; width *= 2) {
+    for (size_t p = 0; p + width < parts; p += 2 * width) {
+      const size_t hi = bound[std::min(parts, p + 2 * width)];
+      std::inplace_merge(d.begin() + static_cast<ptrdiff_t>(bound[p]),
+                         d.begin() + static_cast<ptrdiff_t>(bound[p + width]),
+                         d.begin() + static_cast<ptrdiff_t>(hi));
+    }
+  }
   std::vector<std::pair<size_t, size_t>> ties;
   for_each_tie(d, 0, d.size(), [&](size_t a, size_t b) { ties.emplace_back(a, b); });
   std::atomic<size_t> next{0};
-  on_two_cores([&] {
+  common::parallel(pool_, [&] {
     for (size_t k; (k = next++) < ties.size();) {
       refine(ties[k].first, ties[k].second, kDigitBytes);
     }

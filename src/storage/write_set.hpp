@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/thread_pool.hpp"
 #include "storage/store.hpp"
 
 namespace strata::storage {
@@ -62,6 +63,8 @@ class WriteSet {
   size_t bytes() const { return bytes_; }
   bool empty(Space space) const { return spaces_[index(space)].latest.empty(); }
   void clear();
+  // The pool a big sort is spread over (common/thread_pool.hpp parallel); null: this thread.
+  void set_pool(common::ThreadPool* pool) { pool_ = pool; }
 
  private:
   struct PerSpace {
@@ -73,7 +76,7 @@ class WriteSet {
   };
   static size_t index(Space s) { return static_cast<size_t>(s); }
   // Sorts `slots` (slots of `s`) by key.
-  static void sort_slots(const PerSpace& s, std::vector<Slot>& slots);
+  void sort_slots(const PerSpace& s, std::vector<Slot>& slots) const;
   static Entry decode(const char* record);
   static std::string_view key_of(const char* record);
   // The table position holding `key`, or the empty position where it would go.
@@ -83,6 +86,7 @@ class WriteSet {
   void write(Space space, std::string_view key, std::optional<std::string_view> value);
 
   std::array<PerSpace, kSpaceCount> spaces_;
+  common::ThreadPool* pool_ = nullptr;
   struct Block {
     std::unique_ptr<char[]> bytes;
     size_t used = 0;

@@ -279,7 +279,7 @@ TEST_CASE("reversibility warnings: WITH FORCE and RequireExplicitDownCommands (S
   CHECK(h.ok("VALIDATE MIGRATION WITH VERSION 4")["report"]["overallResult"] == "PASS");
 }
 
-// A migration large enough to be parsed on the second thread (validate/command_stream.hpp):
+// A migration large enough to be parsed on the engine's thread pool (validate/command_stream.hpp):
 // findings still name the right command, line and column, and APPLY still refuses.
 TEST_CASE("a 5000-command migration reports the bad command by number and line") {
   MigrationHarness h;

@@ -5,9 +5,11 @@
 #include "parser/migration_command.hpp"
 
 #include <catch2/catch.hpp>
+#include <future>
 #include <string>
 #include <variant>
 
+#include "common/thread_pool.hpp"
 #include "parser/canonical.hpp"
 #include "parser/parser.hpp"
 #include "parser/syntax_check.hpp"
@@ -85,6 +87,75 @@ TEST_CASE("migration commands: one compact command per ADD DOCUMENT, canonical t
 
   // A few words per command besides its text: no tree, no per-command string object.
   CHECK(sizeof(ast::MigrationCommand) <= 48);
+}
+
+// A text of 1 MiB or more is assembled on the pool the caller gives (CommandAssembler): the
+// migrations must be exactly those assembled inline, with every worker free, with one worker,
+// and with the only worker busy (the parse then assembles what waits itself, and must not
+// wait for the worker).
+TEST_CASE("migration commands: assembled on a thread pool, the migrations are those made inline",
+          "[parser][migration]") {
+  std::string text;
+  for (int m = 0; m < 2; ++m) {  // two migrations in one text: the assembler moves on
+    text += "START MIGRATION WITH DESCRIPTION \"bulk " + std::to_string(m) + "\"\n";
+    for (size_t i = 0; i < 12000; ++i) text += "  " + document(i + m) + ";\n";
+    text += "  CREATE BUNDLE \"C\" WITH FIELDS ({\"y\", NUMBER, false, false})\n";
+    text += "DOWN\n  DROP BUNDLE \"C\"\nCOMMIT;\n";
+  }
+  REQUIRE(text.size() >= (1u << 20));
+  const ParseResult inline_result = parse(text);
+  REQUIRE(inline_result.ok());
+  REQUIRE(inline_result.script().size() == 2);
+  auto same = [&](const ParseResult& r) {
+    REQUIRE(r.ok());
+    REQUIRE(r.script().size() == 2);
+    for (size_t k = 0; k < 2; ++k) {
+      const auto& a = std::get<ast::StartMigration>(inline_result.script()[k]);
+      const auto& b = std::get<ast::StartMigration>(r.script()[k]);
+      CHECK(b.text == a.text);
+      CHECK(b.bundles == a.bundles);
+      REQUIRE(b.up.size() == a.up.size());
+      REQUIRE(b.down.size() == a.down.size());
+      for (size_t i = 0; i < a.up.size(); ++i) {
+        if (b.up[i].pos.line != a.up[i].pos.line || b.up[i].text_begin != a.up[i].text_begin) {
+          FAIL("command " << i + 1 << " differs");
+        }
+      }
+      REQUIRE(b.issues.size() == 1);  // NUMBER is no type
+      CHECK(b.issues[0].command == a.issues[0].command);
+      CHECK(b.issues[0].pos.line == a.issues[0].pos.line);
+      CHECK(b == a);
+    }
+  };
+  SECTION("two workers") {
+    common::ThreadPool pool(2);
+    same(parse(text, &pool));
+  }
+  SECTION("one worker") {
+    common::ThreadPool pool(1);
+    same(parse(text, &pool));
+  }
+  SECTION("the only worker busy: the parse assembles by itself") {
+    common::ThreadPool pool(1);
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    common::TaskGroup busy(&pool);
+    busy.run([&] { released.wait(); });
+    same(parse(text, &pool));
+    release.set_value();
+    busy.wait();
+  }
+  SECTION("a migration that fails after a megabyte of commands leaves nothing running") {
+    // Cut inside the first migration: batches are still queued when the parse fails.
+    const std::string bad_text =
+        text.substr(0, text.find("  CREATE BUNDLE")) + "  ADD DOCUMENT TO\nCOMMIT";
+    REQUIRE(bad_text.size() >= (1u << 20));
+    common::ThreadPool pool(2);
+    const ParseResult bad = parse(bad_text, &pool);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error() == parse(bad_text).error());
+    CHECK(bad.error().line == 12003);  // COMMIT, where the bundle name should be
+  }
 }
 
 TEST_CASE("migration commands: phase-1 findings are kept with command index and position",

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/thread_pool.hpp"
 #include "storage/etcd/client.hpp"
 #include "storage/etcd/lease.hpp"
 #include "storage/etcd/ops.hpp"
@@ -20,6 +21,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using testing::EtcdCluster;
+
+// The thread pool leases and watches run their loops on (the Engine's, in a server).
+common::ThreadPool& test_pool() {
+  static common::ThreadPool pool(2);
+  return pool;
+}
 
 std::shared_ptr<Client> connect(const EtcdCluster& c, int deadline_ms = 3000) {
   ClientOptions o;
@@ -171,7 +178,7 @@ TEST_CASE("etcd client: a lease kept alive outlives its TTL and an abandoned one
   EtcdCluster cluster;
   auto c = connect(cluster);
   std::atomic<int> lost_calls{0};
-  auto kept = LeaseKeeper::Start(c, 2, [&](const Status&) { ++lost_calls; });
+  auto kept = LeaseKeeper::Start(test_pool(), c, 2, [&](const Status&) { ++lost_calls; });
   REQUIRE(kept.ok());
   auto abandoned = c->lease_grant(2);
   REQUIRE(abandoned.ok());
@@ -198,7 +205,7 @@ TEST_CASE("etcd client: a keeper whose lease expired behind its back reports it 
   EtcdCluster cluster;
   auto c = connect(cluster);
   std::atomic<bool> lost{false};
-  auto kept = LeaseKeeper::Start(c, 2, [&](const Status&) { lost = true; });
+  auto kept = LeaseKeeper::Start(test_pool(), c, 2, [&](const Status&) { lost = true; });
   REQUIRE(kept.ok());
   REQUIRE(c->lease_revoke((*kept)->id()).ok());  // as if it had expired
   const auto deadline = Clock::now() + std::chrono::seconds(5);
@@ -219,13 +226,14 @@ TEST_CASE("etcd client: a watch delivers a prefix's events from its start revisi
   o.key = "/w/";
   o.range_end = ops::prefix_range_end("/w/");
   o.start_revision = first;
-  auto w = WatchStream::Start(c, o, [&](const std::vector<mvccpb::Event>& events, int64_t rev) {
-    std::lock_guard lk(mu);
-    for (const auto& e : events) {
-      seen.emplace_back(e.kv().key(), e.type() == mvccpb::Event::DELETE ? "" : e.kv().value());
-    }
-    revisions.push_back(rev);
-  });
+  auto w = WatchStream::Start(
+      test_pool(), c, o, [&](const std::vector<mvccpb::Event>& events, int64_t rev) {
+        std::lock_guard lk(mu);
+        for (const auto& e : events) {
+          seen.emplace_back(e.kv().key(), e.type() == mvccpb::Event::DELETE ? "" : e.kv().value());
+        }
+        revisions.push_back(rev);
+      });
   put(*c, "/w/b", "2");
   REQUIRE(c->delete_range(ops::del("/w/a")).ok());
   auto wait_for = [&](size_t n) {

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "common/thread_pool.hpp"
 #include "storage/etcd/etcd_store.hpp"
 #include "storage/etcd/ops.hpp"
 #include "storage/etcd_cluster.hpp"
@@ -34,9 +35,16 @@ std::string fresh_prefix() {
   return "/test" + std::to_string(rng() % 1000000000);
 }
 
+// The thread pool the stores' lease, watches and compaction run on (the Engine's, in a server).
+common::ThreadPool& test_pool() {
+  static common::ThreadPool pool(2);
+  return pool;
+}
+
 EtcdStoreOptions store_options(const std::vector<std::string>& endpoints,
                                const std::string& prefix, int64_t ttl_s = 3) {
   EtcdStoreOptions o;
+  o.pool = &test_pool();
   o.client.endpoints = endpoints;
   o.client.deadline = std::chrono::milliseconds(3000);
   o.prefix = prefix;

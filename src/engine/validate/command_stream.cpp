@@ -4,22 +4,27 @@
 
 namespace strata::engine::validate {
 
-CommandStream::CommandStream(const std::vector<std::string_view>& commands)
-    : commands_(commands), chunk_count_((commands.size() + kChunk - 1) / kChunk) {
-  if (commands_.size() < kThreadFrom) return;
+CommandStream::CommandStream(const std::vector<std::string_view>& commands,
+                             common::ThreadPool* pool)
+    : commands_(commands), chunk_count_((commands.size() + kChunk - 1) / kChunk), worker_(pool) {
+  if (pool == nullptr || commands_.size() < kThreadFrom) return;
   parsed_.resize(chunk_count_);
   done_.assign(chunk_count_, 0);
-  worker_ = std::thread([this] { work(); });
+  threaded_ = true;
+  worker_.run([this] { work(); });
 }
 
 CommandStream::~CommandStream() {
-  if (!worker_.joinable()) return;
+  if (!threaded_) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
   room_.notify_all();
-  worker_.join();
+  try {
+    worker_.wait();  // a task that never started runs here and returns at once
+  } catch (...) {    // out of memory on the worker: the stream is going away anyway
+  }
 }
 
 CommandStream::Chunk CommandStream::parse_chunk(size_t chunk, const Publication& schema) const {
@@ -75,7 +80,7 @@ void CommandStream::work() {
 }
 
 ParsedCommand CommandStream::next(size_t index) {
-  if (!worker_.joinable()) {
+  if (!threaded_) {
     ParsedCommand c;
     c.syntax = check_syntax(commands_[index - 1], index, &c.statement);
     return c;

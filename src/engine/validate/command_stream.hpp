@@ -1,11 +1,13 @@
 #pragma once
 // CommandStream: the stored commands of a migration, parsed (phase 1, check_syntax) ahead of
-// the phases that execute them. A large migration is parsed in chunks by a second thread, a
-// bounded number of chunks ahead of the consumer, so parsing overlaps with execution on
-// another core while memory stays bounded (at most kChunksAhead chunks of ASTs wait). When
-// the consumer catches up with the worker (VALIDATE executes less than it parses), it parses
-// the next unclaimed chunk itself instead of waiting: both cores parse. A small migration is
-// parsed inline: starting a thread would cost more than it saves.
+// the phases that execute them. A large migration is parsed in chunks by a task on the
+// engine's thread pool, a bounded number of chunks ahead of the consumer, so parsing overlaps
+// with execution on another core while memory stays bounded (at most kChunksAhead chunks of
+// ASTs wait). When the consumer catches up with the worker (VALIDATE executes less than it
+// parses, or every worker is busy and the task has not started), it parses the next
+// unclaimed chunk itself instead of waiting: it never waits for a free worker (thread_pool.hpp,
+// rule 2). A small migration, or one without a pool, is parsed inline: a task would cost more
+// than it saves.
 //
 // The workers also bind each ADD DOCUMENT (binder.hpp: the bundle resolved, the document
 // prepared — checked, completed, serialized, its index keys made) against the schema the
@@ -16,7 +18,7 @@
 //
 // Thread-safety: one consumer thread calls next() and publish(); the worker only parses and
 // binds (parser::parse, syntax_check and bind_add_document are pure functions over the
-// command and an immutable published schema). The destructor stops and joins the worker, so
+// command and an immutable published schema). The destructor stops and joins the task, so
 // the stream may be dropped before the last command (an APPLY that fails half-way).
 
 #include <condition_variable>
@@ -26,9 +28,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
+#include "common/thread_pool.hpp"
 #include "engine/binder.hpp"
 #include "engine/validate/phases.hpp"
 #include "parser/ast.hpp"
@@ -56,8 +58,8 @@ class CommandStream {
   static constexpr size_t kChunksAhead = 8;    // the worker stays at most this far ahead
   static constexpr size_t kThreadFrom = 2048;  // fewer commands: parse inline
 
-  // `commands` must outlive the stream.
-  explicit CommandStream(const std::vector<std::string_view>& commands);
+  // `commands` and `pool` must outlive the stream; `pool` null: parse inline.
+  CommandStream(const std::vector<std::string_view>& commands, common::ThreadPool* pool);
   ~CommandStream();
   CommandStream(const CommandStream&) = delete;
   CommandStream& operator=(const CommandStream&) = delete;
@@ -66,7 +68,7 @@ class CommandStream {
   ParsedCommand next(size_t index);
 
   // True when a worker parses ahead (a large migration): only then does publish() pay off.
-  bool threaded() const { return worker_.joinable(); }
+  bool threaded() const { return threaded_; }
   // Chunks started from now on prepare their ADD DOCUMENTs against `schema`. Returns the
   // publication's number (PreparedAdd::publication), larger than every earlier one.
   uint64_t publish(std::shared_ptr<const DatabaseSchema> schema);
@@ -92,7 +94,8 @@ class CommandStream {
   Publication published_;
   Chunk current_;                    // the chunk being handed out
   size_t current_chunk_ = SIZE_MAX;
-  std::thread worker_;
+  bool threaded_ = false;
+  common::TaskGroup worker_;  // last member: joined first, while the rest still lives
 };
 
 }  // namespace strata::engine::validate

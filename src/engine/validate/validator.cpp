@@ -209,7 +209,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
   SimulatedAdds adds;  // VALIDATE only: documents added to bundles the simulation created
   DataImpact impact;
 
-  CommandStream stream(req.commands->up);
+  CommandStream stream(req.commands->up, req.pool);
   // A large migration's stream binds ADD DOCUMENTs against a published copy of the schema,
   // republished (at most once a chunk) when the schema has moved on. A bound document is used
   // only while the schema is still the one it was bound against.

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/json.hpp"
+#include "common/thread_pool.hpp"
 #include "engine/down.hpp"
 #include "engine/ledger.hpp"
 #include "engine/settings.hpp"
@@ -51,6 +52,8 @@ struct Request {
   // context's schema at the start.
   const DatabaseSchema* live = nullptr;
   bool checksum_verified = false;  // the caller already compared text and checksum
+  // Parses a large migration's commands ahead of the phases (CommandStream); null: inline.
+  common::ThreadPool* pool = nullptr;
 };
 
 struct Outcome {

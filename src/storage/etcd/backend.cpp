@@ -30,7 +30,7 @@ Backend::Backend(const EtcdStoreOptions& o, std::shared_ptr<Client> c)
 Result<std::shared_ptr<LeaseKeeper>> Backend::lease() {
   std::lock_guard lk(mu_);
   if (lease_ && lease_->alive().ok()) return lease_;
-  auto keeper = LeaseKeeper::Start(client, options.lock_ttl_s, nullptr);
+  auto keeper = LeaseKeeper::Start(*options.pool, client, options.lock_ttl_s, nullptr);
   if (!keeper.ok()) return keeper.status();
   lease_ = std::shared_ptr<LeaseKeeper>(std::move(*keeper));
   return lease_;

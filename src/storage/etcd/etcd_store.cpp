@@ -4,14 +4,14 @@
 #include "storage/etcd/etcd_store.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <thread>
 
 #include "storage/etcd/backend.hpp"
+#include "storage/etcd/lock.hpp"
 #include "storage/etcd/ops.hpp"
 #include "storage/etcd/snapshot.hpp"
 #include "storage/etcd/watch.hpp"
-#include "storage/etcd/lock.hpp"
+#include "storage/write_set.hpp"
 
 namespace strata::storage::etcd {
 
@@ -61,6 +61,10 @@ Result<std::unique_ptr<EtcdStore>> EtcdStore::Open(const EtcdStoreOptions& optio
     return Status(Code::kInvalidValue, "an etcd store prefix starts with '/' and does not end "
                                        "with one, as in /strata (got '" + options.prefix + "')");
   }
+  if (options.pool == nullptr) {
+    return Status(Code::kInvalidValue,
+                  "an etcd store needs a thread pool (EtcdStoreOptions::pool)");
+  }
   if (options.lock_ttl_s < 2) {
     return Status(Code::kInvalidValue, "the lock TTL must be at least 2 seconds");
   }
@@ -78,7 +82,8 @@ Result<std::unique_ptr<EtcdStore>> EtcdStore::Open(const EtcdStoreOptions& optio
   if (!lease.ok()) return lease.status();
   std::unique_ptr<EtcdStore> store(new EtcdStore(backend));
   if (options.compact_interval.count() > 0) {
-    store->compaction_ = std::thread([s = store.get()] { s->compaction_loop(); });
+    store->compaction_ = options.pool->spawn_service(
+        "etcd-compact", [s = store.get()](std::stop_token) { s->compaction_loop(); });
   }
   return store;
 }
@@ -91,7 +96,13 @@ EtcdStore::~EtcdStore() {
     stopping_ = true;
   }
   compaction_wake_.notify_all();
-  if (compaction_.joinable()) compaction_.join();
+  compaction_.join();
+}
+
+std::unique_ptr<Txn> EtcdStore::begin() const {
+  std::unique_ptr<Txn> txn = Store::begin();
+  writes(*txn).set_pool(backend_->options.pool);  // its big sorts use every core of the pool
+  return txn;
 }
 
 std::string EtcdStore::describe() const {
@@ -150,7 +161,7 @@ Result<std::unique_ptr<Watch>> EtcdStore::watch(std::function<void(const Change&
     if (!r.ok()) return;
     for (const mvccpb::KeyValue& kv : r->kvs()) deliver(kv);
   };
-  auto stream = WatchStream::Start(b->client, o, on_events, on_restart);
+  auto stream = WatchStream::Start(*b->options.pool, b->client, o, on_events, on_restart);
   // Return once the watch is in place, so a commit made after watch() returns is seen.
   const auto deadline = Clock::now() + b->options.client.deadline;
   while (!stream->started() && Clock::now() < deadline) {

@@ -29,7 +29,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "storage/etcd/client.hpp"
 #include "storage/store.hpp"
@@ -49,6 +48,10 @@ struct EtcdStoreOptions {
   std::chrono::seconds compact_retention{300};
   std::chrono::seconds compact_interval{60};
   std::string server;  // this server's name, recorded with its locks and stagings
+  // The engine's thread pool: the lease keep-alive, the watch streams and the compaction loop
+  // are services of it, and a commit's big sorts use its cores. Required; must outlive the
+  // store.
+  common::ThreadPool* pool = nullptr;
 };
 
 struct Backend;   // what snapshots, iterators and locks share with their store (backend.hpp)
@@ -56,7 +59,7 @@ struct Backend;   // what snapshots, iterators and locks share with their store 
 class EtcdStore final : public Store {
  public:
   // Connects, checks (or writes) the layout version under the prefix, grants the lease and
-  // starts the compaction thread. Errors: kInvalidValue (options), kStoreUnavailable,
+  // starts the compaction loop. Errors: kInvalidValue (options), kStoreUnavailable,
   // kStorageError ("etcd prefix /strata holds ...").
   static Result<std::unique_ptr<EtcdStore>> Open(const EtcdStoreOptions& options);
   ~EtcdStore() override;
@@ -66,6 +69,7 @@ class EtcdStore final : public Store {
   std::unique_ptr<Iterator> scan(Space space, std::string_view begin, std::string_view end,
                                  const Snapshot* snapshot) const override;
   std::shared_ptr<const Snapshot> snapshot() const override;
+  std::unique_ptr<Txn> begin() const override;
   using Store::commit;
   Status commit(Txn& txn, bool sync, const Lock* fence) override;
   Result<std::unique_ptr<Lock>> lock(const std::string& name, const LockOwner& owner,
@@ -97,7 +101,7 @@ class EtcdStore final : public Store {
   std::mutex compaction_mu_;
   std::condition_variable compaction_wake_;
   bool stopping_ = false;
-  std::thread compaction_;
+  common::Service compaction_;
 };
 
 }  // namespace strata::storage::etcd

@@ -1,4 +1,4 @@
-// etcd::LeaseKeeper: grant, keep-alive thread, loss detection, revoke (lease.hpp).
+// etcd::LeaseKeeper: grant, keep-alive loop, loss detection, revoke (lease.hpp).
 
 #include "storage/etcd/lease.hpp"
 
@@ -11,7 +11,8 @@ using Clock = std::chrono::steady_clock;
 }
 
 Result<std::unique_ptr<LeaseKeeper>> LeaseKeeper::Start(
-    std::shared_ptr<Client> client, int64_t ttl_s, std::function<void(const Status&)> on_lost) {
+    common::ThreadPool& pool, std::shared_ptr<Client> client, int64_t ttl_s,
+    std::function<void(const Status&)> on_lost) {
   if (ttl_s < 1) return Status(Code::kInvalidValue, "a lease TTL must be at least 1 second");
   auto granted = client->lease_grant(ttl_s);
   if (!granted.ok()) return granted.status();
@@ -20,7 +21,8 @@ Result<std::unique_ptr<LeaseKeeper>> LeaseKeeper::Start(
   }
   std::unique_ptr<LeaseKeeper> keeper(
       new LeaseKeeper(std::move(client), granted->id(), granted->ttl(), std::move(on_lost)));
-  keeper->thread_ = std::thread([k = keeper.get()] { k->run(); });
+  keeper->keeper_ =
+      pool.spawn_service("etcd-lease", [k = keeper.get()](std::stop_token) { k->run(); });
   return keeper;
 }
 
@@ -34,7 +36,7 @@ LeaseKeeper::~LeaseKeeper() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  keeper_.join();
   bool was_alive;
   {
     std::lock_guard lk(mu_);

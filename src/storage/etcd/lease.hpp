@@ -1,9 +1,9 @@
 #pragma once
-// etcd::LeaseKeeper: one etcd lease (SPEC §11), granted at Start and kept alive by a background
-// thread that renews it every third of its TTL. The lease is *lost* when etcd answers that it
-// expired, or when no renewal succeeded for a whole TTL (etcd may then have expired it: from
-// here on the holder must assume it did). Losing it is final: on_lost is called once, from the
-// keeper's thread, and alive() answers an error from then on. Keys put with the lease (locks,
+// etcd::LeaseKeeper: one etcd lease (SPEC §11), granted at Start and kept alive by a service loop
+// of the engine's thread pool that renews it every third of its TTL. The lease is *lost* when etcd
+// answers that it expired, or when no renewal succeeded for a whole TTL (etcd may then have expired
+// it: from here on the holder must assume it did). Losing it is final: on_lost is called once, from
+// the keeper's thread, and alive() answers an error from then on. Keys put with the lease (locks,
 // staging owners) vanish when etcd expires it; a write fenced by such a key then fails, so a
 // holder that was paused past its TTL cannot commit even before this thread notices.
 //
@@ -15,8 +15,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
+#include "common/thread_pool.hpp"
 #include "storage/etcd/client.hpp"
 
 namespace strata::storage::etcd {
@@ -24,7 +24,9 @@ namespace strata::storage::etcd {
 class LeaseKeeper {
  public:
   // Grants a lease of `ttl_s` seconds and starts keeping it alive. Errors: the client's.
-  static Result<std::unique_ptr<LeaseKeeper>> Start(std::shared_ptr<Client> client, int64_t ttl_s,
+  // The keep-alive loop is a service of `pool`, which must outlive the keeper.
+  static Result<std::unique_ptr<LeaseKeeper>> Start(common::ThreadPool& pool,
+                                                    std::shared_ptr<Client> client, int64_t ttl_s,
                                                     std::function<void(const Status&)> on_lost);
   ~LeaseKeeper();
   LeaseKeeper(const LeaseKeeper&) = delete;
@@ -53,7 +55,7 @@ class LeaseKeeper {
   std::condition_variable wake_;
   bool stopping_ = false;
   Status lost_;  // ok while alive
-  std::thread thread_;
+  common::Service keeper_;  // the keep-alive loop
 };
 
 }  // namespace strata::storage::etcd

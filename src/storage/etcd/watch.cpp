@@ -1,4 +1,4 @@
-// etcd::WatchStream: the watch thread, its reconnection and cancellation (watch.hpp).
+// etcd::WatchStream: the watch loop, its reconnection and cancellation (watch.hpp).
 
 #include "storage/etcd/watch.hpp"
 
@@ -8,12 +8,13 @@
 
 namespace strata::storage::etcd {
 
-std::unique_ptr<WatchStream> WatchStream::Start(std::shared_ptr<Client> client,
+std::unique_ptr<WatchStream> WatchStream::Start(common::ThreadPool& pool,
+                                                std::shared_ptr<Client> client,
                                                 WatchOptions options, OnEvents on_events,
                                                 OnRestart on_restart) {
   std::unique_ptr<WatchStream> w(new WatchStream(std::move(client), std::move(options),
                                                  std::move(on_events), std::move(on_restart)));
-  w->thread_ = std::thread([p = w.get()] { p->run(); });
+  w->stream_ = pool.spawn_service("etcd-watch", [p = w.get()](std::stop_token) { p->run(); });
   return w;
 }
 
@@ -33,7 +34,7 @@ void WatchStream::cancel() {
     stopping_ = true;
     if (context_ != nullptr) static_cast<grpc::ClientContext*>(context_)->TryCancel();
   }
-  if (thread_.joinable()) thread_.join();
+  stream_.join();
 }
 
 bool WatchStream::started() const {

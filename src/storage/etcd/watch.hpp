@@ -14,9 +14,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "common/thread_pool.hpp"
 #include "storage/etcd/client.hpp"
 
 namespace strata::storage::etcd {
@@ -35,7 +35,9 @@ class WatchStream {
   // History was lost (compacted): events up to `revision` were not delivered.
   using OnRestart = std::function<void(int64_t revision)>;
 
-  static std::unique_ptr<WatchStream> Start(std::shared_ptr<Client> client, WatchOptions options,
+  // The stream runs as a service of `pool`, which must outlive the watch.
+  static std::unique_ptr<WatchStream> Start(common::ThreadPool& pool,
+                                            std::shared_ptr<Client> client, WatchOptions options,
                                             OnEvents on_events, OnRestart on_restart = nullptr);
   ~WatchStream();
   WatchStream(const WatchStream&) = delete;
@@ -62,7 +64,7 @@ class WatchStream {
   bool stopping_ = false;
   bool started_ = false;
   void* context_ = nullptr;  // the grpc::ClientContext of the open stream, to cancel it
-  std::thread thread_;
+  common::Service stream_;   // the loop of run()
 };
 
 }  // namespace strata::storage::etcd
