@@ -58,7 +58,10 @@ Status Server::start() {
   listener_ = std::make_unique<Listener>(io_, context_, tls_.get());
   STRATA_RETURN_IF_ERROR(listener_->open(options_.host, options_.port));
   listener_->start();
-  if (options_.handle_signals) asio::co_spawn(io_, watch_signals(), asio::detached);
+  if (options_.handle_signals) {
+    signals_ = std::make_unique<asio::signal_set>(io_, SIGINT, SIGTERM);
+    asio::co_spawn(io_, watch_signals(), asio::detached);
+  }
   const unsigned n = thread_count(options_.threads);
   for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
   spdlog::info("strata listening on {}:{}{} ({} threads, auth {}, max {} connections)",
@@ -98,7 +101,7 @@ asio::awaitable<void> Server::drain() {
 }
 
 asio::awaitable<void> Server::watch_signals() {
-  asio::signal_set signals(io_, SIGINT, SIGTERM);
+  asio::signal_set& signals = *signals_;
   auto [ec, signal] = co_await signals.async_wait(kTuple);
   if (ec) co_return;
   spdlog::info("strata: received signal {}; shutting down (a second signal exits at once)", signal);

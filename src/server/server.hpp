@@ -49,6 +49,8 @@ class Server {
   AuthThrottle& throttle() { return throttle_; }
 
  private:
+  // Waits on signals_ (registered in start(), before the port is announced, so a SIGTERM
+  // that follows the "listening" line always finds the handler).
   asio::awaitable<void> watch_signals();
   asio::awaitable<void> drain();
 
@@ -61,6 +63,7 @@ class Server {
   ServerContext context_;
   std::unique_ptr<asio::ssl::context> tls_;
   std::unique_ptr<Listener> listener_;
+  std::unique_ptr<asio::signal_set> signals_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> clean_{true};

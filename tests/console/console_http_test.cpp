@@ -325,6 +325,7 @@ TEST_CASE("the console stops with the server and is off without --http-port", "[
   ConsoleServer s;
   s.process().signal(SIGTERM);
   REQUIRE(s.process().exited(std::chrono::milliseconds(15000)));
+  INFO("server log:\n" << s.process().log());
   CHECK(s.process().exit_code() == 0);
   CHECK(contains(s.process().log(), "strata audit console stopped"));
   httplib::Client c = s.client();
