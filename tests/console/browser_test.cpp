@@ -65,7 +65,7 @@ TEST_CASE("a real browser logs in, reads the timeline and a migration, and logs 
   keep_screenshot(browser, "login.png");
   browser.type(browser.find("#user"), "milo");
   browser.type(browser.find("#password"), "milo-pw");
-  browser.click(browser.find("form button[type=submit]"));
+  browser.follow(browser.find("form button[type=submit]"));
 
   // Logged in, back where it was going: the timeline.
   CHECK(browser.url() == base + "/db?name=shop");
@@ -79,7 +79,7 @@ TEST_CASE("a real browser logs in, reads the timeline and a migration, and logs 
   keep_screenshot(browser, "timeline.png");
 
   // A link on the timeline opens migration 4.
-  browser.click(browser.find("a.ver[href='/migration?db=shop&version=4']"));
+  browser.follow(browser.find("a.ver[href='/migration?db=shop&version=4']"));
   CHECK(browser.url() == base + "/migration?db=shop&version=4");
   text = browser.text();
   for (const char* part : {"v4 · Loyalty points", "Commands", "DOWN commands",
@@ -108,7 +108,7 @@ TEST_CASE("a real browser logs in, reads the timeline and a migration, and logs 
   CHECK(browser.title().rfind("v1", 0) == 0);
 
   // Log out: back to the form, and the pages are closed again.
-  browser.click(browser.find("header form button"));
+  browser.follow(browser.find("header form button"));
   CHECK(browser.url() == base + "/login");
   browser.go(base + "/db?name=shop");
   CHECK(browser.url().rfind(base + "/login", 0) == 0);

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -110,6 +111,23 @@ class WebDriver {
     call("POST", path("/element/" + element + "/click"), Json::object());
   }
   // The rendered text of the page's body.
+  // Clicks an element that navigates (a link, a form's button) and returns once the browser has
+  // left the current page and loaded the next (a click does not wait for the navigation it
+  // starts), or after 10 s — the caller's next check then fails with what the browser shows.
+  void follow(const std::string& element) {
+    const std::string from = url();
+    click(element);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (url() != from && ready()) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  bool ready() {
+    Json r = call("POST", path("/execute/sync"),
+                  {{"script", "return document.readyState"}, {"args", Json::array()}});
+    return r["value"] == "complete";
+  }
   std::string text() {
     return call("GET", path("/element/" + find("body") + "/text"))["value"].get<std::string>();
   }
