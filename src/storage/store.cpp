@@ -97,13 +97,23 @@ RocksStore::RocksStore(Options options, std::shared_ptr<DbHandle> handle)
       local_(std::make_shared<LocalCoordination>()) {}
 RocksStore::~RocksStore() = default;
 
-Result<std::optional<std::string>> RocksSnapshot::get(Space space, std::string_view key) const {
-  const DbHandle& h = *handle_;
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s = h.db->Get(read_options(this), h.cf(space), key, &value);
+namespace {
+
+// One key's value. Read straight into the string (RocksDB fills it in place): a migration's
+// command text is megabytes, and a PinnableSlice copied out again doubled the copy.
+Result<std::optional<std::string>> get_value(const DbHandle& h, const rocksdb::ReadOptions& ro,
+                                             Space space, std::string_view key) {
+  std::optional<std::string> value(std::in_place);
+  rocksdb::Status s = h.db->Get(ro, h.cf(space), key, &*value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return storage_error(h, s);
-  return std::optional<std::string>(value.ToString());
+  return value;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> RocksSnapshot::get(Space space, std::string_view key) const {
+  return get_value(*handle_, read_options(this), space, key);
 }
 
 std::unique_ptr<Iterator> RocksSnapshot::scan(Space space, std::string_view begin,
@@ -120,12 +130,7 @@ Result<std::optional<std::string>> RocksStore::get(Space space, std::string_view
                                                    const Snapshot* snapshot) const {
   if (snapshot != nullptr) return snapshot->get(space, key);
   const std::shared_ptr<DbHandle> handle = current();
-  const DbHandle& h = *handle;
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s = h.db->Get(rocksdb::ReadOptions(), h.cf(space), key, &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  if (!s.ok()) return storage_error(h, s);
-  return std::optional<std::string>(value.ToString());
+  return get_value(*handle, rocksdb::ReadOptions(), space, key);
 }
 
 std::unique_ptr<Iterator> RocksStore::scan(Space space, std::string_view begin,
