@@ -20,6 +20,29 @@ QueryOptions interruptible(WriteContext& ctx) {
   return o;
 }
 
+// Calls fn(seq, stored bytes, parsed document) for every document of `b` matching `where`
+// (null: all). Matches are computed first, so a write never re-matches a document it changed;
+// the loop stops when the session's statement is interrupted. Sets *count to the matches.
+template <typename Fn>
+Status for_each_match(WriteContext& ctx, const Bundle& b, const ast::Condition* where,
+                      size_t* count, Fn&& fn) {
+  const QueryOptions query = interruptible(ctx);
+  auto seqs = matching_documents(ctx.reader(), ctx.schema(), b, where, query);
+  if (!seqs.ok()) return seqs.status();
+  *count = seqs->size();
+  InterruptPoll poll(query.interrupt);
+  for (uint64_t seq : *seqs) {
+    STRATA_RETURN_IF_ERROR(poll.tick());
+    auto bytes = load_stored(ctx.reader(), ctx.db_id(), b.id, seq);
+    if (!bytes.ok()) return bytes.status();
+    if (!bytes->has_value()) continue;
+    auto old = parse_document(**bytes);
+    if (!old.ok()) return old.status();
+    STRATA_RETURN_IF_ERROR(fn(seq, **bytes, *old));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status exec_add_document(WriteContext& ctx, bound::AddDocument& c, Json* response) {
@@ -33,58 +56,43 @@ Status exec_add_document(WriteContext& ctx, bound::AddDocument& c, Json* respons
 
 Status exec_update_documents(WriteContext& ctx, const bound::UpdateDocuments& c, Json* response) {
   const Bundle& b = *ctx.schema().bundle_by_id(c.bundle);
-  // Matches are computed first, so a write never re-matches a document it changed.
-  const QueryOptions query = interruptible(ctx);
-  auto seqs = matching_documents(ctx.reader(), ctx.schema(), b, &c.where, query);
-  if (!seqs.ok()) return seqs.status();
-  InterruptPoll poll(query.interrupt);
-  for (uint64_t seq : *seqs) {
-    STRATA_RETURN_IF_ERROR(poll.tick());
-    auto bytes = load_stored(ctx.reader(), ctx.db_id(), b.id, seq);
-    if (!bytes.ok()) return bytes.status();
-    if (!bytes->has_value()) continue;
-    auto old = parse_document(**bytes);
-    if (!old.ok()) return old.status();
-    Json merged = *old;
-    for (const auto& a : c.assignments) {
-      if (a.value.is_null())
-        merged.erase(a.field);
-      else
-        merged[a.field] = a.value;
-    }
-    auto doc = complete_document(b, std::move(merged));
-    if (!doc.ok()) {
-      Status st = doc.status();
-      Status named(st.code(), st.message() + " (DocumentID " + keys::document_id(seq) + ")");
-      named.set_details(st.details());
-      return named;
-    }
-    if (*doc == *old) continue;
-    STRATA_RETURN_IF_ERROR(replace_document(ctx, b, seq, **bytes, *old, *doc));
-  }
+  size_t affected = 0;
+  STRATA_RETURN_IF_ERROR(for_each_match(
+      ctx, b, &c.where, &affected,
+      [&](uint64_t seq, const std::string& bytes, const Json& old) -> Status {
+        Json merged = old;
+        for (const auto& a : c.assignments) {
+          if (a.value.is_null())
+            merged.erase(a.field);
+          else
+            merged[a.field] = a.value;
+        }
+        auto doc = complete_document(b, std::move(merged));
+        if (!doc.ok()) {
+          Status st = doc.status();
+          Status named(st.code(), st.message() + " (DocumentID " + keys::document_id(seq) + ")");
+          named.set_details(st.details());
+          return named;
+        }
+        if (*doc == old) return Status::Ok();
+        return replace_document(ctx, b, seq, bytes, old, *doc);
+      }));
   (*response)["message"] = "Documents updated";
-  (*response)["affected"] = seqs->size();
+  (*response)["affected"] = affected;
   return Status::Ok();
 }
 
 Status exec_delete_documents(WriteContext& ctx, const bound::DeleteDocuments& c, Json* response) {
   const Bundle& b = *ctx.schema().bundle_by_id(c.bundle);
-  const QueryOptions query = interruptible(ctx);
-  auto seqs = matching_documents(ctx.reader(), ctx.schema(), b, c.where ? &*c.where : nullptr,
-                                 query);
-  if (!seqs.ok()) return seqs.status();
-  InterruptPoll poll(query.interrupt);
-  for (uint64_t seq : *seqs) {
-    STRATA_RETURN_IF_ERROR(poll.tick());
-    auto bytes = load_stored(ctx.reader(), ctx.db_id(), b.id, seq);
-    if (!bytes.ok()) return bytes.status();
-    if (!bytes->has_value()) continue;
-    auto old = parse_document(**bytes);
-    if (!old.ok()) return old.status();
-    erase_document(ctx, b, seq, **bytes, *old);
-  }
+  size_t affected = 0;
+  STRATA_RETURN_IF_ERROR(for_each_match(
+      ctx, b, c.where ? &*c.where : nullptr, &affected,
+      [&](uint64_t seq, const std::string& bytes, const Json& old) -> Status {
+        erase_document(ctx, b, seq, bytes, old);
+        return Status::Ok();
+      }));
   (*response)["message"] = "Documents deleted";
-  (*response)["affected"] = seqs->size();
+  (*response)["affected"] = affected;
   return Status::Ok();
 }
 

@@ -27,20 +27,11 @@ std::string get_string(const Json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The stored header: the summary SHOW MIGRATIONS lists, and the rest of the record.
 Json record_json(const MigrationRecord& r) {
-  Json j = {{"Version", r.version},
-            {"Status", r.status},
-            {"Name", r.name ? Json(*r.name) : Json(nullptr)},
-            {"Description", r.description ? Json(*r.description) : Json(nullptr)},
-            {"CreatedAt", r.created_at},
-            {"CreatedBy", r.created_by},
-            {"AppliedAt", opt_string(r.applied_at)},
-            {"AppliedBy", opt_string(r.applied_by)},
-            {"Batch", r.batch ? Json(r.batch) : Json(nullptr)},
-            {"RolledBackAt", opt_string(r.rolled_back_at)},
+  Json j = summary_json(r);
+  j.update({{"RolledBackAt", opt_string(r.rolled_back_at)},
             {"RolledBackBy", opt_string(r.rolled_back_by)},
-            {"CommandCount", r.command_count},
-            {"Checksum", r.checksum},
             {"ChainChecksum", r.chain_checksum},
             {"ExecutionTimeMs", r.execution_time_ms ? Json(*r.execution_time_ms) : Json(nullptr)},
             {"FailureReason", opt_string(r.failure_reason)},
@@ -54,7 +45,7 @@ Json record_json(const MigrationRecord& r) {
             {"UndoBundles", r.undo_bundles},
             {"AddedBundles", r.added_bundles},
             {"ApplyChecksum", opt_string(r.apply_checksum)},
-            {"ApplyChainChecksum", opt_string(r.apply_chain_checksum)}};
+            {"ApplyChainChecksum", opt_string(r.apply_chain_checksum)}});
   return j;
 }
 
