@@ -165,15 +165,20 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
   ctx.finish();
   if (txn->empty()) return Status::Ok();
   AnswerCache::CommitScope commit(state->answers);  // answers from before it are not served
-  const storage::Lock* fence = lock->get();
+  // The commit is fenced by the lock and releases it (etcd: in the commit's own Txn).
+  auto commit_releasing = [&](bool durable) {
+    storage::Lock* fence = lock->get();
+    return fence != nullptr ? store_->commit_and_release(*txn, durable, *fence)
+                            : store_->commit(*txn, durable);
+  };
   const storage::Domain domain = storage::Domain::Of(keys::database_prefix(state->id));
   if (auto changed = ctx.take_schema()) {
     std::unique_lock published(state->publish);
-    STRATA_RETURN_IF_ERROR(store_->commit(*txn, /*sync=*/true, fence));
+    STRATA_RETURN_IF_ERROR(commit_releasing(/*durable=*/true));
     state->schema = std::move(changed);
     state->version = txn->snapshot()->version(domain);
   } else {
-    STRATA_RETURN_IF_ERROR(store_->commit(*txn, sync, fence));
+    STRATA_RETURN_IF_ERROR(commit_releasing(sync));
     if (uint64_t after = txn->snapshot()->version(domain)) {
       std::unique_lock published(state->publish);  // cluster mode only (RocksDB: 0)
       if (after > state->version) state->version = after;

@@ -244,6 +244,14 @@ class Store {
   // past its deadline: nothing was written). REQUIRES: `txn` was begun on this Store.
   Status commit(Txn& txn, bool sync) { return commit(txn, sync, nullptr); }
   virtual Status commit(Txn& txn, bool sync, const Lock* fence) = 0;
+  // commit(txn, sync, &lock), then lock.release() — whatever the commit's outcome. etcd: a
+  // commit of one Txn deletes the lock key in that Txn (one round trip and one fsync fewer
+  // per write statement); the lock then reports released.
+  virtual Status commit_and_release(Txn& txn, bool sync, Lock& lock) {
+    Status s = commit(txn, sync, &lock);
+    (void)lock.release();
+    return s;
+  }
 
   // Takes the lock `name` for `owner`, waiting up to `wait` while someone else holds it.
   // Errors: kTimeout naming the holder; kStoreUnavailable. A lock is not reentrant: a second

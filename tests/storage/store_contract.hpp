@@ -230,6 +230,30 @@ inline void locks_and_fences(Store& store) {
   auto waited = store.lock("db/main", alice, std::chrono::milliseconds(5000));
   releaser.join();
   REQUIRE(waited.ok());
+
+  // commit_and_release: the fenced commit is written and the lock is free at once (etcd: the
+  // commit's own Txn deletes the lock key); the txn reads what it committed.
+  auto t2 = store.begin();
+  t2->put(Space::kDocs, db_key(8, "and-release"), "1");
+  REQUIRE(store.commit_and_release(*t2, true, **waited).ok());
+  CHECK_FALSE((*waited)->held().ok());
+  CHECK(get(store, Space::kDocs, db_key(8, "and-release")) == "1");
+  auto still = t2->get(Space::kDocs, db_key(8, "and-release"));
+  REQUIRE(still.ok());
+  CHECK(*still == std::optional<std::string>("1"));
+  auto free_now = store.lock("db/main", bob, std::chrono::milliseconds(0));
+  INFO(free_now.status().ToString());
+  REQUIRE(free_now.ok());
+  auto none = store.locks();
+  REQUIRE(none.ok());
+  CHECK(none->size() == 2);  // db/other and bob's new db/main, not alice's
+  // A lock lost before the commit: nothing is written, and the lock is released all the same.
+  REQUIRE((*free_now)->release().ok());
+  auto t3 = store.begin();
+  t3->put(Space::kDocs, db_key(8, "lost"), "1");
+  CHECK_FALSE(store.commit_and_release(*t3, true, **free_now).ok());
+  CHECK_FALSE(get(store, Space::kDocs, db_key(8, "lost")));
+  REQUIRE((*other)->release().ok());
 }
 
 inline void watch_sees_commits(Store& store) {

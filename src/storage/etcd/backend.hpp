@@ -1,7 +1,8 @@
 #pragma once
 // Private to src/storage/etcd: what an EtcdStore shares with its snapshots, iterators, locks
-// and commits — the client, the key layout, the resolved limits, the lease, and the samples of
-// revisions the compaction uses. Kept alive by each of them, so they may outlive the store.
+// and commits — the client, the key layout, the resolved limits, the lease, the samples of
+// revisions the compaction uses, and the shared publish-key reads. Kept alive by each of them,
+// so they may outlive the store.
 // Thread-safety: safe for concurrent use.
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include "storage/etcd/etcd_store.hpp"
 #include "storage/etcd/layout.hpp"
 #include "storage/etcd/lease.hpp"
+#include "storage/etcd/publication.hpp"
 
 namespace strata::storage::etcd {
 
@@ -46,6 +48,9 @@ struct Backend {
   void sample(int64_t revision);
   // The newest sampled revision at least `age` old, or 0.
   int64_t revision_older_than(std::chrono::steady_clock::duration age) const;
+
+  // Shares the publish-key Ranges of snapshots taken at the same time (publication.hpp).
+  PublicationReader publications;
 
   std::function<void(size_t)> staging_hook;  // tests only; set before commits run
 

@@ -24,9 +24,14 @@ using Clock = std::chrono::steady_clock;
 
 class Committer {
  public:
-  Committer(Backend& b, WriteSet& writes, const EtcdSnapshot& snap, const EtcdLock* fence)
-      : b_(b), writes_(writes), snap_(snap), fence_(fence),
+  // With `release`, a commit of one Txn also deletes the fence's lock key (sets *released).
+  Committer(Backend& b, WriteSet& writes, const EtcdSnapshot& snap, const EtcdLock* fence,
+            bool* released = nullptr)
+      : b_(b), writes_(writes), snap_(snap), fence_(fence), released_(released),
         deadline_(Clock::now() + b.options.commit_deadline) {}
+
+  // The revision of a commit of one Txn (0: not known, or a staged commit).
+  int64_t committed_at() const { return committed_at_; }
 
   Status run() {
     STRATA_RETURN_IF_ERROR(snap_.status());
@@ -43,7 +48,7 @@ class Committer {
   }
 
  private:
-  int top_level_ops() const { return static_cast<int>(domains_.size()) + 4; }
+  int top_level_ops() const { return static_cast<int>(domains_.size()) + 5; }
   std::string pub(const Domain& d) const { return b_.layout.publish_key(d); }
 
   // The expected publish revision of every domain written; a staging left by a writer that is
@@ -160,12 +165,21 @@ class Committer {
     add_groups(packed, &t);
     const std::string marker = std::string(1, layout::kPublished) + id_;
     for (const Domain& d : domains_) *t.add_success() = ops::op(ops::put(pub(d), marker));
+    const bool release = released_ != nullptr && fence_ != nullptr;
+    if (release) *t.add_success() = ops::op(ops::del(fence_->key()));  // compared above
     auto r = b_.client->txn(t);
-    if (r.ok()) return r->succeeded() ? Status::Ok() : failed(*r);
-    if (!Client::outcome_unknown(r.status())) return r.status();
-    auto happened = settle_unknown(marker, r.status());
-    if (!happened.ok()) return happened.status();
-    return *happened ? Status::Ok() : unavailable_nothing_written(r.status());
+    bool happened = r.ok() && r->succeeded();
+    if (!r.ok()) {
+      if (!Client::outcome_unknown(r.status())) return r.status();
+      auto settled = settle_unknown(marker, r.status());
+      if (!settled.ok()) return settled.status();
+      if (!*settled) return unavailable_nothing_written(r.status());
+      happened = true;
+    }
+    if (!happened) return failed(*r);
+    if (r.ok()) committed_at_ = r->header().revision();
+    if (release) *released_ = true;  // the Txn deleted the lock key with the writes
+    return Status::Ok();
   }
 
   // After a write whose answer was lost: did it happen (the first domain's publish key holds
@@ -180,7 +194,10 @@ class Committer {
         continue;
       }
       const bool present = now->kvs_size() > 0;
-      if (present && now->kvs(0).value() == marker) return true;
+      if (present && now->kvs(0).value() == marker) {
+        committed_at_ = now->kvs(0).mod_revision();
+        return true;
+      }
       const int64_t mod = present ? now->kvs(0).mod_revision() : 0;
       if (mod != expected_[d]) return false;  // someone else's commit: ours can never apply
       etcdserverpb::TxnRequest fence;
@@ -321,6 +338,8 @@ class Committer {
   WriteSet& writes_;
   const EtcdSnapshot& snap_;
   const EtcdLock* fence_;
+  bool* released_;
+  int64_t committed_at_ = 0;
   const Clock::time_point deadline_;
   std::vector<Domain> domains_;
   std::map<Domain, int64_t> expected_;
@@ -333,24 +352,49 @@ class Committer {
 
 }  // namespace
 
-Status EtcdStore::commit(Txn& txn, bool sync, const Lock* fence) {
+// etcd acknowledges a commit once a quorum has it: every commit is durable, `sync` or not.
+Status EtcdStore::commit(Txn& txn, bool /*sync*/, const Lock* fence) {
+  return commit_fenced(txn, fence, nullptr);
+}
+
+Status EtcdStore::commit_and_release(Txn& txn, bool /*sync*/, Lock& lock) {
+  bool released = false;
+  Status s = commit_fenced(txn, &lock, &released);
+  auto* etcd_lock = dynamic_cast<EtcdLock*>(&lock);
+  if (released && etcd_lock != nullptr) {
+    etcd_lock->released_by_commit();
+  } else {
+    (void)lock.release();
+  }
+  return s;
+}
+
+Status EtcdStore::commit_fenced(Txn& txn, const Lock* fence, bool* released) {
   WriteSet& writes = Store::writes(txn);
   if (writes.count() == 0) return Status::Ok();
   const auto* snap = dynamic_cast<const EtcdSnapshot*>(txn.snapshot().get());
   const auto* lock = dynamic_cast<const EtcdLock*>(fence);
   Status s;
+  int64_t committed_at = 0;
   if (snap == nullptr || (fence != nullptr && lock == nullptr)) {
     s = Status(Code::kInternal, "a txn or lock of another store was given to " + describe());
   } else {
     try {
-      s = Committer(*backend_, writes, *snap, lock).run();
+      Committer c(*backend_, writes, *snap, lock, released);
+      s = c.run();
+      committed_at = c.committed_at();
     } catch (const std::exception& e) {
       s = Status(Code::kStorageError, describe() + ": commit failed: " + e.what());
     }
   }
   writes.clear();
   STRATA_RETURN_IF_ERROR(s);
-  rebase(txn, EtcdSnapshot::Take(backend_, /*lazy=*/true));
+  // The txn then reads the state its commit made. When the commit also released the lock,
+  // another writer may commit at once: the view is pinned to this commit's revision, so the
+  // caller's Snapshot::version is its own commit's, never a later one's.
+  rebase(txn, released != nullptr && *released && committed_at > 0
+                  ? EtcdSnapshot::At(backend_, committed_at)
+                  : EtcdSnapshot::Take(backend_, /*lazy=*/true));
   return Status::Ok();
 }
 

@@ -72,6 +72,7 @@ class EtcdStore final : public Store {
   std::unique_ptr<Txn> begin() const override;
   using Store::commit;
   Status commit(Txn& txn, bool sync, const Lock* fence) override;
+  Status commit_and_release(Txn& txn, bool sync, Lock& lock) override;
   Result<std::unique_ptr<Lock>> lock(const std::string& name, const LockOwner& owner,
                                      std::chrono::milliseconds wait) override;
   Result<std::vector<LockInfo>> locks() const override;
@@ -96,6 +97,9 @@ class EtcdStore final : public Store {
  private:
   explicit EtcdStore(std::shared_ptr<Backend> backend);
   void compaction_loop();
+  // commit(); with `released`, a commit of one Txn also deletes the fence's lock key and sets
+  // *released.
+  Status commit_fenced(Txn& txn, const Lock* fence, bool* released);
 
   std::shared_ptr<Backend> backend_;
   std::mutex compaction_mu_;

@@ -32,6 +32,11 @@ class EtcdLock final : public Lock {
   // What a fenced commit compares: the lock key and its create revision.
   const std::string& key() const { return key_; }
   int64_t create_revision() const { return token_; }
+  // A commit deleted the lock key in its own Txn: release() has nothing left to do.
+  void released_by_commit() {
+    std::lock_guard lk(mu_);
+    released_ = true;
+  }
 
  private:
   std::shared_ptr<Backend> backend_;

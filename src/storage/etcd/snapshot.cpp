@@ -199,51 +199,74 @@ std::shared_ptr<EtcdSnapshot> EtcdSnapshot::Take(std::shared_ptr<Backend> backen
   return s;
 }
 
-void EtcdSnapshot::take() const {
-  const Backend& b = *backend_;
+std::shared_ptr<EtcdSnapshot> EtcdSnapshot::At(std::shared_ptr<Backend> backend,
+                                               int64_t revision) {
+  std::shared_ptr<EtcdSnapshot> s(new EtcdSnapshot(std::move(backend)));
+  s->at_ = revision;
+  return s;
+}
+
+namespace {
+
+// One linearizable Range of every publish key: the newest (`at` 0) or as of revision `at`.
+std::shared_ptr<const Publication> fetch_publication(Backend& b, int64_t at = 0) {
+  auto view = std::make_shared<Publication>();
   const std::string prefix = b.layout.publish_prefix();
-  auto r = b.client->range(ops::range(prefix, {.end = ops::prefix_range_end(prefix)}));
+  auto r = b.client->range(
+      ops::range(prefix, {.end = ops::prefix_range_end(prefix), .revision = at}));
   if (!r.ok()) {
-    status_ = r.status();
-    return;
+    view->status = read_error(r.status());
+    return view;
   }
-  revision_ = r->header().revision();
+  view->revision = at > 0 ? at : r->header().revision();
   for (const mvccpb::KeyValue& kv : r->kvs()) {
     DomainState d;
     d.mod_revision = kv.mod_revision();
     d.value = kv.value();
     d.staging = !d.value.empty() && d.value[0] == layout::kStaging;
     d.commit = d.value.empty() ? "" : d.value.substr(1);
-    domains_[layout::Layout::domain_from_name(std::string_view(kv.key()).substr(prefix.size()))] =
-        std::move(d);
+    view->domains[layout::Layout::domain_from_name(
+        std::string_view(kv.key()).substr(prefix.size()))] = std::move(d);
   }
-  backend_->sample(revision_);
+  b.sample(view->revision);
+  return view;
+}
+
+}  // namespace
+
+void EtcdSnapshot::take() const {
+  Backend& b = *backend_;
+  if (at_ > 0) {
+    view_ = fetch_publication(b, at_);
+  } else {
+    view_ = b.publications.read([&b] { return fetch_publication(b); });
+  }
 }
 
 Status EtcdSnapshot::status() const {
   ensure();
-  return status_;
+  return view_->status;
 }
 
 int64_t EtcdSnapshot::revision() const {
   ensure();
-  return revision_;
+  return view_->revision;
 }
 
 const std::map<Domain, DomainState>& EtcdSnapshot::domains() const {
   ensure();
-  return domains_;
+  return view_->domains;
 }
 
 const DomainState* EtcdSnapshot::domain(const Domain& d) const {
   ensure();
-  auto it = domains_.find(d);
-  return it == domains_.end() ? nullptr : &it->second;
+  auto it = view_->domains.find(d);
+  return it == view_->domains.end() ? nullptr : &it->second;
 }
 
 int64_t EtcdSnapshot::read_revision(const Domain& d) const {
   const DomainState* s = domain(d);
-  return s != nullptr && s->staging ? s->mod_revision - 1 : revision_;
+  return s != nullptr && s->staging ? s->mod_revision - 1 : view_->revision;
 }
 
 uint64_t EtcdSnapshot::version(const Domain& d) const {
@@ -253,7 +276,7 @@ uint64_t EtcdSnapshot::version(const Domain& d) const {
 
 Result<std::optional<std::string>> EtcdSnapshot::get(Space space, std::string_view key) const {
   ensure();
-  if (!status_.ok()) return status_;
+  if (!view_->status.ok()) return view_->status;
   const Backend& b = *backend_;
   const int64_t rev = read_revision(domain_of(space, key));
   auto r = b.client->range(ops::range(b.layout.data_key(space, key), {.end = {}, .revision = rev}));
@@ -267,7 +290,7 @@ Result<std::optional<std::string>> EtcdSnapshot::get(Space space, std::string_vi
 std::unique_ptr<Iterator> EtcdSnapshot::scan(Space space, std::string_view begin,
                                              std::string_view end) const {
   ensure();
-  if (!status_.ok()) return std::make_unique<FailedIterator>(status_);
+  if (!view_->status.ok()) return std::make_unique<FailedIterator>(view_->status);
   return std::make_unique<EtcdIterator>(
       std::static_pointer_cast<const EtcdSnapshot>(shared_from_this()), space,
       segments(*this, space, begin, end));

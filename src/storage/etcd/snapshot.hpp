@@ -1,7 +1,7 @@
 #pragma once
 // Private to src/storage/etcd: EtcdSnapshot, a consistent read view of the etcd store
-// (docs/CLUSTER.md "Reads"). Taking one is one linearizable Range of every publish key; it
-// answers at the response's revision H, except for a domain whose publish key says a commit is
+// (docs/CLUSTER.md "Reads"). Taking one is one linearizable Range of every publish key (shared
+// with the snapshots taken at the same time: publication.hpp); it answers at the response's revision H, except for a domain whose publish key says a commit is
 // being staged at revision F: that domain is read at F - 1, before the staging began. Values
 // stored in chunks are reassembled at the same revision. A snapshot whose revision etcd has
 // compacted since answers kStorageError "snapshot too old" (retry on a fresh one).
@@ -16,22 +16,18 @@
 #include <string>
 
 #include "storage/etcd/backend.hpp"
+#include "storage/etcd/publication.hpp"
 #include "storage/store.hpp"
 
 namespace strata::storage::etcd {
-
-// What a snapshot saw of one domain's publish key.
-struct DomainState {
-  int64_t mod_revision = 0;  // of the publish key (0: never written)
-  bool staging = false;      // a commit is being staged (its flag was set at mod_revision)
-  std::string commit;        // the commit id in the publish key
-  std::string value;         // the publish key's whole value
-};
 
 class EtcdSnapshot final : public Snapshot {
  public:
   // Takes the view now (eager) or at first use (lazy).
   static std::shared_ptr<EtcdSnapshot> Take(std::shared_ptr<Backend> backend, bool lazy = false);
+  // A lazy view as of `revision` (> 0): the state right after a commit made at `revision`,
+  // whatever was committed since.
+  static std::shared_ptr<EtcdSnapshot> At(std::shared_ptr<Backend> backend, int64_t revision);
 
   // Non-ok when the view could not be taken (then every read answers it).
   Status status() const;
@@ -55,9 +51,8 @@ class EtcdSnapshot final : public Snapshot {
 
   std::shared_ptr<Backend> backend_;
   mutable std::once_flag once_;
-  mutable Status status_;
-  mutable int64_t revision_ = 0;
-  mutable std::map<Domain, DomainState> domains_;
+  int64_t at_ = 0;  // > 0: the view as of this revision (At)
+  mutable std::shared_ptr<const Publication> view_;
 };
 
 // Decodes a stored value (layout.hpp) read at `revision`, fetching its chunks when it has
