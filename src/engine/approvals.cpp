@@ -96,21 +96,6 @@ std::optional<std::string> unbase64(std::string_view text) {
   return out;
 }
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string rfc3339(int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string describe(const std::string& action, uint64_t version, bool force) {
   return (action == "ROLLBACK" ? "APPLY ROLLBACK TO VERSION " : "APPLY MIGRATION WITH VERSION ") +
          std::to_string(version) + (force ? " FORCE" : "");
@@ -126,7 +111,7 @@ Status issue(Engine& e, Session& s, const DatabaseSchema& schema, const Approval
     return Status(Code::kInternal, "cannot issue an approval: no randomness");
   }
   const SettingValues settings = settings_of(e, schema);
-  const int64_t expires = now_ms() + settings.approval_expiry_seconds * 1000;
+  const int64_t expires = unix_ms() + settings.approval_expiry_seconds * 1000;
   Json payload = {{"db", schema.name},     {"dbId", schema.id},
                   {"action", target.action}, {"target", target.version},
                   {"force", target.force}, {"plan", plan},
@@ -141,7 +126,7 @@ Status issue(Engine& e, Session& s, const DatabaseSchema& schema, const Approval
                         {"force", target.force},
                         {"planChecksum", plan},
                         {"approvedBy", s.user},
-                        {"expiresAt", rfc3339(expires)}};
+                        {"expiresAt", utc_time(expires)}};
   return Status::Ok();
 }
 
@@ -238,9 +223,9 @@ Result<ApprovalCheck> ApprovalCheck::begin(Engine& e, WriteContext& ctx,
   if (approved != action) {
     return invalid("approval is for " + approved + ", not for " + action);
   }
-  if (now_ms() >= p["exp"].get<int64_t>()) {
+  if (unix_ms() >= p["exp"].get<int64_t>()) {
     return with_details(Status(Code::kApprovalInvalid, "approval expired"),
-                        Json{{"expiredAt", rfc3339(p["exp"].get<int64_t>())}});
+                        Json{{"expiredAt", utc_time(p["exp"].get<int64_t>())}});
   }
   const std::string nonce = p["nonce"].get<std::string>();
   auto spent = ctx.reader().get(storage::Space::kLedger,
@@ -284,7 +269,7 @@ void ApprovalCheck::spend(WriteContext& ctx, Json* event) const {
                 used.dump());
   if (event) {
     (*event)["ApprovedBy"] = payload_["by"];
-    (*event)["ApprovalExpiresAt"] = rfc3339(payload_["exp"].get<int64_t>());
+    (*event)["ApprovalExpiresAt"] = utc_time(payload_["exp"].get<int64_t>());
   }
 }
 

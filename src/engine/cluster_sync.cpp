@@ -22,6 +22,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "common/clock.hpp"
 #include "engine/database_state.hpp"
 #include "engine/engine.hpp"
 #include "storage/etcd/etcd_store.hpp"
@@ -47,16 +48,6 @@ storage::Domain domain_of_database(uint32_t id) {
   return storage::Domain::Of(keys::database_prefix(id));
 }
 
-std::string iso_time(int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
-}
 
 // One database's schema and counters as `snapshot` has them; nullopt schema when the database
 // is not there (dropped, or never created).
@@ -217,7 +208,7 @@ Status Engine::exec_show_locks(Json* response) {
              {"server", l.owner.server},
              {"session", l.owner.session},
              {"statement", l.owner.statement},
-             {"since", iso_time(l.since_ms)},
+             {"since", utc_time_ms(l.since_ms)},
              {"token", l.token}};
     if (l.name.rfind("db/", 0) == 0) {
       auto it = names.find(static_cast<uint32_t>(std::strtoul(l.name.c_str() + 3, nullptr, 10)));

@@ -4,6 +4,7 @@
 // unmodified: FieldDefinitions, Indexes (IndexType "hash" / "btree" with a HashIndexField or
 // BTreeIndexField naming the index's first field) and Relationships.
 #include "engine/executors.hpp"
+#include "engine/recorded_schema.hpp"
 #include "storage/keys.hpp"
 
 namespace strata::engine {
@@ -59,13 +60,7 @@ Json bundle_metadata(const DatabaseSchema& schema, const Bundle& b) {
 
 Result<Json> bundle_json(const Reader& reader, const DatabaseSchema& schema, const Bundle& b) {
   Json fields = Json::array();
-  for (const auto& f : b.fields) {
-    fields.push_back({{"Name", f.name},
-                      {"Type", parser::type_name(f.type)},
-                      {"Required", f.required},
-                      {"Unique", f.unique},
-                      {"Default", f.default_value}});
-  }
+  for (const auto& f : b.fields) fields.push_back(field_json(f));
   Json rels = Json::array();
   for (const auto& r : b.relationships) {
     const Bundle* to = schema.bundle_by_id(r.to_bundle);

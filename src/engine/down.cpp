@@ -1,5 +1,6 @@
 #include "engine/down.hpp"
 
+#include "engine/recorded_schema.hpp"
 #include "engine/schema_change.hpp"
 #include "parser/canonical.hpp"
 #include "storage/keys.hpp"
@@ -7,16 +8,6 @@
 namespace strata::engine {
 
 namespace {
-
-ast::FieldDef field_def(const Field& f) {
-  ast::FieldDef d;
-  d.name = f.name;
-  d.type = parser::type_name(f.type);
-  d.required = f.required;
-  d.unique = f.unique;
-  d.default_value = f.default_value;
-  return d;
-}
 
 std::string text(ast::Statement statement) { return parser::canonical(statement); }
 

@@ -106,17 +106,29 @@ Result<DatabaseSchema> schema_from_canonical(const Json& json) {
 
 }  // namespace
 
+ast::FieldDef field_def(const Field& f) {
+  ast::FieldDef d;
+  d.name = f.name;
+  d.type = parser::type_name(f.type);
+  d.required = f.required;
+  d.unique = f.unique;
+  d.default_value = f.default_value;
+  return d;
+}
+
+Json field_json(const Field& f) {
+  return {{"Name", f.name},
+          {"Type", parser::type_name(f.type)},
+          {"Required", f.required},
+          {"Unique", f.unique},
+          {"Default", f.default_value}};
+}
+
 Json schema_json(const DatabaseSchema& schema) {
   Json bundles = Json::array();
   for (const Bundle* b : by_name(schema.bundles)) {
     Json fields = Json::array();
-    for (const auto& f : b->fields) {
-      fields.push_back({{"Name", f.name},
-                        {"Type", parser::type_name(f.type)},
-                        {"Required", f.required},
-                        {"Unique", f.unique},
-                        {"Default", f.default_value}});
-    }
+    for (const auto& f : b->fields) fields.push_back(field_json(f));
     Json rels = Json::array();
     for (const Relationship* r : by_name(b->relationships)) {
       const Bundle* to = schema.bundle_by_id(r->to_bundle);
@@ -197,15 +209,7 @@ std::vector<std::string> schema_statements(const DatabaseSchema& schema) {
   for (const Bundle* b : bundles) {
     ast::CreateBundle create;
     create.bundle = b->name;
-    for (const auto& f : b->fields) {
-      ast::FieldDef d;
-      d.name = f.name;
-      d.type = parser::type_name(f.type);
-      d.required = f.required;
-      d.unique = f.unique;
-      d.default_value = f.default_value;
-      create.fields.push_back(std::move(d));
-    }
+    for (const auto& f : b->fields) create.fields.push_back(field_def(f));
     out.push_back(parser::canonical(ast::Statement(std::move(create))));
   }
   for (const IndexDef* i : by_name(schema.indexes)) {

@@ -27,6 +27,11 @@ namespace strata::engine {
 //   "Relationships":[{"Name","To","Cardinality","FromField","ToField"}],
 //   "Indexes":[{"Name","Kind","Fields","Unique","Implicit"}]}]}, bundles by name.
 Json schema_json(const DatabaseSchema& schema);
+// One field as schema_json() and DESCRIBE BUNDLE show it: {"Name","Type","Required","Unique",
+// "Default"}.
+Json field_json(const Field& f);
+// One field as a statement declares it (CREATE BUNDLE, ADD FIELD).
+ast::FieldDef field_def(const Field& f);
 // The schema a schema_json() describes (ids assigned afresh); kStorageError when malformed.
 Result<DatabaseSchema> schema_from_json(const Json& json);
 // Canonical statements that re-create the schema on an empty database: each CREATE BUNDLE

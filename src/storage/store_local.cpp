@@ -6,15 +6,11 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/clock.hpp"
+
 namespace strata::storage {
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class LocalLock final : public Lock {
  public:
@@ -76,7 +72,7 @@ Result<std::unique_ptr<Lock>> LocalCoordination::lock(const std::string& name,
   LockInfo info;
   info.name = name;
   info.owner = owner;
-  info.since_ms = now_ms();
+  info.since_ms = unix_ms();
   info.token = next_token_++;
   held_[name] = info;
   return std::unique_ptr<Lock>(new LocalLock(shared_from_this(), name, info.token));

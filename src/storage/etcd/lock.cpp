@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "common/clock.hpp"
 #include "common/json.hpp"
 #include "storage/etcd/ops.hpp"
 
@@ -15,12 +16,6 @@ namespace strata::storage::etcd {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string random_id() {
   static thread_local std::mt19937_64 rng(std::random_device{}());
@@ -96,7 +91,7 @@ Result<std::unique_ptr<Lock>> acquire_lock(const std::shared_ptr<Backend>& backe
     if (!lease.ok()) return lease.status();
     const std::string id = random_id();
     Json value = {{"server", owner.server}, {"session", owner.session},
-                  {"statement", owner.statement}, {"since", now_ms()}, {"id", id}};
+                  {"statement", owner.statement}, {"since", unix_ms()}, {"id", id}};
     etcdserverpb::TxnRequest t;
     *t.add_compare() = ops::compare_create(key, 0);
     *t.add_success() = ops::op(ops::put(key, value.dump(), (*lease)->id()));
