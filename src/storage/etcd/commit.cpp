@@ -32,6 +32,8 @@ class Committer {
 
   // The revision of a commit of one Txn (0: not known, or a staged commit).
   int64_t committed_at() const { return committed_at_; }
+  // The domains the commit wrote (their publish keys now have revision committed_at()).
+  const std::vector<Domain>& domains() const { return domains_; }
 
   Status run() {
     STRATA_RETURN_IF_ERROR(snap_.status());
@@ -376,6 +378,7 @@ Status EtcdStore::commit_fenced(Txn& txn, const Lock* fence, bool* released) {
   const auto* lock = dynamic_cast<const EtcdLock*>(fence);
   Status s;
   int64_t committed_at = 0;
+  std::vector<Domain> written;
   if (snap == nullptr || (fence != nullptr && lock == nullptr)) {
     s = Status(Code::kInternal, "a txn or lock of another store was given to " + describe());
   } else {
@@ -383,6 +386,7 @@ Status EtcdStore::commit_fenced(Txn& txn, const Lock* fence, bool* released) {
       Committer c(*backend_, writes, *snap, lock, released);
       s = c.run();
       committed_at = c.committed_at();
+      written = c.domains();
     } catch (const std::exception& e) {
       s = Status(Code::kStorageError, describe() + ": commit failed: " + e.what());
     }
@@ -393,7 +397,7 @@ Status EtcdStore::commit_fenced(Txn& txn, const Lock* fence, bool* released) {
   // another writer may commit at once: the view is pinned to this commit's revision, so the
   // caller's Snapshot::version is its own commit's, never a later one's.
   rebase(txn, released != nullptr && *released && committed_at > 0
-                  ? EtcdSnapshot::At(backend_, committed_at)
+                  ? EtcdSnapshot::At(backend_, committed_at, std::move(written))
                   : EtcdSnapshot::Take(backend_, /*lazy=*/true));
   return Status::Ok();
 }

@@ -200,9 +200,10 @@ std::shared_ptr<EtcdSnapshot> EtcdSnapshot::Take(std::shared_ptr<Backend> backen
 }
 
 std::shared_ptr<EtcdSnapshot> EtcdSnapshot::At(std::shared_ptr<Backend> backend,
-                                               int64_t revision) {
+                                               int64_t revision, std::vector<Domain> written) {
   std::shared_ptr<EtcdSnapshot> s(new EtcdSnapshot(std::move(backend)));
   s->at_ = revision;
+  s->written_ = std::move(written);
   return s;
 }
 
@@ -270,6 +271,10 @@ int64_t EtcdSnapshot::read_revision(const Domain& d) const {
 }
 
 uint64_t EtcdSnapshot::version(const Domain& d) const {
+  // A domain the commit behind an At() view wrote: its publish key has that commit's revision.
+  if (std::find(written_.begin(), written_.end(), d) != written_.end()) {
+    return static_cast<uint64_t>(at_);
+  }
   const DomainState* s = domain(d);
   return s == nullptr ? 0 : static_cast<uint64_t>(s->mod_revision);
 }

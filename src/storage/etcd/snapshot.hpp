@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "storage/etcd/backend.hpp"
 #include "storage/etcd/publication.hpp"
@@ -26,8 +27,10 @@ class EtcdSnapshot final : public Snapshot {
   // Takes the view now (eager) or at first use (lazy).
   static std::shared_ptr<EtcdSnapshot> Take(std::shared_ptr<Backend> backend, bool lazy = false);
   // A lazy view as of `revision` (> 0): the state right after a commit made at `revision`,
-  // whatever was committed since.
-  static std::shared_ptr<EtcdSnapshot> At(std::shared_ptr<Backend> backend, int64_t revision);
+  // whatever was committed since. `written`: the domains that commit wrote — their version()
+  // is `revision`, answered without asking etcd.
+  static std::shared_ptr<EtcdSnapshot> At(std::shared_ptr<Backend> backend, int64_t revision,
+                                          std::vector<Domain> written);
 
   // Non-ok when the view could not be taken (then every read answers it).
   Status status() const;
@@ -52,6 +55,7 @@ class EtcdSnapshot final : public Snapshot {
   std::shared_ptr<Backend> backend_;
   mutable std::once_flag once_;
   int64_t at_ = 0;  // > 0: the view as of this revision (At)
+  std::vector<Domain> written_;  // At: the domains whose publish revision is at_
   mutable std::shared_ptr<const Publication> view_;
 };
 
