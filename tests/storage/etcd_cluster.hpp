@@ -40,18 +40,29 @@ class EtcdCluster {
     if (tls_) make_certificates();
     std::mt19937 rng(std::random_device{}());
     token_ = "strata-test-" + std::to_string(rng());
-    for (int i = 0; i < members; ++i) {
-      Member m;
-      m.client_port = free_port();
-      m.peer_port = free_port();
-      members_.push_back(m);
-    }
-    for (int i = 0; i < members; ++i) start(i, /*fresh=*/true);
-    if (!wait_ready(std::chrono::seconds(60))) {
+    // A port free_port() found can be taken before etcd binds it (by any socket's ephemeral
+    // port): then the members start again on new ports, with new data directories.
+    for (int attempt = 1;; ++attempt) {
+      members_.clear();
+      for (int i = 0; i < members; ++i) {
+        Member m;
+        m.client_port = free_port();
+        m.peer_port = free_port();
+        members_.push_back(m);
+      }
+      for (int i = 0; i < members; ++i) start(i, /*fresh=*/true);
+      if (wait_ready(std::chrono::seconds(60))) break;
       // No destructor runs after a throwing constructor: stop the members here.
       for (int i = 0; i < members; ++i) kill(i);
-      throw std::runtime_error("the etcd test cluster did not become ready (" + last_error_ +
-                               "); its logs are in " + dir_);
+      if (attempt == 3 || !a_port_was_taken()) {
+        throw std::runtime_error("the etcd test cluster did not become ready (" + last_error_ +
+                                 "); its logs are in " + dir_);
+      }
+      std::error_code ec;
+      for (int i = 0; i < members; ++i) {
+        std::filesystem::remove_all(dir_ + "/m" + std::to_string(i), ec);
+        std::filesystem::remove(dir_ + "/m" + std::to_string(i) + ".log", ec);
+      }
     }
   }
   ~EtcdCluster() {
@@ -115,6 +126,11 @@ class EtcdCluster {
       bool all = true;
       for (int i = 0; i < size() && all; ++i) {
         if (members_[i].pid <= 0) continue;
+        if (waitpid(members_[i].pid, nullptr, WNOHANG) == members_[i].pid) {  // it gave up
+          members_[i].pid = -1;
+          last_error_ = "member " + std::to_string(i) + " exited; see its log";
+          return false;
+        }
         auto s = (*client)->member_status(static_cast<size_t>(i));
         all = s.ok() && s->leader() != 0;
         if (!all) last_error_ = "member " + std::to_string(i) + ": " + s.status().ToString();
@@ -138,6 +154,16 @@ class EtcdCluster {
     int peer_port = 0;
     pid_t pid = -1;
   };
+
+  // True when a member's log says it could not bind its port.
+  bool a_port_was_taken() const {
+    for (int i = 0; i < size(); ++i) {
+      std::ifstream in(dir_ + "/m" + std::to_string(i) + ".log");
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (text.find("address already in use") != std::string::npos) return true;
+    }
+    return false;
+  }
 
   static int free_port() {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
