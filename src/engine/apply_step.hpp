@@ -25,9 +25,10 @@ struct ApplyStep {
   std::string statement;  // the canonical statement recorded in the migration's event
   std::optional<std::string> approval;  // WITH APPROVAL "token" (SPEC §4.13)
   // Working state. The context's UndoLog must forward to `undo` while the step runs; `base`
-  // is the pre-migration schema `undo` is bound to (so a step must not move while used).
+  // is the pre-migration schema `undo` is bound to (so a step must not move while used): the
+  // published schema itself on a first step (no copy).
   UndoRecorder undo;
-  DatabaseSchema base;
+  std::shared_ptr<const DatabaseSchema> base;
   // Out.
   std::optional<Status> failure;  // a command failed outside validation, or the interrupt
   Json report;                    // the validation report (null when validation did not run)

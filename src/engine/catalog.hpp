@@ -71,6 +71,25 @@ struct IndexDef {
   bool operator==(const IndexDef&) const = default;
 };
 
+// The checksum of a schema that will not change again (schema_checksum.hpp seal_checksum: the
+// engine seals a schema when it publishes it). A copy starts unsealed, so a copy being changed
+// never carries its original's checksum; equality ignores it.
+class SealedChecksum {
+ public:
+  SealedChecksum() = default;
+  SealedChecksum(const SealedChecksum&) {}
+  SealedChecksum& operator=(const SealedChecksum&) {
+    value_.clear();
+    return *this;
+  }
+  bool operator==(const SealedChecksum&) const { return true; }
+  const std::string& value() const { return value_; }  // "" when unsealed
+  void set(std::string checksum) { value_ = std::move(checksum); }
+
+ private:
+  std::string value_;
+};
+
 struct DatabaseSchema {
   uint32_t id = 0;
   std::string name;
@@ -80,6 +99,7 @@ struct DatabaseSchema {
   std::string schema_checksum;     // SHA-256 hex recorded by APPLY / ROLLBACK (SPEC §4.10)
   uint32_t next_bundle_id = 1;
   uint32_t next_index_id = 1;
+  SealedChecksum sealed;  // schema_checksum() of this schema once published
 
   const Bundle* bundle(std::string_view name) const;
   Bundle* bundle(std::string_view name);

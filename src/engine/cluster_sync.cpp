@@ -25,6 +25,7 @@
 #include "common/clock.hpp"
 #include "engine/database_state.hpp"
 #include "engine/engine.hpp"
+#include "engine/schema_checksum.hpp"
 #include "storage/etcd/etcd_store.hpp"
 #include "storage/keys.hpp"
 
@@ -121,7 +122,7 @@ Result<std::shared_ptr<const DatabaseSchema>> Engine::sync_database(
     if (it != dbs_.end() && it->second.get() == &state) dbs_.erase(it);
     return Status(Code::kDatabaseNotFound, "Database '" + state.name + "' does not exist");
   }
-  auto schema = std::make_shared<const DatabaseSchema>(std::move(*loaded->schema));
+  auto schema = sealed_schema(std::move(*loaded->schema));
   std::unique_lock lock(state.publish);
   if (version > state.version) {
     AnswerCache::CommitScope invalidate(state.answers);  // answers of older states go
@@ -161,7 +162,7 @@ Status Engine::sync_databases() {
     auto state = std::make_shared<DatabaseState>();
     state->id = id;
     state->name = loaded->schema->name;
-    state->schema = std::make_shared<const DatabaseSchema>(std::move(*loaded->schema));
+    state->schema = sealed_schema(std::move(*loaded->schema));
     state->version = snapshot->version(domain_of_database(id));
     if (loaded->counters) {
       state->next_doc_seq = loaded->counters->next_doc_seq;

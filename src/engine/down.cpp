@@ -32,9 +32,15 @@ bool same_definition(const Field& a, const Field& b) {
 }  // namespace
 
 DownBuilder::DownBuilder(uint64_t version, const DatabaseSchema& base)
-    : version_(version), base_(base) {
-  for (const auto& b : base.bundles)
-    for (const auto& f : b.fields) field_names_[b.id][f.name] = f.name;
+    : version_(version), base_(base) {}
+
+std::map<std::string, std::string>& DownBuilder::names_of(uint32_t bundle_id) {
+  auto [it, added] = field_names_.try_emplace(bundle_id);
+  if (added) {
+    if (const Bundle* b = base_.bundle_by_id(bundle_id))
+      for (const auto& f : b->fields) it->second.emplace(f.name, f.name);
+  }
+  return it->second;
 }
 
 void DownBuilder::predict_restore(uint32_t bundle_id) {
@@ -43,7 +49,10 @@ void DownBuilder::predict_restore(uint32_t bundle_id) {
 
 std::string DownBuilder::base_field(uint32_t bundle_id, const std::string& name) const {
   auto b = field_names_.find(bundle_id);
-  if (b == field_names_.end()) return "";
+  if (b == field_names_.end()) {  // no field of it renamed or removed yet
+    const Bundle* base = base_.bundle_by_id(bundle_id);
+    return base && base->field(name) ? name : "";
+  }
   auto f = b->second.find(name);
   return f == b->second.end() ? "" : f->second;
 }
@@ -71,7 +80,7 @@ void DownBuilder::reverse_change(const DatabaseSchema& before, uint32_t bundle_i
           predict_restore(bundle_id);
           const std::string original = base_field(bundle_id, c.field.name);
           if (!original.empty()) {
-            field_names_[bundle_id].erase(c.field.name);
+            names_of(bundle_id).erase(c.field.name);
             const Field* was = base_.bundle_by_id(bundle_id)->field(original);
             Field back = c.field;
             back.required = def.required;
@@ -80,7 +89,7 @@ void DownBuilder::reverse_change(const DatabaseSchema& before, uint32_t bundle_i
         } else if constexpr (std::is_same_v<T, bound::RenameField>) {
           steps->push_back(update(name, ast::RenameField{c.to, c.from}));
           predict_restore(bundle_id);
-          auto& names = field_names_[bundle_id];
+          auto& names = names_of(bundle_id);
           if (auto it = names.find(c.from); it != names.end()) {
             names[c.to] = it->second;
             names.erase(it);

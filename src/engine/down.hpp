@@ -63,6 +63,9 @@ class DownBuilder {
   // The pre-migration name of field `name` of bundle `bundle_id` as it is now, or "" when
   // the migration created it.
   std::string base_field(uint32_t bundle_id, const std::string& name) const;
+  // field_names_ of a bundle, filled from base_ on first use (a migration touches few of the
+  // bundles: the builder costs what it reverses, not the size of the schema).
+  std::map<std::string, std::string>& names_of(uint32_t bundle_id);
   void document_step(const DatabaseSchema& before, uint32_t bundle_id, uint64_t assigned_seq,
                      std::vector<std::string>* steps) const;
 
@@ -70,7 +73,8 @@ class DownBuilder {
   const DatabaseSchema& base_;
   // The non-empty reversals of the UP commands, in UP order.
   std::vector<std::vector<std::string>> steps_;
-  // Per bundle id: the current name of each pre-migration field -> its pre-migration name.
+  // Per bundle id: the current name of each pre-migration field -> its pre-migration name
+  // (bundles no change touched yet are absent: their fields keep their names).
   std::map<uint32_t, std::map<std::string, std::string>> field_names_;
   // (bundle id, pre-migration field name) whose definition step 3 puts back.
   std::set<std::pair<uint32_t, std::string>> redefine_;

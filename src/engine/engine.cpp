@@ -8,6 +8,7 @@
 #include "engine/engine_metrics.hpp"
 #include "engine/exec_migration.hpp"
 #include "engine/response.hpp"
+#include "engine/schema_checksum.hpp"
 #include "engine/script_runner.hpp"
 #include "parser/parser.hpp"
 #include "parser/statement_traits.hpp"
@@ -75,7 +76,7 @@ Status Engine::load() {
     auto state = std::make_shared<DatabaseState>();
     state->id = id;
     state->name = schema->name;
-    state->schema = std::make_shared<const DatabaseSchema>(std::move(*schema));
+    state->schema = sealed_schema(std::move(*schema));
     dbs_[state->name] = state;
     if (id >= next_db_id_) next_db_id_ = id + 1;
   }

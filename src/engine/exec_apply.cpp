@@ -83,7 +83,6 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
                   std::chrono::steady_clock::time_point started, ApplyStep* step) {
   const std::string& statement = step->statement;
   UndoRecorder& undo = step->undo;
-  DatabaseSchema& base = step->base;
   Json& report = step->report;
   const uint32_t db = ctx.db_id();
   auto rec = load_record(ctx.reader(), db, step->version);
@@ -111,7 +110,8 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
   STRATA_RETURN_IF_ERROR(approval->match_plan(r.checksum));  // SPEC §4.13
   STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, step->version));
 
-  base = ctx.schema();
+  step->base = ctx.schema_now();
+  const DatabaseSchema& base = *step->base;
   undo.bind(ctx.txn(), db, step->version, base, ctx.next_doc_seq());
   const uint64_t start_seq = ctx.next_doc_seq();
   DownBuilder down(step->version, base);
@@ -189,7 +189,9 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
   DatabaseSchema& schema = ctx.mutable_schema();
   step->checksum = schema_checksum(schema);
   schema.schema_checksum = step->checksum;
-  record_schema(ctx.txn(), db, step->version, r.checksum, schema);
+  ctx.note_checksum(step->checksum);
+  STRATA_RETURN_IF_ERROR(record_schema(ctx.txn(), db, step->version, r.checksum, schema,
+                                       step->checksum, outcome.drift.empty() ? &base : nullptr));
   step->executed = true;
   return Status::Ok();
 }

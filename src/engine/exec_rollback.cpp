@@ -110,7 +110,18 @@ struct Impact {
   uint64_t written_after_apply = 0;  // values others wrote into fields the rollback removes
   std::vector<std::string> loss;
   Json warnings = Json::array();
+  // warnings[warnings_from[m] .. warnings_from[m + 1]) are about plan.reverse[m] (its event
+  // keeps those alone: a rollback of M migrations writes M events, not M copies of all).
+  std::vector<size_t> warnings_from;
   std::vector<Conflict> conflicts;
+
+  Json warnings_of(size_t m) const {
+    Json out = Json::array();
+    const size_t end = m + 1 < warnings_from.size() ? warnings_from[m + 1] : warnings.size();
+    for (size_t i = m < warnings_from.size() ? warnings_from[m] : end; i < end; ++i)
+      out.push_back(warnings[i]);
+    return out;
+  }
 
   Json data_impact() const {
     std::string text;
@@ -215,6 +226,7 @@ Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact, int64_t tim
   };
   for (size_t m = 0; m < plan.reverse.size(); ++m) {
     const MigrationRecord& rec = plan.reverse[m];
+    impact->warnings_from.push_back(impact->warnings.size());
     STRATA_RETURN_IF_ERROR(find_conflicts(ctx, rec, &impact->conflicts));
     auto commands = parse_down(plan.down[m]);
     if (!commands.ok()) return commands.status();
@@ -360,7 +372,8 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
           Json{{"conflicts", conflicts_json(impact.conflicts)},
                {"canRollbackWithForce", forceable}});
     }
-    for (auto& r : plan->reverse) {
+    for (size_t m = 0; m < plan->reverse.size(); ++m) {
+      MigrationRecord& r = plan->reverse[m];
       STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, r.version));
       uint32_t rollbacks = 0;
       for (const auto& ev : r.events)
@@ -368,7 +381,7 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
       record_event(&r, s.user, statement, kRolledBack);
       Json& event = r.events.back();
       approval->spend(ctx, &event);
-      if (!impact.warnings.empty()) event["warnings"] = impact.warnings;
+      if (Json own = impact.warnings_of(m); !own.empty()) event["warnings"] = std::move(own);
       if (!drift->empty()) event["adoptedDrift"] = *drift;
       if (forced) {
         Json overwritten = overwritten_json(impact.conflicts, r.version);
@@ -387,7 +400,9 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
     }
     DatabaseSchema& schema = ctx.mutable_schema();
     schema.schema_checksum = schema_checksum(schema);
-    record_schema(ctx.txn(), db, x.version, target_checksum, schema);
+    ctx.note_checksum(schema.schema_checksum);
+    STRATA_RETURN_IF_ERROR(record_rollback_schema(ctx.txn(), db, x.version, target_checksum,
+                                                  schema, schema.schema_checksum));
     if (!drift->empty()) (*out)["adoptedDrift"] = *drift;
     (*out)["message"] = "Database rolled back to version " + std::to_string(x.version) +
                         " successfully";

@@ -3,6 +3,7 @@
 #include "engine/database_state.hpp"
 #include "engine/engine.hpp"
 #include "engine/response.hpp"
+#include "engine/schema_checksum.hpp"
 #include "storage/keys.hpp"
 
 namespace strata::engine {
@@ -79,7 +80,7 @@ Status Engine::create_database_from(std::string name,
   auto state = std::make_shared<DatabaseState>();
   state->id = id;
   state->name = name;
-  state->schema = std::make_shared<const DatabaseSchema>(std::move(*parsed));
+  state->schema = sealed_schema(std::move(*parsed));
   if (counter->has_value()) {
     if (auto c = decode_counters(**counter)) {
       state->next_doc_seq = c->next_doc_seq;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "engine/ledger.hpp"
 #include "engine/schema_checksum.hpp"
@@ -231,14 +233,272 @@ std::vector<std::string> schema_statements(const DatabaseSchema& schema) {
   return out;
 }
 
-void record_schema(storage::Txn& txn, uint32_t db, uint64_t version,
-                   const std::string& migration_checksum, const DatabaseSchema& schema) {
-  // Built as text (the checksum's canonical form, fields in declaration order): APPLY records
-  // the whole schema every time, so no JSON tree is built for it.
-  std::string record = "{\"migrationChecksum\":" + Json(migration_checksum).dump() +
-                       ",\"schema\":" + canonical_schema_text(schema, /*fields_by_name=*/false) +
-                       "}";
-  txn.put(storage::Space::kLedger, lk::recorded_schema_key(db, version), record);
+namespace {
+
+// A stored record: a header line, then the body (recorded_schema.hpp). Records written before
+// deltas existed are one JSON object {"migrationChecksum","schema"}: full, no schema checksum.
+struct StoredRecord {
+  std::string migration_checksum;
+  std::string schema_checksum;  // "" in records written before deltas
+  bool delta = false;
+  uint64_t checkpoint = 0;   // delta: the version whose full record starts its chain
+  uint64_t chain_bytes = 0;  // delta: bytes of the deltas since that full record, this one too
+  uint64_t full_bytes = 0;   // the size of that full record (a full record: its own)
+  Json body;                 // parsed only when asked for
+};
+
+Result<StoredRecord> read_record(std::string_view stored, bool with_body) {
+  StoredRecord r;
+  const size_t nl = stored.find('\n');
+  if (nl == std::string_view::npos) {  // the format before deltas
+    Json j = Json::parse(stored, nullptr, false);
+    if (!j.is_object() || !j.contains("schema")) return malformed("unreadable record");
+    r.migration_checksum = j.value("migrationChecksum", "");
+    r.full_bytes = stored.size();
+    r.body = std::move(j["schema"]);
+    return r;
+  }
+  Json h = Json::parse(stored.substr(0, nl), nullptr, false);
+  if (!h.is_object()) return malformed("unreadable record header");
+  try {
+    r.migration_checksum = h.at("migrationChecksum").get<std::string>();
+    r.schema_checksum = h.at("schemaChecksum").get<std::string>();
+    r.delta = h.at("kind").get<std::string>() == "delta";
+    r.full_bytes = h.at("fullBytes").get<uint64_t>();
+    if (r.delta) {
+      r.checkpoint = h.at("checkpoint").get<uint64_t>();
+      r.chain_bytes = h.at("chainBytes").get<uint64_t>();
+    }
+  } catch (const std::exception& e) {
+    return malformed(e.what());
+  }
+  if (with_body) {
+    r.body = Json::parse(stored.substr(nl + 1), nullptr, false);
+    if (!r.body.is_object()) return malformed("unreadable record body");
+  }
+  return r;
+}
+
+// The canonical form being rebuilt from a chain: bundle and index entries by name.
+struct Canonical {
+  std::map<std::string, Json> bundles, indexes;
+
+  Status reset(const Json& full) {
+    bundles.clear();
+    indexes.clear();
+    return apply(full);
+  }
+  Status apply(const Json& body) {
+    try {
+      for (const auto& n : body.value("dropBundles", Json::array()))
+        bundles.erase(n.get<std::string>());
+      for (const auto& n : body.value("dropIndexes", Json::array()))
+        indexes.erase(n.get<std::string>());
+      for (const auto& b : body.at("bundles")) bundles[b.at("name").get<std::string>()] = b;
+      for (const auto& i : body.at("indexes")) indexes[i.at(0).get<std::string>()] = i;
+    } catch (const std::exception& e) {
+      return malformed(e.what());
+    }
+    return Status::Ok();
+  }
+  Json json() const {
+    Json out = {{"bundles", Json::array()}, {"indexes", Json::array()}};
+    for (const auto& [name, b] : bundles) out["bundles"].push_back(b);
+    for (const auto& [name, i] : indexes) out["indexes"].push_back(i);
+    return out;
+  }
+};
+
+// The versions first..last of the chain a delta record of `last` closes, each with its stored
+// record (missing versions absent). Extends the start back while it is itself a delta.
+Result<std::vector<std::pair<uint64_t, std::string>>> read_chain(const Reader& reader, uint32_t db,
+                                                                  uint64_t first, uint64_t last) {
+  std::vector<std::pair<uint64_t, std::string>> out;
+  for (;;) {
+    std::vector<std::pair<uint64_t, std::string>> part;
+    auto it = reader.scan(storage::Space::kLedger, lk::recorded_schema_key(db, first),
+                          lk::recorded_schema_key(db, out.empty() ? last + 1 : out.front().first));
+    for (; it->valid(); it->next())
+      part.emplace_back(lk::header_key_version(it->key()), std::string(it->value()));
+    STRATA_RETURN_IF_ERROR(it->status());
+    part.insert(part.end(), std::make_move_iterator(out.begin()),
+                std::make_move_iterator(out.end()));
+    out = std::move(part);
+    if (out.empty() || out.front().first != first) return out;  // the chain starts empty
+    auto head = read_record(out.front().second, /*with_body=*/false);
+    if (!head.ok()) return head.status();
+    if (!head->delta || head->checkpoint >= first) return out;
+    first = head->checkpoint;
+  }
+}
+
+// The schema a delta record of `version` describes, or nullopt when its chain no longer
+// leads to it (a version in it was recorded again since: a rollback and a new apply).
+Result<std::optional<DatabaseSchema>> load_delta(const Reader& reader, uint32_t db,
+                                                 uint64_t version, const StoredRecord& top) {
+  auto chain = read_chain(reader, db, top.checkpoint, version);
+  if (!chain.ok()) return chain.status();
+  Canonical state;
+  uint64_t expected = 0;
+  for (size_t n = 0; n < chain->size(); ++n) {
+    const auto& [v, stored] = (*chain)[n];
+    auto r = read_record(stored, /*with_body=*/true);
+    if (!r.ok()) return r.status();
+    if (n == 0 && r->delta && v != 1) return std::optional<DatabaseSchema>();  // base missing
+    if (n > 0 && v != expected) return std::optional<DatabaseSchema>();        // a gap
+    STRATA_RETURN_IF_ERROR(r->delta ? state.apply(r->body) : state.reset(r->body));
+    expected = v + 1;
+  }
+  if (expected != version + 1) return std::optional<DatabaseSchema>();
+  auto schema = schema_from_canonical(state.json());
+  if (!schema.ok()) return schema.status();
+  if (schema_checksum(*schema) != top.schema_checksum) return std::optional<DatabaseSchema>();
+  return std::optional<DatabaseSchema>(std::move(*schema));
+}
+
+std::string record_text(const Json& header, const std::string& body) {
+  return header.dump() + "\n" + body;
+}
+
+std::string full_record(const std::string& migration_checksum, const std::string& checksum,
+                        const DatabaseSchema& schema) {
+  std::string body = canonical_schema_text(schema, /*fields_by_name=*/false);
+  return record_text({{"migrationChecksum", migration_checksum},
+                      {"schemaChecksum", checksum},
+                      {"kind", "full"},
+                      {"fullBytes", body.size()}},
+                     body);
+}
+
+// What changed from `before` to `after`, as the body of a delta record: the bundles and indexes
+// added or changed (whole canonical entries) and the names of those gone. A bundle whose
+// relationship targets a renamed bundle changed (its entry names the target), and so did an
+// index of a renamed bundle.
+std::string delta_body(const DatabaseSchema& before, const DatabaseSchema& after) {
+  std::unordered_map<uint32_t, const Bundle*> old_bundles;
+  for (const auto& b : before.bundles) old_bundles.emplace(b.id, &b);
+  std::unordered_map<uint32_t, const IndexDef*> old_indexes;
+  for (const auto& i : before.indexes) old_indexes.emplace(i.id, &i);
+  std::unordered_set<uint32_t> renamed;  // ids whose name changed or that are gone
+  {
+    std::unordered_map<uint32_t, const std::string*> now;
+    for (const auto& b : after.bundles) now.emplace(b.id, &b.name);
+    for (const auto& b : before.bundles) {
+      auto it = now.find(b.id);
+      if (it == now.end() || *it->second != b.name) renamed.insert(b.id);
+    }
+  }
+  const BundleNames names(after);
+  std::string put, drop;
+  auto sep = [](std::string* s) {
+    if (!s->empty()) *s += ',';
+  };
+  for (const auto& b : before.bundles) {
+    if (renamed.count(b.id)) {
+      sep(&drop);
+      drop += Json(b.name).dump();
+    }
+  }
+  for (const auto& b : after.bundles) {
+    auto it = old_bundles.find(b.id);
+    bool changed = it == old_bundles.end() || !(*it->second == b);
+    for (const auto& r : b.relationships) changed = changed || renamed.count(r.to_bundle);
+    if (!changed) continue;
+    sep(&put);
+    append_canonical_bundle(&put, b, names, /*fields_by_name=*/false);
+  }
+  std::string body = "{\"bundles\":[" + put + "],\"dropBundles\":[" + drop + "]";
+  put.clear();
+  drop.clear();
+  std::unordered_set<uint32_t> kept;
+  for (const auto& i : after.indexes) {
+    auto it = old_indexes.find(i.id);
+    if (it != old_indexes.end() && it->second->name == i.name) kept.insert(i.id);
+    if (it != old_indexes.end() && *it->second == i && !renamed.count(i.bundle_id)) continue;
+    sep(&put);
+    append_canonical_index(&put, i, names);
+  }
+  for (const auto& i : before.indexes) {
+    if (kept.count(i.id)) continue;
+    sep(&drop);
+    drop += Json(i.name).dump();
+  }
+  return body + ",\"indexes\":[" + put + "],\"dropIndexes\":[" + drop + "]}";
+}
+
+// A chain of deltas may grow to this many bytes, or to the size of its full record if larger,
+// before a full record starts a new one: the full records written grow geometrically (the
+// ledger stays linear in the schema changes), and reading a version reads at most about twice
+// its schema.
+constexpr uint64_t kMinChainBytes = 8192;
+
+}  // namespace
+
+Status record_schema(storage::Txn& txn, uint32_t db, uint64_t version,
+                     const std::string& migration_checksum, const DatabaseSchema& schema,
+                     const std::string& checksum, const DatabaseSchema* before) {
+  const std::string key = lk::recorded_schema_key(db, version);
+  if (before && version > 0) {
+    auto prev = txn.get(storage::Space::kLedger, lk::recorded_schema_key(db, version - 1));
+    if (!prev.ok()) return prev.status();
+    std::optional<StoredRecord> base;
+    if (prev->has_value()) {
+      auto r = read_record(**prev, /*with_body=*/false);
+      if (!r.ok()) return r.status();
+      // The previous record must describe `before` exactly (no drift, and not a record of the
+      // format before deltas, which has no checksum to tell).
+      if (!r->schema_checksum.empty() && r->schema_checksum == before->schema_checksum)
+        base = std::move(*r);
+    } else if (version == 1 && before->bundles.empty() && before->indexes.empty()) {
+      base = StoredRecord{};  // version 0 unrecorded: the empty schema
+    }
+    if (base) {
+      std::string body = delta_body(*before, schema);
+      const uint64_t chain = (base->delta ? base->chain_bytes : 0) + body.size();
+      const uint64_t full = base->full_bytes;
+      if (chain <= std::max(full, kMinChainBytes)) {
+        txn.put(storage::Space::kLedger, key,
+                record_text({{"migrationChecksum", migration_checksum},
+                             {"schemaChecksum", checksum},
+                             {"kind", "delta"},
+                             {"checkpoint", base->delta ? base->checkpoint : version - 1},
+                             {"chainBytes", chain},
+                             {"fullBytes", full}},
+                            body));
+        return Status::Ok();
+      }
+    }
+  }
+  txn.put(storage::Space::kLedger, key, full_record(migration_checksum, checksum, schema));
+  return Status::Ok();
+}
+
+Status record_rollback_schema(storage::Txn& txn, uint32_t db, uint64_t version,
+                              const std::string& migration_checksum, const DatabaseSchema& schema,
+                              const std::string& checksum) {
+  const TxnReader reader(txn);
+  auto existing = load_recorded_schema(reader, db, version, migration_checksum);
+  if (!existing.ok()) return existing.status();
+  if (*existing && schema_checksum(**existing) == checksum) return Status::Ok();
+  // The record changes: the delta of the next version, if any, is based on it. Written in
+  // full first, so SHOW SCHEMA AT VERSION of the versions rolled back still answers.
+  auto next = txn.get(storage::Space::kLedger, lk::recorded_schema_key(db, version + 1));
+  if (!next.ok()) return next.status();
+  if (next->has_value()) {
+    auto r = read_record(**next, /*with_body=*/false);
+    if (!r.ok()) return r.status();
+    if (r->delta) {
+      auto old = load_delta(reader, db, version + 1, *r);
+      if (!old.ok()) return old.status();
+      if (*old) {
+        txn.put(storage::Space::kLedger, lk::recorded_schema_key(db, version + 1),
+                full_record(r->migration_checksum, r->schema_checksum, **old));
+      }
+    }
+  }
+  txn.put(storage::Space::kLedger, lk::recorded_schema_key(db, version),
+          full_record(migration_checksum, checksum, schema));
+  return Status::Ok();
 }
 
 Result<std::optional<DatabaseSchema>> load_recorded_schema(
@@ -249,11 +509,13 @@ Result<std::optional<DatabaseSchema>> load_recorded_schema(
     if (version == 0) return std::optional<DatabaseSchema>(DatabaseSchema{});
     return std::optional<DatabaseSchema>();
   }
-  Json j = Json::parse(**v, nullptr, false);
-  if (!j.is_object() || !j.contains("schema")) return malformed("unreadable record");
-  if (j.value("migrationChecksum", "") != migration_checksum)
-    return std::optional<DatabaseSchema>();
-  auto schema = schema_from_canonical(j["schema"]);
+  auto r = read_record(**v, /*with_body=*/false);
+  if (!r.ok()) return r.status();
+  if (r->migration_checksum != migration_checksum) return std::optional<DatabaseSchema>();
+  if (r->delta) return load_delta(reader, db, version, *r);
+  auto full = read_record(**v, /*with_body=*/true);
+  if (!full.ok()) return full.status();
+  auto schema = schema_from_canonical(full->body);
   if (!schema.ok()) return schema.status();
   return std::optional<DatabaseSchema>(std::move(*schema));
 }

@@ -7,8 +7,17 @@
 //   - named drift: every difference between the live schema and the one recorded for the
 //     current version, as {"object","name","change","message"} items (VERIFY MIGRATIONS, the
 //     check at open, VALIDATE's semantic warnings, the adopting APPLY's event).
-// A record is the checksum's canonical text (schema_checksum.hpp) with fields in declaration
-// order, built as text (APPLY records the whole schema every time). The schema JSON shown by
+// A record is a header line {"migrationChecksum","schemaChecksum","kind","fullBytes"[,
+// "checkpoint","chainBytes"]} and a body. A full record's body is the checksum's canonical
+// text (schema_checksum.hpp) with fields in declaration order. An APPLY without drift records
+// a delta instead: the bundles and indexes it added or changed (canonical entries) and the
+// names of those it removed, against the record of the version before; a full record starts
+// a new chain once the chain outgrows the last full record (or 8 KiB), so the ledger grows
+// with the changes, not with the schema times the migrations, and a version reads back with
+// one range scan of its chain. Reading a delta checks the result against its schema checksum
+// (a chain that no longer leads to it reads as no record). A rollback that changes the
+// record of its target writes the next version's record in full first (its chain started
+// there). Records of the format before deltas (one JSON object) still read. The schema JSON shown by
 // SHOW SCHEMA names objects (no internal ids): bundles by name, each with its fields in
 // declaration order, its relationships by name and its indexes by name; documents excluded.
 // Thread-safety: pure functions over a Reader / Txn owned by the caller.
@@ -38,10 +47,18 @@ Result<DatabaseSchema> schema_from_json(const Json& json);
 // (fields in order), then every explicit index, then every relationship.
 std::vector<std::string> schema_statements(const DatabaseSchema& schema);
 
-// Stages the record of the schema the ledger leaves at `version` (0: no migration applied);
-// `migration_checksum` is that migration's checksum ("" for version 0).
-void record_schema(storage::Txn& txn, uint32_t db, uint64_t version,
-                   const std::string& migration_checksum, const DatabaseSchema& schema);
+// Stages the record of the schema an APPLY leaves at `version`; `migration_checksum` is that
+// migration's checksum, `checksum` the schema's (schema_checksum()). `before` is the schema the
+// APPLY started from when it had no drift (the record of version - 1 then describes it, and
+// a delta against it is recorded), else nullptr (a full record).
+Status record_schema(storage::Txn& txn, uint32_t db, uint64_t version,
+                     const std::string& migration_checksum, const DatabaseSchema& schema,
+                     const std::string& checksum, const DatabaseSchema* before);
+// Stages the record of the schema an APPLY ROLLBACK leaves at `version` ("" checksum of the
+// migration for version 0): nothing when the record there already describes it.
+Status record_rollback_schema(storage::Txn& txn, uint32_t db, uint64_t version,
+                              const std::string& migration_checksum,
+                              const DatabaseSchema& schema, const std::string& checksum);
 // The schema recorded for `version`, if a record exists and belongs to the migration whose
 // checksum is `migration_checksum`. Version 0 without a record is the empty schema.
 Result<std::optional<DatabaseSchema>> load_recorded_schema(const Reader& reader, uint32_t db,

@@ -25,67 +25,98 @@ void quoted(std::string* out, const std::string& s) {
 
 }  // namespace
 
+BundleNames::BundleNames(const DatabaseSchema& schema) {
+  name_of_.reserve(schema.bundles.size());
+  for (const auto& b : schema.bundles) name_of_.emplace(b.id, &b.name);
+}
+
+const std::string& BundleNames::operator()(uint32_t id) const {
+  static const std::string kNoName;
+  auto it = name_of_.find(id);
+  return it == name_of_.end() ? kNoName : *it->second;
+}
+
+void append_canonical_bundle(std::string* out, const Bundle& b, const BundleNames& names,
+                             bool fields_by_name) {
+  // Fields by name: a rollback re-adds a removed field at the end, and the schema it
+  // restores is the same schema.
+  std::vector<const Field*> fields;
+  fields.reserve(b.fields.size());
+  for (const auto& f : b.fields) fields.push_back(&f);
+  if (fields_by_name && !std::is_sorted(fields.begin(), fields.end(), [](const Field* x,
+                                                                         const Field* y) {
+        return x->name < y->name;
+      })) {
+    std::sort(fields.begin(), fields.end(),
+              [](const Field* x, const Field* y) { return x->name < y->name; });
+  }
+  *out += "{\"name\":";
+  quoted(out, b.name);
+  *out += ",\"fields\":[";
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const Field& f = *fields[i];
+    *out += i ? ",[" : "[";
+    quoted(out, f.name);
+    *out += ",\"";
+    *out += parser::type_name(f.type);
+    *out += f.required ? "\",true" : "\",false";
+    *out += f.unique ? ",true," : ",false,";
+    if (f.default_value.is_null()) {
+      *out += "null";
+    } else {
+      *out += f.default_value.dump();
+    }
+    *out += ']';
+  }
+  *out += "],\"relationships\":[";
+  if (b.relationships.empty()) {
+    *out += "]}";
+    return;
+  }
+  std::vector<const Relationship*> rels;
+  for (const auto& r : b.relationships) rels.push_back(&r);
+  std::sort(rels.begin(), rels.end(),
+            [](const Relationship* x, const Relationship* y) { return x->name < y->name; });
+  for (size_t i = 0; i < rels.size(); ++i) {
+    const Relationship* r = rels[i];
+    *out += i ? ",[" : "[";
+    quoted(out, r->name);
+    *out += ',';
+    quoted(out, names(r->to_bundle));
+    for (const std::string* part : {&r->cardinality, &r->from_field, &r->to_field}) {
+      *out += ',';
+      quoted(out, *part);
+    }
+    *out += ']';
+  }
+  *out += "]}";
+}
+
+void append_canonical_index(std::string* out, const IndexDef& i, const BundleNames& names) {
+  *out += '[';
+  quoted(out, i.name);
+  *out += ",\"";
+  *out += kind_name(i.kind);
+  *out += "\",";
+  quoted(out, names(i.bundle_id));
+  *out += ',';
+  *out += Json(i.fields).dump();
+  *out += i.unique ? ",true" : ",false";
+  *out += i.implicit ? ",true]" : ",false]";
+}
+
 std::string canonical_schema_text(const DatabaseSchema& schema, bool fields_by_name) {
-  std::vector<const Bundle*> bundles;
   // Bundle names by id, built once (relationship targets and index bundles are looked up per
   // object: a linear bundle_by_id would make this quadratic in the catalog size).
-  std::unordered_map<uint32_t, const std::string*> name_of;
-  name_of.reserve(schema.bundles.size());
-  for (const auto& b : schema.bundles) {
-    bundles.push_back(&b);
-    name_of.emplace(b.id, &b.name);
-  }
-  static const std::string kNoName;
-  auto bundle_name = [&](uint32_t id) -> const std::string& {
-    auto it = name_of.find(id);
-    return it == name_of.end() ? kNoName : *it->second;
-  };
+  const BundleNames names(schema);
+  std::vector<const Bundle*> bundles;
+  for (const auto& b : schema.bundles) bundles.push_back(&b);
   std::sort(bundles.begin(), bundles.end(),
             [](const Bundle* a, const Bundle* b) { return a->name < b->name; });
   std::string out = "{\"bundles\":[";
   for (size_t bi = 0; bi < bundles.size(); ++bi) {
-    const Bundle* b = bundles[bi];
-    // Fields by name: a rollback re-adds a removed field at the end, and the schema it
-    // restores is the same schema.
-    std::vector<const Field*> fields;
-    for (const auto& f : b->fields) fields.push_back(&f);
-    if (fields_by_name) {
-      std::sort(fields.begin(), fields.end(),
-                [](const Field* x, const Field* y) { return x->name < y->name; });
-    }
     if (bi) out += ',';
-    out += "{\"name\":";
-    quoted(&out, b->name);
-    out += ",\"fields\":[";
-    for (size_t i = 0; i < fields.size(); ++i) {
-      const Field& f = *fields[i];
-      out += i ? ",[" : "[";
-      quoted(&out, f.name);
-      out += ",\"";
-      out += parser::type_name(f.type);
-      out += f.required ? "\",true" : "\",false";
-      out += f.unique ? ",true," : ",false,";
-      out += f.default_value.dump();
-      out += ']';
-    }
-    out += "],\"relationships\":[";
-    std::vector<const Relationship*> rels;
-    for (const auto& r : b->relationships) rels.push_back(&r);
-    std::sort(rels.begin(), rels.end(),
-              [](const Relationship* x, const Relationship* y) { return x->name < y->name; });
-    for (size_t i = 0; i < rels.size(); ++i) {
-      const Relationship* r = rels[i];
-      out += i ? ",[" : "[";
-      quoted(&out, r->name);
-      out += ',';
-      quoted(&out, bundle_name(r->to_bundle));
-      for (const std::string* part : {&r->cardinality, &r->from_field, &r->to_field}) {
-        out += ',';
-        quoted(&out, *part);
-      }
-      out += ']';
-    }
-    out += "]}";
+    append_canonical_bundle(&out, *bundles[bi], names, fields_by_name);
   }
   out += "],\"indexes\":[";
   std::vector<const IndexDef*> idx;
@@ -93,29 +124,33 @@ std::string canonical_schema_text(const DatabaseSchema& schema, bool fields_by_n
   std::sort(idx.begin(), idx.end(),
             [](const IndexDef* a, const IndexDef* b) { return a->name < b->name; });
   for (size_t n = 0; n < idx.size(); ++n) {
-    const IndexDef* i = idx[n];
-    out += n ? ",[" : "[";
-    quoted(&out, i->name);
-    out += ",\"";
-    out += kind_name(i->kind);
-    out += "\",";
-    quoted(&out, bundle_name(i->bundle_id));
-    out += ',';
-    out += Json(i->fields).dump();
-    out += i->unique ? ",true" : ",false";
-    out += i->implicit ? ",true]" : ",false]";
+    if (n) out += ',';
+    append_canonical_index(&out, *idx[n], names);
   }
   out += "]}";
   return out;
 }
 
 std::string schema_checksum(const DatabaseSchema& schema) {
+  if (!schema.sealed.value().empty()) return schema.sealed.value();
   return sha256_hex(canonical_schema_text(schema));
+}
+
+void seal_checksum(DatabaseSchema& schema, std::string known) {
+  schema.sealed.set(known.empty() ? schema_checksum(schema) : std::move(known));
+}
+
+std::shared_ptr<const DatabaseSchema> sealed_schema(DatabaseSchema schema) {
+  seal_checksum(schema);
+  return std::make_shared<const DatabaseSchema>(std::move(schema));
 }
 
 bool schema_drift(const DatabaseSchema& schema) {
   const std::string live = schema_checksum(schema);
-  if (schema.schema_checksum.empty()) return live != schema_checksum(DatabaseSchema{});
+  if (schema.schema_checksum.empty()) {
+    static const std::string kEmpty = schema_checksum(DatabaseSchema{});
+    return live != kEmpty;
+  }
   return live != schema.schema_checksum;
 }
 

@@ -29,6 +29,7 @@
 
 #include "engine/catalog.hpp"
 #include "engine/reader.hpp"
+#include "engine/schema_checksum.hpp"
 #include "engine/settings.hpp"
 #include "storage/store.hpp"
 
@@ -93,6 +94,11 @@ class WriteContext {
 
   // The schema as this statement sees it: the copy once mutated, else the published one.
   const DatabaseSchema& schema() const { return copy_ ? *copy_ : *base_; }
+  // schema() as it is now, unaffected by what this statement changes later: the published
+  // schema itself while unchanged (no copy), else a copy.
+  std::shared_ptr<const DatabaseSchema> schema_now() const {
+    return copy_ ? std::make_shared<const DatabaseSchema>(*copy_) : base_;
+  }
   // The mutable copy (made on first use): marks the schema as changed.
   DatabaseSchema& mutable_schema() {
     if (!copy_) copy_ = std::make_unique<DatabaseSchema>(*base_);
@@ -102,9 +108,19 @@ class WriteContext {
   // Changes whenever mutable_schema() is called: equal generations, equal schema().
   uint64_t schema_generation() const { return schema_generation_; }
   bool schema_changed() const { return copy_ != nullptr; }
-  // The changed schema to publish after commit (nullptr when unchanged).
+  // Remembers that schema() as it is now has schema checksum `checksum` (APPLY computes it
+  // anyway): take_schema() seals with it unless mutable_schema() was called since.
+  void note_checksum(std::string checksum) {
+    noted_checksum_ = std::move(checksum);
+    noted_generation_ = schema_generation_;
+  }
+  // The changed schema to publish after commit, sealed (schema_checksum.hpp); nullptr when
+  // unchanged.
   std::shared_ptr<const DatabaseSchema> take_schema() {
-    return copy_ ? std::shared_ptr<const DatabaseSchema>(std::move(copy_)) : nullptr;
+    if (!copy_) return nullptr;
+    seal_checksum(*copy_, noted_generation_ == schema_generation_ ? std::move(noted_checksum_)
+                                                                  : std::string());
+    return std::shared_ptr<const DatabaseSchema>(std::move(copy_));
   }
 
   // True when index `id` did not exist when this statement began (created by it): the store
@@ -130,6 +146,8 @@ class WriteContext {
   TxnReader reader_;
   std::shared_ptr<const DatabaseSchema> base_;
   std::unique_ptr<DatabaseSchema> copy_;
+  std::string noted_checksum_;
+  uint64_t noted_generation_ = ~uint64_t{0};
   Session& session_;
   const SettingValues& server_settings_;
   UndoLog* undo_;

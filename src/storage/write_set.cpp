@@ -11,6 +11,9 @@ namespace strata::storage {
 
 namespace {
 
+// Arena blocks start small and double up to kBlockBytes: most transactions write a few small
+// records, and each block's pages are touched as it fills (allocated without zeroing).
+constexpr size_t kFirstBlockBytes = 16u << 10;
 constexpr size_t kBlockBytes = 1u << 20;
 constexpr size_t kParallelSortFrom = 1u << 16;  // fewer keys: one thread sorts faster
 constexpr uint32_t kTombstone = UINT32_MAX;
@@ -59,8 +62,10 @@ char* WriteSet::append(Space space, std::string_view key,
   const size_t value_size = value ? value->size() : 0;
   const size_t need = padded(kHeader + key.size() + value_size);
   if (need > room_) {
-    const size_t size = std::max(kBlockBytes, need);
-    blocks_.push_back(Block{std::make_unique<char[]>(size), 0});
+    const size_t next = blocks_.empty() ? kFirstBlockBytes
+                                        : std::min(kBlockBytes, 2 * blocks_.back().size);
+    const size_t size = std::max(next, need);
+    blocks_.push_back(Block{std::make_unique_for_overwrite<char[]>(size), 0, size});
     cursor_ = blocks_.back().bytes.get();
     room_ = size;
   }

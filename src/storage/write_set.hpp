@@ -90,6 +90,7 @@ class WriteSet {
   struct Block {
     std::unique_ptr<char[]> bytes;
     size_t used = 0;
+    size_t size = 0;
   };
   static size_t record_size(const char* record);
   static Space space_of(const char* record);

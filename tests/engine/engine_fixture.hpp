@@ -46,6 +46,12 @@ inline nlohmann::json must(engine::Engine& e, engine::Session& s, const std::str
   return r;
 }
 
+// Creates database `name` and makes it the session's active database.
+inline void use_new_database(engine::Engine& e, engine::Session& s, const std::string& name) {
+  must(e, s, "CREATE DATABASE \"" + name + "\"");
+  must(e, s, "USE \"" + name + "\"");
+}
+
 #ifdef STRATA_BINARY
 // Runs `strata exec --data dir script` (output discarded), killing it with SIGKILL after
 // `kill_after_ms` (never when < 0); returns once it has exited.

@@ -15,8 +15,7 @@ void churn(uint32_t seed) {
   TempDir dir;
   auto e = open_engine(dir.path());
   auto s = e->open_embedded_session();
-  must(*e, s, "CREATE DATABASE \"z\"");
-  must(*e, s, "USE \"z\"");
+  use_new_database(*e, s, "z");
   std::mt19937 rng(seed);
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   const char* fields[] = {"p", "q", "r"};

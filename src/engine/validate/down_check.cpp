@@ -16,6 +16,9 @@ Finding would_fail(size_t command, const std::string& text, const std::string& w
 }
 
 void compare(const DatabaseSchema& before, const DatabaseSchema& after, DownCheck* out) {
+  // The usual outcome, the same objects with the same ids, is told without schema_diff's
+  // name maps.
+  if (before.bundles == after.bundles && before.indexes == after.indexes) return;
   for (const auto& d : schema_diff(before, after)) {
     out->warnings.push_back({"the DOWN commands leave the schema different: " + describe(d), 0});
   }

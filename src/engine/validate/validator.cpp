@@ -183,9 +183,10 @@ Outcome run(const Request& req, WriteContext& ctx) {
   }
   for (const auto& m : req.lower_pending) simulate_pending(m, ctx);
   // The documents that exist before the migration live in the bundles of this schema.
-  const DatabaseSchema live = req.live ? *req.live : ctx.schema();
+  const std::shared_ptr<const DatabaseSchema> now = ctx.schema_now();
+  const DatabaseSchema& live = req.live ? *req.live : *now;
   // The schema before this migration's commands: what its DOWN list must bring back.
-  const DatabaseSchema before_up = ctx.schema();
+  const DatabaseSchema& before_up = *now;
   std::optional<DownBuilder> own_down;  // VALIDATE: the list APPLY would generate
   DownBuilder* down = req.down;
   if (req.undo && !req.apply) {
