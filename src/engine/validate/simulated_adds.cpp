@@ -23,15 +23,19 @@ Status clash(const IndexDef& idx, const Bundle& bundle, const Json& doc) {
 
 Status SimulatedAdds::add(const DatabaseSchema& schema, const bound::AddDocument& add,
                           size_t index) {
-  Tracked& t = bundles_[add.bundle];
+  if (!last_ || last_bundle_ != add.bundle) {
+    last_ = &bundles_[add.bundle];
+    last_bundle_ = add.bundle;
+  }
+  Tracked& t = *last_;
   const auto& keys = add.document.index_keys;
   // Each unique index's key goes into its set at once (one hash); a clash takes back those
   // of the indexes before it, so a refused document leaves every set as it was.
   for (size_t k = 0; k < keys.size(); ++k) {
     if (keys[k].needs_seq) continue;  // not unique, or a value missing
-    if (t.unique_values[keys[k].index_id].insert(keys[k].key).second) continue;
+    if (t.keys_of(keys[k].index_id).insert(keys[k].key).second) continue;
     for (size_t before = 0; before < k; ++before) {
-      if (!keys[before].needs_seq) t.unique_values[keys[before].index_id].erase(keys[before].key);
+      if (!keys[before].needs_seq) t.keys_of(keys[before].index_id).erase(keys[before].key);
     }
     const IndexDef* idx = nullptr;
     for (const auto& i : schema.indexes)
@@ -44,11 +48,18 @@ Status SimulatedAdds::add(const DatabaseSchema& schema, const bound::AddDocument
   return Status::Ok();
 }
 
+std::unordered_set<std::string>& SimulatedAdds::Tracked::keys_of(uint32_t index_id) {
+  for (auto& [id, keys] : unique_values)
+    if (id == index_id) return keys;
+  return unique_values.emplace_back(index_id, std::unordered_set<std::string>()).second;
+}
+
 std::vector<size_t> SimulatedAdds::take(uint32_t bundle_id) {
   auto it = bundles_.find(bundle_id);
   if (it == bundles_.end() || it->second.commands.empty()) return {};  // nothing to replay
   std::vector<size_t> out = std::move(it->second.commands);
   bundles_.erase(it);
+  last_ = nullptr;
   return out;
 }
 

@@ -26,7 +26,10 @@ namespace strata::engine::validate {
 class SimulatedAdds {
  public:
   // The simulation created bundle `id`: its adds are tracked from now on.
-  void created(uint32_t bundle_id) { bundles_[bundle_id]; }
+  void created(uint32_t bundle_id) {
+    bundles_[bundle_id];
+    last_ = nullptr;
+  }
   bool tracks(uint32_t bundle_id) const { return bundles_.count(bundle_id) > 0; }
 
   // Checks command `index`, ADD DOCUMENT `add` bound against `schema` into a tracked bundle,
@@ -42,9 +45,14 @@ class SimulatedAdds {
  private:
   struct Tracked {
     std::vector<size_t> commands;
-    std::map<uint32_t, std::unordered_set<std::string>> unique_values;  // index id -> keys
+    // Per unique index (few per bundle: searched in order), the keys added so far.
+    std::vector<std::pair<uint32_t, std::unordered_set<std::string>>> unique_values;
+    std::unordered_set<std::string>& keys_of(uint32_t index_id);
   };
   std::map<uint32_t, Tracked> bundles_;
+  // The bundle of the last add (a migration adds its documents in runs per bundle).
+  uint32_t last_bundle_ = 0;
+  Tracked* last_ = nullptr;
 };
 
 }  // namespace strata::engine::validate
