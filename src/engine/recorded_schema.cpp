@@ -160,49 +160,28 @@ Json schema_json(const DatabaseSchema& schema) {
 }
 
 Result<DatabaseSchema> schema_from_json(const Json& json) {
-  DatabaseSchema s;
+  // Translated to the canonical form (indexes listed apart, naming their bundle), which has
+  // the one reader.
+  Json canonical = {{"bundles", Json::array()}, {"indexes", Json::array()}};
   try {
-    const Json& bundles = json.at("Bundles");
-    for (const auto& jb : bundles) {
-      Bundle b;
-      b.id = s.next_bundle_id++;
-      b.name = jb.at("Name").get<std::string>();
-      for (const auto& jf : jb.at("Fields")) {
-        auto type = parser::resolve_type(jf.at("Type").get<std::string>());
-        if (!type) return malformed("unknown field type");
-        b.fields.push_back({jf.at("Name").get<std::string>(), *type,
-                            jf.at("Required").get<bool>(), jf.at("Unique").get<bool>(),
-                            jf.at("Default")});
-      }
-      s.bundles.push_back(std::move(b));
-    }
-    // Relationships and indexes name bundles: resolved once every bundle has its id.
-    for (size_t n = 0; n < bundles.size(); ++n) {
-      const Json& jb = bundles[n];
-      for (const auto& jr : jb.at("Relationships")) {
-        const Bundle* to = s.bundle(jr.at("To").get<std::string>());
-        s.bundles[n].relationships.push_back(
-            {jr.at("Name").get<std::string>(), to ? to->id : 0,
-             jr.at("Cardinality").get<std::string>(), jr.at("FromField").get<std::string>(),
-             jr.at("ToField").get<std::string>()});
-      }
-      for (const auto& ji : jb.at("Indexes")) {
-        IndexDef i;
-        i.id = s.next_index_id++;
-        i.name = ji.at("Name").get<std::string>();
-        i.kind = ji.at("Kind").get<std::string>() == "HASH" ? ast::IndexKind::kHash
-                                                            : ast::IndexKind::kBtree;
-        i.bundle_id = s.bundles[n].id;
-        i.fields = ji.at("Fields").get<std::vector<std::string>>();
-        i.unique = ji.at("Unique").get<bool>();
-        i.implicit = ji.at("Implicit").get<bool>();
-        s.indexes.push_back(std::move(i));
-      }
+    for (const auto& jb : json.at("Bundles")) {
+      Json fields = Json::array(), rels = Json::array();
+      for (const auto& f : jb.at("Fields"))
+        fields.push_back({f.at("Name"), f.at("Type"), f.at("Required"), f.at("Unique"),
+                          f.at("Default")});
+      for (const auto& r : jb.at("Relationships"))
+        rels.push_back({r.at("Name"), r.at("To"), r.at("Cardinality"), r.at("FromField"),
+                        r.at("ToField")});
+      for (const auto& i : jb.at("Indexes"))
+        canonical["indexes"].push_back({i.at("Name"), i.at("Kind"), jb.at("Name"),
+                                        i.at("Fields"), i.at("Unique"), i.at("Implicit")});
+      canonical["bundles"].push_back(
+          {{"name", jb.at("Name")}, {"fields", std::move(fields)}, {"relationships", std::move(rels)}});
     }
   } catch (const std::exception& e) {
     return malformed(e.what());
   }
-  return s;
+  return schema_from_canonical(canonical);
 }
 
 std::vector<std::string> schema_statements(const DatabaseSchema& schema) {
