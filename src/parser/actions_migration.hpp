@@ -112,10 +112,20 @@ struct action<g::drop_migration> : emit_version<ast::DropMigration> {};
 template <>
 struct action<g::verify_migrations> : emit_plain<ast::VerifyMigrations> {};
 
+// Migrations whose statement is longer than this reserve their canonical text up front.
+inline constexpr size_t kReserveMigrationTextFrom = 64u << 10;
+
 template <>
 struct action<g::migration_begin> {
-  static void apply0(ParseState& st) {
+  template <typename Input>
+  static void apply(const Input& in, ParseState& st) {
     st.migration_ = ast::StartMigration();
+    // The canonical text is about as long as the statement: a large migration's text is
+    // reserved once instead of grown by doubling (each doubling copies and faults in fresh
+    // pages). The input may hold more statements than this one: start_migration gives back
+    // what the text did not use.
+    const auto rest = static_cast<size_t>(in.input().end() - in.begin());
+    if (rest > kReserveMigrationTextFrom) st.migration_.text.reserve(rest);
     st.migration_.pos = st.statement_pos();
     st.in_migration_ = true;
     st.in_down_ = false;
@@ -147,6 +157,10 @@ struct action<g::start_migration> {
     st.assembler_.finish();
     st.in_migration_ = false;
     st.in_down_ = false;
+    std::string& text = st.migration_.text;
+    const size_t slack = text.capacity() - text.size();
+    if (text.capacity() > kReserveMigrationTextFrom && slack > text.size() / 4)
+      text.shrink_to_fit();
     st.script_.push_back(std::move(st.migration_));
     st.migration_ = ast::StartMigration();
     st.reset_statement();

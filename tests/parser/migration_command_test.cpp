@@ -181,3 +181,30 @@ TEST_CASE("migration commands: phase-1 findings are kept with command index and 
 }
 
 }  // namespace strata::parser
+
+namespace strata::parser {
+
+TEST_CASE("migration commands: a large migration's text is reserved from its statement, and a "
+          "script of several keeps no more than each text needs",
+          "[parser][migration]") {
+  // Three migrations of ~150 KB in one input: each reserves up to the end of the input, and
+  // gives back what its text did not use.
+  std::string text;
+  for (int m = 0; m < 3; ++m) {
+    text += "START MIGRATION\n";
+    for (size_t i = 0; i < 1500; ++i) text += document(i) + ";\n";
+    text += "COMMIT;\n";
+  }
+  const ParseResult r = parse(text);
+  REQUIRE(r.ok());
+  REQUIRE(r.script().size() == 3);
+  for (const auto& st : r.script()) {
+    const auto& m = std::get<ast::StartMigration>(st);
+    CHECK(m.up.size() == 1500);
+    CHECK(m.text.size() > 64u << 10);
+    CHECK(m.text.capacity() <= m.text.size() + m.text.size() / 4);
+    CHECK(m.text_of(m.up.back()) == canonical_alone(document(1499)));
+  }
+}
+
+}  // namespace strata::parser
