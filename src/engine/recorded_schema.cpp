@@ -492,9 +492,11 @@ Result<std::optional<DatabaseSchema>> load_recorded_schema(
   if (!r.ok()) return r.status();
   if (r->migration_checksum != migration_checksum) return std::optional<DatabaseSchema>();
   if (r->delta) return load_delta(reader, db, version, *r);
-  auto full = read_record(**v, /*with_body=*/true);
-  if (!full.ok()) return full.status();
-  auto schema = schema_from_canonical(full->body);
+  if (r->body.is_null()) {  // a full record's body (the older format's came with its header)
+    r = read_record(**v, /*with_body=*/true);
+    if (!r.ok()) return r.status();
+  }
+  auto schema = schema_from_canonical(r->body);
   if (!schema.ok()) return schema.status();
   return std::optional<DatabaseSchema>(std::move(*schema));
 }
