@@ -1,6 +1,5 @@
 #include "engine/documents.hpp"
 
-#include <type_traits>
 #include <vector>
 
 #include "engine/index.hpp"
@@ -20,16 +19,14 @@ void set_stamp(std::string* bytes, uint64_t stamp) {
   for (int i = 0; i < 8; ++i) (*bytes)[1 + i] = static_cast<char>(stamp >> (56 - 8 * i));
 }
 
-// complete_document over `values` (const: its members are copied; not const: moved).
-template <typename Values>
-Result<Json> complete(const Bundle& bundle, Values& values) {
+// complete_document, in place: `values` becomes the document (no member is copied).
+Status complete(const Bundle& bundle, Json& values) {
   if (!values.is_object()) {
     return Status(Code::kTypeMismatch, "document values must be a JSON object");
   }
-  Json doc = Json::object();
-  auto& members = doc.get_ref<Json::object_t&>();
-  using Members = std::conditional_t<std::is_const_v<Values>, const Json::object_t, Json::object_t>;
-  for (auto& [key, value] : values.template get_ref<Members&>()) {
+  auto& members = values.get_ref<Json::object_t&>();
+  for (auto it = members.begin(); it != members.end();) {
+    const auto& [key, value] = *it;
     const Field* f = bundle.field(key);
     if (!f) {
       if (key == "DocumentID") {
@@ -39,18 +36,16 @@ Result<Json> complete(const Bundle& bundle, Values& values) {
       return Status(Code::kConstraintViolation,
                     "Field '" + key + "' is not declared in bundle '" + bundle.name + "'");
     }
-    if (value.is_null()) continue;
+    if (value.is_null()) {
+      it = members.erase(it);
+      continue;
+    }
     if (!parser::value_matches(f->type, value)) {
       return Status(Code::kTypeMismatch, "Field '" + key + "' in bundle '" + bundle.name +
                                              "' expects " + parser::type_name(f->type) + ", got " +
                                              value.dump());
     }
-    // Members come in key order: each goes at the end.
-    if constexpr (std::is_const_v<Values>) {
-      members.emplace_hint(members.end(), key, value);
-    } else {
-      members.emplace_hint(members.end(), key, std::move(value));
-    }
+    ++it;
   }
   for (const Field& f : bundle.fields) {
     if (members.count(f.name)) continue;
@@ -61,7 +56,7 @@ Result<Json> complete(const Bundle& bundle, Values& values) {
                     "Field '" + f.name + "' is required in bundle '" + bundle.name + "'");
     }
   }
-  return doc;
+  return Status::Ok();
 }
 
 void report(WriteContext& ctx, const Bundle& bundle, uint64_t seq, const std::string_view* before) {
@@ -103,22 +98,22 @@ Result<Json> parse_document(std::string_view bytes) {
 }
 
 Result<Json> complete_document(const Bundle& bundle, const Json& values) {
-  return complete(bundle, values);
+  return complete_document(bundle, Json(values));
 }
 
 Result<Json> complete_document(const Bundle& bundle, Json&& values) {
-  return complete(bundle, values);
+  STRATA_RETURN_IF_ERROR(complete(bundle, values));
+  return std::move(values);
 }
 
 Result<PreparedDocument> prepare_document(const DatabaseSchema& schema, const Bundle& bundle,
                                           Json&& values) {
-  auto doc = complete_document(bundle, std::move(values));
-  if (!doc.ok()) return doc.status();
+  STRATA_RETURN_IF_ERROR(complete(bundle, values));
   PreparedDocument out;
   out.bytes.assign(kStampHeaderSize, '\0');
   set_stamp(&out.bytes, 0);  // the real stamp is set when the document is inserted
-  out.bytes += doc->dump();
-  const Json& tree = *doc;
+  out.bytes += values.dump();
+  const Json& tree = values;
   for (const IndexDef& idx : schema.indexes) {
     if (idx.bundle_id == bundle.id) out.index_keys.push_back(index_key(schema.id, idx, tree));
   }

@@ -230,8 +230,7 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
       down = builder.finish(restores);
     }
     store_highest_version(ctx.txn(), db, r.version);
-    store_commands_record(ctx.txn(), db, r.version, commands.record);
-    std::string().swap(commands.record);  // the transaction holds its copy
+    store_commands_record(ctx.txn(), db, r.version, commands);
     store_generated_down(ctx.txn(), db, r.version, down);
     store_record(ctx.txn(), db, r);
     (*out)["message"] = "Migration created successfully";

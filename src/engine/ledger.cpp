@@ -182,9 +182,48 @@ Result<std::vector<MigrationRecord>> load_records(const Reader& reader, uint32_t
 
 // The commands record: "C1 <up> <down>\n", then each UP command and each DOWN command on a
 // line of its own (canonical text never holds a raw newline), then one line of positions
-// "l,c l,c ...". No JSON on the way: a migration may hold 100,000+ commands.
+// "l,c l,c ...". No JSON on the way: a migration may hold 100,000+ commands. Stored in chunks
+// of kCommandsChunk bytes (ledger_keys.hpp): a big migration's record never becomes one
+// multi-megabyte value (a table block as large, copied whole by every read of it).
+constexpr size_t kCommandsChunk = 1u << 20;
+
+namespace {
+
+// The whole record of `version`: its chunks joined, or nullopt when there is none.
+Result<std::optional<std::string>> load_commands_record(const Reader& reader, uint32_t db,
+                                                        uint64_t version) {
+  const std::string first = lk::commands_key(db, version);
+  std::vector<std::string> chunks;
+  auto it = reader.scan_prefix(Space::kLedger, first);
+  for (; it->valid(); it->next()) {
+    const bool expected = chunks.empty() ? it->key() == first
+                                         : it->key() == lk::commands_chunk_key(
+                                                            db, version, chunks.size());
+    if (!expected) {
+      return Status(Code::kStorageError, "unreadable commands record of migration " +
+                                             std::to_string(version) +
+                                             " in the ledger: a chunk is missing");
+    }
+    chunks.emplace_back(it->value());
+  }
+  STRATA_RETURN_IF_ERROR(it->status());
+  if (chunks.empty()) return std::optional<std::string>();
+  if (chunks.size() == 1) return std::optional<std::string>(std::move(chunks.front()));
+  size_t bytes = 0;
+  for (const auto& c : chunks) bytes += c.size();
+  std::string record;
+  record.reserve(bytes);
+  for (auto& c : chunks) {
+    record += c;
+    std::string().swap(c);
+  }
+  return std::optional<std::string>(std::move(record));
+}
+
+}  // namespace
+
 Result<MigrationCommands> load_commands(const Reader& reader, uint32_t db, uint64_t version) {
-  auto v = reader.get(Space::kLedger, lk::commands_key(db, version));
+  auto v = load_commands_record(reader, db, version);
   if (!v.ok()) return v.status();
   MigrationCommands c;
   if (!v->has_value()) return c;
@@ -309,32 +348,6 @@ Result<Json> load_last_validation(const Reader& reader, uint32_t db, uint64_t ve
   return load_json(reader, lk::last_validation_key(db, version));
 }
 
-void store_commands(storage::Txn& txn, uint32_t db, uint64_t version,
-                    const MigrationCommands& commands) {
-  std::string out = "C1 " + std::to_string(commands.up.size()) + " " +
-                    std::to_string(commands.down.size()) + "\n";
-  size_t bytes = out.size() + commands.positions.size() * 12;
-  for (const auto& c : commands.up) bytes += c.size() + 1;
-  for (const auto& c : commands.down) bytes += c.size() + 1;
-  out.reserve(bytes);
-  for (std::string_view c : commands.up) {
-    out += c;
-    out += '\n';
-  }
-  for (const std::string& c : commands.down) {
-    out += c;
-    out += '\n';
-  }
-  for (size_t i = 0; i < commands.positions.size(); ++i) {
-    if (i) out += ' ';
-    out += std::to_string(commands.positions[i].line);
-    out += ',';
-    out += std::to_string(commands.positions[i].column);
-  }
-  out += '\n';
-  txn.put(Space::kLedger, lk::commands_key(db, version), out);
-}
-
 void store_generated_down(storage::Txn& txn, uint32_t db, uint64_t version,
                           const std::vector<std::string>& down) {
   txn.put(Space::kLedger, lk::generated_down_key(db, version), Json(down).dump());
@@ -348,7 +361,7 @@ Status erase_undo(storage::Txn& txn, const Reader& reader, uint32_t db, uint64_t
 Status erase_migration(storage::Txn& txn, const Reader& reader, uint32_t db, uint64_t version) {
   txn.del(Space::kLedger, lk::header_key(db, version));
   store_highest_version(txn, db, version - 1);  // only the highest version is ever erased
-  txn.del(Space::kLedger, lk::commands_key(db, version));
+  STRATA_RETURN_IF_ERROR(erase_prefix(txn, reader, lk::commands_key(db, version)));  // chunks
   txn.del(Space::kLedger, lk::generated_down_key(db, version));
   txn.del(Space::kLedger, lk::last_validation_key(db, version));
   STRATA_RETURN_IF_ERROR(erase_prefix(txn, reader, lk::overwritten_prefix(db, version)));
@@ -400,10 +413,10 @@ EncodedCommands encode_commands(const ast::StartMigration& m) {
   // each followed by '\n' (the parser made it, ast::MigrationCommand).
   const std::string_view text = m.text;
   const size_t up_end = m.down.empty() ? text.size() : m.down.front().text_begin;
-  std::string& rec = out.record;
-  rec = "C1 " + std::to_string(m.up.size()) + " " + std::to_string(m.down.size()) + "\n";
-  rec.reserve(rec.size() + text.size() + 12 * m.up.size() + 2);
-  rec += text;
+  out.header = "C1 " + std::to_string(m.up.size()) + " " + std::to_string(m.down.size()) + "\n";
+  out.text = text;
+  std::string& rec = out.positions;
+  rec.reserve(12 * m.up.size() + 2);
   Sha256 h;
   h.update("UP\n");
   h.update(text.substr(0, up_end));
@@ -429,8 +442,30 @@ EncodedCommands encode_commands(const ast::StartMigration& m) {
 }
 
 void store_commands_record(storage::Txn& txn, uint32_t db, uint64_t version,
-                           const std::string& record) {
-  txn.put(Space::kLedger, lk::commands_key(db, version), record);
+                           const EncodedCommands& commands) {
+  // The record is header + text + positions; each chunk takes the next kCommandsChunk bytes
+  // of it straight from those pieces.
+  const std::string_view whole[] = {commands.header, commands.text, commands.positions};
+  size_t piece = 0, offset = 0;  // where the next chunk starts
+  for (uint32_t chunk = 0;; ++chunk) {
+    std::string_view parts[3];
+    size_t n = 0, room = kCommandsChunk;
+    while (room > 0 && piece < 3) {
+      const std::string_view rest = whole[piece].substr(offset);
+      const std::string_view take = rest.substr(0, room);
+      if (!take.empty()) parts[n++] = take;
+      room -= take.size();
+      offset += take.size();
+      if (offset == whole[piece].size()) {
+        ++piece;
+        offset = 0;
+      }
+    }
+    const std::string key =
+        chunk == 0 ? lk::commands_key(db, version) : lk::commands_chunk_key(db, version, chunk);
+    txn.put(Space::kLedger, key, std::span<const std::string_view>(parts, n));
+    if (piece == 3) return;
+  }
 }
 
 std::string apply_checksum(const std::string& checksum, const std::vector<std::string>& down,

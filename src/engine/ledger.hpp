@@ -98,21 +98,25 @@ Result<std::vector<MigrationRecord>> pending_above_current(const Reader& reader,
 
 // The commands record and checksum of a migration being created, from the canonical text the
 // parser already made of each command (ast::MigrationCommand): START of a 1,000,000-command
-// migration holds that text and one copy of it in the record, never the commands' trees.
+// migration holds that text and the transaction its copy, never the commands' trees.
 struct EncodedCommands {
-  std::string record;               // the stored form (see store_commands)
+  // The stored form (ledger.cpp load_commands) as three pieces, stored in chunks taken
+  // straight from them, never joined in memory: the header, the migration's canonical text
+  // (a view of ast::StartMigration::text, which must outlive this), the UP positions.
+  std::string header;
+  std::string_view text;
+  std::string positions;
+  std::string record() const { return header + std::string(text) + positions; }
   std::string checksum;             // = migration_checksum of the decoded commands
   std::vector<std::string> down;    // canonical explicit DOWN commands
   size_t up_count = 0;
 };
 EncodedCommands encode_commands(const ast::StartMigration& migration);
 void store_commands_record(storage::Txn& txn, uint32_t db, uint64_t version,
-                           const std::string& record);
+                           const EncodedCommands& commands);
 
 // Staged writes. store_record also writes record.last_validation when it is not null.
 void store_record(storage::Txn& txn, uint32_t db, const MigrationRecord& record);
-void store_commands(storage::Txn& txn, uint32_t db, uint64_t version,
-                    const MigrationCommands& commands);
 void store_generated_down(storage::Txn& txn, uint32_t db, uint64_t version,
                           const std::vector<std::string>& down);
 // Deletes the undo snapshot of `version` (read through `reader`, the txn's own view).

@@ -8,7 +8,9 @@
 //   <db u32> 'V'                                     u64 BE highest version in the ledger
 //   <db u32> 'B'                                     u64 BE last batch number (SPEC §4.14)
 //   <db u32> 'M' <version u64>                       migration record header (JSON, small)
-//   <db u32> 'C' <version u64>                       commands: UP, explicit DOWN, positions (text)
+//   <db u32> 'C' <version u64>                       commands: UP, explicit DOWN, positions (text);
+//   <db u32> 'C' <version u64> <chunk u32>           the record's bytes from chunk * 1 MiB on, when
+//                                                    longer than 1 MiB (chunk 1, 2, ...)
 //   <db u32> 'G' <version u64>                       generated DOWN list (JSON array of strings)
 //   <db u32> 'L' <version u64>                       last validation report (JSON)
 //   <db u32> 'U' <version u64> <bundle u32> <seq u64>  undo pre-image: stored document bytes
@@ -47,6 +49,13 @@ inline std::string header_prefix(uint32_t db) { return ledger_prefix(db, 'M'); }
 inline std::string header_key(uint32_t db, uint64_t version) { return versioned(db, 'M', version); }
 inline std::string commands_key(uint32_t db, uint64_t version) {
   return versioned(db, 'C', version);
+}
+// Chunk `chunk` (>= 1) of a commands record longer than one chunk; commands_key holds chunk 0,
+// and every chunk key of a version starts with its commands_key.
+inline std::string commands_chunk_key(uint32_t db, uint64_t version, uint32_t chunk) {
+  std::string k = commands_key(db, version);
+  keys::put_u32(&k, chunk);
+  return k;
 }
 inline std::string generated_down_key(uint32_t db, uint64_t version) {
   return versioned(db, 'G', version);

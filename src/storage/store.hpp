@@ -40,6 +40,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -148,6 +149,8 @@ class Txn {
                                                            std::string_view key) const;
 
   void put(Space space, std::string_view key, std::string_view value);
+  // A put whose value is `pieces` end to end (a large value made of parts, copied once).
+  void put(Space space, std::string_view key, std::span<const std::string_view> pieces);
   void del(Space space, std::string_view key);
 
   // Number of puts/deletes recorded, and an estimate of their bytes.

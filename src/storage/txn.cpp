@@ -154,6 +154,10 @@ void Txn::put(Space space, std::string_view key, std::string_view value) {
   impl_->writes.put(space, key, value);
 }
 
+void Txn::put(Space space, std::string_view key, std::span<const std::string_view> pieces) {
+  impl_->writes.put(space, key, pieces);
+}
+
 void Txn::del(Space space, std::string_view key) { impl_->writes.del(space, key); }
 
 size_t Txn::count() const { return impl_->writes.count(); }

@@ -57,9 +57,14 @@ Space WriteSet::space_of(const char* record) { return static_cast<Space>(record[
 
 bool WriteSet::live(const char* record) { return record[kLiveAt] != 0; }
 
-char* WriteSet::append(Space space, std::string_view key,
-                             std::optional<std::string_view> value) {
-  const size_t value_size = value ? value->size() : 0;
+size_t WriteSet::Value::size() const {
+  size_t n = 0;
+  for (std::string_view p : pieces) n += p.size();
+  return n;
+}
+
+char* WriteSet::append(Space space, std::string_view key, const Value& value) {
+  const size_t value_size = value.size();
   const size_t need = padded(kHeader + key.size() + value_size);
   if (need > room_) {
     const size_t next = blocks_.empty() ? kFirstBlockBytes
@@ -74,11 +79,16 @@ char* WriteSet::append(Space space, std::string_view key,
   record[kLiveAt] = 1;
   record[kLiveAt + 1] = record[kLiveAt + 2] = 0;
   const auto key_size = static_cast<uint32_t>(key.size());
-  const uint32_t value_tag = value ? static_cast<uint32_t>(value_size) : kTombstone;
+  const uint32_t value_tag = value.deleted ? kTombstone : static_cast<uint32_t>(value_size);
   std::memcpy(record, &key_size, sizeof key_size);
   std::memcpy(record + sizeof key_size, &value_tag, sizeof value_tag);
   std::memcpy(record + kHeader, key.data(), key.size());
-  if (value_size > 0) std::memcpy(record + kHeader + key.size(), value->data(), value_size);
+  char* to = record + kHeader + key.size();
+  for (std::string_view p : value.pieces) {
+    if (p.empty()) continue;
+    std::memcpy(to, p.data(), p.size());
+    to += p.size();
+  }
   cursor_ += need;
   room_ -= need;
   blocks_.back().used += need;
@@ -119,10 +129,10 @@ std::optional<WriteSet::Entry> WriteSet::find(Space space, std::string_view key)
   return decode(s.latest[static_cast<uint32_t>(cell) - 1]);
 }
 
-void WriteSet::write(Space space, std::string_view key, std::optional<std::string_view> value) {
+void WriteSet::write(Space space, std::string_view key, const Value& value) {
   PerSpace& s = spaces_[index(space)];
   ++count_;
-  bytes_ += kHeader + key.size() + (value ? value->size() : 0);
+  bytes_ += kHeader + key.size() + value.size();
   if ((s.latest.size() + 1) * 2 > s.table.size()) grow(s);  // load factor at most 1/2
   const uint64_t hash = hash_of(key);
   const size_t at = probe(s, key, hash);
@@ -140,10 +150,14 @@ void WriteSet::write(Space space, std::string_view key, std::optional<std::strin
 }
 
 void WriteSet::put(Space space, std::string_view key, std::string_view value) {
-  write(space, key, value);
+  write(space, key, Value{{&value, 1}});
 }
 
-void WriteSet::del(Space space, std::string_view key) { write(space, key, std::nullopt); }
+void WriteSet::put(Space space, std::string_view key, std::span<const std::string_view> pieces) {
+  write(space, key, Value{pieces});
+}
+
+void WriteSet::del(Space space, std::string_view key) { write(space, key, Value{{}, true}); }
 
 namespace {
 

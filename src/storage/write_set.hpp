@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,8 @@ class WriteSet {
   // The latest write of `key` in `space`, or nullopt when this Txn did not write it.
   std::optional<Entry> find(Space space, std::string_view key) const;
   void put(Space space, std::string_view key, std::string_view value);
+  // A put whose value is `pieces` end to end: a large value made of parts is copied once.
+  void put(Space space, std::string_view key, std::span<const std::string_view> pieces);
   void del(Space space, std::string_view key);
 
   // Every written key of `space` in byte order (pending keys merged in first). Calling it may
@@ -82,8 +85,14 @@ class WriteSet {
   // The table position holding `key`, or the empty position where it would go.
   size_t probe(const PerSpace& s, std::string_view key, uint64_t hash) const;
   void grow(PerSpace& s);
-  char* append(Space space, std::string_view key, std::optional<std::string_view> value);
-  void write(Space space, std::string_view key, std::optional<std::string_view> value);
+  // A value to write: the concatenation of `pieces`, or a delete.
+  struct Value {
+    std::span<const std::string_view> pieces;
+    bool deleted = false;
+    size_t size() const;
+  };
+  char* append(Space space, std::string_view key, const Value& value);
+  void write(Space space, std::string_view key, const Value& value);
 
   std::array<PerSpace, kSpaceCount> spaces_;
   common::ThreadPool* pool_ = nullptr;

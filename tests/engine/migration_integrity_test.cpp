@@ -145,3 +145,89 @@ TEST_CASE("two sessions racing to APPLY the same version: exactly one succeeds (
     CHECK(h.select("R").size() == 200);
   }
 }
+
+namespace {
+
+// Every key of the commands record of `version` (chunk 0 first), with its value.
+std::vector<std::pair<std::string, std::string>> record_chunks(MigrationHarness& h,
+                                                               uint64_t version) {
+  auto view = h.engine().read("prod");
+  REQUIRE(view.ok());
+  const std::string prefix =
+      strata::storage::ledger_keys::commands_key(view->schema->id, version);
+  std::vector<std::pair<std::string, std::string>> out;
+  auto it = view->reader->scan_prefix(strata::storage::Space::kLedger, prefix);
+  for (; it->valid(); it->next()) out.emplace_back(it->key(), it->value());
+  REQUIRE(it->status().ok());
+  return out;
+}
+
+// A migration of a bundle and `docs` documents (about 150 bytes of record each).
+std::string big_migration(int docs) {
+  std::string text = "START MIGRATION WITH DESCRIPTION \"big\" CREATE BUNDLE \"B\" WITH FIELDS "
+                     "({\"n\", INT, false, true}, {\"pad\", STRING, false, false});";
+  const std::string pad(100, 'x');
+  for (int i = 0; i < docs; ++i) {
+    text += "\nADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"n\":" + std::to_string(i) +
+            ",\"pad\":\"" + pad + "\"});";
+  }
+  return text + "\nCOMMIT";
+}
+
+}  // namespace
+
+TEST_CASE("a commands record longer than 1 MiB is stored in chunks and reads back whole") {
+  MigrationHarness h;
+  h.ok(big_migration(30000));  // ~4.4 MB of canonical text
+  auto chunks = record_chunks(h, 1);
+  REQUIRE(chunks.size() >= 4);
+  size_t bytes = 0;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    bytes += chunks[i].second.size();
+    if (i + 1 < chunks.size()) CHECK(chunks[i].second.size() == (1u << 20));  // full but the last
+  }
+  CHECK(bytes > 4'000'000);
+  CHECK(h.ok("VALIDATE MIGRATION WITH VERSION 1")["report"]["overallResult"] != "FAIL");
+
+  SECTION("applied, verified, rolled back, after a restart") {
+    h.reopen();
+    h.ok("APPLY MIGRATION WITH VERSION 1 FORCE");
+    CHECK(h.ok("SELECT COUNT FROM \"B\"")["ResultCount"] == 30000);
+    Json v = h.ok("VERIFY MIGRATIONS");
+    CHECK(v["checksumsValid"] == true);
+    h.ok("APPLY ROLLBACK TO VERSION 0 FORCE");
+    h.fail("SELECT COUNT FROM \"B\"", "BUNDLE_NOT_FOUND");
+  }
+  SECTION("DROP MIGRATION removes every chunk") {
+    h.ok("DROP MIGRATION WITH VERSION 1");
+    CHECK(record_chunks(h, 1).empty());
+    // The version is free again: a small migration takes it, one chunk, nothing left over.
+    h.ok("START MIGRATION CREATE BUNDLE \"S\" WITH FIELDS ({\"a\", INT, false, false}) COMMIT");
+    CHECK(record_chunks(h, 1).size() == 1);
+    h.ok("APPLY MIGRATION WITH VERSION 1");
+    CHECK(h.ok("VERIFY MIGRATIONS")["checksumsValid"] == true);
+  }
+  SECTION("a record written whole (before chunks) still reads") {
+    std::string whole;
+    for (const auto& [key, value] : chunks) whole += value;
+    auto txn = h.engine().store().begin();
+    for (size_t i = 1; i < chunks.size(); ++i)
+      txn->del(strata::storage::Space::kLedger, chunks[i].first);
+    txn->put(strata::storage::Space::kLedger, chunks[0].first, whole);
+    REQUIRE(h.engine().store().commit(*txn, true).ok());
+    REQUIRE(record_chunks(h, 1).size() == 1);
+    h.ok("APPLY MIGRATION WITH VERSION 1 FORCE");
+    CHECK(h.ok("SELECT COUNT FROM \"B\"")["ResultCount"] == 30000);
+    CHECK(h.ok("VERIFY MIGRATIONS")["checksumsValid"] == true);
+  }
+  SECTION("a lost chunk is a storage error, never a shorter migration") {
+    auto txn = h.engine().store().begin();
+    txn->del(strata::storage::Space::kLedger, chunks[2].first);
+    REQUIRE(h.engine().store().commit(*txn, true).ok());
+    Json r = h.run("APPLY MIGRATION WITH VERSION 1 FORCE");
+    CHECK(r["status"] == "error");
+    CHECK(r["error"]["code"] == "STORAGE_ERROR");
+    CHECK(r.dump().find("chunk is missing") != std::string::npos);
+    h.fail("SELECT COUNT FROM \"B\"", "BUNDLE_NOT_FOUND");
+  }
+}

@@ -10,8 +10,7 @@ CommandStream::CommandStream(const std::vector<std::string_view>& commands,
   if (pool == nullptr || commands_.size() < kThreadFrom) return;
   parsed_.resize(chunk_count_);
   done_.assign(chunk_count_, 0);
-  threaded_ = true;
-  worker_.run([this] { work(); });
+  threaded_ = true;  // the worker starts at the first next(), after the first publish()
 }
 
 CommandStream::~CommandStream() {
@@ -87,18 +86,29 @@ ParsedCommand CommandStream::next(size_t index) {
   }
   const size_t chunk = (index - 1) / kChunk;
   if (chunk != current_chunk_) {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (chunk == next_claim_) {  // the worker has not started it: parse it here
-      ++next_claim_;
-      const Publication schema = published_;
-      lock.unlock();
-      current_ = parse_chunk(chunk, schema);
-      lock.lock();
-    } else {
-      ready_.wait(lock, [&] { return done_[chunk] != 0; });
-      current_ = std::move(parsed_[chunk]);
-      parsed_[chunk] = Chunk();
+    if (!started_) {
+      started_ = true;
+      worker_.run([this] { work(); });
     }
+    std::unique_lock<std::mutex> lock(mu_);
+    // Until the chunk is parsed, parse the next unclaimed one here instead of waiting: the
+    // chunk itself when nobody has started it, otherwise one ahead of the worker, so both
+    // cores parse while the consumer would be idle.
+    while (!done_[chunk]) {
+      if (next_claim_ < chunk_count_ && next_claim_ < consumed_ + kChunksAhead) {
+        const size_t claim = next_claim_++;
+        const Publication schema = published_;
+        lock.unlock();
+        Chunk out = parse_chunk(claim, schema);
+        lock.lock();
+        parsed_[claim] = std::move(out);
+        done_[claim] = 1;
+        continue;
+      }
+      ready_.wait(lock, [&] { return done_[chunk] != 0; });
+    }
+    current_ = std::move(parsed_[chunk]);
+    parsed_[chunk] = Chunk();
     consumed_ = chunk + 1;
     current_chunk_ = chunk;
     lock.unlock();

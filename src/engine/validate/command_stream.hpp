@@ -3,10 +3,11 @@
 // the phases that execute them. A large migration is parsed in chunks by a task on the
 // engine's thread pool, a bounded number of chunks ahead of the consumer, so parsing overlaps
 // with execution on another core while memory stays bounded (at most kChunksAhead chunks of
-// ASTs wait). When the consumer catches up with the worker (VALIDATE executes less than it
-// parses, or every worker is busy and the task has not started), it parses the next
-// unclaimed chunk itself instead of waiting: it never waits for a free worker (thread_pool.hpp,
-// rule 2). A small migration, or one without a pool, is parsed inline: a task would cost more
+// ASTs wait). When the consumer catches up with the worker (executing a command costs less
+// than parsing and preparing it, or every worker is busy and the task has not started), it
+// parses the next unclaimed chunk itself instead of waiting — the one it needs if nobody has
+// started it, else one ahead of the worker — so both cores parse and it never waits for a free
+// worker (thread_pool.hpp, rule 2). A small migration, or one without a pool, is parsed inline: a task would cost more
 // than it saves.
 //
 // The workers also bind each ADD DOCUMENT (binder.hpp: the bundle resolved, the document
@@ -69,7 +70,8 @@ class CommandStream {
 
   // True when a worker parses ahead (a large migration): only then does publish() pay off.
   bool threaded() const { return threaded_; }
-  // Chunks started from now on prepare their ADD DOCUMENTs against `schema`. Returns the
+  // Chunks started from now on prepare their ADD DOCUMENTs against `schema`. Nothing is
+  // parsed before the first next(), so a publish() right after construction covers every chunk. Returns the
   // publication's number (PreparedAdd::publication), larger than every earlier one.
   uint64_t publish(std::shared_ptr<const DatabaseSchema> schema);
 
@@ -95,6 +97,7 @@ class CommandStream {
   Chunk current_;                    // the chunk being handed out
   size_t current_chunk_ = SIZE_MAX;
   bool threaded_ = false;
+  bool started_ = false;             // the worker task was queued (at the first next())
   common::TaskGroup worker_;  // last member: joined first, while the rest still lives
 };
 
