@@ -208,9 +208,9 @@ Status RocksStore::commit(Txn& txn, bool sync, const Lock* fence) {
     Status written = prepare_write(h);  // resumes writes stopped by a former failure
     try {
       if (written.ok()) {
-        written = h.ingest_from_keys > 0 && writes.count() >= h.ingest_from_keys
-                      ? ingest_write_set(h, writes)
-                      : write_batch(h, writes, sync);
+        const bool many = (h.ingest_from_keys > 0 && writes.count() >= h.ingest_from_keys) ||
+                          (h.ingest_from_bytes > 0 && writes.bytes() >= h.ingest_from_bytes);
+        written = many ? ingest_write_set(h, writes) : write_batch(h, writes, sync);
       }
     } catch (const std::exception& e) {
       written = Status(Code::kStorageError, "store at " + h.path + ": write failed: " + e.what());

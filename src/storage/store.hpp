@@ -67,10 +67,12 @@ struct Options {
   bool create_if_missing = true;  // false: a missing store is an error
   size_t block_cache_bytes = 64u << 20;
   size_t write_buffer_bytes = 64u << 20;
-  // A commit of at least this many keys (Txn::count) is written as SST files ingested
-  // atomically instead of one WAL batch (ingest.cpp); 0: never. Fewer, larger values (a
-  // migration's command record) are cheaper through the WAL.
+  // A commit of at least this many keys (Txn::count), or of at least this many bytes
+  // (Txn::bytes: a big migration's START, its commands record), is written as SST files
+  // ingested atomically instead of one WAL batch (ingest.cpp): no batch, WAL record and
+  // memtable copy of it, and no flush later. 0: never.
   size_t ingest_from_keys = 1u << 16;
+  size_t ingest_from_bytes = 8u << 20;
   // The engine's thread pool: a commit's big sorts and table builds are spread over it, and a
   // DB::Resume() that may hang runs on a service of it (write_errors.cpp). Null (tests, tools):
   // all of it on the committing thread, and a Resume() without a time limit. Must outlive

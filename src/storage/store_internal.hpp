@@ -41,7 +41,8 @@ struct DbHandle {
   std::shared_ptr<rocksdb::Cache> block_cache;
   std::shared_ptr<rocksdb::Logger> info_log;  // RocksDB's LOG (info_log.cpp)
   std::string path;
-  size_t ingest_from_keys = 0;  // Options::ingest_from_keys
+  size_t ingest_from_keys = 0;   // Options::ingest_from_keys
+  size_t ingest_from_bytes = 0;  // Options::ingest_from_bytes
   common::ThreadPool* pool = nullptr;  // Options::pool
   bool read_only = false;       // opened read-only: the medium or directory is not writable
 

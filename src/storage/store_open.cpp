@@ -263,6 +263,7 @@ Result<std::shared_ptr<DbHandle>> open_handle(const Options& options) {
   handle->path = path;
   handle->info_log = open_info_log(path);
   handle->ingest_from_keys = options.ingest_from_keys;
+  handle->ingest_from_bytes = options.ingest_from_bytes;
   handle->pool = options.pool;
   handle->block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   return fresh ? create_store(options, handle) : open_existing(options, handle);

@@ -463,6 +463,41 @@ TEST_CASE("store: an ingested commit writes the last write of every key, in ever
   CHECK(keys(store->scan_prefix(Space::kIndex, "idx/")).size() == 50000);
 }
 
+// A commit of few keys but Options::ingest_from_bytes or more (a big migration's START: its
+// commands record in 1 MiB chunks) is ingested too: no WAL record, batch or memtable copy of it.
+TEST_CASE("store: a commit of few keys but many bytes is ingested, atomically and durably") {
+  TempDir dir;
+  const std::string path = dir.sub("db");
+  const std::string chunk(1u << 20, 'c');
+  {
+    auto store = open_store(path);
+    put_commit(*store, Space::kDocs, "gone", "old");
+    auto before = store->snapshot();
+    auto txn = store->begin();
+    for (int i = 0; i < 12; ++i) txn->put(Space::kLedger, "rec/" + std::to_string(i), chunk);
+    txn->put(Space::kLedger, "header", "h");
+    txn->del(Space::kDocs, "gone");
+    REQUIRE(txn->count() < 100);
+    REQUIRE(txn->bytes() >= (8u << 20));
+    REQUIRE(table_files(path) == 0);
+    REQUIRE(store->commit(*txn, /*sync=*/true).ok());
+    CHECK(table_files(path) >= 2);  // the Ledger's and the Docs' (a delete) files
+    CHECK(get(*store, Space::kDocs, "gone", before.get()) == "old");
+    CHECK_FALSE(get(*store, Space::kLedger, "header", before.get()));
+    // Below the threshold: the WAL, as before.
+    const size_t files = table_files(path);
+    auto small = store->begin();
+    small->put(Space::kLedger, "rec/small", std::string(1u << 20, 's'));
+    REQUIRE(store->commit(*small, true).ok());
+    CHECK(table_files(path) == files);
+  }
+  auto store = open_store(path);
+  CHECK_FALSE(get(*store, Space::kDocs, "gone"));
+  CHECK(get(*store, Space::kLedger, "header") == "h");
+  CHECK(keys(store->scan_prefix(Space::kLedger, "rec/")).size() == 13);
+  CHECK(get(*store, Space::kLedger, "rec/11") == chunk);
+}
+
 // A migration-sized commit is sorted (digit sort, one part per core, merged) and its table files
 // built on the engine's thread pool: with 3 workers (parts merged in two rounds) it writes
 // exactly what the committing thread alone writes.
