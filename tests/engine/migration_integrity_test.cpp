@@ -162,14 +162,16 @@ std::vector<std::pair<std::string, std::string>> record_chunks(MigrationHarness&
   return out;
 }
 
-// A migration of a bundle and `docs` documents (about 150 bytes of record each).
+// A migration of a bundle and `docs` documents (about 150 bytes of record each, one of 2.5 MB).
 std::string big_migration(int docs) {
   std::string text = "START MIGRATION WITH DESCRIPTION \"big\" CREATE BUNDLE \"B\" WITH FIELDS "
                      "({\"n\", INT, false, true}, {\"pad\", STRING, false, false});";
   const std::string pad(100, 'x');
   for (int i = 0; i < docs; ++i) {
+    // One command longer than a chunk (2.5 MB): it is stored across chunks.
+    const std::string p = i == docs / 2 ? std::string(2'500'000, 'y') : pad;
     text += "\nADD DOCUMENT TO BUNDLE \"B\" WITH VALUES ({\"n\":" + std::to_string(i) +
-            ",\"pad\":\"" + pad + "\"});";
+            ",\"pad\":\"" + p + "\"});";
   }
   return text + "\nCOMMIT";
 }
@@ -180,19 +182,22 @@ TEST_CASE("a commands record longer than 1 MiB is stored in chunks and reads bac
   MigrationHarness h;
   h.ok(big_migration(30000));  // ~4.4 MB of canonical text
   auto chunks = record_chunks(h, 1);
-  REQUIRE(chunks.size() >= 4);
+  REQUIRE(chunks.size() >= 6);
   size_t bytes = 0;
   for (size_t i = 0; i < chunks.size(); ++i) {
     bytes += chunks[i].second.size();
     if (i + 1 < chunks.size()) CHECK(chunks[i].second.size() == (1u << 20));  // full but the last
   }
-  CHECK(bytes > 4'000'000);
+  CHECK(bytes > 6'900'000);
   CHECK(h.ok("VALIDATE MIGRATION WITH VERSION 1")["report"]["overallResult"] != "FAIL");
 
   SECTION("applied, verified, rolled back, after a restart") {
     h.reopen();
     h.ok("APPLY MIGRATION WITH VERSION 1 FORCE");
     CHECK(h.ok("SELECT COUNT FROM \"B\"")["ResultCount"] == 30000);
+    Json longest = h.ok("SELECT * FROM \"B\" WHERE n == 15000")["Result"];
+    REQUIRE(longest.size() == 1);
+    CHECK(longest[0]["pad"] == std::string(2'500'000, 'y'));
     Json v = h.ok("VERIFY MIGRATIONS");
     CHECK(v["checksumsValid"] == true);
     h.ok("APPLY ROLLBACK TO VERSION 0 FORCE");
