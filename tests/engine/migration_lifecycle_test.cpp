@@ -293,7 +293,14 @@ TEST_CASE("a 5000-command migration reports the bad command by number and line")
   Json report = h.run("VALIDATE MIGRATION WITH VERSION 1")["report"];
   INFO(report.dump());
   REQUIRE(report["overallResult"] == "FAIL");
-  const Json& diagnostics = report["diagnostics"];
+  // The cost model may add an estimated-duration warning on a loaded machine (it scales by
+  // the load): the rest is fixed.
+  Json diagnostics = Json::array();
+  for (const Json& d : report["diagnostics"]) {
+    if (d["message"].get<std::string>().find("estimated to take") == std::string::npos) {
+      diagnostics.push_back(d);
+    }
+  }
   REQUIRE(diagnostics.size() == 3);  // two errors and the command-count warning
   CHECK(diagnostics[0]["command"] == 4322);  // command 1 is CREATE BUNDLE
   CHECK(diagnostics[0]["line"] == 4323);
