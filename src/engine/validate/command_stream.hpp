@@ -7,8 +7,8 @@
 // than parsing and preparing it, or every worker is busy and the task has not started), it
 // parses the next unclaimed chunk itself instead of waiting — the one it needs if nobody has
 // started it, else one ahead of the worker — so both cores parse and it never waits for a free
-// worker (thread_pool.hpp, rule 2). A small migration, or one without a pool, is parsed inline: a task would cost more
-// than it saves.
+// worker (thread_pool.hpp, rule 2). A small migration, or one without a pool, is parsed
+// inline: a task would cost more than it saves.
 //
 // The workers also bind each ADD DOCUMENT (binder.hpp: the bundle resolved, the document
 // prepared — checked, completed, serialized, its index keys made) against the schema the
@@ -71,8 +71,9 @@ class CommandStream {
   // True when a worker parses ahead (a large migration): only then does publish() pay off.
   bool threaded() const { return threaded_; }
   // Chunks started from now on prepare their ADD DOCUMENTs against `schema`. Nothing is
-  // parsed before the first next(), so a publish() right after construction covers every chunk. Returns the
-  // publication's number (PreparedAdd::publication), larger than every earlier one.
+  // parsed before the first next(), so a publish() right after construction covers every
+  // chunk. Returns the publication's number (PreparedAdd::publication), larger than every
+  // earlier one.
   uint64_t publish(std::shared_ptr<const DatabaseSchema> schema);
 
  private:
