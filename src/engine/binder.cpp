@@ -315,6 +315,15 @@ Result<bound::AddDocument> bind_add_document(const DatabaseSchema& schema,
   return bound::AddDocument{(*b)->id, std::move(*doc)};
 }
 
+std::optional<bound::AddDocument> bind_flat_add_document(const DatabaseSchema& schema,
+                                                         const parser::FastAddDocumentText& doc) {
+  const Bundle* b = schema.bundle(doc.bundle);
+  if (!b) return std::nullopt;
+  auto prepared = prepare_flat_document(schema, *b, doc.members, doc.values);
+  if (!prepared) return std::nullopt;
+  return bound::AddDocument{b->id, std::move(*prepared)};
+}
+
 Result<const Bundle*> bind_bundle(const DatabaseSchema& schema, std::string_view name) {
   const Bundle* b = schema.bundle(name);
   if (!b) return bundle_not_found(name);

@@ -125,6 +125,13 @@ Result<bound::Command> bind_command(const DatabaseSchema& schema, ast::Statement
 Result<bound::AddDocument> bind_add_document(const DatabaseSchema& schema,
                                              std::string_view bundle, Json&& values);
 
+// bind_add_document for a flat document read straight from its text
+// (parser::scan_add_document_text), without building its values: nullopt when the bundle is
+// unknown or the document needs the general route (documents.hpp prepare_flat_document), which
+// then decides and reports.
+std::optional<bound::AddDocument> bind_flat_add_document(const DatabaseSchema& schema,
+                                                         const parser::FastAddDocumentText& doc);
+
 // The bundle called `name` (BUNDLE_NOT_FOUND).
 Result<const Bundle*> bind_bundle(const DatabaseSchema& schema, std::string_view name);
 // The fields a WHERE condition names are declared in `bundle` (DocumentID always is).

@@ -1,5 +1,7 @@
 #include "engine/documents.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <vector>
 
 #include "engine/index.hpp"
@@ -116,6 +118,84 @@ Result<PreparedDocument> prepare_document(const DatabaseSchema& schema, const Bu
   const Json& tree = values;
   for (const IndexDef& idx : schema.indexes) {
     if (idx.bundle_id == bundle.id) out.index_keys.push_back(index_key(schema.id, idx, tree));
+  }
+  return out;
+}
+
+namespace {
+
+// True when a flat member of kind `kind` (text `token`) is a value of `type`
+// (parser::value_matches of the value it denotes).
+bool flat_matches(FieldType type, parser::FlatMember::Kind kind, std::string_view token) {
+  using Kind = parser::FlatMember::Kind;
+  switch (type) {
+    case FieldType::kString:
+    case FieldType::kText:
+      return kind == Kind::kString;
+    case FieldType::kDateTime:
+      return kind == Kind::kString && parser::is_rfc3339(token);
+    case FieldType::kInt:
+    case FieldType::kFloat:
+      return kind == Kind::kInteger;  // at most 18 digits: always an int64
+    case FieldType::kBoolean:
+      return kind == Kind::kTrue || kind == Kind::kFalse;
+    case FieldType::kJson:
+      return kind != Kind::kNull;
+  }
+  return false;
+}
+
+const parser::FlatMember* flat_member(const std::vector<parser::FlatMember>& members,
+                                      std::string_view key) {
+  auto it = std::lower_bound(members.begin(), members.end(), key,
+                             [](const parser::FlatMember& m, std::string_view k) { return m.key < k; });
+  return it != members.end() && it->key == key ? &*it : nullptr;
+}
+
+// encode_ordered of the value a flat member denotes. REQUIRES: not kNull.
+void encode_flat(std::string* key, const parser::FlatMember& m) {
+  using Kind = parser::FlatMember::Kind;
+  if (m.kind == Kind::kString) {
+    storage::encode_ordered_string(key, m.token);  // no escapes: the body is the string
+  } else if (m.kind == Kind::kInteger) {
+    int64_t n = 0;
+    std::from_chars(m.token.data(), m.token.data() + m.token.size(), n);
+    storage::encode_ordered_integer(key, n);
+  } else {
+    storage::encode_ordered_bool(key, m.kind == Kind::kTrue);
+  }
+}
+
+}  // namespace
+
+std::optional<PreparedDocument> prepare_flat_document(
+    const DatabaseSchema& schema, const Bundle& bundle,
+    const std::vector<parser::FlatMember>& members, std::string_view values) {
+  for (const parser::FlatMember& m : members) {
+    const Field* f = bundle.field(m.key);
+    if (!f || !flat_matches(f->type, m.kind, m.token)) return std::nullopt;
+  }
+  if (members.size() < bundle.fields.size()) {
+    for (const Field& f : bundle.fields) {
+      if ((f.required || !f.default_value.is_null()) && !flat_member(members, f.name)) {
+        return std::nullopt;
+      }
+    }
+  }
+  PreparedDocument out;
+  out.bytes.reserve(kStampHeaderSize + values.size());
+  out.bytes.assign(kStampHeaderSize, '\0');
+  set_stamp(&out.bytes, 0);  // the real stamp is set when the document is inserted
+  out.bytes += values;
+  for (const IndexDef& idx : schema.indexes) {
+    if (idx.bundle_id != bundle.id) continue;
+    out.index_keys.push_back(
+        index_key_encoded(schema.id, idx, [&members](const std::string& field, std::string* key) {
+          const parser::FlatMember* m = flat_member(members, field);
+          if (!m) return false;
+          encode_flat(key, *m);
+          return true;
+        }));
   }
   return out;
 }

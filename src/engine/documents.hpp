@@ -10,7 +10,9 @@
 //
 // One route per write: ADD DOCUMENT prepares a document once (prepare_document: checked,
 // serialized, the keys of its index entries made) — directly, in a migration's parallel
-// preparation stage, at VALIDATE and at APPLY alike — and insert_document stages it. Every
+// preparation stage, at VALIDATE and at APPLY alike — and insert_document stages it. (The
+// preparation stage takes a shortcut for flat documents, prepare_flat_document, which makes
+// the same bytes or declines.) Every
 // other write goes through replace / erase here, so index maintenance, unique checks and
 // stamps live in one place. Thread-safety: writes run with the database writer mutex held;
 // reads on a snapshot; prepare_document is a pure function.
@@ -27,6 +29,7 @@
 #include "engine/index.hpp"
 #include "engine/reader.hpp"
 #include "engine/write_context.hpp"
+#include "parser/fast_add_document.hpp"
 
 namespace strata::engine {
 
@@ -58,6 +61,16 @@ struct PreparedDocument {
 // `bundle`). Prepared against one schema, a document is valid for that schema only.
 Result<PreparedDocument> prepare_document(const DatabaseSchema& schema, const Bundle& bundle,
                                           Json&& values);
+
+// prepare_document for an ADD DOCUMENT of flat values read straight from its text
+// (parser::scan_add_document_text: `members` sorted by key, `values` their canonical JSON):
+// the same PreparedDocument, made without building the document's tree. Only for a document
+// that needs no completing — every key a declared field, no null, every type as declared, no
+// missing field with a default or required — else nullopt, and prepare_document decides (and
+// reports what is wrong).
+std::optional<PreparedDocument> prepare_flat_document(
+    const DatabaseSchema& schema, const Bundle& bundle,
+    const std::vector<parser::FlatMember>& members, std::string_view values);
 
 // Reads.
 Result<std::optional<Json>> load_document(const Reader& reader, uint32_t db, uint32_t bundle_id,

@@ -170,9 +170,11 @@ Result<std::optional<uint64_t>> unique_holder(const WriteContext& ctx, uint32_t 
 }
 
 IndexKey index_key(uint32_t db, const IndexDef& index, const Json& doc) {
-  return index_key(db, index, [&doc](const std::string& field) -> const Json* {
+  return index_key_encoded(db, index, [&doc](const std::string& field, std::string* key) {
     auto it = doc.find(field);
-    return it == doc.end() ? nullptr : &*it;
+    if (it == doc.end() || it->is_null()) return false;
+    storage::encode_ordered(key, *it);
+    return true;
   });
 }
 

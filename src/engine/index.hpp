@@ -44,20 +44,19 @@ struct IndexKey {
   std::string key;  // index_entry_key without the trailing seq
   bool needs_seq;   // false only in a unique index with every value present
 };
-// The IndexKey of a document whose value of a field is value_of(field) (nullptr: absent).
+// The IndexKey of a document whose values `encode` appends: encode(field, &key) appends the
+// encode_ordered bytes of the document's value of `field` and returns true, or returns false
+// (appending nothing) when the document has no value or null there.
 // REQUIRES: no field of `index` is DocumentID (its value is the seq).
-template <typename ValueOf>
-IndexKey index_key(uint32_t db, const IndexDef& index, ValueOf&& value_of) {
+template <typename Encode>
+IndexKey index_key_encoded(uint32_t db, const IndexDef& index, Encode&& encode) {
   static const Json kNull;
   IndexKey out{index.id, storage::keys::index_prefix(db, index.id), false};
   bool all_present = true;
   for (const auto& f : index.fields) {
-    const Json* v = value_of(f);
-    if (v == nullptr || v->is_null()) {
-      all_present = false;
-      v = &kNull;
-    }
-    storage::encode_ordered(&out.key, *v);
+    if (encode(f, &out.key)) continue;
+    all_present = false;
+    storage::encode_ordered(&out.key, kNull);
   }
   out.needs_seq = !index.unique || !all_present;
   return out;

@@ -193,11 +193,10 @@ void encode_ordered(std::string* out, const Json& v) {
       out->push_back(kNull);
       return;
     case Json::value_t::boolean:
-      out->push_back(v.get<bool>() ? kTrue : kFalse);
+      encode_ordered_bool(out, v.get<bool>());
       return;
     case Json::value_t::number_integer:
-      out->push_back(kNumber);
-      encode_integer(out, v.get<int64_t>());
+      encode_ordered_integer(out, v.get<int64_t>());
       return;
     case Json::value_t::number_unsigned:
       out->push_back(kNumber);
@@ -238,6 +237,15 @@ std::string encode_ordered(const Json& v) {
   encode_ordered(&out, v);
   return out;
 }
+
+void encode_ordered_string(std::string* out, std::string_view s) { encode_string(out, s); }
+
+void encode_ordered_integer(std::string* out, int64_t n) {
+  out->push_back(kNumber);
+  encode_integer(out, n);
+}
+
+void encode_ordered_bool(std::string* out, bool b) { out->push_back(b ? kTrue : kFalse); }
 
 bool decode_ordered(std::string_view in, size_t* offset, Json* out) {
   return decode_at(in, offset, out, 0);

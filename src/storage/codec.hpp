@@ -43,6 +43,11 @@ uint64_t get_u64_be(std::string_view in, size_t offset);
 void encode_ordered(std::string* out, const Json& v);
 // The same, as a new string.
 std::string encode_ordered(const Json& v);
+// encode_ordered of a JSON string, integer or boolean given as such, without a Json value
+// (the same bytes).
+void encode_ordered_string(std::string* out, std::string_view s);
+void encode_ordered_integer(std::string* out, int64_t n);
+void encode_ordered_bool(std::string* out, bool b);
 
 // Decodes one value starting at *offset and advances *offset past it. Returns false (and
 // leaves *offset and *out unspecified) when the bytes are not a valid encoding.

@@ -109,7 +109,18 @@ void read_all(const std::vector<std::string>& texts, common::ThreadPool* pool, b
     REQUIRE(bound.ok());
     CHECK(got.prepared->add.bundle == bound->bundle);
     CHECK(got.prepared->add.document.bytes == bound->document.bytes);
-    CHECK(got.prepared->add.document.index_keys.size() == bound->document.index_keys.size());
+    REQUIRE(got.prepared->add.document.index_keys.size() == bound->document.index_keys.size());
+    for (size_t k = 0; k < bound->document.index_keys.size(); ++k) {
+      CHECK(got.prepared->add.document.index_keys[k].index_id ==
+            bound->document.index_keys[k].index_id);
+      CHECK(got.prepared->add.document.index_keys[k].key == bound->document.index_keys[k].key);
+      CHECK(got.prepared->add.document.index_keys[k].needs_seq ==
+            bound->document.index_keys[k].needs_seq);
+    }
+    // The statement a prepared command carries is the ADD DOCUMENT of its bundle.
+    auto* got_add = std::get_if<ast::AddDocument>(&*got.statement);
+    REQUIRE(got_add != nullptr);
+    CHECK(got_add->bundle == add->bundle);
     if (slow && rng() % 64 == 0) std::this_thread::sleep_for(std::chrono::microseconds(300));
   }
   // Most ADD DOCUMENTs bind in advance, on whichever thread.

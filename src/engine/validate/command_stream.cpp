@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "parser/fast_add_document.hpp"
+
 namespace strata::engine::validate {
 
 CommandStream::CommandStream(const std::vector<std::string_view>& commands,
@@ -32,7 +34,22 @@ CommandStream::Chunk CommandStream::parse_chunk(size_t chunk, const Publication&
   Chunk out(end - begin);
   for (size_t i = begin; i < end; ++i) {
     ParsedCommand& c = out[i - begin];
-    c.syntax = check_syntax(commands_[i], i + 1, &c.statement);
+    const std::string_view text = commands_[i];
+    if (schema.schema) {
+      // A flat document (most of a large migration) is read and prepared straight from its
+      // text: the statement phase 1 would give is known without parsing it (the scanner
+      // accepts a subset of the grammar, whose findings for ADD DOCUMENT are about values
+      // that are not an object), and no tree of its values is built.
+      auto flat = parser::scan_add_document_text(text.data(), text.data() + text.size());
+      if (flat && flat->size == text.size()) {
+        if (auto bound = bind_flat_add_document(*schema.schema, *flat)) {
+          c.statement = ast::AddDocument{std::move(flat->bundle), Json(), ast::Pos{}};
+          c.prepared = PreparedAdd{schema.number, std::move(*bound)};
+          continue;
+        }
+      }
+    }
+    c.syntax = check_syntax(text, i + 1, &c.statement);
     if (!schema.schema || !c.syntax.empty() || !c.statement) continue;
     auto* add = std::get_if<ast::AddDocument>(&*c.statement);
     if (!add) continue;
@@ -41,7 +58,7 @@ CommandStream::Chunk CommandStream::parse_chunk(size_t chunk, const Publication&
     if (!bound.ok()) {
       // A refused document is left to the consumer, which reports it: parse it again, whole.
       c.statement.reset();
-      c.syntax = check_syntax(commands_[i], i + 1, &c.statement);
+      c.syntax = check_syntax(text, i + 1, &c.statement);
       continue;
     }
     c.prepared = PreparedAdd{schema.number, std::move(*bound)};

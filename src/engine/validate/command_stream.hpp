@@ -12,7 +12,9 @@
 //
 // The workers also bind each ADD DOCUMENT (binder.hpp: the bundle resolved, the document
 // prepared — checked, completed, serialized, its index keys made) against the schema the
-// consumer last published, so the consumer only stages it. A schema moves on as commands run;
+// consumer last published, so the consumer only stages it. A flat document that needs no
+// completing (most of a large migration) is bound straight from its text, neither parsed by
+// the grammar nor built as a JSON tree (bind_flat_add_document). A schema moves on as commands run;
 // the consumer uses a bound document only if it was made against the publication that is
 // still current and the schema has not changed since (validator.cpp), and otherwise binds the
 // command itself.
