@@ -155,7 +155,7 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
   // The database's lock (SPEC §11: across servers on etcd; SHOW LOCKS), fencing the commit.
   auto lock = lock_database(session, state->id);
   if (!lock.ok()) return lock.status();
-  auto txn = store_->begin();
+  auto txn = *lock ? store_->begin_under(**lock) : store_->begin();
   // Schema and counters as of the txn's snapshot (changed by another server: read again).
   auto synced = sync_database(*state, txn->snapshot());
   if (!synced.ok()) return synced.status();

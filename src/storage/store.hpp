@@ -238,6 +238,13 @@ class Store {
 
   // A new transaction reading on a fresh snapshot.
   virtual std::unique_ptr<Txn> begin() const;
+  // begin() for a statement that took `lock` first, from this Store: its snapshot may be the
+  // state as of the instant the lock was taken — every commit acknowledged before is in it
+  // (etcd: the lock's own Txn read the publish keys, so no second round trip).
+  virtual std::unique_ptr<Txn> begin_under(const Lock& lock) const {
+    (void)lock;
+    return begin();
+  }
 
   // Makes every put/delete of `txn` visible at once, or none of them; with `sync`, durable on
   // return (RocksDB: fsync of the WAL; etcd: always, a commit is acknowledged by a quorum).

@@ -19,6 +19,7 @@
 #include "storage/etcd/layout.hpp"
 #include "storage/etcd/lease.hpp"
 #include "storage/etcd/publication.hpp"
+#include "storage/etcd/read_cache.hpp"
 
 namespace strata::storage::etcd {
 
@@ -51,6 +52,9 @@ struct Backend {
 
   // Shares the publish-key Ranges of snapshots taken at the same time (publication.hpp).
   PublicationReader publications;
+
+  // Values read, per domain and publish revision (read_cache.hpp).
+  ReadCache read_cache;
 
   std::function<void(size_t)> staging_hook;  // tests only; set before commits run
 

@@ -16,6 +16,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kOutcomeUnknown = "(outcome unknown)";
 constexpr std::string_view kCompacted = "required revision has been compacted";
+constexpr std::string_view kFutureRevision = "required revision is a future revision";
 
 // How a failed call may be handled.
 enum class Failure {
@@ -177,6 +178,11 @@ bool Client::compacted(const Status& status) {
          status.message().find(kCompacted) != std::string::npos;
 }
 
+bool Client::future_revision(const Status& status) {
+  return status.code() == Code::kStorageError &&
+         status.message().find(kFutureRevision) != std::string::npos;
+}
+
 void Client::fail_over(size_t index) {
   size_t expected = index;
   current_.compare_exchange_strong(expected, (index + 1) % endpoints_.size());
@@ -232,10 +238,22 @@ Result<Response> Client::call(const char* what, bool idempotent, Call&& call) {
 }
 
 Result<etcdserverpb::RangeResponse> Client::range(const etcdserverpb::RangeRequest& request) {
-  return call<etcdserverpb::RangeResponse>(
-      "Range", true, [&](Endpoint& e, grpc::ClientContext* c, etcdserverpb::RangeResponse* r) {
-        return e.kv->Range(c, request, r);
-      });
+  auto send = [this](const etcdserverpb::RangeRequest& q) {
+    return call<etcdserverpb::RangeResponse>(
+        "Range", true, [&q](Endpoint& e, grpc::ClientContext* c, etcdserverpb::RangeResponse* r) {
+          return e.kv->Range(c, q, r);
+        });
+  };
+  if (request.revision() <= 0 || request.serializable()) return send(request);
+  // A past revision reads the same on every member that has applied it (etcd's MVCC keeps
+  // each revision as it was): ask the member alone, without a quorum round, and linearizably
+  // only when it has not applied that revision yet — then the answer is the linearizable
+  // one's (the data, or "future revision" for a revision nobody reached).
+  etcdserverpb::RangeRequest local = request;
+  local.set_serializable(true);
+  auto r = send(local);
+  if (r.ok() || !future_revision(r.status())) return r;
+  return send(request);
 }
 
 Result<etcdserverpb::PutResponse> Client::put(const etcdserverpb::PutRequest& request) {

@@ -63,7 +63,9 @@ class Client {
   const ClientOptions& options() const { return options_; }
   std::string describe() const;  // "etcd://h1:2379,h2:2379"
 
-  // KV. Range is linearizable unless request.serializable().
+  // KV. Range is linearizable unless request.serializable(). A Range at a revision (> 0) is
+  // first sent serializable — a past revision reads the same on every member that applied it,
+  // without a quorum round — and linearizably again when that member lags ("future revision").
   Result<etcdserverpb::RangeResponse> range(const etcdserverpb::RangeRequest& request);
   Result<etcdserverpb::PutResponse> put(const etcdserverpb::PutRequest& request);
   Result<etcdserverpb::DeleteRangeResponse> delete_range(
@@ -91,6 +93,8 @@ class Client {
   static bool outcome_unknown(const Status& status);
   // True when `status` says the revision read was compacted.
   static bool compacted(const Status& status);
+  // True when `status` says the member asked has not reached the revision read.
+  static bool future_revision(const Status& status);
 
  private:
   struct Endpoint;

@@ -34,6 +34,11 @@ class Committer {
   int64_t committed_at() const { return committed_at_; }
   // The domains the commit wrote (their publish keys now have revision committed_at()).
   const std::vector<Domain>& domains() const { return domains_; }
+  // The publish revision of domain `d` the commit compared (before it).
+  int64_t expected(const Domain& d) const {
+    auto it = expected_.find(d);
+    return it == expected_.end() ? 0 : it->second;
+  }
 
   Status run() {
     STRATA_RETURN_IF_ERROR(snap_.status());
@@ -75,6 +80,7 @@ class Committer {
                           " in progress); retry when it is done");
       }
       STRATA_RETURN_IF_ERROR(roll_back(b_, s->commit));
+      rolled_back_ = true;
       // After the roll-back the domain is as this snapshot read it, at the roll-back's
       // revision; anything later is another writer's.
       auto now = b_.client->range(ops::range(pub(d)));
@@ -87,8 +93,18 @@ class Committer {
     return Status::Ok();
   }
 
-  // Which written keys have chunks now (their stale chunks are deleted with them).
+  // Which written keys have chunks now (their stale chunks are deleted with them). Read at the
+  // snapshot's revision: the commit compares every written domain's publish key with the one
+  // that snapshot read, so if it applies, no key of those domains changed in between — unless
+  // a staging was rolled back here (its keys then hold what they held before it): read the
+  // newest state then.
   Status probe_chunks() {
+    Status s = probe_chunks_at(rolled_back_ ? 0 : snap_.revision());
+    // The member asked had not applied that revision yet: ask for the newest state.
+    if (Client::future_revision(s)) s = probe_chunks_at(0);
+    return s;
+  }
+  Status probe_chunks_at(int64_t at) {
     etcdserverpb::TxnRequest t;
     std::vector<Space> spaces;
     for (int i = 0; i < kSpaceCount; ++i) {
@@ -98,7 +114,9 @@ class Committer {
       std::string_view lo = writes_.entry(s, sorted.front()).key;
       std::string_view hi = writes_.entry(s, sorted.back()).key;
       *t.add_success() = ops::op(ops::range(
-          b_.layout.chunk_begin(s, lo), {.end = b_.layout.chunk_end(s, hi), .keys_only = true}));
+          b_.layout.chunk_begin(s, lo),
+          {.end = b_.layout.chunk_end(s, hi), .revision = at, .keys_only = true,
+           .serializable = at > 0}));
       spaces.push_back(s);
     }
     auto r = b_.client->txn(t);
@@ -348,6 +366,7 @@ class Committer {
   std::set<std::pair<Space, std::string>> chunked_;
   std::string id_;
   int64_t flagged_at_ = 0;
+  bool rolled_back_ = false;  // settle_domains rolled back an abandoned staging
   int space_ = 0;
   size_t slot_ = 0;
 };
@@ -387,6 +406,14 @@ Status EtcdStore::commit_fenced(Txn& txn, const Lock* fence, bool* released) {
       s = c.run();
       committed_at = c.committed_at();
       written = c.domains();
+      // The read cache follows a commit of one Txn; a staged one starts its domains afresh.
+      for (const Domain& d : written) {
+        if (s.ok() && committed_at > 0) {
+          backend_->read_cache.committed(d, c.expected(d), committed_at, writes);
+        } else if (s.ok()) {
+          backend_->read_cache.drop(d);
+        }
+      }
     } catch (const std::exception& e) {
       s = Status(Code::kStorageError, describe() + ": commit failed: " + e.what());
     }

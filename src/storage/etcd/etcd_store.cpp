@@ -105,6 +105,14 @@ std::unique_ptr<Txn> EtcdStore::begin() const {
   return txn;
 }
 
+std::unique_ptr<Txn> EtcdStore::begin_under(const Lock& lock) const {
+  const auto* held = dynamic_cast<const EtcdLock*>(&lock);
+  if (held == nullptr || !held->taken_at()) return begin();
+  auto txn = std::make_unique<Txn>(EtcdSnapshot::With(backend_, held->taken_at()));
+  writes(*txn).set_pool(backend_->options.pool);
+  return txn;
+}
+
 std::string EtcdStore::describe() const {
   return "etcd store " + backend_->client->describe() + " prefix " + backend_->options.prefix;
 }

@@ -70,6 +70,7 @@ class EtcdStore final : public Store {
                                  const Snapshot* snapshot) const override;
   std::shared_ptr<const Snapshot> snapshot() const override;
   std::unique_ptr<Txn> begin() const override;
+  std::unique_ptr<Txn> begin_under(const Lock& lock) const override;
   using Store::commit;
   Status commit(Txn& txn, bool sync, const Lock* fence) override;
   Status commit_and_release(Txn& txn, bool sync, Lock& lock) override;

@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "common/json.hpp"
 #include "storage/etcd/ops.hpp"
+#include "storage/etcd/snapshot.hpp"
 
 namespace strata::storage::etcd {
 
@@ -47,12 +48,13 @@ Status held_by(const LockInfo& h) {
 }  // namespace
 
 EtcdLock::EtcdLock(std::shared_ptr<Backend> backend, std::shared_ptr<LeaseKeeper> lease,
-                   std::string name, int64_t token)
+                   std::string name, int64_t token, std::shared_ptr<const Publication> taken_at)
     : backend_(std::move(backend)),
       lease_(std::move(lease)),
       name_(std::move(name)),
       key_(backend_->layout.lock_key(name_)),
-      token_(token) {}
+      token_(token),
+      taken_at_(std::move(taken_at)) {}
 
 EtcdLock::~EtcdLock() { (void)release(); }
 
@@ -95,11 +97,18 @@ Result<std::unique_ptr<Lock>> acquire_lock(const std::shared_ptr<Backend>& backe
     etcdserverpb::TxnRequest t;
     *t.add_compare() = ops::compare_create(key, 0);
     *t.add_success() = ops::op(ops::put(key, value.dump(), (*lease)->id()));
+    // The publish keys as of the lock: the holder's statement reads on them (EtcdStore::
+    // begin_under) instead of asking for them again.
+    const std::string publish = b.layout.publish_prefix();
+    *t.add_success() =
+        ops::op(ops::range(publish, {.end = ops::prefix_range_end(publish)}));
     *t.add_failure() = ops::op(ops::range(key));
     auto r = b.client->txn(t);
     std::optional<mvccpb::KeyValue> holder;
     if (r.ok() && r->succeeded()) {
-      return std::unique_ptr<Lock>(new EtcdLock(backend, *lease, name, r->header().revision()));
+      const int64_t at = r->header().revision();
+      return std::unique_ptr<Lock>(new EtcdLock(
+          backend, *lease, name, at, publication_from(b, r->responses(1).response_range(), at)));
     }
     if (r.ok()) {
       const auto& kvs = r->responses(0).response_range().kvs();

@@ -20,8 +20,9 @@ namespace strata::storage::etcd {
 
 class EtcdLock final : public Lock {
  public:
+  // `taken_at`: the publish keys as the Txn that took the lock read them (null: not read).
   EtcdLock(std::shared_ptr<Backend> backend, std::shared_ptr<LeaseKeeper> lease, std::string name,
-           int64_t token);
+           int64_t token, std::shared_ptr<const Publication> taken_at = nullptr);
   ~EtcdLock() override;
 
   const std::string& name() const override { return name_; }
@@ -32,6 +33,9 @@ class EtcdLock final : public Lock {
   // What a fenced commit compares: the lock key and its create revision.
   const std::string& key() const { return key_; }
   int64_t create_revision() const { return token_; }
+  // Every publish key as of the instant the lock was taken (null when not known): a view
+  // holding every commit acknowledged before, as a snapshot of its own would.
+  const std::shared_ptr<const Publication>& taken_at() const { return taken_at_; }
   // A commit deleted the lock key in its own Txn: release() has nothing left to do.
   void released_by_commit() {
     std::lock_guard lk(mu_);
@@ -44,6 +48,7 @@ class EtcdLock final : public Lock {
   std::string name_;
   std::string key_;
   int64_t token_;
+  std::shared_ptr<const Publication> taken_at_;
   mutable std::mutex mu_;
   bool released_ = false;
 };

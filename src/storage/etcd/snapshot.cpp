@@ -207,20 +207,20 @@ std::shared_ptr<EtcdSnapshot> EtcdSnapshot::At(std::shared_ptr<Backend> backend,
   return s;
 }
 
-namespace {
+std::shared_ptr<EtcdSnapshot> EtcdSnapshot::With(std::shared_ptr<Backend> backend,
+                                                 std::shared_ptr<const Publication> view) {
+  std::shared_ptr<EtcdSnapshot> s(new EtcdSnapshot(std::move(backend)));
+  std::call_once(s->once_, [&] { s->view_ = std::move(view); });
+  return s;
+}
 
-// One linearizable Range of every publish key: the newest (`at` 0) or as of revision `at`.
-std::shared_ptr<const Publication> fetch_publication(Backend& b, int64_t at = 0) {
+std::shared_ptr<const Publication> publication_from(Backend& b,
+                                                    const etcdserverpb::RangeResponse& r,
+                                                    int64_t revision) {
   auto view = std::make_shared<Publication>();
   const std::string prefix = b.layout.publish_prefix();
-  auto r = b.client->range(
-      ops::range(prefix, {.end = ops::prefix_range_end(prefix), .revision = at}));
-  if (!r.ok()) {
-    view->status = read_error(r.status());
-    return view;
-  }
-  view->revision = at > 0 ? at : r->header().revision();
-  for (const mvccpb::KeyValue& kv : r->kvs()) {
+  view->revision = revision;
+  for (const mvccpb::KeyValue& kv : r.kvs()) {
     DomainState d;
     d.mod_revision = kv.mod_revision();
     d.value = kv.value();
@@ -231,6 +231,21 @@ std::shared_ptr<const Publication> fetch_publication(Backend& b, int64_t at = 0)
   }
   b.sample(view->revision);
   return view;
+}
+
+namespace {
+
+// One linearizable Range of every publish key: the newest (`at` 0) or as of revision `at`.
+std::shared_ptr<const Publication> fetch_publication(Backend& b, int64_t at = 0) {
+  const std::string prefix = b.layout.publish_prefix();
+  auto r = b.client->range(
+      ops::range(prefix, {.end = ops::prefix_range_end(prefix), .revision = at}));
+  if (!r.ok()) {
+    auto view = std::make_shared<Publication>();
+    view->status = read_error(r.status());
+    return view;
+  }
+  return publication_from(b, *r, at > 0 ? at : r->header().revision());
 }
 
 }  // namespace
@@ -282,14 +297,25 @@ uint64_t EtcdSnapshot::version(const Domain& d) const {
 Result<std::optional<std::string>> EtcdSnapshot::get(Space space, std::string_view key) const {
   ensure();
   if (!view_->status.ok()) return view_->status;
-  const Backend& b = *backend_;
-  const int64_t rev = read_revision(domain_of(space, key));
+  Backend& b = *backend_;
+  const Domain d = domain_of(space, key);
+  const int64_t rev = read_revision(d);
+  // The domain as of its publish revision, unless a staging hides its newest state.
+  const DomainState* state = domain(d);
+  const int64_t published = state != nullptr && !state->staging ? state->mod_revision : 0;
+  if (published > 0) {
+    if (auto known = b.read_cache.find(d, published, space, key)) return std::move(*known);
+  }
   auto r = b.client->range(ops::range(b.layout.data_key(space, key), {.end = {}, .revision = rev}));
   if (!r.ok()) return read_error(r.status());
-  if (r->kvs_size() == 0) return std::optional<std::string>();
-  auto v = decode_value(b, space, key, r->kvs(0).value(), rev);
-  if (!v.ok()) return v.status();
-  return std::optional<std::string>(std::move(*v));
+  std::optional<std::string> value;
+  if (r->kvs_size() > 0) {
+    auto v = decode_value(b, space, key, r->kvs(0).value(), rev);
+    if (!v.ok()) return v.status();
+    value = std::move(*v);
+  }
+  if (published > 0) b.read_cache.put(d, published, space, key, value);
+  return value;
 }
 
 std::unique_ptr<Iterator> EtcdSnapshot::scan(Space space, std::string_view begin,

@@ -31,6 +31,9 @@ class EtcdSnapshot final : public Snapshot {
   // is `revision`, answered without asking etcd.
   static std::shared_ptr<EtcdSnapshot> At(std::shared_ptr<Backend> backend, int64_t revision,
                                           std::vector<Domain> written);
+  // A view already read: the publish keys as a linearizable request saw them (a lock's Txn).
+  static std::shared_ptr<EtcdSnapshot> With(std::shared_ptr<Backend> backend,
+                                            std::shared_ptr<const Publication> view);
 
   // Non-ok when the view could not be taken (then every read answers it).
   Status status() const;
@@ -63,6 +66,12 @@ class EtcdSnapshot final : public Snapshot {
 // them. Errors: the client's; kStorageError for a malformed value.
 Result<std::string> decode_value(const Backend& b, Space space, std::string_view key,
                                  std::string_view stored, int64_t revision);
+
+// The publish keys a Range of the publish prefix answered (`at` > 0: it read that revision,
+// else the response's). Notes the revision for compaction.
+std::shared_ptr<const Publication> publication_from(Backend& b,
+                                                    const etcdserverpb::RangeResponse& r,
+                                                    int64_t revision);
 
 // Maps a failed read: a compacted revision becomes "snapshot too old".
 Status read_error(const Status& s);

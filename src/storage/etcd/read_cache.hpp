@@ -1,0 +1,70 @@
+#pragma once
+// ReadCache: the values of data keys a store's snapshots read, per domain, as of the domain's
+// publish revision — so a statement reads from etcd only what changed since (docs/CLUSTER.md
+// "Reads").
+//
+// Why it is exact: every commit to a domain, of one Txn or staged, and every roll-back of a
+// staging rewrites the domain's publish key (layout.hpp). So while a domain's publish key has
+// revision M, every key of the domain holds the value it had at M: a value read by any
+// snapshot whose view has the domain at M is the value for every snapshot whose view has it
+// at M. Entries are kept for one revision per domain; a lookup at another revision misses.
+// After this store's own commit of one Txn, which compared the publish key at M (so nothing
+// else was committed to the domain in between) and left it at C, the domain at C is the
+// domain at M plus the commit's writes: the entries move to C with the writes applied. Any
+// other case (a staged commit, another revision) starts the domain afresh.
+//
+// Absent keys are cached too (a statement asks for keys that do not exist yet, such as its
+// migration's ledger entry). Bounds: values above kMaxValue are not kept, and a domain whose
+// entries pass kMaxDomainBytes, or a cache with more than kMaxDomains domains, starts afresh.
+// Thread-safety: safe for concurrent use (one mutex; entries are copied out).
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "storage/store.hpp"
+#include "storage/write_set.hpp"
+
+namespace strata::storage::etcd {
+
+class ReadCache {
+ public:
+  static constexpr size_t kMaxValue = 64 << 10;
+  static constexpr size_t kMaxDomainBytes = 8 << 20;
+  static constexpr size_t kMaxDomains = 1024;
+
+  // What `key` of `space` held in domain `d` at publish revision `published`: known (the outer
+  // optional) as a value or as absent (nullopt inside).
+  std::optional<std::optional<std::string>> find(const Domain& d, int64_t published, Space space,
+                                                 std::string_view key) const;
+  // Records what a snapshot read at publish revision `published` of `d`. Ignored when the
+  // cache already holds a newer revision of `d`.
+  void put(const Domain& d, int64_t published, Space space, std::string_view key,
+           const std::optional<std::string>& value);
+  // This store committed `writes` in one Txn that compared `d`'s publish key at `expected`
+  // and left it at `committed`: entries at `expected` move to `committed` with the writes of
+  // `d`'s keys applied; otherwise `d` starts afresh.
+  void committed(const Domain& d, int64_t expected, int64_t committed, WriteSet& writes);
+  // Forgets `d` (a staged commit, or one whose revision is not known).
+  void drop(const Domain& d);
+
+ private:
+  struct Entries {
+    int64_t published = 0;
+    size_t bytes = 0;
+    // Space byte + key → value (nullopt: absent).
+    std::unordered_map<std::string, std::optional<std::string>> values;
+  };
+  static std::string slot(Space space, std::string_view key);
+  static void set(Entries& e, std::string slot, const std::optional<std::string>& value);
+
+  mutable std::mutex mu_;
+  std::map<Domain, Entries> domains_;
+};
+
+}  // namespace strata::storage::etcd
