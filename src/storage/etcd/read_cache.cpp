@@ -4,6 +4,14 @@
 
 namespace strata::storage::etcd {
 
+namespace {
+
+size_t entry_bytes(const std::string& slot, const std::optional<std::string>& value) {
+  return slot.size() + (value ? value->size() : 0);
+}
+
+}  // namespace
+
 std::string ReadCache::slot(Space space, std::string_view key) {
   std::string s;
   s.reserve(1 + key.size());
@@ -14,9 +22,31 @@ std::string ReadCache::slot(Space space, std::string_view key) {
 
 void ReadCache::set(Entries& e, std::string slot, const std::optional<std::string>& value) {
   auto [it, inserted] = e.values.try_emplace(std::move(slot));
-  if (!inserted) e.bytes -= it->first.size() + (it->second ? it->second->size() : 0);
+  if (!inserted) {
+    e.bytes -= entry_bytes(it->first, it->second);
+    bytes_ -= entry_bytes(it->first, it->second);
+  }
   it->second = value;
-  e.bytes += it->first.size() + (value ? value->size() : 0);
+  e.bytes += entry_bytes(it->first, it->second);
+  bytes_ += entry_bytes(it->first, it->second);
+}
+
+void ReadCache::erase(std::map<Domain, Entries>::iterator it) {
+  bytes_ -= it->second.bytes;
+  domains_.erase(it);
+}
+
+void ReadCache::trim(std::map<Domain, Entries>::iterator it) {
+  if (it->second.bytes > kMaxDomainBytes) erase(it);
+  if (bytes_ > kMaxBytes) {
+    domains_.clear();
+    bytes_ = 0;
+  }
+}
+
+size_t ReadCache::bytes() const {
+  std::lock_guard lock(mu_);
+  return bytes_;
 }
 
 std::optional<std::optional<std::string>> ReadCache::find(const Domain& d, int64_t published,
@@ -36,13 +66,20 @@ void ReadCache::put(const Domain& d, int64_t published, Space space, std::string
   std::lock_guard lock(mu_);
   auto it = domains_.find(d);
   if (it == domains_.end()) {
-    if (domains_.size() >= kMaxDomains) domains_.clear();
+    if (domains_.size() >= kMaxDomains) {
+      domains_.clear();
+      bytes_ = 0;
+    }
     it = domains_.emplace(d, Entries{}).first;
   }
   Entries& e = it->second;
   if (e.published > published) return;  // a newer state is kept
-  if (e.published < published || e.bytes > kMaxDomainBytes) e = Entries{published, 0, {}};
+  if (e.published < published) {
+    bytes_ -= e.bytes;
+    e = Entries{published, 0, {}};
+  }
   set(e, slot(space, key), value);
+  trim(it);
 }
 
 void ReadCache::committed(const Domain& d, int64_t expected, int64_t committed,
@@ -52,7 +89,7 @@ void ReadCache::committed(const Domain& d, int64_t expected, int64_t committed,
   if (it == domains_.end()) return;
   Entries& e = it->second;
   if (e.published != expected || committed <= expected) {
-    domains_.erase(it);
+    erase(it);
     return;
   }
   for (int i = 0; i < kSpaceCount; ++i) {
@@ -66,7 +103,8 @@ void ReadCache::committed(const Domain& d, int64_t expected, int64_t committed,
         // Too big to keep: forget what was known of it.
         auto old = e.values.find(key);
         if (old != e.values.end()) {
-          e.bytes -= old->first.size() + (old->second ? old->second->size() : 0);
+          e.bytes -= entry_bytes(old->first, old->second);
+          bytes_ -= entry_bytes(old->first, old->second);
           e.values.erase(old);
         }
         continue;
@@ -76,12 +114,13 @@ void ReadCache::committed(const Domain& d, int64_t expected, int64_t committed,
     }
   }
   e.published = committed;
-  if (e.bytes > kMaxDomainBytes) domains_.erase(it);
+  trim(it);
 }
 
 void ReadCache::drop(const Domain& d) {
   std::lock_guard lock(mu_);
-  domains_.erase(d);
+  auto it = domains_.find(d);
+  if (it != domains_.end()) erase(it);
 }
 
 }  // namespace strata::storage::etcd

@@ -14,8 +14,9 @@
 // other case (a staged commit, another revision) starts the domain afresh.
 //
 // Absent keys are cached too (a statement asks for keys that do not exist yet, such as its
-// migration's ledger entry). Bounds: values above kMaxValue are not kept, and a domain whose
-// entries pass kMaxDomainBytes, or a cache with more than kMaxDomains domains, starts afresh.
+// migration's ledger entry). Bounds: values above kMaxValue are not kept, a domain whose
+// entries pass kMaxDomainBytes starts afresh, and the whole cache starts afresh when its
+// entries pass kMaxBytes or it holds more than kMaxDomains domains.
 // Thread-safety: safe for concurrent use (one mutex; entries are copied out).
 
 #include <cstddef>
@@ -37,6 +38,10 @@ class ReadCache {
   static constexpr size_t kMaxValue = 64 << 10;
   static constexpr size_t kMaxDomainBytes = 8 << 20;
   static constexpr size_t kMaxDomains = 1024;
+  static constexpr size_t kMaxBytes = 64 << 20;
+
+  // The bytes of keys and values held now (for tests).
+  size_t bytes() const;
 
   // What `key` of `space` held in domain `d` at publish revision `published`: known (the outer
   // optional) as a value or as absent (nullopt inside).
@@ -61,10 +66,13 @@ class ReadCache {
     std::unordered_map<std::string, std::optional<std::string>> values;
   };
   static std::string slot(Space space, std::string_view key);
-  static void set(Entries& e, std::string slot, const std::optional<std::string>& value);
+  void set(Entries& e, std::string slot, const std::optional<std::string>& value);
+  void erase(std::map<Domain, Entries>::iterator it);
+  void trim(std::map<Domain, Entries>::iterator it);  // bounds, after `it` grew
 
   mutable std::mutex mu_;
   std::map<Domain, Entries> domains_;
+  size_t bytes_ = 0;  // over every domain
 };
 
 }  // namespace strata::storage::etcd

@@ -1,0 +1,90 @@
+// ReadCache (src/storage/etcd/read_cache.hpp), without etcd: an entry answers only at the
+// publish revision it was read at; an own commit carries the entries over with its writes only
+// from the revision it compared; older reads never replace newer entries; and the bounds hold.
+// (store_etcd_cluster_test.cpp checks the cache through two stores over a real cluster.)
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "storage/etcd/read_cache.hpp"
+#include "storage/keys.hpp"
+
+namespace strata::storage::etcd {
+namespace {
+
+std::string key(uint32_t db, const std::string& rest) { return keys::database_prefix(db) + rest; }
+const Domain kDb1 = Domain::Of(keys::database_prefix(1));
+const Domain kDb2 = Domain::Of(keys::database_prefix(2));
+
+TEST_CASE("etcd read cache: entries answer only at the publish revision they were read at") {
+  ReadCache c;
+  CHECK_FALSE(c.find(kDb1, 10, Space::kDocs, key(1, "a")));
+  c.put(kDb1, 10, Space::kDocs, key(1, "a"), std::string("va"));
+  c.put(kDb1, 10, Space::kDocs, key(1, "gone"), std::nullopt);
+  auto a = c.find(kDb1, 10, Space::kDocs, key(1, "a"));
+  REQUIRE(a);
+  CHECK(*a == std::optional<std::string>("va"));
+  auto gone = c.find(kDb1, 10, Space::kDocs, key(1, "gone"));
+  REQUIRE(gone);  // known...
+  CHECK_FALSE(gone->has_value());  // ...to be absent
+  CHECK_FALSE(c.find(kDb1, 11, Space::kDocs, key(1, "a")));   // another revision
+  CHECK_FALSE(c.find(kDb1, 10, Space::kIndex, key(1, "a")));  // another Space
+  CHECK_FALSE(c.find(kDb2, 10, Space::kDocs, key(1, "a")));   // another domain
+  // A read at an older revision does not replace the newer state; a newer one does.
+  c.put(kDb1, 9, Space::kDocs, key(1, "b"), std::string("old"));
+  CHECK_FALSE(c.find(kDb1, 9, Space::kDocs, key(1, "b")));
+  CHECK(c.find(kDb1, 10, Space::kDocs, key(1, "a")));
+  c.put(kDb1, 12, Space::kDocs, key(1, "b"), std::string("vb"));
+  CHECK_FALSE(c.find(kDb1, 10, Space::kDocs, key(1, "a")));
+  CHECK(c.find(kDb1, 12, Space::kDocs, key(1, "b")));
+  c.drop(kDb1);
+  CHECK_FALSE(c.find(kDb1, 12, Space::kDocs, key(1, "b")));
+  CHECK(c.bytes() == 0);
+}
+
+TEST_CASE("etcd read cache: an own commit carries the entries over, with its writes") {
+  ReadCache c;
+  c.put(kDb1, 10, Space::kDocs, key(1, "a"), std::string("va"));
+  c.put(kDb1, 10, Space::kDocs, key(1, "b"), std::string("vb"));
+  c.put(kDb1, 10, Space::kDocs, key(1, "new"), std::nullopt);
+  c.put(kDb2, 10, Space::kDocs, key(2, "x"), std::string("vx"));
+  WriteSet w;
+  w.put(Space::kDocs, key(1, "a"), "va2");
+  w.del(Space::kDocs, key(1, "b"));
+  w.put(Space::kDocs, key(1, "new"), "vnew");
+  w.put(Space::kDocs, key(1, "big"), std::string(ReadCache::kMaxValue + 1, 'x'));
+  w.put(Space::kDocs, key(2, "x"), "vx2");  // another domain: its own call
+  c.committed(kDb1, 10, 15, w);
+  CHECK(*c.find(kDb1, 15, Space::kDocs, key(1, "a")) == std::optional<std::string>("va2"));
+  CHECK_FALSE(c.find(kDb1, 15, Space::kDocs, key(1, "b"))->has_value());
+  CHECK(*c.find(kDb1, 15, Space::kDocs, key(1, "new")) == std::optional<std::string>("vnew"));
+  CHECK_FALSE(c.find(kDb1, 15, Space::kDocs, key(1, "big")));  // too big: not known
+  CHECK_FALSE(c.find(kDb1, 10, Space::kDocs, key(1, "a")));
+  // kDb2 was not committed here: its entries stay at 10, untouched by kDb1's call.
+  CHECK(*c.find(kDb2, 10, Space::kDocs, key(2, "x")) == std::optional<std::string>("vx"));
+  // A commit that compared another revision than the one held: the domain starts afresh.
+  c.committed(kDb2, 11, 16, w);
+  CHECK_FALSE(c.find(kDb2, 10, Space::kDocs, key(2, "x")));
+  CHECK_FALSE(c.find(kDb2, 16, Space::kDocs, key(2, "x")));
+}
+
+TEST_CASE("etcd read cache: values, domains and bytes stay within the bounds") {
+  ReadCache c;
+  c.put(kDb1, 10, Space::kDocs, key(1, "huge"), std::string(ReadCache::kMaxValue + 1, 'h'));
+  CHECK_FALSE(c.find(kDb1, 10, Space::kDocs, key(1, "huge")));
+  // One domain past kMaxDomainBytes starts afresh.
+  const std::string v(ReadCache::kMaxValue, 'v');
+  for (size_t i = 0; i * v.size() <= ReadCache::kMaxDomainBytes + v.size(); ++i) {
+    c.put(kDb1, 10, Space::kDocs, key(1, std::to_string(i)), v);
+    CHECK(c.bytes() <= ReadCache::kMaxDomainBytes + 2 * v.size());
+  }
+  // Many domains: never past kMaxBytes in all.
+  for (uint32_t db = 1; db < 3000; ++db) {
+    const Domain d = Domain::Of(keys::database_prefix(db));
+    for (int i = 0; i < 3; ++i) c.put(d, 10, Space::kDocs, key(db, std::to_string(i)), v);
+    CHECK(c.bytes() <= ReadCache::kMaxBytes + v.size() + 64);
+  }
+}
+
+}  // namespace
+}  // namespace strata::storage::etcd
