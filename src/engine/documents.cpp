@@ -124,25 +124,17 @@ Result<PreparedDocument> prepare_document(const DatabaseSchema& schema, const Bu
 
 namespace {
 
-// True when a flat member of kind `kind` (text `token`) is a value of `type`
-// (parser::value_matches of the value it denotes).
-bool flat_matches(FieldType type, parser::FlatMember::Kind kind, std::string_view token) {
+// The kind of value a flat member is (REQUIRES: not kNull).
+parser::ValueKind kind_of(parser::FlatMember::Kind kind) {
   using Kind = parser::FlatMember::Kind;
-  switch (type) {
-    case FieldType::kString:
-    case FieldType::kText:
-      return kind == Kind::kString;
-    case FieldType::kDateTime:
-      return kind == Kind::kString && parser::is_rfc3339(token);
-    case FieldType::kInt:
-    case FieldType::kFloat:
-      return kind == Kind::kInteger;  // at most 18 digits: always an int64
-    case FieldType::kBoolean:
-      return kind == Kind::kTrue || kind == Kind::kFalse;
-    case FieldType::kJson:
-      return kind != Kind::kNull;
+  switch (kind) {
+    case Kind::kString: return parser::ValueKind::kString;
+    case Kind::kInteger: return parser::ValueKind::kInteger;  // at most 18 digits: an int64
+    case Kind::kTrue:
+    case Kind::kFalse: return parser::ValueKind::kBoolean;
+    case Kind::kNull: break;
   }
-  return false;
+  return parser::ValueKind::kNull;
 }
 
 const parser::FlatMember* flat_member(const std::vector<parser::FlatMember>& members,
@@ -172,8 +164,10 @@ std::optional<PreparedDocument> prepare_flat_document(
     const DatabaseSchema& schema, const Bundle& bundle,
     const std::vector<parser::FlatMember>& members, std::string_view values) {
   for (const parser::FlatMember& m : members) {
+    // A null is dropped by completing; an undeclared key or a wrong type is refused.
+    if (m.kind == parser::FlatMember::Kind::kNull) return std::nullopt;
     const Field* f = bundle.field(m.key);
-    if (!f || !flat_matches(f->type, m.kind, m.token)) return std::nullopt;
+    if (!f || !parser::kind_matches(f->type, kind_of(m.kind), m.token)) return std::nullopt;
   }
   if (members.size() < bundle.fields.size()) {
     for (const Field& f : bundle.fields) {

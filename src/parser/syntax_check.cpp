@@ -156,24 +156,48 @@ const char* type_name(FieldType type) {
   return "JSON";
 }
 
-bool value_matches(FieldType type, const Json& value) {
+bool kind_matches(FieldType type, ValueKind kind, std::string_view text) {
   switch (type) {
     case FieldType::kString:
     case FieldType::kText:
-      return value.is_string();
+      return kind == ValueKind::kString;
     case FieldType::kInt:
-      if (value.is_number_unsigned()) {
-        return value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-      }
-      return value.is_number_integer();
+      return kind == ValueKind::kInteger;
     case FieldType::kFloat:
-      return value.is_number();
+      return kind == ValueKind::kInteger || kind == ValueKind::kNumber;
     case FieldType::kBoolean:
-      return value.is_boolean();
+      return kind == ValueKind::kBoolean;
     case FieldType::kDateTime:
-      return value.is_string() && is_rfc3339(value.get_ref<const std::string&>());
+      return kind == ValueKind::kString && is_rfc3339(text);
     case FieldType::kJson:
       return true;
+  }
+  return false;
+}
+
+bool value_matches(FieldType type, const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null:
+    case Json::value_t::discarded:
+      return kind_matches(type, ValueKind::kNull);
+    case Json::value_t::boolean:
+      return kind_matches(type, ValueKind::kBoolean);
+    case Json::value_t::number_integer:
+      return kind_matches(type, ValueKind::kInteger);
+    case Json::value_t::number_unsigned:
+      return kind_matches(type, value.get<uint64_t>() <= static_cast<uint64_t>(
+                                                              std::numeric_limits<int64_t>::max())
+                                    ? ValueKind::kInteger
+                                    : ValueKind::kNumber);
+    case Json::value_t::number_float:
+      return kind_matches(type, ValueKind::kNumber);
+    case Json::value_t::string:
+      return kind_matches(type, ValueKind::kString, value.get_ref<const std::string&>());
+    case Json::value_t::array:
+    case Json::value_t::binary:
+      return kind_matches(type, ValueKind::kArray);
+    case Json::value_t::object:
+      return kind_matches(type, ValueKind::kObject);
   }
   return false;
 }

@@ -26,7 +26,14 @@ enum class FieldType { kString, kText, kInt, kFloat, kBoolean, kDateTime, kJson 
 std::optional<FieldType> resolve_type(std::string_view name);
 // The canonical name of a type: "STRING", "INT", "FLOAT", "BOOLEAN", ...
 const char* type_name(FieldType type);
-// True if `value` (non-null) is acceptable for `type` per SPEC §1.
+// What a field type is checked against: the kind of a JSON value. kInteger: an integer that
+// fits an int64; kNumber: any other number (a fraction, an exponent, a huge unsigned).
+enum class ValueKind { kNull, kBoolean, kInteger, kNumber, kString, kArray, kObject };
+// The type rule of SPEC §1, once: true if a value of `kind` is acceptable for `type`; `text` is
+// a string value's text (DATETIME checks it). Used for JSON values (value_matches) and for the
+// members of a flat document read straight from its text (engine/documents.hpp).
+bool kind_matches(FieldType type, ValueKind kind, std::string_view text = {});
+// kind_matches for `value` (non-null).
 bool value_matches(FieldType type, const Json& value);
 // True for "2024-01-10T10:00:00Z"-style RFC 3339 date-times.
 bool is_rfc3339(std::string_view s);
