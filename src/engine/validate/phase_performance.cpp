@@ -30,7 +30,7 @@ namespace strata::engine::validate {
 namespace {
 // COEFFICIENTS, in probe documents (kPerApply in seconds), see the file comment.
 constexpr double kPerApply = 2.0e-3;
-constexpr double kPerAdded = 1.1;
+constexpr double kPerAdded = 0.5;
 constexpr double kPerChanged = 2.6;
 constexpr double kPerIndexEntry = 0.33;
 constexpr double kPerIndexedDocument = 0.65;
