@@ -119,6 +119,10 @@ server::ServerOptions server_options(const ServeOptions& o) {
   s.port = o.port;
   s.auth = o.auth != "off";
   s.threads = o.threads;
+  // On etcd a statement spends most of its time waiting for etcd's answers, not on a core:
+  // enough statement workers that concurrent statements share their round trips
+  // (docs/CLUSTER.md "Reads") instead of queueing behind a few blocked ones.
+  if (!o.store.empty()) s.workers = 64;
   s.tls_cert = o.tls_cert;
   s.tls_key = o.tls_key;
   s.max_statement_bytes = o.max_statement_bytes;

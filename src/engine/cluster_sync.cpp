@@ -179,20 +179,29 @@ Status Engine::sync_databases() {
   return Status::Ok();
 }
 
+std::string Engine::database_lock_name(uint32_t id) { return "db/" + std::to_string(id); }
+
 Result<std::unique_ptr<storage::Lock>> Engine::lock_database(const Session& s, uint32_t id) {
-  return take_lock("db/" + std::to_string(id), s.id, s.statement);
+  return take_lock(database_lock_name(id), s.id, s.statement);
+}
+
+storage::LockOwner Engine::lock_owner(uint64_t session, std::string_view statement) const {
+  storage::LockOwner owner;
+  owner.server = options_.server_name.empty() ? default_server_name() : options_.server_name;
+  owner.session = std::to_string(session);
+  owner.statement = std::string(statement);
+  return owner;
+}
+
+std::chrono::milliseconds Engine::lock_wait() const {
+  // Long enough for a dead holder's lease to expire; a live holder past it is named.
+  return std::chrono::seconds(2 * options_.lock_ttl_s + 5);
 }
 
 Result<std::unique_ptr<storage::Lock>> Engine::take_lock(const std::string& name,
                                                          uint64_t session,
                                                          std::string_view statement) {
-  storage::LockOwner owner;
-  owner.server = options_.server_name.empty() ? default_server_name() : options_.server_name;
-  owner.session = std::to_string(session);
-  owner.statement = std::string(statement);
-  // Long enough for a dead holder's lease to expire; a live holder past it is named.
-  const auto wait = std::chrono::seconds(2 * options_.lock_ttl_s + 5);
-  return store_->lock(name, owner, wait);
+  return store_->lock(name, lock_owner(session, statement), lock_wait());
 }
 
 Status Engine::exec_show_locks(Json* response) {

@@ -152,8 +152,13 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
   }
   if (state->dropped)
     return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
-  // The database's lock (SPEC §11: across servers on etcd; SHOW LOCKS), fencing the commit.
-  auto lock = lock_database(session, state->id);
+  // The database's lock (SPEC §11: across servers on etcd; SHOW LOCKS), fencing the commit —
+  // or, for a statement's first write on etcd, none: its commit applies only while the lock
+  // is free (docs/CLUSTER.md "Optimistic writes"), one etcd write instead of two.
+  const bool optimistic = session.write_optimistic;
+  session.write_optimistic = false;
+  Result<std::unique_ptr<storage::Lock>> lock = std::unique_ptr<storage::Lock>();
+  if (!optimistic) lock = lock_database(session, state->id);
   if (!lock.ok()) return lock.status();
   auto txn = *lock ? store_->begin_under(**lock) : store_->begin();
   // Schema and counters as of the txn's snapshot (changed by another server: read again).
@@ -166,8 +171,20 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
   ctx.finish();
   if (txn->empty()) return Status::Ok();
   AnswerCache::CommitScope commit(state->answers);  // answers from before it are not served
-  // The commit is fenced by the lock and releases it (etcd: in the commit's own Txn).
-  auto commit_releasing = [&](bool durable) {
+  // The commit is fenced by the lock and releases it (etcd: in the commit's own Txn), or
+  // applies only while nobody holds it.
+  auto commit_releasing = [&](bool durable) -> Status {
+    if (optimistic) {
+      auto race = store_->commit_unless_locked(*txn, database_lock_name(state->id),
+                                               lock_owner(session.id, session.statement),
+                                               lock_wait());
+      if (!race.ok()) return race.status();
+      observe_optimistic_write(*race == storage::Store::Race::kWon);
+      if (*race == storage::Store::Race::kWon) return Status::Ok();
+      session.write_lost = true;
+      return Status(Code::kCancelled, "another writer committed first; nothing was written "
+                                      "(the statement runs again under the database's lock)");
+    }
     storage::Lock* fence = lock->get();
     return fence != nullptr ? store_->commit_and_release(*txn, durable, *fence)
                             : store_->commit(*txn, durable);

@@ -84,6 +84,12 @@ struct Session {
   bool credentials_checked = true;
   std::string database;  // the active database; "" when none
   std::string_view statement;  // the name of the statement running (lock owners, SHOW LOCKS)
+  // Cluster mode (docs/CLUSTER.md "Optimistic writes"): the statement's first write may
+  // commit without taking its database's lock first (set by Engine::answer, consumed by
+  // Engine::write). `write_lost`: that commit lost its race and wrote nothing; the gate runs
+  // the statement again, under the lock.
+  bool write_optimistic = false;
+  bool write_lost = false;
 };
 
 // What a read sees: a snapshot and the schema published with it.
@@ -173,7 +179,10 @@ class Engine {
   Result<std::shared_ptr<const DatabaseSchema>> sync_database(
       DatabaseState& state, const std::shared_ptr<const storage::Snapshot>& snapshot);
   Status sync_databases();
+  static std::string database_lock_name(uint32_t id);  // "db/<id>"
   Result<std::unique_ptr<storage::Lock>> lock_database(const Session& s, uint32_t id);
+  storage::LockOwner lock_owner(uint64_t session, std::string_view statement) const;
+  std::chrono::milliseconds lock_wait() const;  // how long a write waits for a held lock
   Result<std::unique_ptr<storage::Lock>> take_lock(const std::string& name, uint64_t session,
                                                    std::string_view statement);
   Status exec_show_locks(Json* response);

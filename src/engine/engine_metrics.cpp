@@ -16,6 +16,15 @@ void observe_writer_lock_wait(std::chrono::steady_clock::duration waited) {
   wait.observe(std::chrono::duration<double>(waited).count());
 }
 
+void observe_optimistic_write(bool won) {
+  static metrics::Family<metrics::Counter>& writes = metrics::default_registry().counter(
+      "strata_optimistic_writes_total",
+      "Optimistic commits of cluster mode, won, or lost (run again under the lock)", {"outcome"});
+  static metrics::Counter& won_count = writes.with({"won"});
+  static metrics::Counter& lost_count = writes.with({"lost"});
+  (won ? won_count : lost_count).inc();
+}
+
 void observe_migration(const ast::Statement& statement, const Status& status,
                        std::chrono::steady_clock::time_point started) {
   const char* operation = nullptr;

@@ -6,6 +6,10 @@
 //                                                         "apply") and APPLY ROLLBACK
 //                                                         ("rollback"), outcome "success" or
 //                                                         the error code
+//   strata_optimistic_writes_total{outcome}               counter: cluster mode's optimistic
+//                                                         commits (docs/CLUSTER.md), outcome
+//                                                         "won", or "lost" (the statement ran
+//                                                         again under its database's lock)
 // Thread-safety: safe for concurrent use.
 
 #include <chrono>
@@ -16,6 +20,7 @@
 namespace strata::engine {
 
 void observe_writer_lock_wait(std::chrono::steady_clock::duration waited);
+void observe_optimistic_write(bool won);
 // Records `statement`'s duration when it is an APPLY MIGRATION or APPLY ROLLBACK.
 void observe_migration(const ast::Statement& statement, const Status& status,
                        std::chrono::steady_clock::time_point started);

@@ -95,7 +95,17 @@ Answer Engine::answer(Session& session, const ast::Statement& st) {
     }
   }
   try {
-    return dispatch(session, st);
+    // Cluster mode: the first write commits optimistically; a lost race wrote nothing, and
+    // the statement runs once more under its database's lock, on a fresh snapshot.
+    session.write_optimistic = store_->optimistic();
+    session.write_lost = false;
+    Answer answer = dispatch(session, st);
+    if (session.write_lost) {
+      session.write_optimistic = session.write_lost = false;
+      answer = dispatch(session, st);
+    }
+    session.write_optimistic = false;
+    return answer;
   } catch (const std::exception& e) {
     // The edge of the engine: nothing throws past it. A statement that threw committed
     // nothing (its txn is discarded, its locks released by RAII).
@@ -130,7 +140,7 @@ Answer Engine::dispatch(Session& s, const ast::Statement& st) {
   auto timed_migration = [&](auto executor) {
     const auto started = std::chrono::steady_clock::now();
     Status status = executor(&response);
-    observe_migration(st, status, started);
+    if (!s.write_lost) observe_migration(st, status, started);  // else it runs again
     return reply(status, std::move(response));
   };
   return std::visit(

@@ -193,6 +193,11 @@ namespace {
 Result<std::optional<std::string>> load_commands_record(const Reader& reader, uint32_t db,
                                                         uint64_t version) {
   const std::string first = lk::commands_key(db, version);
+  // A record shorter than one chunk is all in its first key: a point read (which a cluster
+  // server's read cache usually answers) instead of a scan.
+  auto head = reader.get(Space::kLedger, first);
+  if (!head.ok()) return head.status();
+  if (!head->has_value() || (*head)->size() < kCommandsChunk) return std::move(*head);
   std::vector<std::string> chunks;
   auto it = reader.scan_prefix(Space::kLedger, first);
   for (; it->valid(); it->next()) {

@@ -17,7 +17,8 @@ struct ServerOptions {
   bool auth = true;                // --auth on|off; off is refused unless host is loopback
   unsigned threads = 0;            // --threads: I/O threads; 0 = cores
   unsigned workers = 0;            // statement workers; 0 = max(4, 2 × I/O threads), so a few
-                                   // slow statements never occupy every worker
+                                   // slow statements never occupy every worker (`strata serve
+                                   // --store etcd://…` sets 64: its statements wait on etcd)
   std::string tls_cert;            // --tls-cert: PEM certificate chain; with tls_key, TLS on
   std::string tls_key;             // --tls-key: PEM private key
   size_t max_statement_bytes = size_t{256} << 20;  // --max-statement-bytes

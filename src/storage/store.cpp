@@ -53,6 +53,11 @@ std::unique_ptr<Txn> Store::begin() const { return std::make_unique<Txn>(snapsho
 
 Store::~Store() = default;
 
+Result<Store::Race> Store::commit_unless_locked(Txn&, const std::string&, const LockOwner&,
+                                                std::chrono::milliseconds) {
+  return Status(Code::kInternal, describe() + " makes no optimistic commits; take the lock");
+}
+
 std::string prefix_end(std::string_view prefix) {
   std::string end(prefix);
   while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();

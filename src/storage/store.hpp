@@ -265,6 +265,21 @@ class Store {
     return s;
   }
 
+  // Optimistic writes (etcd; docs/CLUSTER.md "Optimistic writes"). A store that answers true
+  // lets a write statement run without taking its lock first and commit with
+  // commit_unless_locked(); false (RocksDB: one process, in-process locks): take the lock.
+  virtual bool optimistic() const { return false; }
+  enum class Race { kWon, kLost };
+  // Commits `txn` only if the lock `lock_name` is free and no domain the txn writes changed
+  // since its snapshot: kWon, or kLost with nothing written (the caller then runs its
+  // statement again under the lock, on a fresh snapshot). A commit too big for one request
+  // first takes the lock for `owner` (waiting up to `wait`) and commits fenced by it, with the
+  // same compares, then releases it. Errors as commit() (and lock()'s). The default answers
+  // kInternal: only a store whose optimistic() is true implements it.
+  virtual Result<Race> commit_unless_locked(Txn& txn, const std::string& lock_name,
+                                            const LockOwner& owner,
+                                            std::chrono::milliseconds wait);
+
   // Takes the lock `name` for `owner`, waiting up to `wait` while someone else holds it.
   // Errors: kTimeout naming the holder; kStoreUnavailable. A lock is not reentrant: a second
   // lock() of a held name waits, even from the same Store.

@@ -68,6 +68,57 @@ TEST_CASE("etcd read cache: an own commit carries the entries over, with its wri
   CHECK_FALSE(c.find(kDb2, 16, Space::kDocs, key(2, "x")));
 }
 
+TEST_CASE("etcd read cache: scans answer at their revision and follow an own commit") {
+  ReadCache c;
+  using Scan = ReadCache::Scan;
+  const std::string lo = key(1, "u"), hi = key(1, "v");  // [u, v): keys starting with "u"
+  CHECK_FALSE(c.find_scan(kDb1, 10, Space::kLedger, lo, hi));
+  c.put_scan(kDb1, 10, Space::kLedger, lo, hi, Scan{});  // found empty
+  c.put_scan(kDb1, 10, Space::kLedger, key(1, "a"), key(1, "c"),
+             Scan{{key(1, "a1"), "1"}, {key(1, "b"), "2"}});
+  auto empty = c.find_scan(kDb1, 10, Space::kLedger, lo, hi);
+  REQUIRE(empty);
+  CHECK(empty->empty());
+  CHECK_FALSE(c.find_scan(kDb1, 11, Space::kLedger, lo, hi));       // another revision
+  CHECK_FALSE(c.find_scan(kDb1, 10, Space::kDocs, lo, hi));         // another Space
+  CHECK_FALSE(c.find_scan(kDb1, 10, Space::kLedger, lo, key(1, "w")));  // another range
+  // An own commit: writes inside a range land in it, in key order; others leave it alone.
+  WriteSet w;
+  w.put(Space::kLedger, key(1, "u2"), "two");
+  w.put(Space::kLedger, key(1, "u1"), "one");
+  w.put(Space::kLedger, key(1, "v"), "outside");  // the end is not in the range
+  w.del(Space::kLedger, key(1, "a1"));
+  w.put(Space::kLedger, key(1, "b"), "2b");
+  w.put(Space::kDocs, key(1, "u3"), "another space");
+  c.committed(kDb1, 10, 12, w);
+  auto u = c.find_scan(kDb1, 12, Space::kLedger, lo, hi);
+  REQUIRE(u);
+  CHECK(*u == Scan{{key(1, "u1"), "one"}, {key(1, "u2"), "two"}});
+  auto ab = c.find_scan(kDb1, 12, Space::kLedger, key(1, "a"), key(1, "c"));
+  REQUIRE(ab);
+  CHECK(*ab == Scan{{key(1, "b"), "2b"}});
+  // A value too big to keep makes the scan holding it unknown.
+  WriteSet big;
+  big.put(Space::kLedger, key(1, "u9"), std::string(ReadCache::kMaxValue + 1, 'x'));
+  c.committed(kDb1, 12, 13, big);
+  CHECK_FALSE(c.find_scan(kDb1, 13, Space::kLedger, lo, hi));
+  CHECK(c.find_scan(kDb1, 13, Space::kLedger, key(1, "a"), key(1, "c")));
+  // Scans too big are not kept; past kMaxScans a domain forgets its scans, not its values.
+  c.put_scan(kDb1, 13, Space::kLedger, key(1, "x"), key(1, "y"),
+             Scan{{key(1, "x1"), std::string(ReadCache::kMaxScan, 'x')}});
+  CHECK_FALSE(c.find_scan(kDb1, 13, Space::kLedger, key(1, "x"), key(1, "y")));
+  c.put(kDb1, 13, Space::kLedger, key(1, "kept"), std::string("k"));
+  for (size_t i = 0; i <= ReadCache::kMaxScans; ++i) {
+    const std::string from = key(1, "s" + std::to_string(1000 + i));
+    c.put_scan(kDb1, 13, Space::kLedger, from, from + "~", Scan{});
+  }
+  CHECK_FALSE(c.find_scan(kDb1, 13, Space::kLedger, key(1, "a"), key(1, "c")));
+  CHECK(c.find(kDb1, 13, Space::kLedger, key(1, "kept")));
+  // The bytes of scans are counted and given back.
+  c.drop(kDb1);
+  CHECK(c.bytes() == 0);
+}
+
 TEST_CASE("etcd read cache: values, domains and bytes stay within the bounds") {
   ReadCache c;
   c.put(kDb1, 10, Space::kDocs, key(1, "huge"), std::string(ReadCache::kMaxValue + 1, 'h'));

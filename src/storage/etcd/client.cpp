@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -237,6 +238,40 @@ Result<Response> Client::call(const char* what, bool idempotent, Call&& call) {
   return Status(Code::kStoreUnavailable, message);
 }
 
+namespace {
+
+// A past revision reads the same on every member that has applied it (etcd's MVCC keeps each
+// revision as it was): a read that names one is sent to the member alone, without a quorum
+// round, and linearizably only when that member has not applied the revision yet — then the
+// answer is the linearizable one's (the data, or "future revision" for a revision nobody
+// reached). `local`: the request made serializable, or nullopt when it is not such a read.
+template <typename Request, typename Send>
+auto read_at_revision(const Request& request, std::optional<Request> local, const Send& send) {
+  if (!local) return send(request);
+  auto r = send(*local);
+  if (r.ok() || !Client::future_revision(r.status())) return r;
+  return send(request);
+}
+
+// `range` names a past revision and asks for a linearizable read.
+bool pinned(const etcdserverpb::RangeRequest& range) {
+  return range.revision() > 0 && !range.serializable();
+}
+
+// A Txn of reads only, every one at a named revision: the same made serializable (etcd serves
+// a Txn locally when all its ranges are), else nullopt.
+std::optional<etcdserverpb::TxnRequest> local_reads(const etcdserverpb::TxnRequest& t) {
+  if (t.compare_size() > 0 || t.failure_size() > 0 || t.success_size() == 0) return std::nullopt;
+  etcdserverpb::TxnRequest local = t;
+  for (auto& op : *local.mutable_success()) {
+    if (!op.has_request_range() || !pinned(op.request_range())) return std::nullopt;
+    op.mutable_request_range()->set_serializable(true);
+  }
+  return local;
+}
+
+}  // namespace
+
 Result<etcdserverpb::RangeResponse> Client::range(const etcdserverpb::RangeRequest& request) {
   auto send = [this](const etcdserverpb::RangeRequest& q) {
     return call<etcdserverpb::RangeResponse>(
@@ -244,16 +279,12 @@ Result<etcdserverpb::RangeResponse> Client::range(const etcdserverpb::RangeReque
           return e.kv->Range(c, q, r);
         });
   };
-  if (request.revision() <= 0 || request.serializable()) return send(request);
-  // A past revision reads the same on every member that has applied it (etcd's MVCC keeps
-  // each revision as it was): ask the member alone, without a quorum round, and linearizably
-  // only when it has not applied that revision yet — then the answer is the linearizable
-  // one's (the data, or "future revision" for a revision nobody reached).
-  etcdserverpb::RangeRequest local = request;
-  local.set_serializable(true);
-  auto r = send(local);
-  if (r.ok() || !future_revision(r.status())) return r;
-  return send(request);
+  std::optional<etcdserverpb::RangeRequest> local;
+  if (pinned(request)) {
+    local = request;
+    local->set_serializable(true);
+  }
+  return read_at_revision(request, std::move(local), send);
 }
 
 Result<etcdserverpb::PutResponse> Client::put(const etcdserverpb::PutRequest& request) {
@@ -289,11 +320,13 @@ bool read_only(const etcdserverpb::TxnRequest& t) {
 }  // namespace
 
 Result<etcdserverpb::TxnResponse> Client::txn(const etcdserverpb::TxnRequest& request) {
-  return call<etcdserverpb::TxnResponse>(
-      "Txn", read_only(request),
-      [&](Endpoint& e, grpc::ClientContext* c, etcdserverpb::TxnResponse* r) {
-        return e.kv->Txn(c, request, r);
-      });
+  auto send = [this](const etcdserverpb::TxnRequest& q) {
+    return call<etcdserverpb::TxnResponse>(
+        "Txn", read_only(q), [&q](Endpoint& e, grpc::ClientContext* c, etcdserverpb::TxnResponse* r) {
+          return e.kv->Txn(c, q, r);
+        });
+  };
+  return read_at_revision(request, local_reads(request), send);
 }
 
 Result<etcdserverpb::CompactionResponse> Client::compact(int64_t revision, bool physical) {

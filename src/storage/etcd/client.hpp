@@ -70,7 +70,8 @@ class Client {
   Result<etcdserverpb::PutResponse> put(const etcdserverpb::PutRequest& request);
   Result<etcdserverpb::DeleteRangeResponse> delete_range(
       const etcdserverpb::DeleteRangeRequest& request);
-  // A Txn whose ops are all reads is retried like a read.
+  // A Txn whose ops are all reads is retried like a read; one whose reads all name a revision
+  // is sent serializable first, as range() does.
   Result<etcdserverpb::TxnResponse> txn(const etcdserverpb::TxnRequest& request);
   Result<etcdserverpb::CompactionResponse> compact(int64_t revision, bool physical);
 

@@ -2,6 +2,7 @@
 // for a bigger one, and the settling of writes whose outcome etcd left unknown
 // (docs/CLUSTER.md "Commits").
 
+#include <functional>
 #include <map>
 #include <set>
 #include <thread>
@@ -18,6 +19,13 @@
 
 namespace strata::storage::etcd {
 
+// An optimistic commit (Store::commit_unless_locked): it applies only while the lock key is
+// absent; a commit too big for one request takes the lock with `take` first.
+struct Optimistic {
+  std::string lock_key;
+  std::function<Result<std::unique_ptr<Lock>>()> take;
+};
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -25,10 +33,14 @@ using Clock = std::chrono::steady_clock;
 class Committer {
  public:
   // With `release`, a commit of one Txn also deletes the fence's lock key (sets *released).
+  // With `optimistic`, there is no fence: see Optimistic; lost() then tells a race lost.
   Committer(Backend& b, WriteSet& writes, const EtcdSnapshot& snap, const EtcdLock* fence,
-            bool* released = nullptr)
+            bool* released = nullptr, const Optimistic* optimistic = nullptr)
       : b_(b), writes_(writes), snap_(snap), fence_(fence), released_(released),
-        deadline_(Clock::now() + b.options.commit_deadline) {}
+        optimistic_(optimistic), deadline_(Clock::now() + b.options.commit_deadline) {}
+  ~Committer() {
+    if (taken_) (void)taken_->release();
+  }
 
   // The revision of a commit of one Txn (0: not known, or a staged commit).
   int64_t committed_at() const { return committed_at_; }
@@ -39,19 +51,44 @@ class Committer {
     auto it = expected_.find(d);
     return it == expected_.end() ? 0 : it->second;
   }
+  // An optimistic commit found the lock held, a domain changed since the snapshot, or
+  // another commit staging there: nothing was written (run() answered an error).
+  bool lost() const { return lost_; }
 
   Status run() {
     STRATA_RETURN_IF_ERROR(snap_.status());
     if (fence_ != nullptr) STRATA_RETURN_IF_ERROR(fence_->held());
     domains_ = touched_domains(writes_);
     STRATA_RETURN_IF_ERROR(settle_domains());
-    STRATA_RETURN_IF_ERROR(probe_chunks());
     id_ = b_.new_commit_id(b_.lease_id());
+    // In one request, every written key also deletes the chunks it may have had (a delete of
+    // an empty range costs etcd next to nothing), so no request asks which have some.
+    clean_every_key_ = true;
+    {
+      OpSource source(b_, [this](PlainWrite* w) { return next_write(w); });
+      Packed first;
+      auto done = fill(b_, source, top_level_ops(), &first);
+      if (!done.ok()) return done.status();
+      if (*done) return commit_one(first);
+    }
+    // Staged: only the keys that have chunks delete them (twice the ops otherwise).
+    STRATA_RETURN_IF_ERROR(probe_chunks());
+    clean_every_key_ = false;
+    space_ = 0;
+    slot_ = 0;
     OpSource source(b_, [this](PlainWrite* w) { return next_write(w); });
     Packed first;
     auto done = fill(b_, source, top_level_ops(), &first);
     if (!done.ok()) return done.status();
-    return *done ? commit_one(first) : commit_staged(first, source);
+    if (optimistic_ != nullptr) {
+      // Too big for one request: staged under the lock, with this snapshot's compares.
+      auto lock = optimistic_->take();
+      if (!lock.ok()) return lock.status();
+      taken_ = std::move(*lock);
+      fence_ = dynamic_cast<const EtcdLock*>(taken_.get());
+      if (fence_ == nullptr) return Status(Code::kInternal, "a lock of another store");
+    }
+    return commit_staged(first, source);
   }
 
  private:
@@ -75,6 +112,7 @@ class Committer {
       auto gone = staging_abandoned(b_, s->commit);
       if (!gone.ok()) return gone.status();
       if (!*gone) {
+        lost_ = optimistic_ != nullptr;  // under the lock, the statement waits for that commit
         return Status(Code::kStorageError,
                       "another server is committing to this database (commit " + s->commit +
                           " in progress); retry when it is done");
@@ -86,6 +124,7 @@ class Committer {
       auto now = b_.client->range(ops::range(pub(d)));
       if (!now.ok()) return now.status();
       if (now->kvs_size() == 0 || now->kvs(0).value() != rolled_back_marker(s->commit)) {
+        lost_ = optimistic_ != nullptr;
         return changed_error();
       }
       expected_[d] = now->kvs(0).mod_revision();
@@ -99,12 +138,7 @@ class Committer {
   // a staging was rolled back here (its keys then hold what they held before it): read the
   // newest state then.
   Status probe_chunks() {
-    Status s = probe_chunks_at(rolled_back_ ? 0 : snap_.revision());
-    // The member asked had not applied that revision yet: ask for the newest state.
-    if (Client::future_revision(s)) s = probe_chunks_at(0);
-    return s;
-  }
-  Status probe_chunks_at(int64_t at) {
+    const int64_t at = rolled_back_ ? 0 : snap_.revision();
     etcdserverpb::TxnRequest t;
     std::vector<Space> spaces;
     for (int i = 0; i < kSpaceCount; ++i) {
@@ -115,8 +149,7 @@ class Committer {
       std::string_view hi = writes_.entry(s, sorted.back()).key;
       *t.add_success() = ops::op(ops::range(
           b_.layout.chunk_begin(s, lo),
-          {.end = b_.layout.chunk_end(s, hi), .revision = at, .keys_only = true,
-           .serializable = at > 0}));
+          {.end = b_.layout.chunk_end(s, hi), .revision = at, .keys_only = true}));
       spaces.push_back(s);
     }
     auto r = b_.client->txn(t);
@@ -141,7 +174,7 @@ class Committer {
         w->space = s;
         w->key = e.key;
         w->value = e.value;
-        w->clean_chunks = chunked_.count({s, std::string(e.key)}) != 0;
+        w->clean_chunks = clean_every_key_ || chunked_.count({s, std::string(e.key)}) != 0;
         return true;
       }
       ++space_;
@@ -157,7 +190,7 @@ class Committer {
   }
 
   // Explains a Txn whose compares failed.
-  Status failed(const etcdserverpb::TxnResponse& r) const {
+  Status failed(const etcdserverpb::TxnResponse& r) {
     if (fence_ != nullptr && r.responses_size() > 0) {
       const auto& kvs = r.responses(0).response_range().kvs();
       if (kvs.empty() || kvs[0].create_revision() != fence_->create_revision()) {
@@ -166,6 +199,7 @@ class Committer {
                                                "cannot commit; nothing was written");
       }
     }
+    lost_ = optimistic_ != nullptr;  // the lock was held, or a domain changed
     return changed_error();
   }
   static Status changed_error() {
@@ -178,6 +212,7 @@ class Committer {
   Status commit_one(Packed& packed) {
     etcdserverpb::TxnRequest t;
     add_fence(&t);
+    if (optimistic_ != nullptr) *t.add_compare() = ops::compare_version(optimistic_->lock_key, 0);
     for (const Domain& d : domains_) {
       *t.add_compare() = ops::compare_mod(pub(d), expected_[d]);
       *t.add_failure() = ops::op(ops::range(pub(d)));
@@ -359,6 +394,10 @@ class Committer {
   const EtcdSnapshot& snap_;
   const EtcdLock* fence_;
   bool* released_;
+  const Optimistic* optimistic_;
+  std::unique_ptr<Lock> taken_;  // the lock an optimistic commit took to stage
+  bool lost_ = false;
+  bool clean_every_key_ = false;  // next_write: every write deletes the key's chunks
   int64_t committed_at_ = 0;
   const Clock::time_point deadline_;
   std::vector<Domain> domains_;
@@ -375,12 +414,24 @@ class Committer {
 
 // etcd acknowledges a commit once a quorum has it: every commit is durable, `sync` or not.
 Status EtcdStore::commit(Txn& txn, bool /*sync*/, const Lock* fence) {
-  return commit_fenced(txn, fence, nullptr);
+  return commit_with(txn, fence, nullptr);
+}
+
+Result<Store::Race> EtcdStore::commit_unless_locked(Txn& txn, const std::string& lock_name,
+                                                    const LockOwner& owner,
+                                                    std::chrono::milliseconds wait) {
+  Optimistic o{backend_->layout.lock_key(lock_name),
+               [&] { return acquire_lock(backend_, lock_name, owner, wait); }};
+  bool lost = false;
+  Status s = commit_with(txn, nullptr, nullptr, &o, &lost);
+  if (lost) return Race::kLost;
+  STRATA_RETURN_IF_ERROR(s);
+  return Race::kWon;
 }
 
 Status EtcdStore::commit_and_release(Txn& txn, bool /*sync*/, Lock& lock) {
   bool released = false;
-  Status s = commit_fenced(txn, &lock, &released);
+  Status s = commit_with(txn, &lock, &released);
   auto* etcd_lock = dynamic_cast<EtcdLock*>(&lock);
   if (released && etcd_lock != nullptr) {
     etcd_lock->released_by_commit();
@@ -390,7 +441,8 @@ Status EtcdStore::commit_and_release(Txn& txn, bool /*sync*/, Lock& lock) {
   return s;
 }
 
-Status EtcdStore::commit_fenced(Txn& txn, const Lock* fence, bool* released) {
+Status EtcdStore::commit_with(Txn& txn, const Lock* fence, bool* released,
+                              const Optimistic* optimistic, bool* lost) {
   WriteSet& writes = Store::writes(txn);
   if (writes.count() == 0) return Status::Ok();
   const auto* snap = dynamic_cast<const EtcdSnapshot*>(txn.snapshot().get());
@@ -402,8 +454,9 @@ Status EtcdStore::commit_fenced(Txn& txn, const Lock* fence, bool* released) {
     s = Status(Code::kInternal, "a txn or lock of another store was given to " + describe());
   } else {
     try {
-      Committer c(*backend_, writes, *snap, lock, released);
+      Committer c(*backend_, writes, *snap, lock, released, optimistic);
       s = c.run();
+      if (lost != nullptr) *lost = c.lost();
       committed_at = c.committed_at();
       written = c.domains();
       // The read cache follows a commit of one Txn; a staged one starts its domains afresh.
@@ -420,10 +473,12 @@ Status EtcdStore::commit_fenced(Txn& txn, const Lock* fence, bool* released) {
   }
   writes.clear();
   STRATA_RETURN_IF_ERROR(s);
-  // The txn then reads the state its commit made. When the commit also released the lock,
-  // another writer may commit at once: the view is pinned to this commit's revision, so the
-  // caller's Snapshot::version is its own commit's, never a later one's.
-  rebase(txn, released != nullptr && *released && committed_at > 0
+  // The txn then reads the state its commit made. When no lock is held after the commit (it
+  // released it, or was optimistic), another writer may commit at once: the view is pinned
+  // to this commit's revision, so the caller's Snapshot::version is its own commit's, never a
+  // later one's.
+  const bool unlocked = optimistic != nullptr || (released != nullptr && *released);
+  rebase(txn, unlocked && committed_at > 0
                   ? EtcdSnapshot::At(backend_, committed_at, std::move(written))
                   : EtcdSnapshot::Take(backend_, /*lazy=*/true));
   return Status::Ok();

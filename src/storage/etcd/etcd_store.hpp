@@ -55,6 +55,7 @@ struct EtcdStoreOptions {
 };
 
 struct Backend;   // what snapshots, iterators and locks share with their store (backend.hpp)
+struct Optimistic;  // an optimistic commit's lock (commit.cpp)
 
 class EtcdStore final : public Store {
  public:
@@ -74,6 +75,10 @@ class EtcdStore final : public Store {
   using Store::commit;
   Status commit(Txn& txn, bool sync, const Lock* fence) override;
   Status commit_and_release(Txn& txn, bool sync, Lock& lock) override;
+  bool optimistic() const override { return true; }
+  Result<Race> commit_unless_locked(Txn& txn, const std::string& lock_name,
+                                    const LockOwner& owner,
+                                    std::chrono::milliseconds wait) override;
   Result<std::unique_ptr<Lock>> lock(const std::string& name, const LockOwner& owner,
                                      std::chrono::milliseconds wait) override;
   Result<std::vector<LockInfo>> locks() const override;
@@ -99,8 +104,10 @@ class EtcdStore final : public Store {
   explicit EtcdStore(std::shared_ptr<Backend> backend);
   void compaction_loop();
   // commit(); with `released`, a commit of one Txn also deletes the fence's lock key and sets
-  // *released.
-  Status commit_fenced(Txn& txn, const Lock* fence, bool* released);
+  // *released; with `optimistic` (no fence), commit_unless_locked(), and *lost tells a race
+  // lost.
+  Status commit_with(Txn& txn, const Lock* fence, bool* released,
+                     const Optimistic* optimistic = nullptr, bool* lost = nullptr);
 
   std::shared_ptr<Backend> backend_;
   std::mutex compaction_mu_;

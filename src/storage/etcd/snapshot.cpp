@@ -4,6 +4,7 @@
 #include "storage/etcd/snapshot.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <vector>
 
 #include "storage/etcd/ops.hpp"
@@ -141,6 +142,62 @@ class EtcdIterator final : public Iterator {
   std::string big_;  // a chunked value, reassembled
   std::string_view value_;
   Status status_;
+};
+
+// A scan the read cache held.
+class CachedIterator final : public Iterator {
+ public:
+  explicit CachedIterator(ReadCache::Scan kvs) : kvs_(std::move(kvs)) {}
+  bool valid() const override { return at_ < kvs_.size(); }
+  void next() override { ++at_; }
+  std::string_view key() const override { return kvs_[at_].first; }
+  std::string_view value() const override { return kvs_[at_].second; }
+  Status status() const override { return Status::Ok(); }
+
+ private:
+  ReadCache::Scan kvs_;
+  size_t at_ = 0;
+};
+
+// Reads through to etcd and, when its reader went through the whole range and it was small,
+// gives the read cache what it held.
+class RecordingIterator final : public Iterator {
+ public:
+  using Done = std::function<void(ReadCache::Scan)>;
+  RecordingIterator(std::unique_ptr<Iterator> inner, Done done)
+      : inner_(std::move(inner)), done_(std::move(done)) {
+    settle();
+  }
+  bool valid() const override { return inner_->valid(); }
+  void next() override {
+    inner_->next();
+    settle();
+  }
+  std::string_view key() const override { return inner_->key(); }
+  std::string_view value() const override { return inner_->value(); }
+  Status status() const override { return inner_->status(); }
+
+ private:
+  void settle() {
+    if (!done_) return;
+    if (inner_->valid()) {
+      bytes_ += inner_->key().size() + inner_->value().size();
+      if (bytes_ > ReadCache::kMaxScan) {
+        done_ = nullptr;  // too big to keep
+        kvs_.clear();
+        return;
+      }
+      kvs_.emplace_back(inner_->key(), inner_->value());
+      return;
+    }
+    if (inner_->status().ok()) done_(std::move(kvs_));
+    done_ = nullptr;
+  }
+
+  std::unique_ptr<Iterator> inner_;
+  Done done_;
+  ReadCache::Scan kvs_;
+  size_t bytes_ = 0;
 };
 
 class FailedIterator final : public Iterator {
@@ -322,9 +379,27 @@ std::unique_ptr<Iterator> EtcdSnapshot::scan(Space space, std::string_view begin
                                              std::string_view end) const {
   ensure();
   if (!view_->status.ok()) return std::make_unique<FailedIterator>(view_->status);
-  return std::make_unique<EtcdIterator>(
-      std::static_pointer_cast<const EtcdSnapshot>(shared_from_this()), space,
-      segments(*this, space, begin, end));
+  auto from_etcd = [&]() -> std::unique_ptr<Iterator> {
+    return std::make_unique<EtcdIterator>(
+        std::static_pointer_cast<const EtcdSnapshot>(shared_from_this()), space,
+        segments(*this, space, begin, end));
+  };
+  // A range inside one database's domain, as of its publish revision: the read cache's.
+  const bool one_domain = per_database(space) && begin.size() >= 4 && end.size() >= 4 &&
+                          begin.substr(0, 4) == end.substr(0, 4);
+  if (!one_domain) return from_etcd();
+  const Domain d = domain_of(space, begin);
+  const DomainState* state = domain(d);
+  const int64_t published = state != nullptr && !state->staging ? state->mod_revision : 0;
+  if (published <= 0) return from_etcd();
+  if (auto known = backend_->read_cache.find_scan(d, published, space, begin, end)) {
+    return std::make_unique<CachedIterator>(std::move(*known));
+  }
+  return std::make_unique<RecordingIterator>(
+      from_etcd(), [backend = backend_, d, published, space, from = std::string(begin),
+                        to = std::string(end)](ReadCache::Scan kvs) {
+        backend->read_cache.put_scan(d, published, space, from, to, std::move(kvs));
+      });
 }
 
 }  // namespace strata::storage::etcd
