@@ -65,6 +65,14 @@ Status unsupported(const ast::Statement& st) {
                 std::string(ast::statement_name(st)) + " is not available in this build");
 }
 
+// Cluster mode: the statements whose first write commits optimistically (docs/CLUSTER.md
+// "Optimistic writes") — every one but APPLY ROLLBACK, which holds its database's lock from
+// its start: it may compute for long what to restore, no write should make it start over, and
+// SHOW LOCKS shows it the whole time.
+bool optimistic_first(const ast::Statement& st) {
+  return !std::holds_alternative<ast::ApplyRollback>(st);
+}
+
 Answer reply(const Status& status, Json response) {
   return status.ok() ? success(std::move(response)) : error(status);
 }
@@ -97,7 +105,7 @@ Answer Engine::answer(Session& session, const ast::Statement& st) {
   try {
     // Cluster mode: the first write commits optimistically; a lost race wrote nothing, and
     // the statement runs once more under its database's lock, on a fresh snapshot.
-    session.write_optimistic = store_->optimistic();
+    session.write_optimistic = store_->optimistic() && optimistic_first(st);
     session.write_lost = false;
     Answer answer = dispatch(session, st);
     if (session.write_lost) {
