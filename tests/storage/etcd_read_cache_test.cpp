@@ -103,17 +103,27 @@ TEST_CASE("etcd read cache: scans answer at their revision and follow an own com
   c.committed(kDb1, 12, 13, big);
   CHECK_FALSE(c.find_scan(kDb1, 13, Space::kLedger, lo, hi));
   CHECK(c.find_scan(kDb1, 13, Space::kLedger, key(1, "a"), key(1, "c")));
+  // A scan that commits grow past kMaxScan is forgotten.
+  c.put_scan(kDb1, 13, Space::kLedger, key(1, "g"), key(1, "h"), Scan{});
+  WriteSet grow;
+  for (int i = 0; i < 3; ++i) {
+    grow.put(Space::kLedger, key(1, "g" + std::to_string(i)),
+             std::string(ReadCache::kMaxScan / 2, 'g'));
+  }
+  c.committed(kDb1, 13, 14, grow);
+  CHECK_FALSE(c.find_scan(kDb1, 14, Space::kLedger, key(1, "g"), key(1, "h")));
+  CHECK(c.find_scan(kDb1, 14, Space::kLedger, key(1, "a"), key(1, "c")));
   // Scans too big are not kept; past kMaxScans a domain forgets its scans, not its values.
-  c.put_scan(kDb1, 13, Space::kLedger, key(1, "x"), key(1, "y"),
+  c.put_scan(kDb1, 14, Space::kLedger, key(1, "x"), key(1, "y"),
              Scan{{key(1, "x1"), std::string(ReadCache::kMaxScan, 'x')}});
-  CHECK_FALSE(c.find_scan(kDb1, 13, Space::kLedger, key(1, "x"), key(1, "y")));
-  c.put(kDb1, 13, Space::kLedger, key(1, "kept"), std::string("k"));
+  CHECK_FALSE(c.find_scan(kDb1, 14, Space::kLedger, key(1, "x"), key(1, "y")));
+  c.put(kDb1, 14, Space::kLedger, key(1, "kept"), std::string("k"));
   for (size_t i = 0; i <= ReadCache::kMaxScans; ++i) {
     const std::string from = key(1, "s" + std::to_string(1000 + i));
-    c.put_scan(kDb1, 13, Space::kLedger, from, from + "~", Scan{});
+    c.put_scan(kDb1, 14, Space::kLedger, from, from + "~", Scan{});
   }
-  CHECK_FALSE(c.find_scan(kDb1, 13, Space::kLedger, key(1, "a"), key(1, "c")));
-  CHECK(c.find(kDb1, 13, Space::kLedger, key(1, "kept")));
+  CHECK_FALSE(c.find_scan(kDb1, 14, Space::kLedger, key(1, "a"), key(1, "c")));
+  CHECK(c.find(kDb1, 14, Space::kLedger, key(1, "kept")));
   // The bytes of scans are counted and given back.
   c.drop(kDb1);
   CHECK(c.bytes() == 0);

@@ -68,6 +68,12 @@ void ReadCache::apply_to_scans(Entries& e, Space space, std::string_view key,
       e.bytes += added;
       bytes_ += added;
     }
+    if (range.bytes > kMaxScan) {  // grown past what a scan may keep (each hit copies it)
+      e.bytes -= range.bytes;
+      bytes_ -= range.bytes;
+      r = e.scans.erase(r);
+      continue;
+    }
     ++r;
   }
 }
