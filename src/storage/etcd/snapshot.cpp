@@ -342,6 +342,12 @@ int64_t EtcdSnapshot::read_revision(const Domain& d) const {
   return s != nullptr && s->staging ? s->mod_revision - 1 : view_->revision;
 }
 
+int64_t EtcdSnapshot::cache_revision(const Domain& d) const {
+  // The domain as of its publish revision, unless a staging hides its newest state.
+  const DomainState* s = domain(d);
+  return s != nullptr && !s->staging ? s->mod_revision : 0;
+}
+
 uint64_t EtcdSnapshot::version(const Domain& d) const {
   // A domain the commit behind an At() view wrote: its publish key has that commit's revision.
   if (std::find(written_.begin(), written_.end(), d) != written_.end()) {
@@ -357,9 +363,7 @@ Result<std::optional<std::string>> EtcdSnapshot::get(Space space, std::string_vi
   Backend& b = *backend_;
   const Domain d = domain_of(space, key);
   const int64_t rev = read_revision(d);
-  // The domain as of its publish revision, unless a staging hides its newest state.
-  const DomainState* state = domain(d);
-  const int64_t published = state != nullptr && !state->staging ? state->mod_revision : 0;
+  const int64_t published = cache_revision(d);
   if (published > 0) {
     if (auto known = b.read_cache.find(d, published, space, key)) return std::move(*known);
   }
@@ -389,8 +393,7 @@ std::unique_ptr<Iterator> EtcdSnapshot::scan(Space space, std::string_view begin
                           begin.substr(0, 4) == end.substr(0, 4);
   if (!one_domain) return from_etcd();
   const Domain d = domain_of(space, begin);
-  const DomainState* state = domain(d);
-  const int64_t published = state != nullptr && !state->staging ? state->mod_revision : 0;
+  const int64_t published = cache_revision(d);
   if (published <= 0) return from_etcd();
   if (auto known = backend_->read_cache.find_scan(d, published, space, begin, end)) {
     return std::make_unique<CachedIterator>(std::move(*known));

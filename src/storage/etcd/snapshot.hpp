@@ -42,6 +42,9 @@ class EtcdSnapshot final : public Snapshot {
   const DomainState* domain(const Domain& d) const;        // nullptr: never written
   // The revision `d` is read at: H, or F - 1 while a commit is staged there.
   int64_t read_revision(const Domain& d) const;
+  // The publish revision the read cache holds `d`'s reads under; 0 (no caching) while a
+  // commit is staged there.
+  int64_t cache_revision(const Domain& d) const;
 
   Result<std::optional<std::string>> get(Space space, std::string_view key) const override;
   std::unique_ptr<Iterator> scan(Space space, std::string_view begin,
