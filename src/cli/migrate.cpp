@@ -145,7 +145,7 @@ int run_validate(const MigrateOptions& o) {
   for (const auto& [v, e] : w->ledger.entries)
     if (e.status == "PENDING") last_pending = v;
   if (last_pending == 0) return kExitOk;
-  return validate_pending(*w->target, o, w->ledger, last_pending, kWho);
+  return validate_pending(*w->target, o, w->ledger, w->folder.files, last_pending, kWho);
 }
 
 bool confirm(const std::string& question) {
@@ -166,6 +166,17 @@ int run_rollback(const MigrateOptions& o) {
   Json plan = target->ask("VALIDATE ROLLBACK TO VERSION " + to);
   if (!plan.value("success", false)) {
     std::cerr << kWho << ": VALIDATE ROLLBACK: " << response_problem(plan) << "\n";
+    const Json* error = plan.contains("error") && plan["error"].is_object() ? &plan["error"]
+                                                                            : nullptr;
+    if (error && error->value("code", "") == "INVALID_TARGET_VERSION") {
+      // Say where the database is, so the user sees which --to would do.
+      if (auto ledger = load_ledger(*target, kWho)) {
+        std::cerr << kWho << ": the database is at version " << ledger->current
+                  << (ledger->current == 0 ? ": there is nothing to roll back"
+                                           : "; --to must be lower (0 reverses every version)")
+                  << "\n";
+      }
+    }
     return kExitProblems;
   }
   const Json report = plan.value("report", Json::object());

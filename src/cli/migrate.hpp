@@ -45,6 +45,9 @@ struct MigrationFile {
   ast::StartMigration start;  // VERSION and NAME filled from the file name
   std::string statement;      // the START statement sent (canonical text)
   std::string checksum;       // the ledger checksum of `start` (engine encode_commands)
+  // Where each command starts in the file (1-based line, byte column): the UP commands, then
+  // the DOWN ones — the numbering of a VALIDATE report's "command".
+  std::vector<ast::Pos> command_at;
 };
 
 // The files of `dir`, by version. Errors are printed (file:line:col for syntax errors) and
@@ -97,10 +100,19 @@ struct Workspace {
 std::optional<Workspace> open_workspace(const MigrateOptions& options, const char* who,
                                         int* exit_code);
 
-// VALIDATE MIGRATIONS UP TO VERSION `up_to`: one step per report ("NAME: RESULT[: first
-// error]"; the name from the ledger, else "version n"). kExitProblems on any FAIL.
+// VALIDATE MIGRATIONS UP TO VERSION `up_to`: one step per report ("NAME: RESULT"; the name
+// from the ledger, else "version n"), then, for a FAIL or PASS_WITH_WARNINGS, every error and
+// warning at its place in the version's file (report_diagnostics). kExitProblems on any FAIL.
 int validate_pending(MigrateTarget& target, const MigrateOptions& options, const Ledger& ledger,
-                     uint64_t up_to, const char* who);
+                     const std::vector<MigrationFile>& files, uint64_t up_to, const char* who);
+
+// The errors and warnings of a VALIDATE report, one line each, compiler style:
+// "FILE:LINE:COL: warning: MESSAGE (PHASE phase)" at the start of the command in `file`, or
+// "version N, command K: …" when there is no file or the command is not in it (a generated
+// DOWN command).
+std::vector<std::string> report_diagnostics(const Json& report, const MigrationFile* file);
+// The file of `version` among `files`, or null.
+const MigrationFile* file_of(const std::vector<MigrationFile>& files, uint64_t version);
 
 // Prints one step: a JSON object on stdout with --json, else `text` on stdout.
 void print_step(const MigrateOptions& options, const Json& step, const std::string& text);

@@ -43,15 +43,31 @@ std::string name_of(const std::map<uint64_t, const MigrationFile*>& files, const
   return "version " + std::to_string(v);
 }
 
-// Sends `statement`; prints the step (and the problem on stderr). False when it failed.
-bool step(MigrateTarget& target, const MigrateOptions& o, const char* kind, uint64_t version,
-          const std::string& name, const std::string& statement, const std::string& done) {
+// Sends `statement`; prints the step, and when it failed the problem on stderr: with the
+// errors and warnings of the VALIDATE report(s) it carries at their places in the files. False
+// when it failed.
+bool step(MigrateTarget& target, const MigrateOptions& o, const std::vector<MigrationFile>& files,
+          const char* kind, uint64_t version, const std::string& name,
+          const std::string& statement, const std::string& done) {
   Json r = target.ask(statement);
   const bool ok = r.value("success", false);
   print_step(o, Json{{"step", kind}, {"version", version}, {"name", name}, {"response", r}},
              ok ? name + ": " + done : "");
-  if (!ok) std::cerr << kWho << ": " << name << ": " << response_problem(r) << "\n";
-  return ok;
+  if (ok) return true;
+  std::cerr << kWho << ": " << name << ": " << response_problem(r) << "\n";
+  std::vector<Json> reports;
+  if (r.contains("report") && r["report"].is_object()) reports.push_back(r["report"]);
+  for (const Json& report : r.value("reports", Json::array()))
+    if (report.is_object()) reports.push_back(report);
+  for (const Json& report : reports) {
+    const uint64_t v = report.value("migrationVersion", uint64_t{0});
+    for (const std::string& line : report_diagnostics(report, file_of(files, v)))
+      std::cerr << "  " << line << "\n";
+  }
+  const Json* error = r.contains("error") && r["error"].is_object() ? &r["error"] : nullptr;
+  if (error && error->value("code", "") == "WARNINGS_REQUIRE_FORCE")
+    std::cerr << kWho << ": to apply despite these warnings, run it again with --force\n";
+  return false;
 }
 
 }  // namespace
@@ -90,7 +106,7 @@ int run_migrate_apply(const MigrateOptions& o) {
     }
     if (o.dry_run) continue;
     progress.say("resetting " + name);
-    if (!step(*target, o, "reset", v, name, "RESET MIGRATION WITH VERSION " + std::to_string(v),
+    if (!step(*target, o, folder.files, "reset", v, name, "RESET MIGRATION WITH VERSION " + std::to_string(v),
               "rolled back, reset to PENDING"))
       return kExitProblems;
   }
@@ -99,7 +115,7 @@ int run_migrate_apply(const MigrateOptions& o) {
   for (const auto& [v, f] : files) {
     if (v <= ledger->highest) continue;
     progress.say("starting " + f->name);
-    if (!step(*target, o, "start", v, f->name, f->statement, "started (PENDING)"))
+    if (!step(*target, o, folder.files, "start", v, f->name, f->statement, "started (PENDING)"))
       return kExitProblems;
   }
 
@@ -118,13 +134,13 @@ int run_migrate_apply(const MigrateOptions& o) {
   const std::string up_to = std::to_string(pending.back());
   if (o.dry_run) {
     progress.say("validating up to version " + up_to);
-    return validate_pending(*target, o, *ledger, pending.back(), kWho);
+    return validate_pending(*target, o, *ledger, folder.files, pending.back(), kWho);
   }
   const std::string force = o.force ? " FORCE" : "";
   if (o.batch) {
     progress.say("applying versions " + std::to_string(pending.front()) + ".." + up_to +
                  " as one batch");
-    const bool ok = step(*target, o, "apply", pending.back(),
+    const bool ok = step(*target, o, folder.files, "apply", pending.back(),
                          "versions " + std::to_string(pending.front()) + ".." + up_to,
                          "APPLY MIGRATIONS UP TO VERSION " + up_to + force,
                          "applied as one batch");
@@ -135,7 +151,7 @@ int run_migrate_apply(const MigrateOptions& o) {
     const std::string name = name_of(files, *ledger, v);
     progress.say("[" + std::to_string(++n) + "/" + std::to_string(pending.size()) +
                  "] applying " + name);
-    if (!step(*target, o, "apply", v, name,
+    if (!step(*target, o, folder.files, "apply", v, name,
               "APPLY MIGRATION WITH VERSION " + std::to_string(v) + force, "applied"))
       return kExitProblems;
   }

@@ -94,6 +94,12 @@ bool parse_file(MigrationFile* f, const std::string& content, const char* who) {
   f->start.name = f->name;
   f->statement = parser::canonical(ast::Statement(f->start));
   f->checksum = engine::encode_commands(f->start).checksum;
+  for (const auto* section : {&f->start.up, &f->start.down}) {
+    for (const ast::MigrationCommand& c : *section) {
+      const auto at = parser::position_in_stream(piece, c.pos.line, c.pos.column);
+      f->command_at.push_back(ast::Pos{at.line > shift ? at.line - shift : 1, at.column});
+    }
+  }
   return true;
 }
 
@@ -218,7 +224,7 @@ std::optional<Workspace> open_workspace(const MigrateOptions& o, const char* who
 }
 
 int validate_pending(MigrateTarget& target, const MigrateOptions& o, const Ledger& ledger,
-                     uint64_t up_to, const char* who) {
+                     const std::vector<MigrationFile>& files, uint64_t up_to, const char* who) {
   Json r = target.ask("VALIDATE MIGRATIONS UP TO VERSION " + std::to_string(up_to));
   if (!r.value("success", false)) {
     std::cerr << who << ": VALIDATE MIGRATIONS: " << response_problem(r) << "\n";
@@ -233,13 +239,42 @@ int validate_pending(MigrateTarget& target, const MigrateOptions& o, const Ledge
                             ? entry->second.name
                             : "version " + std::to_string(v)) +
                        ": " + overall;
-    if (overall == "FAIL") {
-      text += ": " + first_report_error(report);
-      rc = kExitProblems;
-    }
+    if (overall == "FAIL") rc = kExitProblems;
+    if (overall == "PASS_WITH_WARNINGS") text += " (apply needs --force)";
+    for (const std::string& line : report_diagnostics(report, file_of(files, v)))
+      text += "\n  " + line;
     print_step(o, Json{{"step", "validate"}, {"version", v}, {"report", report}}, text);
   }
   return rc;
+}
+
+const MigrationFile* file_of(const std::vector<MigrationFile>& files, uint64_t version) {
+  for (const MigrationFile& f : files)
+    if (f.version == version) return &f;
+  return nullptr;
+}
+
+std::vector<std::string> report_diagnostics(const Json& report, const MigrationFile* file) {
+  std::vector<std::string> out;
+  const uint64_t version = report.value("migrationVersion", uint64_t{0});
+  for (const Json& d : report.value("diagnostics", Json::array())) {
+    if (!d.is_object()) continue;
+    const size_t command =
+        d.contains("command") && d["command"].is_number_unsigned() ? d["command"].get<size_t>() : 0;
+    std::string where;
+    if (file && command >= 1 && command <= file->command_at.size()) {
+      const ast::Pos at = file->command_at[command - 1];
+      where = file->path + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+    } else {
+      where = "version " + std::to_string(version);
+      if (command) where += ", command " + std::to_string(command);
+    }
+    std::string line = where + ": " + d.value("severity", "error") + ": " + d.value("message", "");
+    if (const std::string phase = d.value("phase", ""); !phase.empty())
+      line += " (" + phase + " phase)";
+    out.push_back(std::move(line));
+  }
+  return out;
 }
 
 void print_step(const MigrateOptions& options, const Json& step, const std::string& text) {

@@ -110,10 +110,13 @@ TEST_CASE("cli: strata migrate embedded: new, status, apply twice, edits, valida
   Ran refused = migrate({"apply"});
   CHECK(refused.code == 1);
   CHECK(has(refused.err, "004_bad: VALIDATION_FAILED"));
-  CHECK(has(refused.err, "Bundle 'Nope' does not exist"));
+  // Every error at its place in the file (a commands-only file: command 1 is on line 1).
+  CHECK(has(refused.err, dir + "/004_bad.sql:1:1: error: Bundle 'Nope' does not exist "
+                               "(semantic phase)"));
   Ran validate = migrate({"validate"});
   CHECK(validate.code == 1);
-  CHECK(has(validate.out, "004_bad: FAIL: command 1: Bundle 'Nope' does not exist"));
+  CHECK(has(validate.out, "004_bad: FAIL\n"));
+  CHECK(has(validate.out, dir + "/004_bad.sql:1:1: error: Bundle 'Nope' does not exist"));
   REQUIRE(run_strata(root, {"exec", "--data", data, "-"},
                      "USE \"app\";\nDROP MIGRATION WITH VERSION 4;\n").code == 0);
   std::filesystem::remove(dir + "/004_bad.sql");
@@ -144,6 +147,33 @@ TEST_CASE("cli: strata migrate embedded: new, status, apply twice, edits, valida
   const Ran rows = run_strata(root, {"exec", "--data", data, "-"},
                               "USE \"app\";\nSELECT COUNT FROM \"Users\";\n");
   CHECK(has(rows.out, "\"ResultCount\":1"));
+
+  // Warnings: validate passes and shows them where they are; apply refuses, showing them and
+  // how to go on; --force applies.
+  write_text(dir + "/004_index.sql",
+             "-- an index over the existing users\n"
+             "START MIGRATION VERSION 4 NAME \"004_index\"\n"
+             "  CREATE INDEX \"by_name\" BTREE ON BUNDLE \"Users\" WITH FIELDS (\"name\");\n"
+             "COMMIT\n");
+  const std::string warning = dir + "/004_index.sql:3:3: warning: Index rebuild required: "
+                              "index 'by_name' is built over 1 existing document "
+                              "(performance phase)";
+  Ran warned = migrate({"apply"});
+  CHECK(warned.code == 1);
+  CHECK(has(warned.err, "004_index: WARNINGS_REQUIRE_FORCE"));
+  CHECK(has(warned.err, warning));
+  CHECK(has(warned.err, "run it again with --force"));
+  validate = migrate({"validate"});
+  CHECK(validate.code == 0);
+  CHECK(has(validate.out, "004_index: PASS_WITH_WARNINGS (apply needs --force)\n  " + warning));
+  CHECK(migrate({"apply", "--force"}).code == 0);
+  CHECK(has_row(migrate({"status"}).out, "4 +004_index +applied"));
+
+  // A rollback target at or above the current version says where the database is.
+  Ran above = migrate({"rollback", "--to", "4", "--yes"});
+  CHECK(above.code == 1);
+  CHECK(has(above.err, "INVALID_TARGET_VERSION"));
+  CHECK(has(above.err, "the database is at version 4; --to must be lower"));
 
   // Usage errors exit 2.
   CHECK(run_strata(root, {"migrate", "status", "--dir", dir, "--data", data}).code == 2);
@@ -177,11 +207,13 @@ TEST_CASE("cli: strata migrate against a server: a failing batch applies nothing
   Ran dry = migrate({"apply", "--dry-run"});
   CHECK(dry.code == 1);
   CHECK(has(dry.out, "001_create_users: PASS"));
-  CHECK(has(dry.out, "003_bad: FAIL: command 1: Bundle 'Nope' does not exist"));
+  const std::string error = dir + "/003_bad.sql:1:1: error: Bundle 'Nope' does not exist";
+  CHECK(has(dry.out, "003_bad: FAIL\n  " + error));
 
   Ran batch = migrate({"apply", "--batch"});
   CHECK(batch.code == 1);
   CHECK(has(batch.err, "batch not applied: migration version 3"));
+  CHECK(has(batch.err, error));
   Ran shown = f.run("SHOW MIGRATIONS WHERE Status == \"APPLIED\";\nSHOW BUNDLES;\n");
   CHECK(has(shown.out, "\"currentVersion\":0"));
   CHECK(has(shown.out, "\"ResultCount\":0"));

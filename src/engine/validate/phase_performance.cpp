@@ -86,7 +86,8 @@ CostReport estimate_cost(const CostInput& in, const SettingValues& settings) {
   }
   for (const auto& [command, name, docs] : in.builds) {
     r.warnings.push_back({"Index rebuild required: index '" + name + "' is built over " +
-                              std::to_string(docs) + " existing documents",
+                              std::to_string(docs) +
+                              (docs == 1 ? " existing document" : " existing documents"),
                           command});
   }
   return r;
