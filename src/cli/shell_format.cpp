@@ -174,6 +174,7 @@ std::string cell(const Json& value) {
 
 std::string render_table(const std::vector<std::string>& columns,
                          const std::vector<std::vector<std::string>>& rows) {
+  if (columns.empty()) return "";  // nothing to show (an empty result): the footer says so
   std::vector<size_t> widths;
   for (const std::string& c : columns) widths.push_back(width(c));
   for (const auto& row : rows) {
@@ -221,6 +222,13 @@ std::string format_response(const std::string& line, const ShellFormat& format,
     out += object_table(migrations, {"Version", "Name", "Status", "Description", "Batch",
                                      "CreatedAt", "AppliedAt", "CommandCount", "CreatedBy"});
     return out + rows_footer(migrations.size(), response);
+  }
+  if (response.contains("locks") && response["locks"].is_array()) {  // SHOW LOCKS
+    const Json& locks = response["locks"];
+    if (locks.empty()) return "no locks held\n";
+    return object_table(locks, {"lock", "database", "server", "session", "statement", "since",
+                                "ttlSeconds", "token"}) +
+           rows_footer(locks.size(), response);
   }
   if (response.contains("bundle") && response["bundle"].is_object()) {
     return describe_bundle(response["bundle"], format);

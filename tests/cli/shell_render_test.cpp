@@ -102,6 +102,22 @@ TEST_CASE("shell render: SELECT columns follow the field order given, DocumentID
   CHECK(format_response(rows, {false, false}).rfind(" DocumentID | alpha | mid  | zeta\n", 0) == 0);
 }
 
+TEST_CASE("shell render: SHOW LOCKS is a table; an empty result is its footer alone") {
+  const std::string locks = one_line(R"({"status":"success","success":true,"locks":[
+    {"lock":"db/3","database":"shop","server":"h pid 812","session":"7",
+     "statement":"APPLY MIGRATION","since":"2026-12-06T08:00:00Z","ttlSeconds":9,"token":4711}]})");
+  const std::string out = format_response(locks, {false, false});
+  CHECK(out.rfind(" lock | database | server    | session | statement       | since", 0) == 0);
+  CHECK(out.find(" db/3 | shop     | h pid 812 | 7       | APPLY MIGRATION |") !=
+        std::string::npos);
+  CHECK(out.find("(1 row)") != std::string::npos);
+  CHECK(format_response(R"({"status":"success","success":true,"locks":[]})", {false, false}) ==
+        "no locks held\n");
+  // No columns to show: no empty header line, only the count.
+  CHECK(format_response(R"({"status":"success","success":true,"ResultCount":0,"Result":[]})",
+                        {false, false}) == "(0 rows)\n");
+}
+
 TEST_CASE("shell render: \\help lists statements and finds one by its leading words") {
   const std::string all = statement_help("");
   CHECK(all.find("START MIGRATION") != std::string::npos);
