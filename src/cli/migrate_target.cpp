@@ -3,6 +3,7 @@
 // the terminal, then USE --db), or, with --data DIR, an engine opened on that store in this
 // process (no server; the store must not be in use by one). Either way one statement in, one
 // response object out.
+#include <filesystem>
 #include <iostream>
 
 #include "cli/migrate.hpp"
@@ -49,6 +50,20 @@ class EmbeddedTarget final : public MigrateTarget {
   engine::Session session_;
 };
 
+// How to create the database the folder follows, on this target: the folder follows a
+// database's ledger; it does not create the database.
+std::string create_hint(const MigrateOptions& o) {
+  std::string cmd = "strata ";
+  if (!o.data.empty()) {
+    cmd += "exec --data " + o.data;
+  } else {
+    cmd += "run";
+    if (o.host != "127.0.0.1") cmd += " --host " + o.host;
+    if (o.port != 1776) cmd += " --port " + std::to_string(o.port);
+  }
+  return "create it first, e.g. " + cmd + " - <<< 'CREATE DATABASE " + Json(o.db).dump() + ";'";
+}
+
 }  // namespace
 
 std::unique_ptr<MigrateTarget> open_target(const MigrateOptions& o, const char* who) {
@@ -62,10 +77,13 @@ std::unique_ptr<MigrateTarget> open_target(const MigrateOptions& o, const char* 
   if (!o.data.empty()) {
     engine::EngineOptions options;
     options.data_dir = o.data;
+    options.create_if_missing = false;  // a typo in --data must not leave an empty store
     auto engine = engine::Engine::Open(options);
     if (!engine.ok()) {
       std::cerr << who << ": cannot open store " << o.data << ": " << engine.status().message()
                 << "\n";
+      if (!std::filesystem::exists(o.data) || std::filesystem::is_empty(o.data))
+        std::cerr << who << ": " << create_hint(o) << "\n";
       return nullptr;
     }
     target = std::make_unique<EmbeddedTarget>(std::move(*engine));
@@ -88,6 +106,9 @@ std::unique_ptr<MigrateTarget> open_target(const MigrateOptions& o, const char* 
   Json r = target->ask(use_statement(o.db));
   if (!r.value("success", false)) {
     std::cerr << who << ": " << response_problem(r) << "\n";
+    const Json* error = r.contains("error") && r["error"].is_object() ? &r["error"] : nullptr;
+    if (error && error->value("code", "") == "DATABASE_NOT_FOUND")
+      std::cerr << who << ": " << create_hint(o) << "\n";
     if (o.data.empty() && (!password || password->empty()) && needs_authentication(r)) {
       std::cerr << who << ": " << password_hint(o) << "\n";
     }

@@ -83,6 +83,7 @@ Result<std::unique_ptr<storage::Store>> Engine::open_store(const EngineOptions& 
   if (options.store.empty()) {
     storage::Options so;
     so.path = options.data_dir;
+    so.create_if_missing = options.create_if_missing;
     so.pool = pool;
     so.block_cache_bytes = options.block_cache_bytes;
     return storage::Store::Open(so);

@@ -49,6 +49,7 @@ namespace strata::engine {
 
 struct EngineOptions {
   std::string data_dir = "./data";
+  bool create_if_missing = true;  // false: a data_dir without a store is an error, none is made
   std::string backup_dir;         // empty: <data_dir>/backups
   SettingValues settings;         // server-wide setting defaults (SPEC §4.11)
   bool sync_data_writes = false;  // fsync data statements too (schema changes always are)

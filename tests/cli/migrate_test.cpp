@@ -177,6 +177,19 @@ TEST_CASE("cli: strata migrate embedded: new, status, apply twice, edits, valida
 
   // Usage errors exit 2.
   CHECK(run_strata(root, {"migrate", "status", "--dir", dir, "--data", data}).code == 2);
+  // A --data typo makes no empty store; an unknown --db says how to create it.
+  const Ran typo_data =
+      run_strata(root, {"migrate", "apply", "--dir", dir, "--data", root + "/dta", "--db", "app"});
+  CHECK(typo_data.code == 2);
+  CHECK(has(typo_data.err, "no store there"));
+  CHECK(has(typo_data.err, "create it first, e.g. strata exec --data " + root + "/dta"));
+  CHECK(!std::filesystem::exists(root + "/dta"));
+  const Ran no_db =
+      run_strata(root, {"migrate", "status", "--dir", dir, "--data", data, "--db", "ap"});
+  CHECK(no_db.code == 2);
+  CHECK(has(no_db.err, "DATABASE_NOT_FOUND"));
+  CHECK(has(no_db.err, "create it first, e.g. strata exec --data " + data +
+                           " - <<< 'CREATE DATABASE \"ap\";'"));
   const Ran typo = run_strata(root, {"migrate", "aply"});
   CHECK(typo.code == 2);
   CHECK(has(typo.err, "strata migrate: unknown command 'aply'; did you mean apply?"));
