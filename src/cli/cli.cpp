@@ -13,7 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/migrate.hpp"
-#include "cli/suggest.hpp"
+#include "common/suggest.hpp"
 
 namespace strata::cli {
 

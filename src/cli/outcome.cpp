@@ -60,7 +60,10 @@ std::string failure_summary(const Json& response) {
   if (response.contains("error") && response["error"].is_object()) {
     code = response["error"].value("code", code);
   }
-  return code + ": " + response.value("message", "");
+  std::string summary = code + ": " + response.value("message", "");
+  if (response.contains("didYouMean") && response["didYouMean"].is_string())
+    summary += " (did you mean " + response["didYouMean"].dump() + "?)";
+  return summary;
 }
 
 bool needs_authentication(const Json& response) {

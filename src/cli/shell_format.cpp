@@ -137,8 +137,13 @@ std::string format_error(const Json& response, const ShellFormat& format,
   if (response.contains("report") && response["report"].is_object()) {
     out += render_report(response["report"], format.color);
   }
-  if (positioned) return out + rest(response, {"line", "column", "expected", "found", "report"});
-  return out + rest(response, {"report"});
+  if (response.contains("didYouMean") && response["didYouMean"].is_string()) {
+    out += "did you mean " + Json(response["didYouMean"]).dump() + "?\n";
+  }
+  if (positioned) {
+    return out + rest(response, {"line", "column", "expected", "found", "report", "didYouMean"});
+  }
+  return out + rest(response, {"report", "didYouMean"});
 }
 
 }  // namespace

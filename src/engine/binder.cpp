@@ -74,7 +74,7 @@ Result<bound::BundleChange> bind_change(const DatabaseSchema& schema, const Bund
           return bound::BundleChange(bound::AddField{std::move(*f), position});
         } else if constexpr (std::is_same_v<T, ast::RemoveField>) {
           const Field* f = b.field(c.field);
-          if (!f) return field_not_found(c.field, b.name);
+          if (!f) return field_not_found(c.field, b);
           if (const IndexDef* idx = explicit_index_using(schema, b.id, c.field)) {
             return Status(Code::kFieldIndexed, "Field '" + c.field + "' of bundle '" + b.name +
                                                    "' is used by index '" + idx->name +
@@ -84,13 +84,13 @@ Result<bound::BundleChange> bind_change(const DatabaseSchema& schema, const Bund
           return bound::BundleChange(
               bound::RemoveField{*f, position, implicit_of(schema, b.id, c.field)});
         } else if constexpr (std::is_same_v<T, ast::RenameField>) {
-          if (!b.field(c.from)) return field_not_found(c.from, b.name);
+          if (!b.field(c.from)) return field_not_found(c.from, b);
           if (b.field(c.to)) return field_exists(c.to, b.name);
           STRATA_RETURN_IF_ERROR(field_name_allowed(c.to));
           return bound::BundleChange(bound::RenameField{c.from, c.to});
         } else if constexpr (std::is_same_v<T, ast::ModifyField>) {
           const Field* f = b.field(c.field.name);
-          if (!f) return field_not_found(c.field.name, b.name);
+          if (!f) return field_not_found(c.field.name, b);
           auto after = bind_field(c.field, b.name);
           if (!after.ok()) return after.status();
           std::optional<IndexDef> dropped;
@@ -110,7 +110,7 @@ Result<bound::BundleChange> bind_change(const DatabaseSchema& schema, const Bund
                                                    "', not '" + r.from_bundle + "'");
           }
           const Bundle* to = schema.bundle(r.to_bundle);
-          if (!to) return bundle_not_found(r.to_bundle);
+          if (!to) return bundle_not_found(r.to_bundle, &schema);
           static const std::set<std::string> kCardinalities = {"", "1to1", "1toMany",
                                                                "ManyToMany"};
           if (!kCardinalities.count(r.cardinality)) {
@@ -118,9 +118,9 @@ Result<bound::BundleChange> bind_change(const DatabaseSchema& schema, const Bund
                                                    "' (expected 1to1, 1toMany or ManyToMany)");
           }
           if (!r.from_field.empty() && !b.field(r.from_field))
-            return field_not_found(r.from_field, b.name);
+            return field_not_found(r.from_field, b);
           if (!r.to_field.empty() && !to->field(r.to_field))
-            return field_not_found(r.to_field, to->name);
+            return field_not_found(r.to_field, *to);
           return bound::BundleChange(bound::AddRelationship{
               Relationship{r.name, to->id, r.cardinality, r.from_field, r.to_field}});
         } else {
@@ -207,7 +207,7 @@ Result<bound::Command> bind_create_index(const DatabaseSchema& schema, const ast
   if (s.fields.empty()) return Status(Code::kInvalidValue, "an index needs at least one field");
   std::set<std::string> seen;
   for (const auto& f : s.fields) {
-    if (!(*b)->field(f)) return field_not_found(f, (*b)->name);
+    if (!(*b)->field(f)) return field_not_found(f, **b);
     if (!seen.insert(f).second) {
       return Status(Code::kInvalidValue,
                     "Field '" + f + "' appears twice in index '" + s.name + "'");
@@ -219,7 +219,12 @@ Result<bound::Command> bind_create_index(const DatabaseSchema& schema, const ast
 
 Result<bound::Command> bind_drop_index(const DatabaseSchema& schema, const ast::DropIndex& s) {
   const IndexDef* idx = schema.index(s.name);
-  if (!idx) return Status(Code::kIndexNotFound, "Index '" + s.name + "' does not exist");
+  if (!idx) {
+    std::vector<std::string> names;
+    for (const IndexDef& i : schema.indexes) names.push_back(i.name);
+    return with_suggestion(Status(Code::kIndexNotFound, "Index '" + s.name + "' does not exist"),
+                           s.name, names);
+  }
   if (idx->implicit) {
     const Bundle* b = schema.bundle_by_id(idx->bundle_id);
     return Status(Code::kIndexImplicit,
@@ -240,7 +245,7 @@ Result<bound::Command> bind_update_documents(const DatabaseSchema& schema,
       return Status(Code::kConstraintViolation,
                     "DocumentID is assigned by the server and cannot be set");
     }
-    if (!(*b)->field(a.field)) return field_not_found(a.field, (*b)->name);
+    if (!(*b)->field(a.field)) return field_not_found(a.field, **b);
   }
   return bound::Command(bound::UpdateDocuments{(*b)->id, s.assignments, s.where});
 }
@@ -326,14 +331,14 @@ std::optional<bound::AddDocument> bind_flat_add_document(const DatabaseSchema& s
 
 Result<const Bundle*> bind_bundle(const DatabaseSchema& schema, std::string_view name) {
   const Bundle* b = schema.bundle(name);
-  if (!b) return bundle_not_found(name);
+  if (!b) return bundle_not_found(name, &schema);
   return b;
 }
 
 Status bind_condition(const Bundle& bundle, const ast::Condition& c) {
   if (c.kind == ast::Condition::Kind::kCompare) {
     if (c.compare.field != "DocumentID" && !bundle.field(c.compare.field))
-      return field_not_found(c.compare.field, bundle.name);
+      return field_not_found(c.compare.field, bundle);
     return Status::Ok();
   }
   for (const auto& child : c.children) STRATA_RETURN_IF_ERROR(bind_condition(bundle, child));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "common/status_details.hpp"
+#include "common/suggest.hpp"
 #include "storage/keys.hpp"
 
 namespace strata::engine {
@@ -68,13 +70,29 @@ std::string DatabaseSchema::free_index_name(const std::string& base) const {
   }
 }
 
-Status bundle_not_found(std::string_view name) {
-  return Status(Code::kBundleNotFound, "Bundle '" + std::string(name) + "' does not exist");
+Status with_suggestion(Status status, std::string_view name,
+                       const std::vector<std::string>& candidates) {
+  auto near = nearest(name, candidates);
+  if (!near || *near == name) return status;
+  return with_details(std::move(status), Json{{"didYouMean", *near}});
+}
+
+Status bundle_not_found(std::string_view name, const DatabaseSchema* schema) {
+  Status status(Code::kBundleNotFound, "Bundle '" + std::string(name) + "' does not exist");
+  if (!schema) return status;
+  std::vector<std::string> names;
+  for (const Bundle& b : schema->bundles) names.push_back(b.name);
+  return with_suggestion(std::move(status), name, names);
 }
 Status field_not_found(std::string_view field, std::string_view bundle) {
   return Status(
       Code::kFieldNotFound,
       "Field '" + std::string(field) + "' does not exist in bundle '" + std::string(bundle) + "'");
+}
+Status field_not_found(std::string_view field, const Bundle& bundle) {
+  std::vector<std::string> names = {"DocumentID"};
+  for (const Field& f : bundle.fields) names.push_back(f.name);
+  return with_suggestion(field_not_found(field, bundle.name), field, names);
 }
 
 Result<Field> bind_field(const ast::FieldDef& def, std::string_view bundle) {

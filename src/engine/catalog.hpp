@@ -115,9 +115,16 @@ struct DatabaseSchema {
   bool operator==(const DatabaseSchema&) const = default;
 };
 
-// "Bundle 'B' does not exist" as a BUNDLE_NOT_FOUND status, and friends.
-Status bundle_not_found(std::string_view name);
+// "Bundle 'B' does not exist" as a BUNDLE_NOT_FOUND status, and friends. Given what exists,
+// the status carries the nearest name as its "didYouMean" detail when one is near enough
+// (common/suggest.hpp): "Userz" → "Users", "users" → "Users".
+Status bundle_not_found(std::string_view name, const DatabaseSchema* schema = nullptr);
 Status field_not_found(std::string_view field, std::string_view bundle);
+Status field_not_found(std::string_view field, const Bundle& bundle);
+// `status` with the name among `candidates` nearest to `name` as its "didYouMean" detail, if
+// one is near enough.
+Status with_suggestion(Status status, std::string_view name,
+                       const std::vector<std::string>& candidates);
 
 // Resolves an AST field definition: the type must be known (UNKNOWN_TYPE) and a non-null
 // default must match it (TYPE_MISMATCH).

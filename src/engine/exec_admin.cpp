@@ -24,7 +24,7 @@ Status exec_show_bundles(const ReadContext& ctx, Json* response) {
 
 Status exec_describe_bundle(const ReadContext& ctx, const ast::DescribeBundle& s, Json* response) {
   const Bundle* b = ctx.schema.bundle(s.bundle);
-  if (!b) return bundle_not_found(s.bundle);
+  if (!b) return bundle_not_found(s.bundle, &ctx.schema);
   auto j = bundle_json(ctx.reader, ctx.schema, *b);
   if (!j.ok()) return j.status();
   (*response)["bundle"] = std::move(*j);
@@ -36,7 +36,7 @@ Status exec_show_indexes(const ReadContext& ctx, const ast::ShowIndexes& s, Json
   const Bundle* only = nullptr;
   if (s.bundle) {
     only = ctx.schema.bundle(*s.bundle);
-    if (!only) return bundle_not_found(*s.bundle);
+    if (!only) return bundle_not_found(*s.bundle, &ctx.schema);
   }
   Json result = Json::array();
   for (const auto& idx : ctx.schema.indexes) {

@@ -103,7 +103,7 @@ Status exec_select_documents(const ReadContext& ctx, const ast::SelectDocuments&
   const Bundle* b = *found;
   if (s.where) STRATA_RETURN_IF_ERROR(bind_condition(*b, *s.where));
   if (s.order_by && s.order_by->field != "DocumentID" && !b->field(s.order_by->field))
-    return field_not_found(s.order_by->field, b->name);
+    return field_not_found(s.order_by->field, *b);
   Json result = Json::array();
   Status st = run_query(ctx.reader, ctx.schema, *b, s.where ? &*s.where : nullptr, s.order_by,
                         s.limit, ctx.query, [&](uint64_t seq, Json& doc) -> Result<bool> {

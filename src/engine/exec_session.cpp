@@ -146,7 +146,11 @@ Status Engine::exec_drop_database(Session& s, const ast::DropDatabase& st, Json*
 Status Engine::exec_use_database(Session& s, const ast::UseDatabase& st, Json* response) {
   if (!options_.store.empty()) (void)find(st.name);  // cluster mode: maybe created elsewhere
   std::lock_guard lock(dbs_mu_);
-  if (!dbs_.count(st.name)) return not_found(st.name);
+  if (!dbs_.count(st.name)) {
+    std::vector<std::string> names;
+    for (const auto& [name, state] : dbs_) names.push_back(name);
+    return with_suggestion(not_found(st.name), st.name, names);
+  }
   session_db_[s.id] = st.name;
   s.database = st.name;
   (*response)["message"] = "Now using database '" + st.name + "'";

@@ -8,7 +8,7 @@
 #include "cli/shell_help.hpp"
 #include "cli/shell_report.hpp"
 #include "cli/shell_text.hpp"
-#include "cli/suggest.hpp"
+#include "common/suggest.hpp"
 
 using namespace strata;
 using namespace strata::cli;
@@ -100,6 +100,14 @@ TEST_CASE("shell render: SELECT columns follow the field order given, DocumentID
   const std::string out = format_response(rows, {false, false}, {"", &order});
   CHECK(out.rfind(" DocumentID | zeta | alpha | mid  | unset\n", 0) == 0);
   CHECK(format_response(rows, {false, false}).rfind(" DocumentID | alpha | mid  | zeta\n", 0) == 0);
+}
+
+TEST_CASE("shell render: a name not found says which existing one was probably meant") {
+  const std::string typo = one_line(R"({"status":"error","success":false,
+    "message":"Bundle 'users' does not exist","didYouMean":"Users",
+    "error":{"code":"BUNDLE_NOT_FOUND","type":"SCHEMA","message":"Bundle 'users' does not exist"}})");
+  CHECK(format_response(typo, {false, false}) ==
+        "ERROR BUNDLE_NOT_FOUND: Bundle 'users' does not exist\ndid you mean \"Users\"?\n");
 }
 
 TEST_CASE("shell render: SHOW LOCKS is a table; an empty result is its footer alone") {

@@ -1,10 +1,10 @@
 // Nearest-candidate suggestions (suggest.hpp).
-#include "cli/suggest.hpp"
+#include "common/suggest.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace strata::cli {
+namespace strata {
 namespace {
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
@@ -44,4 +44,4 @@ std::optional<std::string> nearest(std::string_view word,
   return best;
 }
 
-}  // namespace strata::cli
+}  // namespace strata
