@@ -106,7 +106,8 @@ int run_migrate_apply(const MigrateOptions& o) {
     }
     if (o.dry_run) continue;
     progress.say("resetting " + name);
-    if (!step(*target, o, folder.files, "reset", v, name, "RESET MIGRATION WITH VERSION " + std::to_string(v),
+    if (!step(*target, o, folder.files, "reset", v, name,
+              "RESET MIGRATION WITH VERSION " + std::to_string(v),
               "rolled back, reset to PENDING"))
       return kExitProblems;
   }

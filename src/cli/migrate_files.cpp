@@ -270,6 +270,8 @@ std::vector<std::string> report_diagnostics(const Json& report, const MigrationF
       if (command) where += ", command " + std::to_string(command);
     }
     std::string line = where + ": " + d.value("severity", "error") + ": " + d.value("message", "");
+    if (d.contains("didYouMean") && d["didYouMean"].is_string())
+      line += " — did you mean " + d["didYouMean"].dump() + "?";
     if (const std::string phase = d.value("phase", ""); !phase.empty())
       line += " (" + phase + " phase)";
     out.push_back(std::move(line));

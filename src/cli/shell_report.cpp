@@ -80,7 +80,11 @@ std::string validation_report(const Json& report, bool color) {
         where += " at " + cell(d["line"]) + ":" + cell(d["column"]);
       }
       out += "  " + paint(color, error ? ansi::kRed : ansi::kYellow, error ? kFail : kWarn) + " " +
-             where + ": " + d.value("message", "") + "\n";
+             where + ": " + d.value("message", "") +
+             (d.contains("didYouMean") && d["didYouMean"].is_string()
+                  ? " — did you mean " + d["didYouMean"].dump() + "?"
+                  : "") +
+             "\n";
     }
   }
   out += data_impact(report.value("dataImpact", Json()));

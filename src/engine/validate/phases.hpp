@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "common/json.hpp"
@@ -28,8 +29,11 @@ namespace strata::engine::validate {
 
 // One problem found in one command (command is 1-based; 0: the migration as a whole).
 struct Finding {
+  Finding(std::string message, size_t command = 0, std::string did_you_mean = {})
+      : message(std::move(message)), command(command), did_you_mean(std::move(did_you_mean)) {}
   std::string message;
   size_t command = 0;
+  std::string did_you_mean;  // a name not found: the nearest existing one ("" : none)
 };
 
 // Phase 1. `text` is the stored canonical command; on success `parsed` receives its AST.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "common/status_details.hpp"
 #include "engine/executors.hpp"
 #include "engine/recorded_schema.hpp"
 #include "engine/validate/command_stream.hpp"
@@ -45,6 +46,7 @@ struct Collector {
         d["column"] = commands.positions[f.command - 1].column;
       }
     }
+    if (!f.did_you_mean.empty()) d["didYouMean"] = f.did_you_mean;
     diagnostics.push_back(std::move(d));
   }
   void add_all(int p, const char* severity, const std::vector<Finding>& fs) {
@@ -53,7 +55,7 @@ struct Collector {
   // A refusal of command `i`: phase 3 when it is about documents, else phase 2.
   void refusal(const Status& st, size_t i) {
     if (auto f = constraint_finding(st, i)) add(2, "error", *f);
-    else add(1, "error", Finding{st.message(), i});
+    else add(1, "error", Finding{st.message(), i, details_of(st).value("didYouMean", "")});
   }
 };
 
