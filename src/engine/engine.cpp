@@ -38,7 +38,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   auto store = open_store(options, engine->pool_.get());
   if (!store.ok()) return store.status();
   engine->store_ = std::move(*store);
-  engine->users_ = std::make_unique<UserStore>(*engine->store_);
+  engine->users_ = std::make_unique<UserStore>(
+      *engine->store_, [e = engine.get()](std::string_view statement) {
+        return e->take_lock("users", 0, statement);
+      });
   Engine* e = engine.get();
   engine->failed_marks_ = std::make_unique<FailedMarks>(
       [e](const FailedMarks::Mark& mark) { return write_failed_mark(*e, mark); }, *engine->pool_);

@@ -103,8 +103,9 @@ std::string hash_password(std::string_view password, std::string_view salt, uint
   return out;
 }
 
-Result<std::optional<UserStore::Record>> UserStore::load(std::string_view user) const {
-  auto value = store_.get(storage::Space::kSystem, user_key(user));
+Result<std::optional<UserStore::Record>> UserStore::load(std::string_view user,
+                                                         const storage::Snapshot* view) const {
+  auto value = store_.get(storage::Space::kSystem, user_key(user), view);
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::optional<Record>();
   Json j = Json::parse(**value, nullptr, false);
@@ -120,31 +121,53 @@ Result<std::optional<UserStore::Record>> UserStore::load(std::string_view user) 
   return std::optional<Record>(std::move(r));
 }
 
-Status UserStore::save(const Record& r) {
+Result<UserStore::Record> UserStore::load_existing(std::string_view user,
+                                                   const storage::Snapshot& view) const {
+  auto record = load(user, &view);
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) return not_found(user);
+  return std::move(**record);
+}
+
+void UserStore::save(storage::Txn& txn, const Record& r) {
   Json j = {
       {"name", r.name},         {"role", ast::role_name(r.role)}, {"salt", to_hex(r.salt)},
       {"hash", to_hex(r.hash)}, {"iterations", r.iterations},     {"created_at", r.created_at}};
-  auto txn = store_.begin();
-  txn->put(storage::Space::kSystem, user_key(r.name), j.dump());
-  return store_.commit(*txn, /*sync=*/true);
+  txn.put(storage::Space::kSystem, user_key(r.name), j.dump());
+}
+
+Status UserStore::change(
+    std::string_view statement,
+    const std::function<Status(const storage::Snapshot& view, storage::Txn& txn)>& change) {
+  auto lock = take_lock_(statement);
+  if (!lock.ok()) return lock.status();
+  auto txn = store_.begin_under(**lock);
+  STRATA_RETURN_IF_ERROR(change(*txn->snapshot(), *txn));  // the lock is released on return
+  return store_.commit_and_release(*txn, /*sync=*/true, **lock);
 }
 
 Result<std::string> UserStore::ensure_admin(std::string_view password) {
-  std::lock_guard lock(write_mu_);
-  auto it = store_.scan_prefix(storage::Space::kSystem, kUserPrefix);
-  const bool any = it->valid();
-  STRATA_RETURN_IF_ERROR(it->status());
-  if (any) return std::string();
   std::string generated;
-  if (password.empty()) {
-    static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    for (unsigned char c : random_bytes(24)) generated.push_back(kAlphabet[c % 56]);
-    password = generated;
-  }
-  Record r{"admin", ast::Role::kAdmin,   random_bytes(kSaltBytes),
-           "",      kPasswordIterations, utc_now()};
-  r.hash = hash_password(password, r.salt, r.iterations);
-  STRATA_RETURN_IF_ERROR(save(r));
+  Status st = change("first start: create admin", [&](const storage::Snapshot& view,
+                                                      storage::Txn& txn) -> Status {
+    auto it = store_.scan_prefix(storage::Space::kSystem, kUserPrefix, &view);
+    const bool any = it->valid();
+    STRATA_RETURN_IF_ERROR(it->status());
+    if (any) return Status::Ok();  // another server (or an earlier start) created users
+    std::string chosen(password);
+    if (chosen.empty()) {
+      static constexpr char kAlphabet[] =
+          "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+      for (unsigned char c : random_bytes(24)) generated.push_back(kAlphabet[c % 56]);
+      chosen = generated;
+    }
+    Record r{"admin", ast::Role::kAdmin,   random_bytes(kSaltBytes),
+             "",      kPasswordIterations, utc_now()};
+    r.hash = hash_password(chosen, r.salt, r.iterations);
+    save(txn, r);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
   return generated;
 }
 
@@ -165,34 +188,38 @@ Result<ast::Role> UserStore::authenticate(std::string_view user, std::string_vie
 Status UserStore::create(std::string_view user, std::string_view password, ast::Role role) {
   STRATA_RETURN_IF_ERROR(check_name(user));
   STRATA_RETURN_IF_ERROR(check_password(password));
-  std::lock_guard lock(write_mu_);
-  auto existing = load(user);
-  if (!existing.ok()) return existing.status();
-  if (existing->has_value()) {
-    return Status(Code::kUserExists, "User '" + std::string(user) + "' already exists");
-  }
-  Record r{std::string(user),   role,         random_bytes(kSaltBytes), "",
-           kPasswordIterations, utc_now()};
-  r.hash = hash_password(password, r.salt, r.iterations);
-  return save(r);
+  return change("CREATE USER", [&](const storage::Snapshot& view, storage::Txn& txn) -> Status {
+    auto existing = load(user, &view);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      return Status(Code::kUserExists, "User '" + std::string(user) + "' already exists");
+    }
+    Record r{std::string(user),   role,         random_bytes(kSaltBytes), "",
+             kPasswordIterations, utc_now()};
+    r.hash = hash_password(password, r.salt, r.iterations);
+    save(txn, r);
+    return Status::Ok();
+  });
 }
 
 Status UserStore::set_password(std::string_view user, std::string_view password) {
   STRATA_RETURN_IF_ERROR(check_password(password));
-  std::lock_guard lock(write_mu_);
-  auto existing = load(user);
-  if (!existing.ok()) return existing.status();
-  if (!existing->has_value()) return not_found(user);
-  Record r = std::move(**existing);
-  r.salt = random_bytes(kSaltBytes);
-  r.iterations = std::max(r.iterations, kPasswordIterations);
-  r.hash = hash_password(password, r.salt, r.iterations);
-  return save(r);
+  return change("ALTER USER PASSWORD", [&](const storage::Snapshot& view,
+                                           storage::Txn& txn) -> Status {
+    auto existing = load_existing(user, view);
+    if (!existing.ok()) return existing.status();
+    Record r = std::move(*existing);
+    r.salt = random_bytes(kSaltBytes);
+    r.iterations = std::max(r.iterations, kPasswordIterations);
+    r.hash = hash_password(password, r.salt, r.iterations);
+    save(txn, r);
+    return Status::Ok();
+  });
 }
 
-Result<size_t> UserStore::count_admins() const {
+Result<size_t> UserStore::count_admins(const storage::Snapshot& view) const {
   size_t admins = 0;
-  auto it = store_.scan_prefix(storage::Space::kSystem, kUserPrefix);
+  auto it = store_.scan_prefix(storage::Space::kSystem, kUserPrefix, &view);
   for (; it->valid(); it->next()) {
     Json j = Json::parse(it->value(), nullptr, false);
     if (j.is_object() && j.value("role", "") == "admin") ++admins;
@@ -202,33 +229,34 @@ Result<size_t> UserStore::count_admins() const {
 }
 
 Status UserStore::set_role(std::string_view user, ast::Role role) {
-  std::lock_guard lock(write_mu_);
-  auto existing = load(user);
-  if (!existing.ok()) return existing.status();
-  if (!existing->has_value()) return not_found(user);
-  Record r = std::move(**existing);
-  if (r.role == ast::Role::kAdmin && role != ast::Role::kAdmin) {
-    auto admins = count_admins();
-    if (!admins.ok()) return admins.status();
-    if (*admins <= 1) return Status(Code::kInvalidValue, "cannot demote the last admin");
-  }
-  r.role = role;
-  return save(r);
+  return change("ALTER USER ROLE", [&](const storage::Snapshot& view,
+                                       storage::Txn& txn) -> Status {
+    auto existing = load_existing(user, view);
+    if (!existing.ok()) return existing.status();
+    Record r = std::move(*existing);
+    if (r.role == ast::Role::kAdmin && role != ast::Role::kAdmin) {
+      auto admins = count_admins(view);
+      if (!admins.ok()) return admins.status();
+      if (*admins <= 1) return Status(Code::kInvalidValue, "cannot demote the last admin");
+    }
+    r.role = role;
+    save(txn, r);
+    return Status::Ok();
+  });
 }
 
 Status UserStore::drop(std::string_view user) {
-  std::lock_guard lock(write_mu_);
-  auto existing = load(user);
-  if (!existing.ok()) return existing.status();
-  if (!existing->has_value()) return not_found(user);
-  if ((*existing)->role == ast::Role::kAdmin) {
-    auto admins = count_admins();
-    if (!admins.ok()) return admins.status();
-    if (*admins <= 1) return Status(Code::kInvalidValue, "cannot drop the last admin");
-  }
-  auto txn = store_.begin();
-  txn->del(storage::Space::kSystem, user_key(user));
-  return store_.commit(*txn, /*sync=*/true);
+  return change("DROP USER", [&](const storage::Snapshot& view, storage::Txn& txn) -> Status {
+    auto existing = load_existing(user, view);
+    if (!existing.ok()) return existing.status();
+    if (existing->role == ast::Role::kAdmin) {
+      auto admins = count_admins(view);
+      if (!admins.ok()) return admins.status();
+      if (*admins <= 1) return Status(Code::kInvalidValue, "cannot drop the last admin");
+    }
+    txn.del(storage::Space::kSystem, user_key(user));
+    return Status::Ok();
+  });
 }
 
 Result<std::vector<UserInfo>> UserStore::list() const {

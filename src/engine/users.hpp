@@ -12,11 +12,16 @@
 // {"name","role","salt","hash","iterations","created_at"} (salt and hash in hex). Every change
 // is one synced commit.
 //
-// Thread-safety: UserStore is safe for concurrent use. Reads go straight to the store; writes
-// are serialized by one mutex so that check-then-write sequences (exists? last admin?) hold.
+// Thread-safety: UserStore is safe for concurrent use. Reads go straight to the store. A change
+// runs under the store lock "users" (the engine's take_lock: in cluster mode an etcd lease lock
+// shared by every server, listed by SHOW LOCKS; on RocksDB an in-process one): it checks
+// (exists? the last admin?) on the state as of the lock and commits fenced by it, so two
+// servers cannot both create "admin" at their first start, both add one user, or together
+// drop the last two admins.
 
 #include <cstdint>
-#include <mutex>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,7 +48,11 @@ struct UserInfo {
 
 class UserStore {
  public:
-  explicit UserStore(storage::Store& store) : store_(store) {}
+  // Takes the lock "users" for a change made by `statement` (SHOW LOCKS shows it).
+  using TakeLock =
+      std::function<Result<std::unique_ptr<storage::Lock>>(std::string_view statement)>;
+  UserStore(storage::Store& store, TakeLock take_lock)
+      : store_(store), take_lock_(std::move(take_lock)) {}
 
   // First start: when no user exists, creates "admin" (role admin) with `password`, or with
   // a random 24-character password when `password` is empty. Returns the generated password
@@ -71,12 +80,21 @@ class UserStore {
 
  private:
   struct Record;
-  Result<std::optional<Record>> load(std::string_view user) const;
-  Status save(const Record& record);
-  Result<size_t> count_admins() const;  // REQUIRES: write_mu_ is held
+  // On `view` (null: the latest state).
+  Result<std::optional<Record>> load(std::string_view user,
+                                     const storage::Snapshot* view = nullptr) const;
+  // load(), with kUserNotFound for a user that does not exist.
+  Result<Record> load_existing(std::string_view user, const storage::Snapshot& view) const;
+  Result<size_t> count_admins(const storage::Snapshot& view) const;
+  static void save(storage::Txn& txn, const Record& record);
+  // Runs `change` under the lock "users": it reads through `view`, the state as of the lock,
+  // and writes to `txn`, which is committed (synced) fenced by the lock when it answers ok.
+  Status change(std::string_view statement,
+                const std::function<Status(const storage::Snapshot& view, storage::Txn& txn)>&
+                    change);
 
   storage::Store& store_;
-  std::mutex write_mu_;
+  TakeLock take_lock_;
 };
 
 // SPEC §3.4 user statements, answered by the gate after its role check (admin only).

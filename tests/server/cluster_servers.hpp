@@ -74,6 +74,29 @@ class TwoServers {
     prefix_ = random_prefix();
     for (int i = 0; i < 2; ++i) start(i);
   }
+  // fresh_store(), with both servers started at the same instant (each one's first start
+  // creates the admin user unless the other did).
+  void fresh_store_at_once() {
+    for (int i = 0; i < 2; ++i) stop(i);
+    prefix_ = random_prefix();
+    std::barrier line(2);
+    std::vector<std::thread> starting;
+    for (int i = 0; i < 2; ++i) {
+      starting.emplace_back([&, i] {
+        line.arrive_and_wait();
+        servers_[i] = std::make_unique<ServerProcess>(
+            std::vector<std::string>{"--store", etcd_.url(), "--store-prefix", prefix_,
+                                     "--lock-ttl", std::to_string(kLockTtl), "--backup-dir",
+                                     backups_.path()},
+            "admin-pw", &dirs_[i], /*init_main=*/false);
+      });
+    }
+    for (auto& t : starting) t.join();
+    for (int i = 0; i < 2; ++i) {
+      INFO("server " << i << " log:\n" << servers_[i]->log());
+      REQUIRE(servers_[i]->port() != 0);
+    }
+  }
   void start(int i) {
     servers_[i] = std::make_unique<ServerProcess>(
         std::vector<std::string>{"--store", etcd_.url(), "--store-prefix", prefix_, "--lock-ttl",

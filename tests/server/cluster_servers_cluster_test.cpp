@@ -182,6 +182,45 @@ TEST_CASE("cluster servers: concurrent writes through both servers lose nothing 
   CHECK(locks["locks"].empty());
 }
 
+TEST_CASE("cluster servers: users change under one lock: first starts at once, racing user statements") {
+  TwoServers s;
+  // Two servers starting together on an empty store: both come up, one "admin" (no server
+  // died of the other's first-start commit).
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    s.fresh_store_at_once();
+    auto a = s.connect(0);
+    auto b = s.connect(1);
+    json users = ask(*b, "SHOW USERS");
+    REQUIRE(succeeded(users));
+    CHECK(users["Result"].size() == 1);
+  }
+  auto a = s.connect(0);
+  auto b = s.connect(1);
+  // The same user created through both at once: one success, one USER_EXISTS.
+  for (int round = 0; round < 3; ++round) {
+    const std::string name = quoted("dev" + std::to_string(round));
+    auto answers = ask_at_once({a.get(), b.get()},
+                               {"CREATE USER " + name + " WITH PASSWORD \"p1\" ROLE admin",
+                                "CREATE USER " + name + " WITH PASSWORD \"p2\" ROLE reader"});
+    INFO(answers[0].dump() << "\n" << answers[1].dump());
+    CHECK(succeeded(answers[0]) != succeeded(answers[1]));
+    CHECK(error_code(answers[succeeded(answers[0]) ? 1 : 0]) == "USER_EXISTS");
+  }
+  // The two remaining admins dropped at once, one through each server: one is refused
+  // ("cannot drop the last admin"), an admin stays.
+  REQUIRE(succeeded(ask(*a, "CREATE USER \"ops\" WITH PASSWORD \"p\" ROLE admin")));
+  for (const char* u : {"dev0", "dev1", "dev2"}) ask(*a, std::string("DROP USER ") + quoted(u));
+  auto dropped = ask_at_once({a.get(), b.get()}, {"DROP USER \"admin\"", "DROP USER \"ops\""});
+  INFO(dropped[0].dump() << "\n" << dropped[1].dump());
+  CHECK(succeeded(dropped[0]) != succeeded(dropped[1]));
+  json users = ask(*b, "SHOW USERS");
+  REQUIRE(succeeded(users));
+  size_t admins = 0;
+  for (const auto& u : users["Result"]) admins += u.value("Role", "") == "admin";
+  CHECK(admins == 1);
+}
+
 TEST_CASE("cluster servers: a server killed mid APPLY or mid ROLLBACK leaves all or nothing") {
   const int docs = std::getenv("STRATA_CLUSTER_FULL") ? 100000 : 20000;
   const int rounds = std::getenv("STRATA_CLUSTER_FULL") ? 10 : 2;

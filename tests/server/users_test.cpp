@@ -26,7 +26,10 @@ TEST_CASE("users: first admin - authentication - roles - last-admin rules") {
   options.path = dir.path() + "/data";
   auto store = storage::Store::Open(options);
   REQUIRE(store.ok());
-  engine::UserStore users(**store);
+  engine::UserStore users(**store, [&](std::string_view statement) {
+    return (*store)->lock("users", storage::LockOwner{"test", "0", std::string(statement)},
+                          std::chrono::seconds(5));
+  });
 
   auto generated = users.ensure_admin("");
   REQUIRE(generated.ok());
@@ -81,7 +84,10 @@ TEST_CASE("users: user statements answer without ever echoing a password") {
   options.path = dir.path() + "/data";
   auto store = storage::Store::Open(options);
   REQUIRE(store.ok());
-  engine::UserStore users(**store);
+  engine::UserStore users(**store, [&](std::string_view statement) {
+    return (*store)->lock("users", storage::LockOwner{"test", "0", std::string(statement)},
+                          std::chrono::seconds(5));
+  });
   REQUIRE(users.ensure_admin("a").ok());
   Json created = engine::exec_user_statement(
       users, ast::CreateUser{"u", "hunter2", ast::Role::kMigrator, {}});
