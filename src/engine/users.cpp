@@ -143,6 +143,7 @@ Status UserStore::change(
   if (!lock.ok()) return lock.status();
   auto txn = store_.begin_under(**lock);
   STRATA_RETURN_IF_ERROR(change(*txn->snapshot(), *txn));  // the lock is released on return
+  if (txn->empty()) return (*lock)->release();  // nothing to write (a restart: users exist)
   return store_.commit_and_release(*txn, /*sync=*/true, **lock);
 }
 
