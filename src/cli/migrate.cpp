@@ -166,9 +166,7 @@ int run_rollback(const MigrateOptions& o) {
   Json plan = target->ask("VALIDATE ROLLBACK TO VERSION " + to);
   if (!plan.value("success", false)) {
     std::cerr << kWho << ": VALIDATE ROLLBACK: " << response_problem(plan) << "\n";
-    const Json* error = plan.contains("error") && plan["error"].is_object() ? &plan["error"]
-                                                                            : nullptr;
-    if (error && error->value("code", "") == "INVALID_TARGET_VERSION") {
+    if (error_code(plan) == "INVALID_TARGET_VERSION") {
       // Say where the database is, so the user sees which --to would do.
       if (auto ledger = load_ledger(*target, kWho)) {
         std::cerr << kWho << ": the database is at version " << ledger->current

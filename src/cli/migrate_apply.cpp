@@ -17,6 +17,7 @@
 #include <iostream>
 
 #include "cli/migrate.hpp"
+#include "cli/outcome.hpp"
 
 namespace strata::cli {
 
@@ -64,8 +65,7 @@ bool step(MigrateTarget& target, const MigrateOptions& o, const std::vector<Migr
     for (const std::string& line : report_diagnostics(report, file_of(files, v)))
       std::cerr << "  " << line << "\n";
   }
-  const Json* error = r.contains("error") && r["error"].is_object() ? &r["error"] : nullptr;
-  if (error && error->value("code", "") == "WARNINGS_REQUIRE_FORCE")
+  if (error_code(r) == "WARNINGS_REQUIRE_FORCE")
     std::cerr << kWho << ": to apply despite these warnings, run it again with --force\n";
   return false;
 }

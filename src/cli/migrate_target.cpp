@@ -106,8 +106,7 @@ std::unique_ptr<MigrateTarget> open_target(const MigrateOptions& o, const char* 
   Json r = target->ask(use_statement(o.db));
   if (!r.value("success", false)) {
     std::cerr << who << ": " << response_problem(r) << "\n";
-    const Json* error = r.contains("error") && r["error"].is_object() ? &r["error"] : nullptr;
-    if (error && error->value("code", "") == "DATABASE_NOT_FOUND")
+    if (error_code(r) == "DATABASE_NOT_FOUND")
       std::cerr << who << ": " << create_hint(o) << "\n";
     if (o.data.empty() && (!password || password->empty()) && needs_authentication(r)) {
       std::cerr << who << ": " << password_hint(o) << "\n";

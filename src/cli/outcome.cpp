@@ -56,14 +56,18 @@ std::string failure_summary(const Json& response) {
       break;
   }
   if (!response.is_object()) return "ERROR: unreadable response";
-  std::string code = "ERROR";
-  if (response.contains("error") && response["error"].is_object()) {
-    code = response["error"].value("code", code);
-  }
+  std::string code = error_code(response);
+  if (code.empty()) code = "ERROR";
   std::string summary = code + ": " + response.value("message", "");
   if (response.contains("didYouMean") && response["didYouMean"].is_string())
     summary += " (did you mean " + response["didYouMean"].dump() + "?)";
   return summary;
+}
+
+std::string error_code(const Json& response) {
+  if (!response.is_object()) return "";
+  auto it = response.find("error");
+  return it != response.end() && it->is_object() ? it->value("code", "") : "";
 }
 
 bool needs_authentication(const Json& response) {

@@ -24,6 +24,9 @@ Outcome outcome_of(const Json& response);
 // VALIDATE that failed; "" for a success.
 std::string failure_summary(const Json& response);
 
+// The response's error code ("DATABASE_NOT_FOUND"), or "" when it carries none.
+std::string error_code(const Json& response);
+
 // True when `response` refused the statement because the session is not authenticated.
 bool needs_authentication(const Json& response);
 
