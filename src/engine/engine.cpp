@@ -163,6 +163,7 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
   Result<std::unique_ptr<storage::Lock>> lock = std::unique_ptr<storage::Lock>();
   if (!optimistic) lock = lock_database(session, state->id);
   if (!lock.ok()) return lock.status();
+  std::unique_ptr<storage::Lock> taken_late;  // an optimistic write's, once it ran long
   auto txn = *lock ? store_->begin_under(**lock) : store_->begin();
   // Schema and counters as of the txn's snapshot (changed by another server: read again).
   auto synced = sync_database(*state, txn->snapshot());
@@ -170,6 +171,17 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
   std::shared_ptr<const DatabaseSchema> base = std::move(*synced);
   WriteContext ctx(*txn, base, {state->next_doc_seq, state->next_stamp}, session,
                    options_.settings, undo);
+  if (optimistic) {
+    // A long one takes the lock while it runs (not waiting for it: a holder's commit makes
+    // this one lose its race anyway); its commit is then fenced by it.
+    ctx.take_lock_after(kLockLongWritesAfter, [&] {
+      auto taken = store_->lock(database_lock_name(state->id),
+                                lock_owner(session.id, session.statement),
+                                std::chrono::milliseconds(0));
+      if (taken.ok()) taken_late = std::move(*taken);
+      return taken.ok();
+    });
+  }
   STRATA_RETURN_IF_ERROR(fn(ctx));
   ctx.finish();
   if (txn->empty()) return Status::Ok();
@@ -180,7 +192,7 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
     if (optimistic) {
       auto race = store_->commit_unless_locked(*txn, database_lock_name(state->id),
                                                lock_owner(session.id, session.statement),
-                                               lock_wait());
+                                               lock_wait(), taken_late.get());
       if (!race.ok()) return race.status();
       observe_optimistic_write(*race == storage::Store::Race::kWon);
       if (*race == storage::Store::Race::kWon) return Status::Ok();

@@ -184,6 +184,10 @@ class Engine {
   Result<std::unique_ptr<storage::Lock>> lock_database(const Session& s, uint32_t id);
   storage::LockOwner lock_owner(uint64_t session, std::string_view statement) const;
   std::chrono::milliseconds lock_wait() const;  // how long a write waits for a held lock
+  // Cluster mode: an optimistic write still running after this takes its database's lock
+  // (WriteContext::checkpoint): a small statement commits in one Txn without it, a long one
+  // is shown by SHOW LOCKS and cannot be made to start over (docs/CLUSTER.md).
+  static constexpr std::chrono::milliseconds kLockLongWritesAfter{100};
   Result<std::unique_ptr<storage::Lock>> take_lock(const std::string& name, uint64_t session,
                                                    std::string_view statement);
   Status exec_show_locks(Json* response);

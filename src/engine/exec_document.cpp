@@ -30,9 +30,9 @@ Status for_each_match(WriteContext& ctx, const Bundle& b, const ast::Condition* 
   auto seqs = matching_documents(ctx.reader(), ctx.schema(), b, where, query);
   if (!seqs.ok()) return seqs.status();
   *count = seqs->size();
-  InterruptPoll poll(query.interrupt);
+  uint32_t done = 0;
   for (uint64_t seq : *seqs) {
-    STRATA_RETURN_IF_ERROR(poll.tick());
+    if (++done % 256 == 0) STRATA_RETURN_IF_ERROR(ctx.checkpoint());
     auto bytes = load_stored(ctx.reader(), ctx.db_id(), b.id, seq);
     if (!bytes.ok()) return bytes.status();
     if (!bytes->has_value()) continue;

@@ -238,7 +238,7 @@ Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact, int64_t tim
                           " DOWN command " + std::to_string(i + 1) + " (" + plan.down[m][i] +
                           "): " + st.message());
       };
-      if (Status stop = ctx.session().interrupt->check(); !stop.ok()) return stopped(stop);
+      if (Status stop = ctx.checkpoint(); !stop.ok()) return stopped(stop);
       Status st = measure(ctx, rec, cmd, impact);
       if (!st.ok()) return fail(st);
       Json response = Json::object();

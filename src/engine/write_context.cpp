@@ -1,5 +1,6 @@
 #include "engine/write_context.hpp"
 
+#include "engine/engine.hpp"
 #include "storage/keys.hpp"
 
 namespace strata::engine {
@@ -28,6 +29,20 @@ void WriteContext::finish() {
     start_doc_seq_ = next_doc_seq_;
     counters_staged_ = true;
   }
+}
+
+Status WriteContext::checkpoint() {
+  if (take_lock_) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= take_lock_at_) {
+      if (take_lock_()) {
+        take_lock_ = nullptr;
+      } else {
+        take_lock_at_ = now + take_lock_delay_;
+      }
+    }
+  }
+  return session_.interrupt->check();
 }
 
 }  // namespace strata::engine

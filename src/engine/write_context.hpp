@@ -21,7 +21,9 @@
 // Thread-safety: one WriteContext per statement, on one thread, while the database's writer
 // mutex is held.
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -141,6 +143,19 @@ class WriteContext {
   // (stage_catalog) and the counters (if they moved).
   void finish();
 
+  // Long work calls this between its steps (each migration command, every few hundred
+  // documents of an UPDATE / DELETE): the session interrupt's check(), and, once `delay` has
+  // passed since take_lock_after(), its `take` — cluster mode's optimistic write (Engine::
+  // write) takes its database's lock there, so that SHOW LOCKS shows a long statement and no
+  // other writer makes it start over. `take` answers whether it took the lock; while it does
+  // not, it is tried again `delay` later.
+  Status checkpoint();
+  void take_lock_after(std::chrono::milliseconds delay, std::function<bool()> take) {
+    take_lock_delay_ = delay;
+    take_lock_at_ = std::chrono::steady_clock::now() + delay;
+    take_lock_ = std::move(take);
+  }
+
  private:
   storage::Txn& txn_;
   TxnReader reader_;
@@ -158,6 +173,9 @@ class WriteContext {
   bool counters_staged_ = false;
   bool scratch_;
   uint64_t schema_generation_ = 0;
+  std::chrono::milliseconds take_lock_delay_{0};
+  std::chrono::steady_clock::time_point take_lock_at_;
+  std::function<bool()> take_lock_;
 };
 
 }  // namespace strata::engine

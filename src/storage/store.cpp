@@ -54,7 +54,7 @@ std::unique_ptr<Txn> Store::begin() const { return std::make_unique<Txn>(snapsho
 Store::~Store() = default;
 
 Result<Store::Race> Store::commit_unless_locked(Txn&, const std::string&, const LockOwner&,
-                                                std::chrono::milliseconds) {
+                                                std::chrono::milliseconds, Lock*) {
   return Status(Code::kInternal, describe() + " makes no optimistic commits; take the lock");
 }
 

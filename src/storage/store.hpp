@@ -274,11 +274,15 @@ class Store {
   // since its snapshot: kWon, or kLost with nothing written (the caller then runs its
   // statement again under the lock, on a fresh snapshot). A commit too big for one request
   // first takes the lock for `owner` (waiting up to `wait`) and commits fenced by it, with the
-  // same compares, then releases it. Errors as commit() (and lock()'s). The default answers
-  // kInternal: only a store whose optimistic() is true implements it.
+  // same compares, then releases it. `held`: the lock `lock_name` itself, which the statement
+  // took while it ran (a long one, so that SHOW LOCKS shows it and no other writer makes it
+  // start over): the commit is fenced by it instead, with the same compares (a domain changed
+  // before it was taken: kLost), and releases it. Errors as commit() (and lock()'s). The
+  // default answers kInternal: only a store whose optimistic() is true implements it.
   virtual Result<Race> commit_unless_locked(Txn& txn, const std::string& lock_name,
                                             const LockOwner& owner,
-                                            std::chrono::milliseconds wait);
+                                            std::chrono::milliseconds wait,
+                                            Lock* held = nullptr);
 
   // Takes the lock `name` for `owner`, waiting up to `wait` while someone else holds it.
   // Errors: kTimeout naming the holder; kStoreUnavailable. A lock is not reentrant: a second

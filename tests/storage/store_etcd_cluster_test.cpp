@@ -443,6 +443,56 @@ TEST_CASE("etcd store: an optimistic commit applies only while the lock is free 
   CHECK(raw_count(*a, prefix, "/o/") == 0);
 }
 
+TEST_CASE("etcd store: an optimistic commit whose statement took the lock late is fenced by it") {
+  // A long statement takes its lock while it runs (Engine::kLockLongWritesAfter): its commit
+  // is fenced by that lock, compares what its snapshot read, and releases the lock.
+  EtcdCluster cluster;
+  const std::string prefix = fresh_prefix();
+  auto a = open(cluster, prefix);
+  auto b = open(cluster, prefix);
+  const LockOwner owner{"a", "1", "APPLY MIGRATION"};
+  const auto wait = std::chrono::seconds(5);
+  using Race = Store::Race;
+  auto no_locks = [&] {
+    auto locks = b->locks();
+    REQUIRE(locks.ok());
+    return locks->empty();
+  };
+  for (const int keys : {1, 30000}) {  // one Txn; staged
+    INFO(keys << " keys");
+    // Nothing changed before the lock was taken: applied, and the lock is free again.
+    auto t = a->begin();
+    REQUIRE(t->get(Space::kDocs, db_key(1, "k")).ok());
+    auto late = a->lock("db/1", owner, wait);
+    REQUIRE(late.ok());
+    for (int i = 0; i < keys; ++i) t->put(Space::kDocs, db_key(1, num(i)), "won");
+    auto r = a->commit_unless_locked(*t, "db/1", owner, wait, late->get());
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
+    CHECK(*r == Race::kWon);
+    CHECK(contract::get(*b, Space::kDocs, db_key(1, num(0))) == "won");
+    CHECK(no_locks());
+    // Another server committed between the snapshot and the lock: lost, nothing written, the
+    // lock free again.
+    t = a->begin();
+    REQUIRE(t->get(Space::kDocs, db_key(1, "k")).ok());
+    auto tb = b->begin();
+    tb->put(Space::kDocs, db_key(1, "k"), "b" + std::to_string(keys));
+    contract::commit(*b, *tb);
+    late = a->lock("db/1", owner, wait);
+    REQUIRE(late.ok());
+    for (int i = 0; i < keys; ++i) t->put(Space::kDocs, db_key(1, num(i)), "stale");
+    r = a->commit_unless_locked(*t, "db/1", owner, wait, late->get());
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
+    CHECK(*r == Race::kLost);
+    CHECK(contract::get(*b, Space::kDocs, db_key(1, num(0))) == "won");
+    CHECK(contract::get(*b, Space::kDocs, db_key(1, "k")) == "b" + std::to_string(keys));
+    CHECK(no_locks());
+  }
+  CHECK(raw_count(*a, prefix, "/s/") == 0);
+}
+
 TEST_CASE("etcd store: cached reads agree with a model of two servers' commits") {
   // Each store keeps what its snapshots read per domain and publish revision, and carries it
   // over its own commits (read_cache.hpp). Against a model: two servers commit random puts and

@@ -226,7 +226,7 @@ Outcome run(const Request& req, WriteContext& ctx) {
   };
   if (stream.threaded()) publish(0);
   for (size_t i = 1; i <= req.commands->up.size(); ++i) {
-    if (Status stop = ctx.session().interrupt->check(); !stop.ok()) {
+    if (Status stop = ctx.checkpoint(); !stop.ok()) {
       out.failure = interrupted(stop, req, i);
       break;
     }

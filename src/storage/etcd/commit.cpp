@@ -20,7 +20,9 @@
 namespace strata::storage::etcd {
 
 // An optimistic commit (Store::commit_unless_locked): it applies only while the lock key is
-// absent; a commit too big for one request takes the lock with `take` first.
+// absent; a commit too big for one request takes the lock with `take` first. One whose
+// statement took the lock while it ran has it as its fence from the start (no `take`, no
+// compare of the key's absence).
 struct Optimistic {
   std::string lock_key;
   std::function<Result<std::unique_ptr<Lock>>()> take;
@@ -33,7 +35,8 @@ using Clock = std::chrono::steady_clock;
 class Committer {
  public:
   // With `release`, a commit of one Txn also deletes the fence's lock key (sets *released).
-  // With `optimistic`, there is no fence: see Optimistic; lost() then tells a race lost.
+  // With `optimistic`, no fence or the lock the statement took late: see Optimistic; lost()
+  // then tells a race lost.
   Committer(Backend& b, WriteSet& writes, const EtcdSnapshot& snap, const EtcdLock* fence,
             bool* released = nullptr, const Optimistic* optimistic = nullptr)
       : b_(b), writes_(writes), snap_(snap), fence_(fence), released_(released),
@@ -80,7 +83,7 @@ class Committer {
     Packed first;
     auto done = fill(b_, source, top_level_ops(), &first);
     if (!done.ok()) return done.status();
-    if (optimistic_ != nullptr) {
+    if (optimistic_ != nullptr && fence_ == nullptr) {
       // Too big for one request: staged under the lock, with this snapshot's compares.
       auto lock = optimistic_->take();
       if (!lock.ok()) return lock.status();
@@ -212,7 +215,9 @@ class Committer {
   Status commit_one(Packed& packed) {
     etcdserverpb::TxnRequest t;
     add_fence(&t);
-    if (optimistic_ != nullptr) *t.add_compare() = ops::compare_version(optimistic_->lock_key, 0);
+    if (optimistic_ != nullptr && fence_ == nullptr) {
+      *t.add_compare() = ops::compare_version(optimistic_->lock_key, 0);
+    }
     for (const Domain& d : domains_) {
       *t.add_compare() = ops::compare_mod(pub(d), expected_[d]);
       *t.add_failure() = ops::op(ops::range(pub(d)));
@@ -410,6 +415,17 @@ class Committer {
   size_t slot_ = 0;
 };
 
+// The fence of a commit is free after it: deleted in the commit's own Txn (`released`), or
+// released now.
+void after_fenced_commit(Lock& fence, bool released) {
+  auto* etcd_lock = dynamic_cast<EtcdLock*>(&fence);
+  if (released && etcd_lock != nullptr) {
+    etcd_lock->released_by_commit();
+  } else {
+    (void)fence.release();
+  }
+}
+
 }  // namespace
 
 // etcd acknowledges a commit once a quorum has it: every commit is durable, `sync` or not.
@@ -419,11 +435,14 @@ Status EtcdStore::commit(Txn& txn, bool /*sync*/, const Lock* fence) {
 
 Result<Store::Race> EtcdStore::commit_unless_locked(Txn& txn, const std::string& lock_name,
                                                     const LockOwner& owner,
-                                                    std::chrono::milliseconds wait) {
+                                                    std::chrono::milliseconds wait,
+                                                    Lock* held) {
   Optimistic o{backend_->layout.lock_key(lock_name),
                [&] { return acquire_lock(backend_, lock_name, owner, wait); }};
   bool lost = false;
-  Status s = commit_with(txn, nullptr, nullptr, &o, &lost);
+  bool released = false;
+  Status s = commit_with(txn, held, held != nullptr ? &released : nullptr, &o, &lost);
+  if (held != nullptr) after_fenced_commit(*held, released);
   if (lost) return Race::kLost;
   STRATA_RETURN_IF_ERROR(s);
   return Race::kWon;
@@ -432,12 +451,7 @@ Result<Store::Race> EtcdStore::commit_unless_locked(Txn& txn, const std::string&
 Status EtcdStore::commit_and_release(Txn& txn, bool /*sync*/, Lock& lock) {
   bool released = false;
   Status s = commit_with(txn, &lock, &released);
-  auto* etcd_lock = dynamic_cast<EtcdLock*>(&lock);
-  if (released && etcd_lock != nullptr) {
-    etcd_lock->released_by_commit();
-  } else {
-    (void)lock.release();
-  }
+  after_fenced_commit(lock, released);
   return s;
 }
 

@@ -77,8 +77,8 @@ class EtcdStore final : public Store {
   Status commit_and_release(Txn& txn, bool sync, Lock& lock) override;
   bool optimistic() const override { return true; }
   Result<Race> commit_unless_locked(Txn& txn, const std::string& lock_name,
-                                    const LockOwner& owner,
-                                    std::chrono::milliseconds wait) override;
+                                    const LockOwner& owner, std::chrono::milliseconds wait,
+                                    Lock* held = nullptr) override;
   Result<std::unique_ptr<Lock>> lock(const std::string& name, const LockOwner& owner,
                                      std::chrono::milliseconds wait) override;
   Result<std::vector<LockInfo>> locks() const override;
