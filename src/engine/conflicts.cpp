@@ -43,7 +43,7 @@ std::string bundle_name(const WriteContext& ctx, uint32_t id) {
   return b ? b->name : "#" + std::to_string(id);
 }
 
-// The documents the migration overwrote and left in place must still carry its stamp.
+// The documents the migration overwrote and left in place must carry no newer stamp than its.
 Status check_overwritten(WriteContext& ctx, const MigrationRecord& r, std::vector<Conflict>* out) {
   auto deleted = load_left_deleted(ctx.reader(), ctx.db_id(), r.version);
   if (!deleted.ok()) return deleted.status();
@@ -68,7 +68,7 @@ Status check_overwritten(WriteContext& ctx, const MigrationRecord& r, std::vecto
     c.seq = seq;
     if (!now->has_value()) {
       c.kind = "deleted_after_apply";
-    } else if (stored_stamp(**now) != r.apply_stamp) {
+    } else if (written_after(**now, r)) {
       c.kind = "modified_after_apply";
       c.current = std::move(**now);
     } else {
@@ -79,14 +79,14 @@ Status check_overwritten(WriteContext& ctx, const MigrationRecord& r, std::vecto
   return Status::Ok();
 }
 
-// The documents the migration added and that are still there must still carry its stamp.
+// The documents the migration added and that are still there likewise.
 Status check_added(WriteContext& ctx, const MigrationRecord& r, std::vector<Conflict>* out) {
   for (const auto& id : r.added_bundles) {
     const uint32_t bundle = id.get<uint32_t>();
     auto it = ctx.reader().scan(Space::kDocs, keys::doc_key(ctx.db_id(), bundle, r.start_seq),
                                 keys::doc_key(ctx.db_id(), bundle, r.end_seq));
     for (; it->valid(); it->next()) {
-      if (stored_stamp(it->value()) == r.apply_stamp) continue;
+      if (!written_after(it->value(), r)) continue;
       Conflict c;
       c.version = r.version;
       c.bundle = bundle_name(ctx, bundle);
@@ -101,6 +101,10 @@ Status check_added(WriteContext& ctx, const MigrationRecord& r, std::vector<Conf
 }
 
 }  // namespace
+
+bool written_after(std::string_view stored, const MigrationRecord& record) {
+  return record.apply_stamp != 0 && stored_stamp(stored) > record.apply_stamp;
+}
 
 Status find_conflicts(WriteContext& ctx, const MigrationRecord& record,
                       std::vector<Conflict>* out) {

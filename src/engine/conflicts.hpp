@@ -2,12 +2,14 @@
 // Rollback conflicts (SPEC §4.7): writes made after a migration was applied that its rollback
 // would silently destroy.
 //
-// Every document carries the write stamp of the commit that last wrote it (documents.hpp), and
-// a migration's record holds its APPLY's stamp, the range of sequences it added and, in its
-// undo snapshot, the documents it overwrote or deleted. find_conflicts() compares that with
-// the documents as they are when the rollback reaches the migration (after the later
+// Every document carries the write stamp of the commit that last wrote its values
+// (documents.hpp; stamps grow with every commit of a database, and a field change keeps them),
+// and a migration's record holds its APPLY's stamp, the range of sequences it added and, in
+// its undo snapshot, the documents it overwrote or deleted. find_conflicts() compares that
+// with the documents as they are when the rollback reaches the migration (after the later
 // migrations of the same rollback were reversed):
-//   - modified_after_apply: a document the migration added or overwrote carries another stamp;
+//   - modified_after_apply: a document the migration added or overwrote carries a newer stamp
+//     (written_after);
 //   - deleted_after_apply: a document the migration overwrote is gone;
 // (a document the migration added and someone deleted since is no conflict: the rollback
 // would delete it anyway). unique_taken — a value the rollback would restore into a unique
@@ -43,6 +45,10 @@ struct Conflict {
   // {"version","bundle","DocumentID","kind"[,"field","value","heldBy"]}
   Json to_json() const;
 };
+
+// Whether stored document bytes were written after `record`'s APPLY (never, for a record from
+// before write stamps).
+bool written_after(std::string_view stored, const MigrationRecord& record);
 
 // The modified_after_apply / deleted_after_apply conflicts of `record` on ctx, appended to
 // `out`. Nothing when the record predates write stamps (apply_stamp 0).

@@ -300,11 +300,16 @@ Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
   return Status::Ok();
 }
 
-void put_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
-                                  std::string_view old_bytes, const Json& new_doc) {
-  report(ctx, bundle, seq, &old_bytes);
+void rewrite_field_of_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                               std::string_view old_bytes, const Json& new_doc,
+                               bool removes_values) {
+  if (removes_values) {
+    report(ctx, bundle, seq, &old_bytes);
+  } else if (ctx.undo()) {
+    ctx.undo()->document_reshaped(bundle, seq, old_bytes);
+  }
   ctx.txn().put(storage::Space::kDocs, keys::doc_key(ctx.db_id(), bundle.id, seq),
-                stored_bytes(ctx.stamp(), new_doc));
+                stored_bytes(stored_stamp(old_bytes), new_doc));
 }
 
 Status erase_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,

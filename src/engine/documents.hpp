@@ -100,11 +100,19 @@ Status replace_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
                         const std::vector<IndexDef>* skip = nullptr);
 void erase_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
                     std::string_view old_bytes, const Json& old_doc);
-// Writes / deletes a document without touching index entries: for changes that keep every
-// index key (ADD FIELD before its index exists, REMOVE FIELD, RENAME FIELD) or whose entries
-// are dropped wholesale (DROP BUNDLE).
-void put_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
-                                  std::string_view old_bytes, const Json& new_doc);
+// A field change's rewrite of a document (ADD FIELD's default, REMOVE FIELD, RENAME FIELD),
+// index entries untouched (no index key changes). The document keeps its write stamp: a stamp
+// says which commit last wrote a document's values, and a rollback takes a stamp newer than a
+// migration's for a write after it (conflicts.hpp) — a later migration's field change, or the
+// DOWN command reversing it, is none. `removes_values` (REMOVE FIELD) reports the document to
+// the undo log as overwritten (its pre-image is restored at rollback); otherwise the rewrite
+// only reshapes it, which the DOWN list's own schema command reverses exactly
+// (UndoLog::document_reshaped).
+void rewrite_field_of_document(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
+                               std::string_view old_bytes, const Json& new_doc,
+                               bool removes_values);
+// Deletes a document without touching index entries, whose entries are dropped wholesale
+// (DROP BUNDLE).
 Status erase_document_keeping_indexes(WriteContext& ctx, const Bundle& bundle, uint64_t seq,
                                       std::string_view old_bytes);
 

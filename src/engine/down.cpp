@@ -31,6 +31,10 @@ bool same_definition(const Field& a, const Field& b) {
 
 }  // namespace
 
+std::string restore_step(const std::string& bundle, uint64_t version) {
+  return text(ast::RestoreDocuments{bundle, version, {}});
+}
+
 DownBuilder::DownBuilder(uint64_t version, const DatabaseSchema& base)
     : version_(version), base_(base) {}
 
@@ -67,8 +71,8 @@ void DownBuilder::reverse_change(const DatabaseSchema& before, uint32_t bundle_i
         if constexpr (std::is_same_v<T, bound::SetBundleName>) {
           steps->push_back(update(c.to, ast::SetBundleName{c.from}));
         } else if constexpr (std::is_same_v<T, bound::AddField>) {
+          // Its default filled in is taken out again: nothing to restore (undo.hpp).
           steps->push_back(update(name, ast::RemoveField{c.field.name}));
-          if (!c.field.default_value.is_null()) predict_restore(bundle_id);
         } else if constexpr (std::is_same_v<T, bound::RemoveField>) {
           ast::FieldDef def = field_def(c.field);
           // A required field without default can only come back as optional to a bundle that
@@ -88,7 +92,6 @@ void DownBuilder::reverse_change(const DatabaseSchema& before, uint32_t bundle_i
           }
         } else if constexpr (std::is_same_v<T, bound::RenameField>) {
           steps->push_back(update(name, ast::RenameField{c.to, c.from}));
-          predict_restore(bundle_id);
           auto& names = names_of(bundle_id);
           if (auto it = names.find(c.from); it != names.end()) {
             names[c.to] = it->second;
@@ -198,9 +201,7 @@ std::vector<std::string> DownBuilder::finish(const std::vector<std::string>& res
   for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
     out.insert(out.end(), it->begin(), it->end());
   }
-  for (const auto& bundle : restores) {
-    out.push_back(text(ast::RestoreDocuments{bundle, version_, {}}));
-  }
+  for (const auto& bundle : restores) out.push_back(restore_step(bundle, version_));
   for (const auto& [bundle_id, field] : redefine_) {
     const Bundle* b = base_.bundle_by_id(bundle_id);
     const Field* f = b ? b->field(field) : nullptr;

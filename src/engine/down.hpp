@@ -35,6 +35,10 @@
 
 namespace strata::engine {
 
+// The canonical text of the step restoring migration `version`'s undo snapshot of `bundle`
+// (its pre-migration name): RESTORE DOCUMENTS TO BUNDLE "B" FROM MIGRATION n.
+std::string restore_step(const std::string& bundle, uint64_t version);
+
 class DownBuilder {
  public:
   // `base`: the schema before the migration's first command (kept by reference).

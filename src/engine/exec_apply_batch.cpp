@@ -32,6 +32,9 @@ class BatchUndo final : public UndoLog {
                        const std::string_view* before) override {
     if (target) target->document_before(bundle, seq, before);
   }
+  void document_reshaped(const Bundle& bundle, uint64_t seq, std::string_view before) override {
+    if (target) target->document_reshaped(bundle, seq, before);
+  }
   UndoLog* target = nullptr;
 };
 

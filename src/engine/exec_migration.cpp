@@ -79,14 +79,26 @@ Status exec_show_migration(Engine& e, Session& s, const ast::ShowMigration& x, J
   if (!report.ok()) return report.status();
   (*rec)->last_validation = std::move(*report);
   Json m = full_json(**rec, *commands, *down);
-  // The documents each FORCEd rollback overwrote are shown with its event (SPEC §4.7).
+  // What each rollback destroyed of the writes made after the apply is shown with its event
+  // (SPEC §4.7): the documents FORCE overwrote ("overwritten"), the documents added to
+  // bundles it dropped and the values written into fields it removed ("removedAfterApply").
   uint32_t rollback = 0;
   for (auto& ev : m["Events"]) {
     if (ev.value("To", "") != kRolledBack) continue;
     auto kept = view->reader->get(storage::Space::kLedger,
                                   storage::ledger_keys::overwritten_key(db, x.version, rollback++));
     if (!kept.ok()) return kept.status();
-    if (kept->has_value()) ev["overwritten"] = Json::parse(**kept, nullptr, false);
+    if (!kept->has_value()) continue;
+    Json entries = Json::parse(**kept, nullptr, false);
+    if (!entries.is_array()) continue;
+    Json overwritten = Json::array(), removed = Json::array();
+    for (auto& entry : entries) {
+      const std::string kind = entry.value("kind", "");
+      (kind == "added_after_apply" || kind == "written_after_apply" ? removed : overwritten)
+          .push_back(std::move(entry));
+    }
+    if (!overwritten.empty()) ev["overwritten"] = std::move(overwritten);
+    if (!removed.empty()) ev["removedAfterApply"] = std::move(removed);
   }
   (*out)["migration"] = std::move(m);
   return Status::Ok();

@@ -109,6 +109,10 @@ struct Impact {
   uint64_t added_after_apply = 0;    // documents others added to bundles the rollback drops
   uint64_t written_after_apply = 0;  // values others wrote into fields the rollback removes
   std::vector<std::string> loss;
+  // What others wrote after an apply that the rollback removes (SPEC §4.7: kept in the
+  // rollback's event record): {"kind":"added_after_apply","bundle","DocumentID","document"}
+  // and {"kind":"written_after_apply","bundle","field","DocumentID","value"}, by version.
+  std::vector<std::pair<uint64_t, Json>> removed_after_apply;
   Json warnings = Json::array();
   // warnings[warnings_from[m] .. warnings_from[m + 1]) are about plan.reverse[m] (its event
   // keeps those alone: a rollback of M migrations writes M events, not M copies of all).
@@ -149,8 +153,7 @@ Status measure(WriteContext& ctx, const MigrationRecord& rec, const ast::Stateme
                Impact* im) {
   const std::string after = " after migration " + std::to_string(rec.version) + " was applied";
   auto later = [&](uint64_t seq, std::string_view bytes) {
-    return rec.apply_stamp != 0 && (seq < rec.start_seq || seq >= rec.end_seq) &&
-           stored_stamp(bytes) != rec.apply_stamp;
+    return (seq < rec.start_seq || seq >= rec.end_seq) && written_after(bytes, rec);
   };
   if (auto* d = std::get_if<ast::DropBundle>(&cmd)) {
     const Bundle* b = ctx.schema().bundle(d->bundle);
@@ -160,7 +163,13 @@ Status measure(WriteContext& ctx, const MigrationRecord& rec, const ast::Stateme
     STRATA_RETURN_IF_ERROR(for_each_stored(ctx.reader(), ctx.db_id(), b->id,
                                            [&](uint64_t seq, std::string_view bytes) -> Status {
       ++n;
-      if (later(seq, bytes)) added.push_back(seq);
+      if (!later(seq, bytes)) return Status::Ok();
+      added.push_back(seq);
+      auto doc = parse_document(bytes);
+      if (!doc.ok()) return doc.status();
+      im->removed_after_apply.emplace_back(
+          rec.version, Json{{"kind", "added_after_apply"}, {"bundle", b->name},
+                            {"DocumentID", keys::document_id(seq)}, {"document", *doc}});
       return Status::Ok();
     }));
     im->bundles_dropped.push_back(b->name);
@@ -180,6 +189,11 @@ Status measure(WriteContext& ctx, const MigrationRecord& rec, const ast::Stateme
       if (auto* rf = std::get_if<ast::RemoveField>(&ch)) {
         uint64_t values = 0;
         std::vector<uint64_t> written;
+        // A document written after the apply still holding the field's default (which ADD
+        // FIELD filled in) kept the migration's value, not one of its writer's.
+        const Field* field = b->field(rf->field);
+        const Json none;
+        const Json& fill = field != nullptr ? field->default_value : none;
         STRATA_RETURN_IF_ERROR(for_each_stored(ctx.reader(), ctx.db_id(), b->id,
                                                [&](uint64_t seq, std::string_view bytes) -> Status {
           auto doc = parse_document(bytes);
@@ -187,7 +201,12 @@ Status measure(WriteContext& ctx, const MigrationRecord& rec, const ast::Stateme
           auto it = doc->find(rf->field);
           if (it == doc->end() || it->is_null()) return Status::Ok();
           ++values;
-          if (later(seq, bytes)) written.push_back(seq);
+          if (!later(seq, bytes) || (!fill.is_null() && *it == fill)) return Status::Ok();
+          written.push_back(seq);
+          im->removed_after_apply.emplace_back(
+              rec.version,
+              Json{{"kind", "written_after_apply"}, {"bundle", b->name}, {"field", rf->field},
+                   {"DocumentID", keys::document_id(seq)}, {"value", *it}});
           return Status::Ok();
         }));
         const std::string name = b->name + "." + rf->field;
@@ -243,19 +262,13 @@ Status run_down(WriteContext& ctx, const Plan& plan, Impact* impact, int64_t tim
       if (!st.ok()) return fail(st);
       Json response = Json::object();
       if (auto* r = std::get_if<ast::RestoreDocuments>(&cmd)) {
-        // The undo snapshot named by the step: usually this migration's, but an explicit
-        // DOWN section may name any migration's.
-        std::optional<MigrationRecord> owner;
-        for (const auto& other : plan.reverse)
-          if (other.version == r->migration) owner = other;
-        if (!owner) {
-          auto loaded = load_record(ctx.reader(), ctx.db_id(), r->migration);
-          if (!loaded.ok()) return fail(loaded.status());
-          if (!*loaded) return fail(migration_not_found());
-          owner = std::move(**loaded);
+        // The migration's own undo snapshot (validation refuses another's; a DOWN list stored
+        // before it did is refused here, not run).
+        if (r->migration != rec.version) {
+          return fail(restore_of_other_migration(r->migration, rec.version));
         }
         uint64_t restored = 0;
-        st = restore_documents(ctx, *r, *owner, &restored, &impact->conflicts);
+        st = restore_documents(ctx, *r, rec, &restored, &impact->conflicts);
         impact->documents_restored += restored;
       } else {
         st = exec_command(ctx, cmd, &response);
@@ -276,10 +289,14 @@ Json versions_json(const Plan& plan) {
   return v;
 }
 
-// The documents a FORCEd rollback overwrote, as kept with its event.
-Json overwritten_json(const std::vector<Conflict>& conflicts, uint64_t version) {
+// What the rollback of `version` destroyed of the writes made after its apply, as kept with
+// its event: the documents FORCE overwrote (the conflicts), then the documents and values it
+// removed (Impact::removed_after_apply).
+Json kept_json(const Impact& impact, uint64_t version) {
   Json out = Json::array();
-  for (const auto& c : conflicts) {
+  for (const auto& [v, entry] : impact.removed_after_apply)
+    if (v == version) out.push_back(entry);
+  for (const auto& c : impact.conflicts) {
     if (c.version != version) continue;
     Json entry = c.to_json();
     entry["document"] = nullptr;
@@ -383,14 +400,17 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
       approval->spend(ctx, &event);
       if (Json own = impact.warnings_of(m); !own.empty()) event["warnings"] = std::move(own);
       if (!drift->empty()) event["adoptedDrift"] = *drift;
-      if (forced) {
-        Json overwritten = overwritten_json(impact.conflicts, r.version);
-        if (!overwritten.empty()) {
+      Json kept = kept_json(impact, r.version);
+      if (!kept.empty()) {
+        size_t overwritten = 0;
+        for (const auto& c : impact.conflicts) overwritten += c.version == r.version;
+        if (overwritten > 0) {
           event["force"] = true;
-          event["overwrittenDocuments"] = overwritten.size();
-          ctx.txn().put(storage::Space::kLedger, lk::overwritten_key(db, r.version, rollbacks),
-                        overwritten.dump());
+          event["overwrittenDocuments"] = overwritten;
         }
+        if (kept.size() > overwritten) event["removedAfterApplyCount"] = kept.size() - overwritten;
+        ctx.txn().put(storage::Space::kLedger, lk::overwritten_key(db, r.version, rollbacks),
+                      kept.dump());
       }
       r.rolled_back_at = utc_now();
       r.rolled_back_by = s.user;

@@ -67,15 +67,17 @@ std::optional<Json> convert_value(const Json& v, FieldType to) {
 
 
 // Rewrites every document of `bundle` that `edit` changes (edit returns true), keeping index
-// entries: for changes no index key depends on.
+// entries and stamps: for field changes no index key depends on (rewrite_field_of_document).
+enum class Rewrite { kReshapes, kRemovesValues };
 template <typename Edit>
-Status rewrite_documents(WriteContext& ctx, const Bundle& bundle, Edit&& edit) {
+Status rewrite_documents(WriteContext& ctx, const Bundle& bundle, Rewrite what, Edit&& edit) {
   return for_each_stored(ctx.reader(), ctx.db_id(), bundle.id,
                          [&](uint64_t seq, std::string_view bytes) -> Status {
                            auto doc = parse_document(bytes);
                            if (!doc.ok()) return doc.status();
                            if (!edit(*doc)) return Status::Ok();
-                           put_document_keeping_indexes(ctx, bundle, seq, bytes, *doc);
+                           rewrite_field_of_document(ctx, bundle, seq, bytes, *doc,
+                                                     what == Rewrite::kRemovesValues);
                            return Status::Ok();
                          });
 }
@@ -91,7 +93,7 @@ Status add_field_data(WriteContext& ctx, const Bundle& bundle, const Field& f) {
   }
   if (f.default_value.is_null()) return Status::Ok();
   // No index uses the new field before its implicit index is built, after this.
-  return rewrite_documents(ctx, bundle, [&](Json& doc) {
+  return rewrite_documents(ctx, bundle, Rewrite::kReshapes, [&](Json& doc) {
     doc[f.name] = f.default_value;
     return true;
   });
@@ -161,12 +163,12 @@ Status change_field_data(WriteContext& ctx, uint32_t bundle_id, const bound::Bun
         if constexpr (std::is_same_v<T, bound::AddField>) {
           return add_field_data(ctx, bundle, c.field);
         } else if constexpr (std::is_same_v<T, bound::RemoveField>) {
-          return rewrite_documents(ctx, bundle, [&](Json& doc) {
+          return rewrite_documents(ctx, bundle, Rewrite::kRemovesValues, [&](Json& doc) {
             return doc.erase(c.field.name) > 0;
           });
         } else if constexpr (std::is_same_v<T, bound::RenameField>) {
           // Index keys hold values only, so every entry stays valid.
-          return rewrite_documents(ctx, bundle, [&](Json& doc) {
+          return rewrite_documents(ctx, bundle, Rewrite::kReshapes, [&](Json& doc) {
             auto it = doc.find(c.from);
             if (it == doc.end()) return false;
             Json value = std::move(*it);

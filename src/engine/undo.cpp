@@ -32,10 +32,25 @@ void UndoRecorder::document_before(const Bundle& bundle, uint64_t seq,
   if (!seen_.emplace(seq, bundle.id).second) return;
   touched_.insert(bundle.id);
   ++entries_;
+  // A document reshaped earlier in the migration: its pre-migration image.
+  auto reshaped = reshaped_.find(seq);
+  if (reshaped != reshaped_.end()) {
+    txn_->put(Space::kLedger, lk::undo_key(db_, version_, bundle.id, seq), reshaped->second);
+    reshaped_.erase(reshaped);
+    return;
+  }
   txn_->put(Space::kLedger, lk::undo_key(db_, version_, bundle.id, seq), *before);
 }
 
+void UndoRecorder::document_reshaped(const Bundle& bundle, uint64_t seq,
+                                     std::string_view before) {
+  if (!txn_ || seq >= start_seq_ || !base_->bundle_by_id(bundle.id)) return;
+  if (seen_.count(seq)) return;  // its pre-image is an entry already
+  reshaped_.try_emplace(seq, before);  // the first image is the pre-migration one
+}
+
 Result<std::string> UndoRecorder::finish(const Reader& reader) {
+  reshaped_.clear();  // reshaped only: undone by the DOWN list's schema commands
   if (txn_ && !seen_.empty()) {
     std::string deleted;
     for (const auto& [seq, bundle] : seen_) {  // ascending sequences
@@ -92,6 +107,14 @@ Result<std::set<uint64_t>> load_left_deleted(const Reader& reader, uint32_t db,
   const std::string& bytes = **v;
   for (size_t i = 0; i + 8 <= bytes.size(); i += 8) out.insert(keys::get_u64(bytes.substr(i, 8)));
   return out;
+}
+
+Status restore_of_other_migration(uint64_t named, uint64_t own) {
+  const std::string v = std::to_string(own);
+  return Status(Code::kInvalidValue,
+                "RESTORE DOCUMENTS in the DOWN commands of migration " + v +
+                    " can restore only its own undo snapshot (FROM MIGRATION " + v +
+                    "), not migration " + std::to_string(named) + "'s");
 }
 
 namespace {

@@ -8,7 +8,12 @@
 // exactly (write stamp included), keyed by the bundle's pre-migration id and the document's
 // sequence. Documents the migration added (sequence >= the migration's first sequence) need
 // no entry: their absence is implied, and the DOWN list deletes them; the recorder notes which
-// bundles received them. finish() records which pre-imaged documents the migration left
+// bundles received them. A document a field change only reshaped (ADD FIELD's default, RENAME
+// FIELD: the DOWN list's reverse schema change undoes it exactly) needs none either: its
+// pre-image is held in memory and becomes an entry only if a later command of the migration
+// overwrites or deletes the document (the entry is then that pre-migration image, not the
+// reshaped one the later command saw). So a rollback of an ADD FIELD or a RENAME restores
+// nothing and finds no conflict in later writes to the bundle (SPEC §4.7's table). finish() records which pre-imaged documents the migration left
 // deleted ('X'): every other one it left holding its write stamp, so a later write to it is
 // seen at rollback as a conflict (conflicts.hpp). Schema objects need no entry: the DOWN list
 // recreates them from their definitions.
@@ -24,6 +29,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/json.hpp"
@@ -45,6 +51,7 @@ class UndoRecorder final : public UndoLog {
 
   void document_before(const Bundle& bundle, uint64_t seq,
                        const std::string_view* before) override;
+  void document_reshaped(const Bundle& bundle, uint64_t seq, std::string_view before) override;
 
   // After the last command: stages the 'X' entry (the pre-imaged documents the migration left
   // deleted, read from the txn's own writes). Returns the snapshot's digest (undo_digest).
@@ -68,6 +75,7 @@ class UndoRecorder final : public UndoLog {
   std::set<uint32_t> touched_;
   std::set<uint32_t> added_;
   std::map<uint64_t, uint32_t> seen_;  // pre-imaged sequence -> its bundle id
+  std::unordered_map<uint64_t, std::string> reshaped_;  // sequence -> pre-image, no entry yet
 };
 
 // The digest of migration `version`'s undo snapshot as stored: every 'U' entry in key order,
@@ -82,6 +90,10 @@ Result<std::set<uint64_t>> load_left_deleted(const Reader& reader, uint32_t db,
 // Unique values another document holds now are appended to `conflicts` (unique_taken) and
 // those documents are left as they are; the caller refuses the rollback when any was found.
 // Errors: BUNDLE_NOT_FOUND when B does not exist now; storage errors.
+// The error of a RESTORE DOCUMENTS FROM MIGRATION `named` in migration `own`'s DOWN list: a
+// DOWN list restores its own migration's undo snapshot only (INVALID_VALUE).
+Status restore_of_other_migration(uint64_t named, uint64_t own);
+
 Status restore_documents(WriteContext& ctx, const ast::RestoreDocuments& command,
                          const MigrationRecord& record, uint64_t* restored,
                          std::vector<Conflict>* conflicts);

@@ -46,6 +46,10 @@ class UndoLog {
   // bytes (stamp header included) or nullptr when the document did not exist (an ADD).
   virtual void document_before(const Bundle& bundle, uint64_t seq,
                                const std::string_view* before) = 0;
+  // Called before a field change only reshapes document `seq` (ADD FIELD's default, RENAME
+  // FIELD): nothing of it is lost, the reverse schema change undoes it exactly. `before` as
+  // above.
+  virtual void document_reshaped(const Bundle& bundle, uint64_t seq, std::string_view before) = 0;
 };
 
 class WriteContext;

@@ -16,7 +16,10 @@
 //   <db u32> 'U' <version u64> <bundle u32> <seq u64>  undo pre-image: stored document bytes
 //   <db u32> 'X' <version u64>                       sequences of the undo entries the migration
 //                                                    left deleted (u64 BE each, ascending)
-//   <db u32> 'O' <version u64> <rollback u32>        documents a FORCEd rollback overwrote (JSON)
+//   <db u32> 'O' <version u64> <rollback u32>        what a rollback of the version destroyed that
+//                                                    was written after its apply: documents FORCE
+//                                                    overwrote, documents added to bundles it
+//                                                    dropped, values in fields it removed (JSON)
 //   <db u32> 'A' <nonce>                             an approval token spent (JSON: by, at, action)
 //   <db u32> 'S' <version u64>                       the schema the last APPLY of, or ROLLBACK
 //                                                    to, the version left (JSON, recorded_schema.hpp)

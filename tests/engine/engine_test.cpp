@@ -192,6 +192,10 @@ struct RecordingUndo : engine::UndoLog {
                        const std::string_view* before) override {
     docs.emplace_back(seq, before ? *engine::parse_document(*before) : json());
   }
+  std::vector<uint64_t> reshaped;
+  void document_reshaped(const engine::Bundle&, uint64_t seq, std::string_view) override {
+    reshaped.push_back(seq);
+  }
 };
 
 ast::Statement parse_one(const std::string& text) {

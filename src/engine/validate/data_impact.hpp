@@ -25,6 +25,9 @@ class DataImpact {
   void before(const WriteContext& ctx, const bound::Command& command);
   // The command ran (`ok`) with `response` (UPDATE / DELETE DOCUMENTS: "affected").
   void after(bool ok, const Json& response);
+  // `what` will not come back at rollback although no command is irreversible (an explicit
+  // DOWN list without the restore step): listed with the irreversible, not recoverable.
+  void not_restored(std::string what) { irreversible_.push_back(std::move(what)); }
   // {"documentsDeleted","valuesRemoved","valuesOverwritten","bundlesDropped","fieldsRemoved",
   //  "byBundle":{"B":{"documentsDeleted":n,"valuesRemoved":{"f":n},"valuesOverwritten":{"f":n}}},
   //  "irreversible":[...],"recoverable":bool,"estimatedDataLoss":"..."}

@@ -15,6 +15,13 @@ Finding would_fail(size_t command, const std::string& text, const std::string& w
   return {"DOWN command " + text + " would fail: " + why, command};
 }
 
+// A DOWN list restores its own migration's undo snapshot only: another migration's would undo
+// that one's changes while it stays APPLIED, and leave this one's in place.
+Status own_snapshot(const ast::RestoreDocuments& r, uint64_t version) {
+  if (r.migration == version) return Status::Ok();
+  return restore_of_other_migration(r.migration, version);
+}
+
 void compare(const DatabaseSchema& before, const DatabaseSchema& after, DownCheck* out) {
   // The usual outcome, the same objects with the same ids, is told without schema_diff's
   // name maps.
@@ -56,6 +63,7 @@ DownCheck check_down(WriteContext& ctx, const std::vector<std::string>& down,
   DownCheck out;
   each_command(down, first_command, &out, [&](const ast::Statement& st) -> Status {
     if (auto* r = std::get_if<ast::RestoreDocuments>(&st)) {
+      STRATA_RETURN_IF_ERROR(own_snapshot(*r, record.version));
       uint64_t restored = 0;
       std::vector<Conflict> conflicts;
       Status result = restore_documents(ctx, *r, record, &restored, &conflicts);
@@ -72,10 +80,14 @@ DownCheck check_down(WriteContext& ctx, const std::vector<std::string>& down,
 }
 
 DownCheck check_down_catalog(const DatabaseSchema& after_up, const std::vector<std::string>& down,
-                             const DatabaseSchema& before, size_t first_command) {
+                             const DatabaseSchema& before, uint64_t version,
+                             size_t first_command) {
   DownCheck out;
   DatabaseSchema schema = after_up;
   each_command(down, first_command, &out, [&](const ast::Statement& st) -> Status {
+    if (auto* r = std::get_if<ast::RestoreDocuments>(&st)) {
+      STRATA_RETURN_IF_ERROR(own_snapshot(*r, version));
+    }
     if (std::holds_alternative<ast::RestoreDocuments>(st) ||
         std::holds_alternative<ast::AddDocument>(st) ||
         std::holds_alternative<ast::UpdateDocuments>(st) ||

@@ -32,8 +32,10 @@ struct DownCheck {
 DownCheck check_down(WriteContext& ctx, const std::vector<std::string>& down,
                      const MigrationRecord& record, const DatabaseSchema& before,
                      size_t first_command);
-// The same on the catalog: `after_up` is the schema the UP commands left.
+// The same on the catalog: `after_up` is the schema the UP commands left; `version` the
+// migration's (a RESTORE DOCUMENTS of another migration's snapshot is an error in both).
 DownCheck check_down_catalog(const DatabaseSchema& after_up, const std::vector<std::string>& down,
-                             const DatabaseSchema& before, size_t first_command);
+                             const DatabaseSchema& before, uint64_t version,
+                             size_t first_command);
 
 }  // namespace strata::engine::validate

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/status_details.hpp"
+#include "engine/down.hpp"
 #include "engine/executors.hpp"
 #include "engine/recorded_schema.hpp"
 #include "engine/validate/command_stream.hpp"
@@ -338,13 +339,30 @@ Outcome run(const Request& req, WriteContext& ctx) {
       snapshot.undo_bundles = req.undo->undo_bundles();
       check = check_down(ctx, texts, snapshot, before_up, first);
     } else {
-      check = check_down_catalog(ctx.schema(), texts, before_up, first);
+      check = check_down_catalog(ctx.schema(), texts, before_up, req.record->version, first);
     }
     for (const auto& f : check.errors) {
       c.add(4, "error", f);
       reversibility_errors.push_back(f.message);
     }
     c.add_all(4, "warning", check.warnings);
+  }
+  // An explicit DOWN list that does not restore what the UP commands overwrote or deleted
+  // loses it at rollback: said, and the data impact is not recoverable.
+  if (up_ran && req.record->has_explicit_down && req.undo) {
+    for (const std::string& bundle : req.undo->touched_bundles()) {
+      const std::string step = restore_step(bundle, req.record->version);
+      const auto& down_list = req.commands->down;
+      if (std::find(down_list.begin(), down_list.end(), step) != down_list.end()) continue;
+      c.add(4, "warning",
+            Finding{"the DOWN commands do not restore the undo snapshot of bundle \"" + bundle +
+                        "\" (the documents and values the UP commands overwrite or delete): "
+                        "unless they write them back themselves, a rollback loses them (add " +
+                        step + ")",
+                    0});
+      impact.not_restored("the documents and values overwritten or deleted in bundle " +
+                          bundle + " (the DOWN commands do not restore them)");
+    }
   }
 
   out.errors = !c.phase[0].empty() || !c.phase[1].empty() || !c.phase[2].empty() ||
