@@ -329,6 +329,14 @@ Status exec_validate_rollback(Engine& e, Session& s, const ast::ValidateRollback
       if (!st.ok()) errors.push_back(st.message());
     }
     const bool clean = errors.empty();
+    // Drift is never adopted silently (SPEC §4.10): the rollback records the live schema as
+    // version t's, drift included, and says so here as it does in its response and events.
+    auto drift = named_drift(ctx.reader(), ctx.schema());
+    if (!drift.ok()) return drift.status();
+    for (const auto& m : drift_messages(*drift, "Schema drift: ")) {
+      impact.warnings.push_back(m + " (the rollback adopts it: version " +
+                                std::to_string(x.version) + "'s recorded schema will hold it)");
+    }
     (*out)["message"] = "Rollback to version " + std::to_string(x.version) +
                         " validation complete";
     (*out)["targetVersion"] = x.version;
@@ -343,6 +351,7 @@ Status exec_validate_rollback(Engine& e, Session& s, const ast::ValidateRollback
         {"conflicts", conflicts_json(impact.conflicts)},
         {"warnings", impact.warnings},
         {"errors", errors}};
+    if (!drift->empty()) (*out)["report"]["adoptedDrift"] = *drift;
     return Status::Ok();
   });
 }
