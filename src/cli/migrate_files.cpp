@@ -45,10 +45,14 @@ bool opens_with_start(std::string_view text) {
 }
 
 // Parses one file; prints its problems and answers false when it has any.
-bool parse_file(MigrationFile* f, const std::string& content, const char* who) {
+bool parse_file(MigrationFile* f, std::string_view content, const char* who) {
+  // A byte order mark opens the file, not the wrapped text (the splitter skips one only at
+  // the start of its stream).
+  if (content.starts_with(parser::kUtf8Bom)) content.remove_prefix(parser::kUtf8Bom.size());
   // A file of commands only is the body of a migration: wrapped, its lines move down by one.
   const bool whole = opens_with_start(content);
-  const std::string text = whole ? content : "START MIGRATION\n" + content + "\nCOMMIT";
+  const std::string text =
+      whole ? std::string(content) : "START MIGRATION\n" + std::string(content) + "\nCOMMIT";
   const uint32_t shift = whole ? 0 : 1;
   parser::StatementSplitter splitter;
   splitter.feed(text);

@@ -56,6 +56,23 @@ bool word_is(const char* word, uint32_t len, std::string_view keyword) {
 StatementSplitter::StatementSplitter(size_t max_statement_bytes) : max_(max_statement_bytes) {}
 
 void StatementSplitter::feed(std::string_view bytes) {
+  if (!bom_done_) {  // the stream's first bytes, which may arrive one by one
+    while (!bytes.empty() && bom_held_ < kUtf8Bom.size() && bytes[0] == kUtf8Bom[bom_held_]) {
+      ++bom_held_;
+      bytes.remove_prefix(1);
+    }
+    if (bom_held_ == kUtf8Bom.size()) {
+      bom_done_ = true;
+      base_ = line_begin_ = kUtf8Bom.size();  // columns count from the byte after it
+    } else if (!bytes.empty()) {
+      bom_done_ = true;  // not a byte order mark: the bytes held are the stream's own
+      feed_bytes(kUtf8Bom.substr(0, bom_held_));
+    }
+  }
+  feed_bytes(bytes);
+}
+
+void StatementSplitter::feed_bytes(std::string_view bytes) {
   chunk_ = bytes.data();
   seg_ = 0;  // a statement that has started continues from this chunk's first byte
   const size_t n = bytes.size();
@@ -79,6 +96,10 @@ void StatementSplitter::feed(std::string_view bytes) {
 }
 
 void StatementSplitter::finish() {
+  if (!bom_done_) {
+    bom_done_ = true;
+    feed_bytes(kUtf8Bom.substr(0, bom_held_));  // a stream cut inside its first three bytes
+  }
   if (lex_ == Lex::kDash || lex_ == Lex::kSlash) end_held(0);  // a lone '-' or '/'
   if (lex_ == Lex::kNormal) end_word(0);
   end_statement(0);

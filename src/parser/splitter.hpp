@@ -24,6 +24,8 @@
 // A statement that starts with the word syndrdb followed by ':' is a driver's connection string
 // (SPEC §6, grammar/session.peg): it is taken verbatim up to ';' or EOT, so a password may
 // hold quotes, "--" or "/*".
+// A UTF-8 byte order mark (kUtf8Bom) as the stream's first bytes is skipped, as editors save
+// some files with one: positions count from the byte after it.
 // The splitter knows strings, comments and the START/COMMIT keywords and nothing else.
 // Feeding the same bytes in any chunking yields the same statements.
 // Thread-safety: one instance per stream; not shared.
@@ -36,6 +38,9 @@
 #include <string_view>
 
 namespace strata::parser {
+
+// The UTF-8 byte order mark, skipped once at the start of a script (a stream or a file).
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 struct SplitStatement {
   std::string text;   // the statement, without its terminating ';' or EOT
@@ -71,6 +76,8 @@ class StatementSplitter {
     kConnection,    // inside a connection string syndrdb://...: only ';' and EOT matter
   };
 
+  // feed() once past a byte order mark at the start of the stream.
+  void feed_bytes(std::string_view bytes);
   // Processes the byte at chunk index i (and, for runs of ordinary bytes, those after it);
   // returns the index of the last byte consumed. Runs never contain '\n'.
   size_t step(size_t i, size_t n);
@@ -116,6 +123,8 @@ class StatementSplitter {
   size_t held_index_ = 0;     // its chunk index, valid while held_base_ == base_
   uint64_t held_base_ = ~uint64_t{0};
   uint32_t held_line_ = 1, held_column_ = 1;
+  uint32_t bom_held_ = 0;  // bytes of a byte order mark seen at the stream's start
+  bool bom_done_ = false;  // past the stream's start: a byte order mark is skipped or absent
   uint64_t base_ = 0;                           // stream offset of the chunk's first byte
   uint64_t line_begin_ = 0;                     // stream offset of the current line's first byte
   uint32_t line_ = 1;                           // line of the next byte

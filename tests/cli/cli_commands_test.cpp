@@ -155,3 +155,23 @@ TEST_CASE("cli: without a password and without a terminal, run and shell say how
   CHECK(good.code == 0);
   CHECK(good.err.empty());
 }
+
+TEST_CASE("cli: a byte order mark at the start of a script is skipped") {
+  Scratch s;
+  const std::string bom = "\xEF\xBB\xBF";
+  write_text(s.path() + "/bom.sql", bom + "PING;\n");
+  const Ran check = run_strata(s.path(), {"check", s.path() + "/bom.sql"});
+  CHECK(check.code == 0);
+  CHECK(check.out.find("\\ufeff") == std::string::npos);
+  // Positions count from the byte after it.
+  write_text(s.path() + "/bad.sql", bom + "PNG;\n");
+  const Ran bad = run_strata(s.path(), {"check", s.path() + "/bad.sql"});
+  CHECK(bad.code == 1);
+  CHECK(bad.out.find("bad.sql:1:1: error") != std::string::npos);
+  // Standard input, and exec.
+  CHECK(run_strata(s.path(), {"check", "-"}, bom + "PING;\n").code == 0);
+  const Ran exec = run_strata(s.path(), {"exec", "--data", s.path() + "/data", "-"},
+                              bom + "CREATE DATABASE \"x\";\n");
+  CHECK(exec.code == 0);
+  CHECK(exec.out.find("\"success\":true") != std::string::npos);
+}
