@@ -1,8 +1,8 @@
 // The `strata` command line (cli.hpp): declares every subcommand on one CLI11 app, parses argv
 // and runs the chosen command. `strata help` lists every command with one line each; `strata
-// help COMMAND` (or COMMAND --help) shows its flags. A mistyped command or flag is a usage
-// error that names the nearest one ("did you mean shell?"). Usage errors exit 2; --help and
-// --version exit 0.
+// help COMMAND [SUBCOMMAND]` (or COMMAND [SUBCOMMAND] --help) shows its flags. A mistyped
+// command or flag is a usage error that names the nearest one ("did you mean shell?"). Usage
+// errors exit 2; --help and --version exit 0.
 #include "cli/cli.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -81,6 +81,41 @@ int usage_error(CLI::App& app, CLI::App* command, const std::vector<std::string>
   return kExitUsage;
 }
 
+// `strata help [COMMAND [SUBCOMMAND]]`: the list of commands, or the help of the one named
+// (`strata help migrate apply` is `strata migrate apply --help`).
+int run_help(CLI::App& app, const std::vector<std::string>& topic) {
+  if (topic.empty()) {
+    std::cout << command_list(app);
+    return kExitOk;
+  }
+  CLI::App* command = &app;
+  std::string path = "strata";
+  for (const std::string& word : topic) {
+    std::vector<std::string> names;
+    CLI::App* found = nullptr;
+    for (CLI::App* sub : commands_of(*command)) {
+      names.push_back(sub->get_name());
+      if (sub->get_name() == word) found = sub;
+    }
+    if (!found) {
+      const std::string who = "strata help" + path.substr(6);  // strata help migrate
+      std::cerr << who << ": unknown command '" << word << "'";
+      if (auto near = nearest(word, names)) std::cerr << "; did you mean " << *near << "?";
+      std::cerr << "\n";
+      if (command == &app) {
+        std::cerr << command_list(app);
+      } else {
+        std::cerr << "'" << who << "' lists them.\n";
+      }
+      return kExitUsage;
+    }
+    command = found;
+    path += " " + word;
+  }
+  std::cout << app.get_formatter()->make_help(command, path, CLI::AppFormatMode::Normal);
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_main(int argc, char** argv) {
@@ -104,9 +139,9 @@ int run_main(int argc, char** argv) {
   CLI::App* store_cmd = add_store_command(app, store);
   CLI::App* migrate_cmd = add_migrate_command(app, migrate);
 
-  std::string help_topic;
+  std::vector<std::string> help_topic;
   CLI::App* help_cmd = app.add_subcommand("help", "List the commands, or show one's options");
-  help_cmd->add_option("command", help_topic, "A command name");
+  help_cmd->add_option("command", help_topic, "A command name, and a subcommand's (migrate apply)");
 
   const std::vector<std::string> args(argv + 1, argv + argc);
   std::vector<std::string> names;
@@ -156,23 +191,7 @@ int run_main(int argc, char** argv) {
     return usage_error(app, command, args, e);
   }
 
-  if (help_cmd->parsed()) {
-    if (help_topic.empty()) {
-      std::cout << command_list(app);
-      return kExitOk;
-    }
-    for (CLI::App* sub : commands_of(app)) {
-      if (sub->get_name() == help_topic) {
-        std::cout << app.get_formatter()->make_help(sub, "strata " + help_topic,
-                                                    CLI::AppFormatMode::Normal);
-        return kExitOk;
-      }
-    }
-    std::cerr << "strata help: unknown command '" << help_topic << "'";
-    if (auto near = nearest(help_topic, names)) std::cerr << "; did you mean " << *near << "?";
-    std::cerr << "\n" << command_list(app);
-    return kExitUsage;
-  }
+  if (help_cmd->parsed()) return run_help(app, help_topic);
   if (serve_cmd->parsed()) return run_serve(serve);
   if (shell_cmd->parsed()) return run_shell(shell);
   if (run_cmd->parsed()) return run_run(run);

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,7 +31,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 1776;
   std::string auth = "on";  // "on" | "off" (off only on a loopback address)
-  std::string init_db;      // database to create when missing; "" for none
+  std::optional<std::string> init_db;  // database to create when missing (1-128 characters)
   unsigned threads = 0;     // 0: one per core
   unsigned workers = 0;     // the engine's thread pool (EngineOptions::threads); 0: one per core
   std::string tls_cert;

@@ -5,8 +5,9 @@
 // --config FILE (INI/TOML `key = value` lines named like the flags, e.g. `port = 1777`, and
 // a `[settings]` table of server-wide setting defaults); flags on the command line win.
 // Server-wide settings (`--setting Name=Value`, `[settings]`) are checked before the store
-// opens: an unknown name or a bad value is a usage error naming it. Exit 0 after a graceful stop; 1 when the store cannot be
-// opened or the server cannot start; 2 for usage errors.
+// opens: an unknown name or a bad value is a usage error naming it, and so is an --init-db
+// that is no database name (SPEC §1: 1-128 characters; "" included). Exit 0 after a graceful stop;
+// 1 when the store cannot be opened or the server cannot start; 2 for usage errors.
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -194,6 +195,12 @@ int run_serve(const ServeOptions& o) {
                   o.http_host);
     return kExitUsage;
   }
+  if (o.init_db && !engine::valid_database_name(*o.init_db)) {
+    // Refused before the store and its admin user are created.
+    spdlog::error("--init-db {}: invalid database name (1-128 characters, no control characters)",
+                  Json(*o.init_db).dump());
+    return kExitUsage;
+  }
   auto settings = server_settings(o);
   if (!settings.ok()) {
     spdlog::error("{}", settings.status().message());
@@ -231,10 +238,10 @@ int run_serve(const ServeOptions& o) {
   } else if (admin_password) {
     spdlog::info("user 'admin' ready (password from STRATA_ADMIN_PASSWORD on first start)");
   }
-  if (!o.init_db.empty()) {
-    Status status = init_database(**engine, o.init_db);
+  if (o.init_db) {
+    Status status = init_database(**engine, *o.init_db);
     if (!status.ok()) {
-      spdlog::error("--init-db {}: {}", o.init_db, status.message());
+      spdlog::error("--init-db {}: {}", *o.init_db, status.message());
       return kExitProblems;
     }
   }

@@ -3,6 +3,7 @@
 // `strata exec` failing on a VALIDATE that reports FAIL and saying so on stderr with
 // file:line, exec's JSON naming the file, and the hint when no password can be had.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/shell_fixture.hpp"
 
@@ -154,6 +155,32 @@ TEST_CASE("cli: without a password and without a terminal, run and shell say how
                               {"STRATA_PASSWORD=admin-pw"});
   CHECK(good.code == 0);
   CHECK(good.err.empty());
+}
+
+TEST_CASE("cli: strata help COMMAND SUBCOMMAND shows the subcommand's help") {
+  Scratch s;
+  const Ran help = run_strata(s.path(), {"help", "migrate", "apply"});
+  CHECK(help.code == 0);
+  CHECK(help.out.find("--dry-run") != std::string::npos);
+  CHECK(help.out == run_strata(s.path(), {"migrate", "apply", "--help"}).out);
+  const Ran typo = run_strata(s.path(), {"help", "migrate", "aply"});
+  CHECK(typo.code == 2);
+  CHECK(typo.err.find("strata help migrate: unknown command 'aply'; did you mean apply?") !=
+        std::string::npos);
+}
+
+TEST_CASE("cli: strata serve refuses an empty --init-db before creating anything") {
+  Scratch s;
+  const std::string data = s.path() + "/data";
+  for (const std::string& name : {std::string(), std::string("a\tb")}) {
+    INFO(name);
+    const Ran serve = run_strata(
+        s.path(), {"serve", "--data", data, "--port", "0", "--init-db", name}, "", {}, 20);
+    CHECK(serve.code == 2);
+    CHECK(serve.err.find("--init-db " + nlohmann::json(name).dump() + ": invalid database name") !=
+          std::string::npos);
+    CHECK(!std::filesystem::exists(data));
+  }
 }
 
 TEST_CASE("cli: a byte order mark at the start of a script is skipped") {
