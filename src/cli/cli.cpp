@@ -8,6 +8,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <iostream>
 #include <sstream>
 
@@ -70,6 +71,7 @@ int usage_error(CLI::App& app, CLI::App* command, const std::vector<std::string>
   const std::vector<std::string> flags = flag_names(command ? command : &app);
   for (const std::string& arg : args) {
     if (arg.size() < 2 || arg[0] != '-' || arg == "--") continue;
+    if (std::isdigit(static_cast<unsigned char>(arg[1]))) continue;  // a value: --to -1
     const std::string name = arg.substr(0, arg.find('='));
     if (std::find(flags.begin(), flags.end(), name) != flags.end()) continue;
     std::cerr << who << ": unknown option '" << name << "'";

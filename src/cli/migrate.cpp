@@ -1,14 +1,14 @@
-// `strata migrate new | status | validate | rollback` (SPEC §7) and the declaration of every
-// `strata migrate` flag; `apply` is migrate_apply.cpp. Shared pieces: migrate.hpp.
+// `strata migrate new | status | rollback` (SPEC §7) and the declaration of every `strata
+// migrate` flag; `apply` is migrate_apply.cpp, `validate` migrate_validate.cpp. Shared
+// pieces: migrate.hpp.
 //   new NAME     writes DIR/NNN_NAME.sql (the next free number) holding a START MIGRATION
 //                VERSION n NAME "NNN_NAME" … COMMIT skeleton; creates DIR when missing.
 //   status       one row per version in files or ledger: state, applied at/by, batch, and
-//                whether file and ledger agree (ok, changed after apply, file missing, not yet
-//                started); exit 1 when a file changed or is missing.
-//   validate     starts nothing: parses every file, compares the recorded ones with the ledger,
-//                and runs VALIDATE MIGRATIONS over the PENDING ones; exit 1 on any FAIL.
-//   rollback     VALIDATE ROLLBACK, the plan and its conflicts, a confirmation on a terminal
-//                (--yes skips it), then APPLY ROLLBACK.
+//                whether file and ledger agree (ok, changed after apply — or after it was
+//                started, for a PENDING version —, file missing, not yet started); exit 1 when
+//                a file changed or is missing.
+//   rollback     VALIDATE ROLLBACK, the plan (DOWN commands, data impact) and its conflicts, a
+//                confirmation on a terminal (--yes skips it), then APPLY ROLLBACK.
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,6 +16,7 @@
 #include <iostream>
 #include <regex>
 #include <set>
+#include <utility>
 
 #include "cli/migrate.hpp"
 #include "cli/outcome.hpp"
@@ -31,6 +32,17 @@ void add_target_options(CLI::App* cmd, MigrateOptions& o) {
   add_client_options(cmd, o, "Database whose ledger the folder follows (required)");
   cmd->add_option("--data", o.data, "Embedded store directory (no server)");
   cmd->add_flag("--json", o.json, "One JSON object per step on stdout");
+}
+
+// --to is a version: "-1" is a usage error, not 2^64-1 (which would mean "everything").
+CLI::Validator version_number() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (!value.empty() && value[0] == '-')
+          return "a version is a number, 0 or higher (got " + value + ")";
+        return "";
+      },
+      "VERSION");
 }
 
 std::string lower_state(const std::string& status) {
@@ -95,8 +107,8 @@ int run_status(const MigrateOptions& o) {
     std::string agreement = "ok";
     if (!e) agreement = "not yet started";
     else if (!f) agreement = "file missing";
-    else if (e->checksum != f->checksum) agreement = "changed after apply";
-    if (agreement == "file missing" || agreement == "changed after apply") rc = kExitProblems;
+    else if (e->checksum != f->checksum) agreement = changed_since(*e);
+    if (agreement != "ok" && agreement != "not yet started") rc = kExitProblems;
     const std::string name = f ? f->name : e->name;
     const std::string state = e ? lower_state(e->status) : "not started";
     const std::string batch = e && e->batch.is_number() ? e->batch.dump() : "";
@@ -130,22 +142,36 @@ int run_status(const MigrateOptions& o) {
   return rc;
 }
 
-int run_validate(const MigrateOptions& o) {
-  int rc = kExitOk;
-  auto w = open_workspace(o, kWho, &rc);
-  if (!w) return rc;
-  if (report_changed(w->folder.files, w->ledger, kWho)) return kExitProblems;
-  for (const auto& f : w->folder.files) {
-    if (w->ledger.entries.count(f.version)) continue;
-    print_step(o, Json{{"step", "parse"}, {"version", f.version}, {"file", f.path},
-                       {"result", "ok"}, {"checksum", f.checksum}},
-               f.name + ": not yet started; parses, syntax phase clean");
+// The dataImpact of VALIDATE ROLLBACK (SPEC §4.8), a line per item: what is dropped and
+// removed, the counts, and the data lost. Lists and the counts of restored or later-written
+// data are shown when not empty.
+std::string data_impact_text(const Json& impact) {
+  using Item = std::pair<const char*, const char*>;  // key, label
+  auto names = [&](const char* key) {
+    std::string list;
+    for (const Json& n : impact.value(key, Json::array()))
+      list += (list.empty() ? "" : ", ") + (n.is_string() ? n.get<std::string>() : n.dump());
+    return list;
+  };
+  auto count = [&](const char* key) { return impact.value(key, uint64_t{0}); };
+  std::string text = "\nData impact:";
+  for (const Item& item :
+       {Item{"bundlesDropped", "bundles dropped"}, Item{"fieldsRemoved", "fields removed"},
+        Item{"relationshipsRemoved", "relationships removed"},
+        Item{"indexesDropped", "indexes dropped"}}) {
+    const std::string list = names(item.first);
+    if (!list.empty()) text += "\n  " + std::string(item.second) + ": " + list;
   }
-  uint64_t last_pending = 0;
-  for (const auto& [v, e] : w->ledger.entries)
-    if (e.status == "PENDING") last_pending = v;
-  if (last_pending == 0) return kExitOk;
-  return validate_pending(*w->target, o, w->ledger, w->folder.files, last_pending, kWho);
+  text += "\n  documents deleted: " + std::to_string(count("documentsDeleted"));
+  text += "\n  values removed: " + std::to_string(count("valuesRemoved"));
+  for (const Item& item : {Item{"documentsRestored", "documents restored"},
+                           Item{"documentsAddedAfterApply", "documents added after the apply"},
+                           Item{"valuesWrittenAfterApply", "values written after the apply"}}) {
+    if (count(item.first) > 0)
+      text += "\n  " + std::string(item.second) + ": " + std::to_string(count(item.first));
+  }
+  text += "\n  estimated data loss: " + impact.value("estimatedDataLoss", std::string("none"));
+  return text;
 }
 
 bool confirm(const std::string& question) {
@@ -191,6 +217,7 @@ int run_rollback(const MigrateOptions& o) {
   for (const Json& e : report.value("errors", Json::array()))
     text += "\n  error: " + e.get<std::string>();
   for (const Json& c : report.value("conflicts", Json::array())) text += "\n  conflict: " + c.dump();
+  text += data_impact_text(report.value("dataImpact", Json::object()));
   print_step(o, Json{{"step", "plan"}, {"targetVersion", *o.to}, {"report", report}}, text);
   const bool can = report.value("canRollback", false);
   const bool can_force = report.value("canRollbackWithForce", false);
@@ -228,15 +255,18 @@ CLI::App* add_migrate_command(CLI::App& app, MigrateOptions& o) {
   add_target_options(status, o);
   CLI::App* apply = cmd->add_subcommand("apply", "Start, validate and apply the new files");
   add_target_options(apply, o);
-  apply->add_option("--to", o.to, "Apply up to this version");
+  apply->add_option("--to", o.to, "Apply up to this version")->check(version_number());
   apply->add_flag("--batch", o.batch, "Apply everything as one atomic batch");
-  apply->add_flag("--dry-run", o.dry_run, "Start and validate only; print the reports");
+  apply->add_flag("--dry-run", o.dry_run,
+                  "Reset and start as apply would, then only validate; print the reports");
   apply->add_flag("--force", o.force, "Apply despite validation warnings");
   CLI::App* validate = cmd->add_subcommand("validate", "Check files and ledger; exit 1 on FAIL");
   add_target_options(validate, o);
   CLI::App* rollback = cmd->add_subcommand("rollback", "Roll the database back to --to N");
   add_target_options(rollback, o);
-  rollback->add_option("--to", o.to, "The version to go back to")->required();
+  rollback->add_option("--to", o.to, "The version to go back to")
+      ->required()
+      ->check(version_number());
   rollback->add_flag("--force", o.force, "Roll back despite conflicts FORCE may override");
   rollback->add_flag("--yes", o.yes, "Do not ask for confirmation");
   rollback->add_flag("--dry-run", o.dry_run, "Show the plan only");
@@ -247,7 +277,7 @@ int run_migrate(CLI::App* migrate, const MigrateOptions& o) {
   if (migrate->got_subcommand("new")) return run_new(o);
   if (migrate->got_subcommand("status")) return run_status(o);
   if (migrate->got_subcommand("apply")) return run_migrate_apply(o);
-  if (migrate->got_subcommand("validate")) return run_validate(o);
+  if (migrate->got_subcommand("validate")) return run_migrate_validate(o);
   if (migrate->got_subcommand("rollback")) return run_rollback(o);
   std::cerr << kWho << ": a subcommand is required: new, status, apply, validate, rollback\n";
   return kExitUsage;

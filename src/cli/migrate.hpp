@@ -8,9 +8,13 @@
 //   - Ledger / load_ledger: SHOW MIGRATIONS by version;
 //   - MigrateTarget (migrate_target.cpp): one statement in, one response out, against a server
 //     (the connection flags of `strata run`) or an embedded store (--data DIR);
-//   - the subcommands: new, status, validate, rollback (migrate.cpp), apply (migrate_apply.cpp).
+//   - Plan / plan_apply (migrate_plan.cpp): what apply would do, and every check it makes
+//     before it sends anything — shared by apply, apply --dry-run and validate;
+//   - the subcommands: new, status, rollback (migrate.cpp), apply (migrate_apply.cpp),
+//     validate (migrate_validate.cpp, with the printing of VALIDATE reports).
 // Exit codes: 0 success; 1 a statement failed, a VALIDATE reported FAIL, or files and ledger
-// disagree (a changed applied file names the file and both checksums); 2 usage errors
+// disagree (a changed file names the file and both checksums; a ledger version without its
+// file, a gap in the numbering, an empty new file); 2 usage errors
 // (unknown flag, no --db, unreadable folder, a badly named or duplicate file).
 // Thread-safety: called once from main.
 
@@ -48,6 +52,7 @@ struct MigrationFile {
   // Where each command starts in the file (1-based line, byte column): the UP commands, then
   // the DOWN ones — the numbering of a VALIDATE report's "command".
   std::vector<ast::Pos> command_at;
+  ast::Pos start_at;  // where its START is (1:1 for a file of commands only)
 };
 
 // The files of `dir`, by version. Errors are printed (file:line:col for syntax errors) and
@@ -84,10 +89,33 @@ std::unique_ptr<MigrateTarget> open_target(const MigrateOptions& options, const 
 // SHOW MIGRATIONS; nullopt after printing why.
 std::optional<Ledger> load_ledger(MigrateTarget& target, const char* who);
 
+// How a file whose version `entry` records with another checksum is described: "changed after
+// apply", or "changed after it was started" for a PENDING version.
+std::string changed_since(const LedgerEntry& entry);
+
 // Files whose version the ledger records with another checksum, printed as
 // "FILE: changed after apply: ledger checksum X, file checksum Y"; true when there is one.
 bool report_changed(const std::vector<MigrationFile>& files, const Ledger& ledger,
                     const char* who);
+
+// What `strata migrate apply` would do up to `goal`, in its order: RESET the ROLLED_BACK
+// versions whose files are here, START the new files (beyond the ledger's highest version),
+// then apply every version of `order` (PENDING, reset or new, above currentVersion).
+struct Plan {
+  uint64_t goal = 0;                        // --to, else the highest file
+  std::vector<uint64_t> reset;              // ROLLED_BACK versions with their files, ascending
+  std::vector<const MigrationFile*> start;  // new files, ascending
+  std::vector<uint64_t> order;              // the versions apply would apply, ascending
+};
+// The plan, after the checks apply makes before it sends anything, each problem printed on
+// stderr: a changed file (report_changed); a ledger version whose file is missing (any
+// version: files and ledger disagree); a FAILED version up to the goal; among the new files
+// up to the goal, a gap in the numbering (OUT_OF_ORDER at START) or a migration START would
+// refuse (no command: "FILE:LINE:COL: error: migration must contain at least one command").
+// nullopt when there is a problem (exit 1).
+std::optional<Plan> plan_apply(const Folder& folder, const Ledger& ledger,
+                               std::optional<uint64_t> to, const MigrateOptions& options,
+                               const char* who);
 
 // What status, validate and apply start from: the folder, the target, the ledger. nullopt
 // after printing why, with `*exit_code` set (the folder's code, 2 for the target, 1 for the
@@ -100,16 +128,27 @@ struct Workspace {
 std::optional<Workspace> open_workspace(const MigrateOptions& options, const char* who,
                                         int* exit_code);
 
-// VALIDATE MIGRATIONS UP TO VERSION `up_to`: one step per report ("NAME: RESULT"; the name
-// from the ledger, else "version n"), then, for a FAIL or PASS_WITH_WARNINGS, every error and
-// warning at its place in the version's file (report_diagnostics). kExitProblems on any FAIL.
+// What a VALIDATE MIGRATIONS covers: the file each ledger version stands for (its own; for
+// validate's simulation, the file a temporary version copies), and the versions apply would
+// RESET first — a report whose only blocker (SPEC §4.4 "Version n is ROLLED_BACK") is one of
+// them is judged without that error, as apply would reset it.
+struct Simulation {
+  std::map<uint64_t, const MigrationFile*> file_of;
+  std::vector<uint64_t> reset;
+};
+// VALIDATE MIGRATIONS UP TO VERSION `up_to`: one step per report ("NAME: RESULT"; the name of
+// its file, else the ledger's, else "version n"), then, for a FAIL or PASS_WITH_WARNINGS,
+// every error and warning at its place in the file (report_diagnostics). kExitProblems on
+// any FAIL.
 int validate_pending(MigrateTarget& target, const MigrateOptions& options, const Ledger& ledger,
-                     const std::vector<MigrationFile>& files, uint64_t up_to, const char* who);
+                     const Simulation& simulation, uint64_t up_to, const char* who);
+// The Simulation of the versions as they are: each ledger version with its own file.
+Simulation as_recorded(const std::vector<MigrationFile>& files);
 
 // The errors and warnings of a VALIDATE report, one line each, compiler style:
 // "FILE:LINE:COL: warning: MESSAGE (PHASE phase)" at the start of the command in `file`, or
-// "version N, command K: …" when there is no file or the command is not in it (a generated
-// DOWN command).
+// at its START with "command K: " before the message when the command is not in the file (a
+// generated DOWN command) or none is named; "version N[, command K]: …" when there is no file.
 std::vector<std::string> report_diagnostics(const Json& report, const MigrationFile* file);
 // The file of `version` among `files`, or null.
 const MigrationFile* file_of(const std::vector<MigrationFile>& files, uint64_t version);
@@ -125,5 +164,6 @@ CLI::App* add_migrate_command(CLI::App& app, MigrateOptions& options);
 // Runs the subcommand that was parsed.
 int run_migrate(CLI::App* migrate, const MigrateOptions& options);
 int run_migrate_apply(const MigrateOptions& options);
+int run_migrate_validate(const MigrateOptions& options);
 
 }  // namespace strata::cli

@@ -1,15 +1,17 @@
 // `strata migrate apply` (SPEC §7): makes the database match the folder.
-//   1. Every file whose version the ledger records is compared by checksum: a changed file
-//      stops everything (exit 1, naming it and both checksums) before anything is sent.
-//   2. A FAILED version up to the target stops it too (its file needs fixing, then RESET or
-//      DROP MIGRATION). A ROLLED_BACK version whose file is still there is RESET to PENDING,
-//      in order, so it is applied again and folder and ledger agree.
+//   1. The checks of plan_apply (migrate_plan.cpp), before anything is sent: a changed file,
+//      a ledger version whose file is missing, a FAILED version up to the target (its file
+//      needs fixing, then RESET or DROP MIGRATION), a gap in the numbering of the new files or
+//      a new file START would refuse (no command) stops everything with exit 1.
+//   2. A ROLLED_BACK version whose file is still there is RESET to PENDING, in order, so it
+//      is applied again and folder and ledger agree.
 //   3. Files beyond the ledger's highest version are started in order (START … VERSION n
 //      NAME "NNN_name", SPEC §4.14).
 //   4. The PENDING versions up to the target (--to, else the highest file) are applied: one
 //      APPLY MIGRATION each, stopping at the first failure, or with --batch one APPLY
-//      MIGRATIONS UP TO VERSION n (all or nothing). --dry-run stops after step 3 and runs
-//      VALIDATE MIGRATIONS instead, printing the reports (exit 1 on a FAIL).
+//      MIGRATIONS UP TO VERSION n (all or nothing). --dry-run does steps 2 and 3 as apply
+//      would (so it judges what apply would run), then runs VALIDATE MIGRATIONS instead,
+//      printing the reports (exit 1 on a FAIL).
 // Nothing to do (everything applied) prints so and exits 0: running it twice is harmless.
 // On a terminal, each step is announced on stderr as it starts.
 #include <unistd.h>
@@ -79,32 +81,18 @@ int run_migrate_apply(const MigrateOptions& o) {
   const Folder& folder = w->folder;
   MigrateTarget* target = w->target.get();
   std::optional<Ledger> ledger = std::move(w->ledger);
-  if (report_changed(folder.files, *ledger, kWho)) return kExitProblems;
+  const std::optional<Plan> plan = plan_apply(folder, *ledger, o.to, o, kWho);
+  if (!plan) return kExitProblems;
 
   std::map<uint64_t, const MigrationFile*> files;
   for (const auto& f : folder.files)
-    if (!o.to || f.version <= *o.to) files[f.version] = &f;
-  uint64_t goal = o.to.value_or(0);
-  if (!o.to)
-    for (const auto& [v, f] : files) goal = std::max(goal, v);
+    if (f.version <= plan->goal) files[f.version] = &f;
+  const uint64_t goal = plan->goal;
   Progress progress(o.json);
 
-  // 2. FAILED stops; ROLLED_BACK with its file comes back to PENDING.
-  for (const auto& [v, e] : ledger->entries) {
-    if (v > goal) break;
+  // 2. ROLLED_BACK with its file comes back to PENDING.
+  for (uint64_t v : plan->reset) {
     const std::string name = name_of(files, *ledger, v);
-    if (e.status == "FAILED") {
-      std::cerr << kWho << ": " << name << " is FAILED: fix it, then RESET MIGRATION WITH VERSION "
-                << v << " (or DROP MIGRATION WITH VERSION " << v << " when it is the highest)\n";
-      return kExitProblems;
-    }
-    if (e.status != "ROLLED_BACK") continue;
-    if (!files.count(v)) {
-      std::cerr << kWho << ": " << name << " is ROLLED_BACK and its file is missing: it cannot "
-                << "be applied again from this folder\n";
-      return kExitProblems;
-    }
-    if (o.dry_run) continue;
     progress.say("resetting " + name);
     if (!step(*target, o, folder.files, "reset", v, name,
               "RESET MIGRATION WITH VERSION " + std::to_string(v),
@@ -113,10 +101,10 @@ int run_migrate_apply(const MigrateOptions& o) {
   }
 
   // 3. New files.
-  for (const auto& [v, f] : files) {
-    if (v <= ledger->highest) continue;
+  for (const MigrationFile* f : plan->start) {
     progress.say("starting " + f->name);
-    if (!step(*target, o, folder.files, "start", v, f->name, f->statement, "started (PENDING)"))
+    if (!step(*target, o, folder.files, "start", f->version, f->name, f->statement,
+              "started (PENDING)"))
       return kExitProblems;
   }
 
@@ -135,7 +123,7 @@ int run_migrate_apply(const MigrateOptions& o) {
   const std::string up_to = std::to_string(pending.back());
   if (o.dry_run) {
     progress.say("validating up to version " + up_to);
-    return validate_pending(*target, o, *ledger, folder.files, pending.back(), kWho);
+    return validate_pending(*target, o, *ledger, as_recorded(folder.files), pending.back(), kWho);
   }
   const std::string force = o.force ? " FORCE" : "";
   if (o.batch) {

@@ -94,6 +94,7 @@ bool parse_file(MigrationFile* f, std::string_view content, const char* who) {
     return fail(piece.line, piece.column,
                 "NAME \"" + *f->start.name + "\" does not match the file name " + f->name);
   }
+  f->start_at = whole ? ast::Pos{piece.line, piece.column} : ast::Pos{1, 1};
   f->start.version = f->version;
   f->start.name = f->name;
   f->statement = parser::canonical(ast::Statement(f->start));
@@ -195,16 +196,19 @@ std::optional<Ledger> load_ledger(MigrateTarget& target, const char* who) {
   return ledger;
 }
 
+std::string changed_since(const LedgerEntry& entry) {
+  return entry.status == "PENDING" ? "changed after it was started" : "changed after apply";
+}
+
 bool report_changed(const std::vector<MigrationFile>& files, const Ledger& ledger,
                     const char* who) {
   bool changed = false;
   for (const auto& f : files) {
     auto it = ledger.entries.find(f.version);
     if (it == ledger.entries.end() || it->second.checksum == f.checksum) continue;
-    std::cerr << who << ": " << f.path << ": changed after "
-              << (it->second.status == "PENDING" ? "it was started" : "apply")
-              << ": the ledger has checksum " << it->second.checksum
-              << ", the file has checksum " << f.checksum << "\n";
+    std::cerr << who << ": " << f.path << ": " << changed_since(it->second)
+              << ": the ledger has checksum " << it->second.checksum << ", the file has checksum "
+              << f.checksum << "\n";
     changed = true;
   }
   return changed;
@@ -225,62 +229,6 @@ std::optional<Workspace> open_workspace(const MigrateOptions& o, const char* who
   w.ledger = std::move(*ledger);
   *exit_code = kExitOk;
   return w;
-}
-
-int validate_pending(MigrateTarget& target, const MigrateOptions& o, const Ledger& ledger,
-                     const std::vector<MigrationFile>& files, uint64_t up_to, const char* who) {
-  Json r = target.ask("VALIDATE MIGRATIONS UP TO VERSION " + std::to_string(up_to));
-  if (!r.value("success", false)) {
-    std::cerr << who << ": VALIDATE MIGRATIONS: " << response_problem(r) << "\n";
-    return kExitProblems;
-  }
-  int rc = kExitOk;
-  for (const Json& report : r.value("reports", Json::array())) {
-    const uint64_t v = report.value("migrationVersion", uint64_t{0});
-    const std::string overall = report.value("overallResult", "FAIL");
-    auto entry = ledger.entries.find(v);
-    std::string text = (entry != ledger.entries.end() && !entry->second.name.empty()
-                            ? entry->second.name
-                            : "version " + std::to_string(v)) +
-                       ": " + overall;
-    if (overall == "FAIL") rc = kExitProblems;
-    if (overall == "PASS_WITH_WARNINGS") text += " (apply needs --force)";
-    for (const std::string& line : report_diagnostics(report, file_of(files, v)))
-      text += "\n  " + line;
-    print_step(o, Json{{"step", "validate"}, {"version", v}, {"report", report}}, text);
-  }
-  return rc;
-}
-
-const MigrationFile* file_of(const std::vector<MigrationFile>& files, uint64_t version) {
-  for (const MigrationFile& f : files)
-    if (f.version == version) return &f;
-  return nullptr;
-}
-
-std::vector<std::string> report_diagnostics(const Json& report, const MigrationFile* file) {
-  std::vector<std::string> out;
-  const uint64_t version = report.value("migrationVersion", uint64_t{0});
-  for (const Json& d : report.value("diagnostics", Json::array())) {
-    if (!d.is_object()) continue;
-    const size_t command =
-        d.contains("command") && d["command"].is_number_unsigned() ? d["command"].get<size_t>() : 0;
-    std::string where;
-    if (file && command >= 1 && command <= file->command_at.size()) {
-      const ast::Pos at = file->command_at[command - 1];
-      where = file->path + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
-    } else {
-      where = "version " + std::to_string(version);
-      if (command) where += ", command " + std::to_string(command);
-    }
-    std::string line = where + ": " + d.value("severity", "error") + ": " + d.value("message", "");
-    if (d.contains("didYouMean") && d["didYouMean"].is_string())
-      line += " — did you mean " + d["didYouMean"].dump() + "?";
-    if (const std::string phase = d.value("phase", ""); !phase.empty())
-      line += " (" + phase + " phase)";
-    out.push_back(std::move(line));
-  }
-  return out;
 }
 
 void print_step(const MigrateOptions& options, const Json& step, const std::string& text) {
