@@ -9,8 +9,10 @@ namespace {
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
-// Optimal string alignment distance (Damerau-Levenshtein without repeated edits).
-size_t distance(std::string_view a, std::string_view b) {
+// Optimal string alignment distance (Damerau-Levenshtein without repeated edits), letters
+// compared case-insensitively, or exactly with `exact`.
+size_t distance(std::string_view a, std::string_view b, bool exact = false) {
+  auto lower = [exact](char c) { return exact ? c : strata::lower(c); };
   std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
   for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
@@ -33,12 +35,16 @@ std::optional<std::string> nearest(std::string_view word,
                                    const std::vector<std::string>& candidates) {
   const size_t limit = std::max<size_t>(1, word.size() / 3);
   std::optional<std::string> best;
-  size_t best_distance = limit + 1;
+  size_t best_distance = limit + 1, best_exact = 0;
   for (const std::string& c : candidates) {
     const size_t d = distance(word, c);
-    if (d < best_distance) {
+    if (d > best_distance) continue;
+    // Of two as near, the one that also matches the case better ("shpo": "shop", not "Shop").
+    const size_t exact = distance(word, c, /*exact=*/true);
+    if (d < best_distance || exact < best_exact) {
       best = c;
       best_distance = d;
+      best_exact = exact;
     }
   }
   return best;
