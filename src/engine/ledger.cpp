@@ -182,7 +182,8 @@ Result<std::vector<MigrationRecord>> load_records(const Reader& reader, uint32_t
 
 // The commands record: "C1 <up> <down>\n", then each UP command and each DOWN command on a
 // line of its own (canonical text never holds a raw newline), then one line of positions
-// "l,c l,c ...". No JSON on the way: a migration may hold 100,000+ commands. Stored in chunks
+// "l,c l,c ...": every UP command's, then every explicit DOWN command's (records written
+// before DOWN positions were kept end after the UP ones). No JSON on the way: a migration may hold 100,000+ commands. Stored in chunks
 // of kCommandsChunk bytes (ledger_keys.hpp): a big migration's record never becomes one
 // multi-megabyte value (a table block as large, copied whole by every read of it).
 constexpr size_t kCommandsChunk = 1u << 20;
@@ -261,19 +262,25 @@ Result<MigrationCommands> load_commands(const Reader& reader, uint32_t db, uint6
     if (!line) return bad;
     c.down.emplace_back(*line);
   }
-  c.positions.reserve(up);
   const char* p = text.data() + pos;
   const char* end = text.data() + text.size();
-  for (size_t i = 0; i < up; ++i) {
+  // The next "l,c" of the positions line into *out; false when it is not one.
+  auto next_position = [&](std::vector<ast::Pos>* out) {
     uint32_t line = 0, column = 0;
     auto [after_line, e1] = std::from_chars(p, end, line);
-    if (e1 != std::errc() || after_line == end || *after_line != ',') return bad;
+    if (e1 != std::errc() || after_line == end || *after_line != ',') return false;
     auto [after_column, e2] = std::from_chars(after_line + 1, end, column);
-    if (e2 != std::errc()) return bad;
-    c.positions.push_back(ast::Pos{line, column});
+    if (e2 != std::errc()) return false;
+    out->push_back(ast::Pos{line, column});
     p = after_column;
     while (p != end && *p == ' ') ++p;
-  }
+    return true;
+  };
+  c.positions.reserve(up);
+  for (size_t i = 0; i < up; ++i)
+    if (!next_position(&c.positions)) return bad;
+  for (size_t i = 0; i < down && p != end && *p != '\n'; ++i)
+    if (!next_position(&c.down_positions)) return bad;
   return c;
 }
 
@@ -432,15 +439,16 @@ EncodedCommands encode_commands(const ast::StartMigration& m) {
   // Positions are kept relative to the migration text (its START keyword is line 1,
   // column 1), so diagnostics read the same whether the migration came from a file, a
   // shell line or the middle of a TCP stream.
-  for (size_t i = 0; i < m.up.size(); ++i) {
-    ast::Pos p = m.up[i].pos;
+  auto add_position = [&](ast::Pos p) {
     if (p.line == m.pos.line) p.column = p.column - m.pos.column + 1;
     p.line = p.line - m.pos.line + 1;
-    if (i) rec += ' ';
+    if (!rec.empty()) rec += ' ';
     rec += std::to_string(p.line);
     rec += ',';
     rec += std::to_string(p.column);
-  }
+  };
+  for (const auto& c : m.up) add_position(c.pos);
+  for (const auto& c : m.down) add_position(c.pos);
   rec += '\n';
   out.checksum = to_hex(h.finish());
   return out;

@@ -74,6 +74,7 @@ struct MigrationCommands {
   std::vector<std::string_view> up;
   std::vector<ast::Pos> positions;
   std::vector<std::string> down;
+  std::vector<ast::Pos> down_positions;  // of the explicit DOWN commands (empty: not recorded)
 };
 
 // Reads. Missing records give nullopt; an unreadable one kStorageError.

@@ -22,6 +22,7 @@ constexpr size_t kMaxDiagnostics = 1000;
 
 struct Collector {
   const MigrationCommands& commands;
+  bool explicit_down = false;  // the DOWN list phase 5 checks is commands.down
   Json diagnostics = Json::array();
   size_t dropped = 0;
   Json phase[5] = {Json::array(), Json::array(), Json::array(), Json::array(), Json::array()};
@@ -42,9 +43,17 @@ struct Collector {
               {"line", nullptr},    {"column", nullptr},    {"message", f.message}};
     if (f.command > 0) {
       d["command"] = f.command;
-      if (f.command <= commands.positions.size()) {
-        d["line"] = commands.positions[f.command - 1].line;
-        d["column"] = commands.positions[f.command - 1].column;
+      // Commands after the UP ones are the explicit DOWN commands (phase 5's numbering).
+      const size_t up = commands.positions.size();
+      const ast::Pos* at = nullptr;
+      if (f.command <= up) {
+        at = &commands.positions[f.command - 1];
+      } else if (f.command - up <= commands.down_positions.size() && explicit_down) {
+        at = &commands.down_positions[f.command - up - 1];
+      }
+      if (at != nullptr) {
+        d["line"] = at->line;
+        d["column"] = at->column;
       }
     }
     if (!f.did_you_mean.empty()) d["didYouMean"] = f.did_you_mean;
@@ -176,7 +185,7 @@ class IndexCounts {
 Outcome run(const Request& req, WriteContext& ctx) {
   Outcome out;
   const RunClock clock = thread_run_clock();  // phase 4's machine load: over this simulation
-  Collector c{*req.commands};
+  Collector c{*req.commands, req.record->has_explicit_down};
   // SPEC §4.10: drift is never adopted silently: each drifted object is a semantic warning.
   if (auto drift = named_drift(ctx.reader(), ctx.schema()); drift.ok()) out.drift = *drift;
   Json semantic_warnings = Json::array();
