@@ -111,7 +111,11 @@ Status issue(Engine& e, Session& s, const DatabaseSchema& schema, const Approval
     return Status(Code::kInternal, "cannot issue an approval: no randomness");
   }
   const SettingValues settings = settings_of(e, schema);
-  const int64_t expires = unix_ms() + settings.approval_expiry_seconds * 1000;
+  // Saturating (ApprovalExpirySeconds is at most a year, settings.hpp; this guards the sum).
+  const int64_t now = unix_ms();
+  const int64_t expires = settings.approval_expiry_seconds > (INT64_MAX - now) / 1000
+                              ? INT64_MAX
+                              : now + settings.approval_expiry_seconds * 1000;
   Json payload = {{"db", schema.name},     {"dbId", schema.id},
                   {"action", target.action}, {"target", target.version},
                   {"force", target.force}, {"plan", plan},

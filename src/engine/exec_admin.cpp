@@ -58,7 +58,7 @@ Status exec_show_settings(const ReadContext& ctx, Json* response) {
 Status exec_set_setting(WriteContext& ctx, const ast::SetSetting& s, Json* response) {
   auto name = canonical_setting_name(s.name);
   if (!name.ok()) return name.status();
-  auto value = validate_setting(*name, s.value);
+  auto value = validate_setting(*name, s.value, s.written);
   if (!value.ok()) return value.status();
   ctx.mutable_schema().settings[*name] = *value;
   (*response)["message"] = "Setting " + *name + " set to " + value->dump();

@@ -121,8 +121,7 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
   req.settings = settings_of(e, base);
   req.user = s.user;
   req.apply = true;
-  s.interrupt->set_deadline(started +
-                            std::chrono::seconds(req.settings.migration_timeout_seconds));
+  s.interrupt->set_deadline(deadline_after(started, req.settings.migration_timeout_seconds));
   req.down = &down;
   req.undo = &undo;
   req.live = &base;

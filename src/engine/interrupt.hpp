@@ -61,6 +61,16 @@ class Interrupt {
   std::atomic<Clock::rep> deadline_{kNoDeadline};
 };
 
+// `start` + `seconds` on the interrupt's clock, saturating: a deadline too far for the clock's
+// nanoseconds is no deadline, never one that wrapped into the past.
+inline Interrupt::Clock::time_point deadline_after(Interrupt::Clock::time_point start,
+                                                   int64_t seconds) {
+  using Clock = Interrupt::Clock;
+  const auto room = std::chrono::duration_cast<std::chrono::seconds>(Clock::time_point::max() - start);
+  if (seconds >= room.count()) return Clock::time_point::max();
+  return start + std::chrono::seconds(seconds);
+}
+
 // check() of `interrupt` on every `every`-th call of tick() (cheap in tight loops); a null
 // interrupt never stops.
 class InterruptPoll {

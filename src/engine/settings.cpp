@@ -17,14 +17,24 @@ Result<std::string> canonical_setting_name(std::string_view name) {
   return Status(Code::kInvalidSetting, "Unknown setting '" + std::string(name) + "'");
 }
 
-Result<Json> validate_setting(const std::string& name, const Json& v) {
-  auto bad = [&](const char* what) {
-    return Status(Code::kInvalidSetting,
-                  "Invalid value " + v.dump() + " for setting " + name + ": expected " + what);
+Result<Json> validate_setting(const std::string& name, const Json& v, std::string_view written) {
+  auto bad = [&](const std::string& what) {
+    return Status(Code::kInvalidSetting, "Invalid value " +
+                                             (written.empty() ? v.dump() : std::string(written)) +
+                                             " for setting " + name + ": expected " + what);
   };
-  if (name == "MaxMigrationCommands" || name == "MigrationTimeoutSeconds" ||
-      name == "ApprovalExpirySeconds") {
-    if (!v.is_number_integer() || v.get<int64_t>() < 1) return bad("a positive integer");
+  // A uint64 above INT64_MAX is no int64: get<int64_t>() would wrap it.
+  const bool int64 = v.is_number_integer() &&
+                     !(v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX));
+  if (name == "MaxMigrationCommands") {
+    if (!int64 || v.get<int64_t>() < 1) return bad("a positive integer");
+    return v;
+  }
+  if (name == "MigrationTimeoutSeconds" || name == "ApprovalExpirySeconds") {
+    if (!int64 || v.get<int64_t>() < 1 || v.get<int64_t>() > kMaxSettingSeconds) {
+      return bad("an integer from 1 to " + std::to_string(kMaxSettingSeconds) +
+                 " (seconds, at most 365 days)");
+    }
     return v;
   }
   if (name == "MigrationPerformanceThreshold") {
@@ -75,7 +85,7 @@ Status set_server_setting(SettingValues* values, std::string_view name, std::str
   if (value.is_discarded() || !(value.is_boolean() || value.is_number())) {
     value = std::string(text);  // validate_setting names the expected kind
   }
-  auto checked = validate_setting(*canonical, value);
+  auto checked = validate_setting(*canonical, value, text);
   if (!checked.ok()) return checked.status();
   apply_setting(values, *canonical, *checked);
   auto& names = values->set_by_server;

@@ -36,9 +36,15 @@ inline constexpr const char* kSettingNames[] = {
 
 // The canonical spelling of a setting name given in any case; INVALID_SETTING when unknown.
 Result<std::string> canonical_setting_name(std::string_view name);
-// Checks a value for a setting (canonical name): type and range. INVALID_SETTING otherwise.
+// The largest MigrationTimeoutSeconds and ApprovalExpirySeconds: 365 days. (Deadlines and
+// expiries are computed in nanoseconds and milliseconds: far larger values would overflow.)
+inline constexpr int64_t kMaxSettingSeconds = 365 * 24 * 3600;
+
+// Checks a value for a setting (canonical name): type and range. INVALID_SETTING otherwise,
+// quoting the value as `written` when given (a huge integer is a double in `value`).
 // Returns the value normalized (e.g. 2 -> 2.0 for the threshold).
-Result<Json> validate_setting(const std::string& name, const Json& value);
+Result<Json> validate_setting(const std::string& name, const Json& value,
+                              std::string_view written = {});
 
 // A server-wide default from its text (`strata serve --setting Name=Value`, a `[settings]`
 // line of the config file): name in any case, value true/false or a number. Applies it to

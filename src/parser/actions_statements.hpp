@@ -276,6 +276,7 @@ struct action<g::set_setting> {
   static void apply0(ParseState& st) {
     ast::SetSetting s;
     s.value = st.pop_value();
+    if (s.value.is_number()) s.written = std::string(st.number_text_);
     s.name = st.pop_string();
     s.pos = st.statement_pos();
     st.emit(std::move(s));

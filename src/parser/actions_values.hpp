@@ -98,6 +98,7 @@ struct action<g::number_text> {
     std::optional<Json> v = parse_number(in.string_view());
     if (!v) throw ActionError{ParseState::text_pos(in), "a finite number", "number out of range"};
     st.values_.push_back(std::move(*v));
+    st.number_text_ = in.string_view();
   }
 };
 

@@ -278,7 +278,12 @@ struct SetSetting {
   std::string name;
   Json value;
   Pos pos;
-  bool operator==(const SetSetting&) const = default;
+  // A number value as written (`99999999999999999999999`, which `value` holds as a double):
+  // what INVALID_SETTING quotes back. Not part of the statement's identity (==, canonical).
+  std::string written;
+  bool operator==(const SetSetting& o) const {
+    return name == o.name && value == o.value && pos == o.pos;
+  }
 };
 struct BackupDatabase {
   std::string database;

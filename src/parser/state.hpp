@@ -177,6 +177,7 @@ class ParseState {
   // Per-statement slots.
   ast::CompareOp op_ = ast::CompareOp::kEq;
   uint64_t number_ = 0;
+  std::string_view number_text_;  // the last JSON number as written (SET quotes it back)
   std::optional<uint32_t> field_position_;  // ADD FIELD ... AT POSITION n
   bool force_ = false;
   ast::FieldDef field_;
