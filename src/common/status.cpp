@@ -33,6 +33,7 @@ std::string_view code_name(Code code) {
     case Code::kMigrationNotPending: return "MIGRATION_NOT_PENDING";
     case Code::kEmptyMigration: return "EMPTY_MIGRATION";
     case Code::kDescriptionTooLong: return "DESCRIPTION_TOO_LONG";
+    case Code::kNameTooLong: return "NAME_TOO_LONG";
     case Code::kOutOfOrder: return "OUT_OF_ORDER";
     case Code::kValidationFailed: return "VALIDATION_FAILED";
     case Code::kWarningsRequireForce: return "WARNINGS_REQUIRE_FORCE";
@@ -95,6 +96,7 @@ std::string_view code_type(Code code) {
     case Code::kMigrationNotPending:
     case Code::kEmptyMigration:
     case Code::kDescriptionTooLong:
+    case Code::kNameTooLong:
     case Code::kOutOfOrder:
     case Code::kValidationFailed:
     case Code::kWarningsRequireForce:

@@ -47,6 +47,7 @@ enum class Code {
   kMigrationNotPending,
   kEmptyMigration,
   kDescriptionTooLong,
+  kNameTooLong,
   kOutOfOrder,
   kValidationFailed,
   kWarningsRequireForce,

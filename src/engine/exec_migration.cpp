@@ -167,6 +167,9 @@ Status exec_start_migration(Engine& e, Session& s, const ast::StartMigration& x,
   if (x.description && code_points(*x.description) > 500) {
     return Status(Code::kDescriptionTooLong, "description exceeds 500 character limit");
   }
+  if (x.name && code_points(*x.name) > 200) {  // SPEC §4.14
+    return Status(Code::kNameTooLong, "migration name exceeds 200 character limit");
+  }
   EncodedCommands commands = encode_commands(x);
   return e.write(s, s.database, /*sync=*/true, nullptr, [&](WriteContext& ctx) -> Status {
     const uint32_t db = ctx.db_id();

@@ -102,7 +102,7 @@ class Checker {
 
   void visit(const ast::StartMigration& s) {
     if (s.name && code_points(*s.name) > kMaxNameChars) {
-      issue(Code::kInvalidValue, "migration name exceeds 200 character limit", s.pos);
+      issue(Code::kNameTooLong, "migration name exceeds 200 character limit", s.pos);
     }
     if (s.description && code_points(*s.description) > kMaxDescriptionChars) {
       issue(Code::kDescriptionTooLong, "description exceeds 500 character limit", s.pos);

@@ -4,10 +4,11 @@
 //   - type names are known (STRING TEXT INT INTEGER FLOAT DOUBLE BOOLEAN BOOL DATETIME JSON);
 //   - no duplicate field names in one CREATE BUNDLE;
 //   - a migration description is at most 500 characters (Unicode code points), its NAME at
-//     most 200 (INVALID_VALUE, "migration name exceeds 200 character limit");
+//     most 200 (NAME_TOO_LONG, "migration name exceeds 200 character limit");
 //   - values are well-formed: a default matches its field's type, DATETIME strings are
 //     RFC 3339, INT values fit int64, ADD DOCUMENT values are an object;
-//   - a START MIGRATION has at least one command.
+//   - a START MIGRATION has at least one command;
+//   - a rollback's target version is not negative (INVALID_TARGET_VERSION, SPEC §4.8).
 // Thread-safety: pure functions.
 
 #include <optional>

@@ -150,7 +150,7 @@ TEST_CASE("ledger statements: VERSION and NAME of START MIGRATION", "[parser]") 
   REQUIRE(long_name.ok());
   const std::vector<SyntaxIssue> issues = syntax_check(long_name.script()[0]);
   REQUIRE(issues.size() == 1);
-  CHECK(issues[0].code == Code::kInvalidValue);
+  CHECK(issues[0].code == Code::kNameTooLong);
   CHECK(issues[0].message == "migration name exceeds 200 character limit");
 }
 
