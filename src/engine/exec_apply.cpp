@@ -172,6 +172,8 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
   if (!outcome.drift.empty()) r.events.back()["adoptedDrift"] = outcome.drift;
   r.applied_at = utc_now();
   r.applied_by = s.user;
+  r.rolled_back_at.clear();  // a re-apply: the rollback before it is in Events only
+  r.rolled_back_by.clear();
   r.execution_time_ms = elapsed.count();
   r.failure_reason.clear();
   r.last_validation = report;

@@ -117,7 +117,15 @@ Status exec_reset_migration(Engine& e, Session& s, const ast::ResetMigration& x,
                         r.status + " (only FAILED or ROLLED_BACK migrations can be reset)");
     }
     record_event(&r, s.user, parser::canonical(ast::Statement(x)), kPending);
+    // The columns describe the current state: a PENDING migration has no apply, rollback or
+    // failure (the Events list keeps them).
     r.failure_reason.clear();
+    r.applied_at.clear();
+    r.applied_by.clear();
+    r.batch = 0;
+    r.execution_time_ms.reset();
+    r.rolled_back_at.clear();
+    r.rolled_back_by.clear();
     store_record(ctx.txn(), ctx.db_id(), r);
     (*out)["message"] = "Migration version " + std::to_string(x.version) + " reset to PENDING";
     (*out)["version"] = x.version;
