@@ -143,6 +143,8 @@ Json Engine::session_json(const Session& session) {
 Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog* undo,
                      const std::function<Status(WriteContext&)>& fn) {
   failed_marks_->flush();  // no write overtakes a pending FAILED mark (failed_marks.hpp)
+  const auto began = std::chrono::steady_clock::now();
+  StateChangeLog state_changes;  // migration state changes, logged once committed (SPEC §6)
   auto state = find(db);
   if (!state) return Status(Code::kDatabaseNotFound, "Database '" + db + "' does not exist");
   std::unique_lock writer(state->writer, std::try_to_lock);
@@ -219,6 +221,8 @@ Status Engine::write(Session& session, const std::string& db, bool sync, UndoLog
   }
   state->next_doc_seq = ctx.next_doc_seq();
   state->next_stamp = ctx.counters_after().next_stamp;
+  state_changes.write(db, std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - began));
   return Status::Ok();
 }
 

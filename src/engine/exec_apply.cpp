@@ -72,7 +72,7 @@ Status write_failed_mark(Engine& e, const FailedMarks::Mark& mark) {
     auto rec = load_record(ctx.reader(), ctx.db_id(), mark.version);
     if (!rec.ok()) return rec.status();
     if (!*rec || (*rec)->status != kPending) return Status::Ok();
-    record_event(&**rec, mark.user, mark.statement, kFailed);
+    record_event(&**rec, mark.user, mark.statement, kFailed, mark.reason);
     (*rec)->failure_reason = mark.reason;
     store_record(ctx.txn(), ctx.db_id(), **rec);
     return Status::Ok();

@@ -152,6 +152,7 @@ Status exec_drop_migration(Engine& e, Session& s, const ast::DropMigration& x, J
                         ": it is APPLIED (roll it back first)");
     }
     STRATA_RETURN_IF_ERROR(erase_migration(ctx.txn(), ctx.reader(), ctx.db_id(), x.version));
+    StateChangeLog::note({x.version, (*rec)->status, "DROPPED", s.user, {}});
     (*out)["message"] = "Migration version " + std::to_string(x.version) + " dropped";
     (*out)["version"] = x.version;
     return Status::Ok();

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <spdlog/spdlog.h>
+
 #include "common/sha256.hpp"
 #include "parser/canonical.hpp"
 #include "storage/keys.hpp"
@@ -514,13 +516,56 @@ uint64_t current_version(const std::vector<MigrationRecord>& records) {
 }
 
 void record_event(MigrationRecord* record, const std::string& user, const std::string& statement,
-                  const std::string& to_status) {
+                  const std::string& to_status, const std::string& reason) {
+  const bool created = record->events.empty();
   record->events.push_back({{"At", utc_now()},
                             {"By", user},
                             {"Statement", statement},
-                            {"From", record->events.empty() ? Json(nullptr) : Json(record->status)},
+                            {"From", created ? Json(nullptr) : Json(record->status)},
                             {"To", to_status}});
+  StateChangeLog::note(
+      {record->version, created ? std::string() : record->status, to_status, user, reason});
   record->status = to_status;
+}
+
+namespace {
+thread_local StateChangeLog* innermost_log = nullptr;
+}  // namespace
+
+StateChangeLog::StateChangeLog() : outer_(innermost_log) { innermost_log = this; }
+StateChangeLog::~StateChangeLog() { innermost_log = outer_; }
+
+void StateChangeLog::note(Change change) {
+  if (innermost_log != nullptr) innermost_log->changes_.push_back(std::move(change));
+}
+
+std::vector<std::string> StateChangeLog::lines(const std::string& database,
+                                               std::chrono::milliseconds took) const {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < changes_.size();) {
+    const Change& c = changes_[i];
+    size_t j = i + 1;  // the run of changes like this one (a batch, a rollback's versions)
+    while (j < changes_.size() && changes_[j].from == c.from && changes_[j].to == c.to &&
+           changes_[j].user == c.user && changes_[j].reason == c.reason) {
+      ++j;
+    }
+    std::string versions;
+    for (size_t k = i; k < j; ++k)
+      versions += (k == i ? "" : ", ") + std::to_string(changes_[k].version);
+    std::string line = "migration state change: database '" + database + "' version" +
+                       (j - i > 1 ? "s " : " ") + versions + " " +
+                       (c.from.empty() ? "(new)" : c.from) + " -> " + c.to + " by " + c.user;
+    if (c.to == kApplied || c.to == kRolledBack)
+      line += " in " + std::to_string(took.count()) + " ms";
+    if (!c.reason.empty()) line += ": " + c.reason;
+    out.push_back(std::move(line));
+    i = j;
+  }
+  return out;
+}
+
+void StateChangeLog::write(const std::string& database, std::chrono::milliseconds took) const {
+  for (const std::string& line : lines(database, took)) spdlog::info("{}", line);
 }
 
 Json summary_json(const MigrationRecord& r) {

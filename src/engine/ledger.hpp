@@ -14,6 +14,7 @@
 // Thread-safety: pure functions over a Reader / Txn owned by the caller; writers hold the
 // database's writer mutex (Engine::write).
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -148,9 +149,46 @@ std::string zero_chain();
 // currentVersion (SPEC §4.2): highest v with 1..v all APPLIED.
 uint64_t current_version(const std::vector<MigrationRecord>& records);
 
-// Records a state change in the record's event log and sets its status.
+// Records a state change in the record's event log and sets its status, and notes it for
+// the log (StateChangeLog; `reason`: why, for FAILED).
 void record_event(MigrationRecord* record, const std::string& user, const std::string& statement,
-                  const std::string& to_status);
+                  const std::string& to_status, const std::string& reason = {});
+
+// The log of migration state changes (SPEC §6 Logs: "migration state change with duration").
+// Engine::write keeps one for each write: record_event (and DROP MIGRATION, which removes a
+// record) note each state change the write stages, and once its commit succeeded write()
+// logs them at info, one line per change (the members of a batch or of a rollback that made
+// the same change share a line): database, version(s), from -> to, user, and the write's
+// duration for APPLIED and ROLLED_BACK, or the reason for FAILED. A write that does not
+// commit logs nothing.
+// Thread-safety: a log collects the changes of its own thread (the write runs its executors
+// there); logs nest, the innermost collects.
+class StateChangeLog {
+ public:
+  struct Change {
+    uint64_t version = 0;
+    std::string from;  // "" for a new migration
+    std::string to;    // a status, or "DROPPED"
+    std::string user;
+    std::string reason;
+  };
+  StateChangeLog();
+  ~StateChangeLog();
+  StateChangeLog(const StateChangeLog&) = delete;
+  StateChangeLog& operator=(const StateChangeLog&) = delete;
+
+  // Notes a change for the innermost log of this thread (none alive: nothing happens).
+  static void note(Change change);
+  // After the commit: the lines for database `database`, the write having taken `took`.
+  void write(const std::string& database, std::chrono::milliseconds took) const;
+  // The lines write() logs.
+  std::vector<std::string> lines(const std::string& database,
+                                 std::chrono::milliseconds took) const;
+
+ private:
+  std::vector<Change> changes_;
+  StateChangeLog* outer_;
+};
 
 // The record as SHOW MIGRATIONS lists it, and in full as SHOW MIGRATION shows it.
 Json summary_json(const MigrationRecord& record);
