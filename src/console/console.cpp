@@ -174,6 +174,14 @@ Status Console::start() {
   c.http.set_write_timeout(std::chrono::seconds(10));
   c.http.set_payload_max_length(c.options.max_request_bytes);
   c.routes();
+  // cpp-httplib's default sets SO_REUSEPORT too, with which a second server binds the same
+  // port and the kernel splits the requests between the two: SO_REUSEADDR alone (a restart
+  // may bind while old connections linger in TIME_WAIT) makes a second bind fail, as the TCP
+  // port's does.
+  c.http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof yes);
+  });
   int port = c.options.port == 0 ? c.http.bind_to_any_port(c.options.host)
                                  : (c.http.bind_to_port(c.options.host, c.options.port)
                                         ? c.options.port
