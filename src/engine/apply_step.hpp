@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/json.hpp"
+#include "engine/approvals.hpp"
 #include "engine/engine.hpp"
 #include "engine/ledger.hpp"
 #include "engine/undo.hpp"
@@ -24,6 +25,9 @@ struct ApplyStep {
   uint64_t batch = 0;     // the batch number stored with the record (SPEC §4.14)
   std::string statement;  // the canonical statement recorded in the migration's event
   std::optional<std::string> approval;  // WITH APPROVAL "token" (SPEC §4.13)
+  // A batch's: its one approval, checked for the whole batch, which this step spends and
+  // names in its event instead of checking `approval` (null: a single APPLY).
+  const ApprovalCheck* batch_approval = nullptr;
   // Working state. The context's UndoLog must forward to `undo` while the step runs; `base`
   // is the pre-migration schema `undo` is bound to (so a step must not move while used): the
   // published schema itself on a first step (no copy).

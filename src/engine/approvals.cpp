@@ -96,9 +96,13 @@ std::optional<std::string> unbase64(std::string_view text) {
   return out;
 }
 
+// The APPLY statement a token is for ("APPLY MIGRATIONS UP TO VERSION 3 FORCE"); its APPROVE
+// is the same words after APPROVE.
 std::string describe(const std::string& action, uint64_t version, bool force) {
-  return (action == "ROLLBACK" ? "APPLY ROLLBACK TO VERSION " : "APPLY MIGRATION WITH VERSION ") +
-         std::to_string(version) + (force ? " FORCE" : "");
+  const char* head = action == "ROLLBACK"     ? "APPLY ROLLBACK TO VERSION "
+                     : action == "MIGRATIONS" ? "APPLY MIGRATIONS UP TO VERSION "
+                                              : "APPLY MIGRATION WITH VERSION ";
+  return head + std::to_string(version) + (force ? " FORCE" : "");
 }
 
 // Signs a token for `target` and `plan` in database `schema`, issued by `s`.
@@ -159,6 +163,12 @@ std::string rollback_plan_checksum(const Json& down_commands, const Json& confli
   return sha256_hex(Json{{"down", down_commands}, {"conflicts", conflicts}}.dump());
 }
 
+std::string batch_plan_checksum(const std::vector<std::pair<uint64_t, std::string>>& members) {
+  Json plan = Json::array();
+  for (const auto& [version, checksum] : members) plan.push_back({version, checksum});
+  return sha256_hex(plan.dump());
+}
+
 Status exec_approve_migration(Engine& e, Session& s, const ast::ApproveMigration& x, Json* out) {
   auto view = e.read(s.database);
   if (!view.ok()) return view.status();
@@ -167,6 +177,25 @@ Status exec_approve_migration(Engine& e, Session& s, const ast::ApproveMigration
   if (!*rec) return migration_not_found();
   if ((*rec)->status != kPending) return migration_not_pending();
   return issue(e, s, *view->schema, {"MIGRATION", x.version, true}, (*rec)->checksum, out);
+}
+
+Status exec_approve_migrations(Engine& e, Session& s, const ast::ApproveMigrations& x,
+                               Json* out) {
+  auto view = e.read(s.database);
+  if (!view.ok()) return view.status();
+  auto members = batch_members(*view->reader, view->schema->id, x.up_to);
+  if (!members.ok()) return members.status();
+  if (members->empty()) {
+    return Status(Code::kMigrationNotPending,
+                  "migration not in PENDING state: no pending migration to approve" +
+                      (x.up_to ? " up to version " + std::to_string(*x.up_to) : std::string()));
+  }
+  STRATA_RETURN_IF_ERROR(issue(e, s, *view->schema, {"MIGRATIONS", members->back().first, true},
+                               batch_plan_checksum(*members), out));
+  Json versions = Json::array();
+  for (const auto& m : *members) versions.push_back(m.first);
+  (*out)["approval"]["versions"] = std::move(versions);
+  return Status::Ok();
 }
 
 Status exec_approve_rollback(Engine& e, Session& s, const ast::ApproveRollback& x, Json* out) {
@@ -202,18 +231,18 @@ Result<ApprovalCheck> ApprovalCheck::begin(Engine& e, WriteContext& ctx,
   ApprovalCheck check;
   const SettingValues settings = settings_of(e, ctx.schema());
   const bool wanted = std::string_view(target.action) == "ROLLBACK" || target.force;
-  if (!settings.require_approval || !wanted) return check;
   const std::string action = describe(target.action, target.version, target.force);
   if (!token) {
+    if (!settings.require_approval || !wanted) return check;
     return Status(Code::kApprovalRequired,
                   action + " requires an approval (RequireApproval = true): an admin issues one "
                            "with APPROVE " +
-                      (std::string_view(target.action) == "ROLLBACK"
-                           ? "ROLLBACK TO VERSION " + std::to_string(target.version) +
-                                 (target.force ? " FORCE" : "")
-                           : "MIGRATION WITH VERSION " + std::to_string(target.version) +
-                                 " FORCE") +
+                      action.substr(std::string_view("APPLY ").size()) +
                       ", then add WITH APPROVAL \"<token>\"");
+  }
+  if (!wanted) {  // nothing approves an APPLY without FORCE: never ignore the clause
+    return invalid(action + " needs no approval (only FORCE applies and rollbacks do): remove "
+                            "WITH APPROVAL");
   }
   auto payload = open_token(e, *token);
   if (!payload.ok()) return payload.status();

@@ -104,10 +104,15 @@ Status apply_step(Engine& e, Session& s, WriteContext& ctx,
                   "checksum mismatch: the stored commands of migration " +
                       std::to_string(step->version) + " no longer match checksum " + r.checksum);
   }
-  auto approval =
-      ApprovalCheck::begin(e, ctx, step->approval, {"MIGRATION", step->version, step->force});
-  if (!approval.ok()) return approval.status();
-  STRATA_RETURN_IF_ERROR(approval->match_plan(r.checksum));  // SPEC §4.13
+  std::optional<ApprovalCheck> own;  // SPEC §4.13; a batch checked its own token
+  const ApprovalCheck* approval = step->batch_approval;
+  if (approval == nullptr) {
+    auto checked =
+        ApprovalCheck::begin(e, ctx, step->approval, {"MIGRATION", step->version, step->force});
+    if (!checked.ok()) return checked.status();
+    STRATA_RETURN_IF_ERROR(checked->match_plan(r.checksum));
+    approval = &own.emplace(std::move(*checked));
+  }
   STRATA_RETURN_IF_ERROR(erase_undo(ctx.txn(), ctx.reader(), db, step->version));
 
   step->base = ctx.schema_now();

@@ -18,6 +18,7 @@
 
 #include "common/status_details.hpp"
 #include "engine/apply_step.hpp"
+#include "engine/approvals.hpp"
 #include "engine/exec_migration.hpp"
 #include "parser/canonical.hpp"
 
@@ -38,30 +39,31 @@ class BatchUndo final : public UndoLog {
   UndoLog* target = nullptr;
 };
 
-struct Range {
-  uint64_t current = 0;
-  uint64_t highest = 0;
-  std::vector<uint64_t> members;  // PENDING versions current+1 .. up_to
-};
+Json versions_json(const std::vector<uint64_t>& versions) {
+  Json out = Json::array();
+  for (uint64_t v : versions) out.push_back(v);
+  return out;
+}
 
-// The members of a batch up to `up_to` (nullopt: the highest version). A member that is not
-// PENDING, or an `up_to` beyond the ledger, refuses the batch.
-Result<Range> batch_range(const Reader& reader, uint32_t db, std::optional<uint64_t> up_to) {
-  Range r;
+}  // namespace
+
+Result<std::vector<std::pair<uint64_t, std::string>>> batch_members(
+    const Reader& reader, uint32_t db, std::optional<uint64_t> up_to) {
   auto records = load_records(reader, db);
   if (!records.ok()) return records.status();
-  r.current = current_version(*records);
-  r.highest = records->empty() ? 0 : records->back().version;
-  const uint64_t last = up_to.value_or(r.highest);
-  if (last > r.highest) {
+  const uint64_t current = current_version(*records);
+  const uint64_t highest = records->empty() ? 0 : records->back().version;
+  const uint64_t last = up_to.value_or(highest);
+  if (last > highest) {
     return with_details(
         Status(Code::kMigrationNotFound, "migration not found: version " + std::to_string(last) +
                                              " does not exist (the highest version is " +
-                                             std::to_string(r.highest) + ")"),
+                                             std::to_string(highest) + ")"),
         Json{{"version", last}});
   }
+  std::vector<std::pair<uint64_t, std::string>> members;
   for (const auto& rec : *records) {
-    if (rec.version <= r.current || rec.version > last) continue;
+    if (rec.version <= current || rec.version > last) continue;
     if (rec.status != kPending) {
       const std::string v = std::to_string(rec.version);
       return with_details(Status(Code::kMigrationNotPending,
@@ -70,18 +72,10 @@ Result<Range> batch_range(const Reader& reader, uint32_t db, std::optional<uint6
                                      " and apply it, or drop the versions above it"),
                           Json{{"version", rec.version}, {"state", rec.status}});
     }
-    r.members.push_back(rec.version);
+    members.emplace_back(rec.version, rec.checksum);
   }
-  return r;
+  return members;
 }
-
-Json versions_json(const std::vector<uint64_t>& versions) {
-  Json out = Json::array();
-  for (uint64_t v : versions) out.push_back(v);
-  return out;
-}
-
-}  // namespace
 
 Status exec_apply_migrations(Engine& e, Session& s, const ast::ApplyMigrations& x, Json* out) {
   const auto started = std::chrono::steady_clock::now();
@@ -94,9 +88,20 @@ Status exec_apply_migrations(Engine& e, Session& s, const ast::ApplyMigrations& 
 
   Status st = e.write(s, s.database, /*sync=*/true, &undo, [&](WriteContext& ctx) -> Status {
     const uint32_t db = ctx.db_id();
-    auto range = batch_range(ctx.reader(), db, x.up_to);
+    auto range = batch_members(ctx.reader(), db, x.up_to);
     if (!range.ok()) return range.status();
-    members = range->members;
+    for (const auto& m : *range) members.push_back(m.first);
+    // One token for the batch (SPEC §4.13): checked before any work, against every member's
+    // checksum; a token given to a batch that has nothing to apply is checked all the same.
+    uint64_t target = members.empty() ? 0 : members.back();
+    if (members.empty() && x.approval) {  // the batch a token for it would have named
+      auto current = current_version_of(ctx.reader(), db);
+      if (!current.ok()) return current.status();
+      target = x.up_to.value_or(*current);
+    }
+    auto approval = ApprovalCheck::begin(e, ctx, x.approval, {"MIGRATIONS", target, x.force});
+    if (!approval.ok()) return approval.status();
+    STRATA_RETURN_IF_ERROR(approval->match_plan(batch_plan_checksum(*range)));
     if (members.empty()) return Status::Ok();  // nothing staged: nothing committed
     auto last = last_batch(ctx.reader(), db);
     if (!last.ok()) return last.status();
@@ -108,6 +113,7 @@ Status exec_apply_migrations(Engine& e, Session& s, const ast::ApplyMigrations& 
       step.force = x.force;
       step.batch = batch;
       step.statement = statement;
+      step.batch_approval = &*approval;
       running = &step;
       undo.target = &step.undo;
       Status one = apply_step(e, s, ctx, started, &step);

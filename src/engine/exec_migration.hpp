@@ -44,6 +44,12 @@ Status exec_validate_migration(Engine& e, Session& s, const ast::ValidateMigrati
                                Json* out);
 Status exec_apply_migration(Engine& e, Session& s, const ast::ApplyMigration& x, Json* out);
 Status exec_apply_migrations(Engine& e, Session& s, const ast::ApplyMigrations& x, Json* out);
+// The members of APPLY MIGRATIONS UP TO VERSION `up_to` (nullopt: APPLY PENDING MIGRATIONS):
+// the PENDING versions above currentVersion, with their migration checksums, in order.
+// MIGRATION_NOT_FOUND for an `up_to` beyond the highest version, MIGRATION_NOT_PENDING naming
+// a version in the range that is not PENDING.
+Result<std::vector<std::pair<uint64_t, std::string>>> batch_members(
+    const Reader& reader, uint32_t db, std::optional<uint64_t> up_to);
 Status exec_validate_migrations(Engine& e, Session& s, const ast::ValidateMigrations& x,
                                 Json* out);
 // Marks a migration FAILED after its APPLY failed (its own synced write); ok when it is no

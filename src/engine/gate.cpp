@@ -297,6 +297,9 @@ Answer Engine::dispatch(Session& s, const ast::Statement& st) {
           [&](const ast::ApproveMigration& x) {
             return run([&](Json* out) { return exec_approve_migration(*this, s, x, out); });
           },
+          [&](const ast::ApproveMigrations& x) {
+            return run([&](Json* out) { return exec_approve_migrations(*this, s, x, out); });
+          },
           [&](const ast::ApproveRollback& x) {
             return run([&](Json* out) { return exec_approve_rollback(*this, s, x, out); });
           },

@@ -231,6 +231,7 @@ void ParseState::reset_statement() {
   filters_.clear();
   version_.reset();
   approval_.reset();
+  negative_ = false;
 }
 
 }  // namespace strata::parser

@@ -74,9 +74,14 @@ struct emit_ledger_statement {
     }
     if constexpr (requires { s.force; }) s.force = st.force_;
     if constexpr (requires { s.approval; }) s.approval = std::move(st.approval_);
+    if constexpr (requires { s.negative; }) s.negative = st.negative_ && st.number_ != 0;
     s.pos = st.statement_pos();
     st.emit(std::move(s));
   }
+};
+template <>
+struct action<g::target_minus> {
+  static void apply0(ParseState& st) { st.negative_ = true; }
 };
 template <>
 struct action<g::apply_force> {
@@ -98,11 +103,15 @@ struct action<g::apply_migrations> : emit_ledger_statement<ast::ApplyMigrations,
 template <>
 struct action<g::apply_pending> : emit_ledger_statement<ast::ApplyMigrations, false> {};
 template <>
-struct action<g::validate_rollback> : emit_version<ast::ValidateRollback> {};
+struct action<g::validate_rollback> : emit_ledger_statement<ast::ValidateRollback> {};
 template <>
 struct action<g::apply_rollback> : emit_ledger_statement<ast::ApplyRollback> {};
 template <>
 struct action<g::approve_migration> : emit_version<ast::ApproveMigration> {};
+template <>
+struct action<g::approve_migrations> : emit_ledger_statement<ast::ApproveMigrations, true> {};
+template <>
+struct action<g::approve_pending> : emit_ledger_statement<ast::ApproveMigrations, false> {};
 template <>
 struct action<g::approve_rollback> : emit_ledger_statement<ast::ApproveRollback> {};
 template <>

@@ -372,13 +372,22 @@ struct ApplyMigrations {
   Pos pos;
   bool operator==(const ApplyMigrations&) const = default;
 };
-struct ValidateRollback { uint64_t version = 0; Pos pos; bool operator==(const ValidateRollback&) const = default; };
+// VALIDATE / APPLY / APPROVE ROLLBACK TO VERSION t: `negative` when t was written below 0
+// (`version` is then -t); the gate refuses it, INVALID_TARGET_VERSION (SPEC §4.8), before
+// it runs (parser/syntax_check.hpp).
+struct ValidateRollback {
+  uint64_t version = 0;
+  Pos pos;
+  bool negative = false;
+  bool operator==(const ValidateRollback&) const = default;
+};
 // APPLY ROLLBACK TO VERSION n [FORCE] [WITH APPROVAL "token"] (FORCE: despite conflicts, §4.7).
 struct ApplyRollback {
   uint64_t version = 0;
   Pos pos;
   bool force = false;
   std::optional<std::string> approval;
+  bool negative = false;
   bool operator==(const ApplyRollback&) const = default;
 };
 // APPROVE MIGRATION WITH VERSION n FORCE: a token for applying n with FORCE (SPEC §4.13).
@@ -387,11 +396,19 @@ struct ApproveMigration {
   Pos pos;
   bool operator==(const ApproveMigration&) const = default;
 };
+// APPROVE MIGRATIONS UP TO VERSION n FORCE / APPROVE PENDING MIGRATIONS FORCE (up_to empty):
+// a token for that FORCEd batch (SPEC §4.13, §4.14).
+struct ApproveMigrations {
+  std::optional<uint64_t> up_to;
+  Pos pos;
+  bool operator==(const ApproveMigrations&) const = default;
+};
 // APPROVE ROLLBACK TO VERSION n [FORCE]: a token for that rollback (SPEC §4.13).
 struct ApproveRollback {
   uint64_t version = 0;
   bool force = false;
   Pos pos;
+  bool negative = false;
   bool operator==(const ApproveRollback&) const = default;
 };
 struct ResetMigration { uint64_t version = 0; Pos pos; bool operator==(const ResetMigration&) const = default; };
@@ -416,7 +433,7 @@ using Statement = std::variant<
     // §3.5, §4
     StartMigration, ShowMigrations, ShowMigration, ShowSchema, ValidateMigration,
     ValidateMigrations, ApplyMigration, ApplyMigrations, ValidateRollback, ApplyRollback,
-    ApproveMigration, ApproveRollback, ResetMigration, DropMigration, VerifyMigrations>;
+    ApproveMigration, ApproveMigrations, ApproveRollback, ResetMigration, DropMigration, VerifyMigrations>;
 
 // A phase-1 finding of parser::syntax_check (syntax_check.hpp documents the checks). Defined
 // here because a StartMigration carries those of its commands (see MigrationCommand).

@@ -228,6 +228,11 @@ std::string where(const std::optional<ast::Condition>& c) {
 }
 
 std::string version(const char* prefix, uint64_t v) { return prefix + std::to_string(v); }
+// A rollback's target, which may have been written negative.
+template <typename T>
+std::string target(const char* prefix, const T& s) {
+  return prefix + std::string(s.negative ? "-" : "") + std::to_string(s.version);
+}
 
 // " WITH APPROVAL "token"" when there is one.
 std::string approval(const std::optional<std::string>& token) {
@@ -438,14 +443,18 @@ std::string canonical(const ast::Statement& statement) {
                           : std::string("APPLY PENDING MIGRATIONS")) +
                  (s.force ? " FORCE" : "") + approval(s.approval);
         } else if constexpr (std::is_same_v<T, ValidateRollback>) {
-          return version("VALIDATE ROLLBACK TO VERSION ", s.version);
+          return target("VALIDATE ROLLBACK TO VERSION ", s);
         } else if constexpr (std::is_same_v<T, ApplyRollback>) {
-          return version("APPLY ROLLBACK TO VERSION ", s.version) + (s.force ? " FORCE" : "") +
+          return target("APPLY ROLLBACK TO VERSION ", s) + (s.force ? " FORCE" : "") +
                  approval(s.approval);
         } else if constexpr (std::is_same_v<T, ApproveMigration>) {
           return version("APPROVE MIGRATION WITH VERSION ", s.version) + " FORCE";
+        } else if constexpr (std::is_same_v<T, ApproveMigrations>) {
+          return (s.up_to ? version("APPROVE MIGRATIONS UP TO VERSION ", *s.up_to)
+                          : std::string("APPROVE PENDING MIGRATIONS")) +
+                 " FORCE";
         } else if constexpr (std::is_same_v<T, ApproveRollback>) {
-          return version("APPROVE ROLLBACK TO VERSION ", s.version) + (s.force ? " FORCE" : "");
+          return target("APPROVE ROLLBACK TO VERSION ", s) + (s.force ? " FORCE" : "");
         } else if constexpr (std::is_same_v<T, ResetMigration>) {
           return version("RESET MIGRATION WITH VERSION ", s.version);
         } else if constexpr (std::is_same_v<T, DropMigration>) {

@@ -133,6 +133,8 @@ STRATA_ERROR(migration_name_text, "a migration name (a double-quoted string)");
 STRATA_ERROR(with_version, "WITH VERSION n");
 STRATA_ERROR(to_version, "TO VERSION n");
 STRATA_ERROR(up_to_version, "UP TO VERSION n");
+STRATA_ERROR(rollback_to, "TO VERSION n");
+STRATA_ERROR(rollback_version, "a target version (an integer)");
 STRATA_ERROR(approval_token, "an approval token (a double-quoted string)");
 STRATA_ERROR(approve_force, "FORCE (an approval of a migration is for applying it with FORCE)");
 STRATA_ERROR(migration_filter,
@@ -154,7 +156,7 @@ STRATA_ERROR(update_target, "BUNDLE or DOCUMENTS");
 STRATA_ERROR(restore_target, "DATABASE");
 STRATA_ERROR(validate_target, "MIGRATION, MIGRATIONS or ROLLBACK");
 STRATA_ERROR(apply_target, "MIGRATION, MIGRATIONS UP TO, PENDING MIGRATIONS or ROLLBACK");
-STRATA_ERROR(approve_target, "MIGRATION or ROLLBACK");
+STRATA_ERROR(approve_target, "MIGRATION, MIGRATIONS UP TO, PENDING MIGRATIONS or ROLLBACK");
 STRATA_ERROR(statement_end, "';' or end of input");
 STRATA_ERROR(end_of_input, "a statement");
 

@@ -200,6 +200,7 @@ class ParseState {
   std::vector<ast::MigrationFilter> filters_;
   std::optional<uint64_t> version_;          // SHOW SCHEMA AT VERSION n
   std::optional<std::string> approval_;      // WITH APPROVAL "token"
+  bool negative_ = false;                    // TO VERSION -n of a rollback
 };
 
 }  // namespace strata::parser

@@ -101,6 +101,7 @@ STRATA_STATEMENT(ApplyMigrations,   "APPLY MIGRATIONS",   kMigration, kNo,      
 STRATA_STATEMENT(ValidateRollback,  "VALIDATE ROLLBACK",  kMigration, kNo,        kReader,   kRead,  kActive,            true);
 STRATA_STATEMENT(ApplyRollback,     "APPLY ROLLBACK",     kMigration, kNo,        kMigrator, kWrite, kActive,            true);
 STRATA_STATEMENT(ApproveMigration,  "APPROVE MIGRATION",  kMigration, kNo,        kAdmin,    kWrite, kActive,            true);
+STRATA_STATEMENT(ApproveMigrations, "APPROVE MIGRATIONS", kMigration, kNo,        kAdmin,    kWrite, kActive,            true);
 STRATA_STATEMENT(ApproveRollback,   "APPROVE ROLLBACK",   kMigration, kNo,        kAdmin,    kWrite, kActive,            true);
 STRATA_STATEMENT(ResetMigration,    "RESET MIGRATION",    kMigration, kNo,        kMigrator, kWrite, kActive,            true);
 STRATA_STATEMENT(DropMigration,     "DROP MIGRATION",     kMigration, kNo,        kMigrator, kWrite, kActive,            true);

@@ -115,6 +115,13 @@ class Checker {
     out_->insert(out_->end(), s.issues.begin(), s.issues.end());
   }
 
+  // SPEC §4.8: a rollback's target t < 0 is an invalid target version.
+  template <typename Rollback>
+    requires requires(const Rollback& r) { r.negative; }
+  void visit(const Rollback& s) {
+    if (s.negative) issue(Code::kInvalidTargetVersion, "invalid target version", s.pos);
+  }
+
   template <typename Other>
   void visit(const Other&) {}
 

@@ -81,8 +81,14 @@ std::vector<Case> cases() {
   }
   c.push_back({"APPROVE MIGRATION WITH VERSION 4 FORCE", with<ApproveMigration>(4),
                "APPROVE MIGRATION WITH VERSION 4 FORCE"});
+  c.push_back({"approve migrations up to version 3 force", ApproveMigrations{3, {}},
+               "APPROVE MIGRATIONS UP TO VERSION 3 FORCE"});
+  c.push_back({"APPROVE PENDING MIGRATIONS FORCE", ApproveMigrations{std::nullopt, {}},
+               "APPROVE PENDING MIGRATIONS FORCE"});
   c.push_back({"approve rollback to version 1", ApproveRollback{1, false, {}},
                "APPROVE ROLLBACK TO VERSION 1"});
+  c.push_back({"approve rollback to version -2", ApproveRollback{2, false, {}, true},
+               "APPROVE ROLLBACK TO VERSION -2"});
   c.push_back({"APPROVE ROLLBACK TO VERSION 1 FORCE", ApproveRollback{1, true, {}},
                "APPROVE ROLLBACK TO VERSION 1 FORCE"});
   {

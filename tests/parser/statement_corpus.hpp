@@ -122,6 +122,8 @@ inline const std::vector<std::string>& statement_corpus() {
       R"(APPLY ROLLBACK TO VERSION 2 FORCE)",
       R"(APPLY ROLLBACK TO VERSION 2 WITH APPROVAL "tok")",
       R"(APPROVE MIGRATION WITH VERSION 3 FORCE)",
+      R"(APPROVE MIGRATIONS UP TO VERSION 5 FORCE)",
+      R"(approve pending migrations force)",
       R"(APPROVE ROLLBACK TO VERSION 1)",
       R"(APPROVE ROLLBACK TO VERSION 0 FORCE)",
       R"(SHOW MIGRATION 3)",

@@ -45,6 +45,7 @@ TEST_CASE("statement table: roles (SPEC §6)", "[parser][traits]") {
        {"CREATE USER \"u\" WITH PASSWORD \"p\"", "ALTER USER \"u\" SET PASSWORD \"p\"",
         "ALTER USER \"u\" SET ROLE admin", "DROP USER \"u\"", "SHOW USERS", "DROP DATABASE \"d\"",
         "SET MaxMigrationCommands = 3", "APPROVE MIGRATION WITH VERSION 1 FORCE",
+        "APPROVE MIGRATIONS UP TO VERSION 2 FORCE", "APPROVE PENDING MIGRATIONS FORCE",
         "APPROVE ROLLBACK TO VERSION 0"}) {
     INFO(text);
     CHECK(info_of(text).role == ast::Role::kAdmin);

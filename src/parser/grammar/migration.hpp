@@ -43,6 +43,12 @@ struct with_version : if_must<kw_with, kw_version, migration_number> {};
 struct to_version : if_must<kw_to, kw_version, migration_number> {};
 // up_to_version <- UP to_version
 struct up_to_version : if_must<kw_up, to_version> {};
+// target_minus <- '-'
+struct target_minus : one<'-'> {};
+// rollback_version <- target_minus? migration_number
+struct rollback_version : seq<opt<target_minus>, migration_number> {};
+// rollback_to <- TO VERSION rollback_version
+struct rollback_to : if_must<kw_to, kw_version, rollback_version> {};
 
 // migration_filter <- field_ref compare_op literal
 //   (Status, Version, Name, Description, CreatedBy, Batch)
@@ -79,16 +85,20 @@ struct apply_migrations
     : seq<kw_migrations, must<up_to_version>, opt<apply_force>, opt<approval>> {};
 // apply_pending <- PENDING MIGRATIONS apply_force? approval?                (after APPLY)
 struct apply_pending : if_must<kw_pending, kw_migrations, opt<apply_force>, opt<approval>> {};
-// validate_rollback <- ROLLBACK to_version                              (after VALIDATE)
-struct validate_rollback : if_must<kw_rollback, to_version> {};
-// apply_rollback <- ROLLBACK to_version apply_force? approval?              (after APPLY)
-struct apply_rollback : if_must<kw_rollback, to_version, opt<apply_force>, opt<approval>> {};
+// validate_rollback <- ROLLBACK rollback_to                             (after VALIDATE)
+struct validate_rollback : if_must<kw_rollback, rollback_to> {};
+// apply_rollback <- ROLLBACK rollback_to apply_force? approval?             (after APPLY)
+struct apply_rollback : if_must<kw_rollback, rollback_to, opt<apply_force>, opt<approval>> {};
 // approve_force <- FORCE
 struct approve_force : seq<kw_force> {};
 // approve_migration <- MIGRATION with_version approve_force               (after APPROVE)
 struct approve_migration : if_must<kw_migration, with_version, approve_force> {};
-// approve_rollback <- ROLLBACK to_version apply_force?                    (after APPROVE)
-struct approve_rollback : if_must<kw_rollback, to_version, opt<apply_force>> {};
+// approve_migrations <- MIGRATIONS up_to_version approve_force            (after APPROVE)
+struct approve_migrations : seq<kw_migrations, must<up_to_version, approve_force>> {};
+// approve_pending <- PENDING MIGRATIONS approve_force                      (after APPROVE)
+struct approve_pending : if_must<kw_pending, kw_migrations, approve_force> {};
+// approve_rollback <- ROLLBACK rollback_to apply_force?                   (after APPROVE)
+struct approve_rollback : if_must<kw_rollback, rollback_to, opt<apply_force>> {};
 // reset_migration <- RESET MIGRATION with_version
 struct reset_migration : if_must<kw_reset, kw_migration, with_version> {};
 // drop_migration <- MIGRATION with_version                                  (after DROP)

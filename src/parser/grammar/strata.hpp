@@ -54,8 +54,9 @@ struct apply_target : sor<apply_migrations, apply_pending, apply_migration, appl
 // apply_statement <- APPLY apply_target
 struct apply_statement : if_must<kw_apply, apply_target> {};
 
-// approve_target <- approve_migration / approve_rollback
-struct approve_target : sor<approve_migration, approve_rollback> {};
+// approve_target <- approve_migrations / approve_pending / approve_migration / approve_rollback
+struct approve_target
+    : sor<approve_migrations, approve_pending, approve_migration, approve_rollback> {};
 // approve_statement <- APPROVE approve_target
 struct approve_statement : if_must<kw_approve, approve_target> {};
 
