@@ -380,7 +380,7 @@ Status exec_apply_rollback(Engine& e, Session& s, const ast::ApplyRollback& x, J
       if (*target) target_checksum = (*target)->checksum;
     }
     Impact impact;
-    s.interrupt->set_deadline(started + std::chrono::seconds(timeout));
+    s.interrupt->set_deadline(deadline_after(started, timeout));
     STRATA_RETURN_IF_ERROR(run_down(ctx, *plan, &impact, timeout));
     STRATA_RETURN_IF_ERROR(approval->match_plan(
         rollback_plan_checksum(plan->down_json, conflicts_json(impact.conflicts))));

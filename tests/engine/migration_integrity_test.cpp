@@ -236,3 +236,35 @@ TEST_CASE("a commands record longer than 1 MiB is stored in chunks and reads bac
     h.fail("SELECT COUNT FROM \"B\"", "BUNDLE_NOT_FOUND");
   }
 }
+
+TEST_CASE("a commands record from before DOWN positions were kept still loads and validates") {
+  // Older stores keep only the UP commands' positions: the record loads, VALIDATE runs, and
+  // an explicit DOWN command's diagnostic has no line (nothing to point at).
+  MigrationHarness h;
+  h.ok("START MIGRATION CREATE BUNDLE \"A\" WITH FIELDS ({\"a\", INT, false, false})\n"
+       "DOWN\n  DROP BUNDLE \"Nope\"\nCOMMIT");
+  auto view = h.engine().read("prod");
+  REQUIRE(view.ok());
+  const std::string key =
+      strata::storage::ledger_keys::commands_key(view->schema->id, 1);
+  auto value = h.engine().store().get(strata::storage::Space::kLedger, key);
+  REQUIRE(value.ok());
+  REQUIRE(value->has_value());
+  std::string record = **value;
+  // Today's record ends with "1,17 3,3\n": drop the DOWN command's position.
+  const size_t last = record.rfind(' ');
+  REQUIRE(last != std::string::npos);
+  CHECK(record.substr(last) == " 3,3\n");
+  record = record.substr(0, last) + "\n";
+  auto txn = h.engine().store().begin();
+  txn->put(strata::storage::Space::kLedger, key, record);
+  REQUIRE(h.engine().store().commit(*txn, true).ok());
+  Json report = h.ok("VALIDATE MIGRATION WITH VERSION 1")["report"];
+  CHECK(report["overallResult"] == "FAIL");
+  const Json& d = report["diagnostics"];
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["command"] == 2);
+  CHECK(d[0]["line"].is_null());
+  CHECK(h.ok("SHOW MIGRATION 1")["migration"]["DownCommands"] ==
+        Json::array({"DROP BUNDLE \"Nope\""}));
+}

@@ -207,8 +207,9 @@ TEST_CASE("migration checksum and chain") {
 }
 
 TEST_CASE("START's commands record: canonical texts, positions, checksum, byte for byte") {
-  // The record START stores (and every existing store holds): header, one canonical command
-  // per line (UP then DOWN), the UP positions relative to the START keyword.
+  // The record START stores: header, one canonical command per line (UP then DOWN), the UP
+  // then the DOWN positions relative to the START keyword (stores written before DOWN
+  // positions were kept hold the UP ones only; load_commands reads both).
   auto m = parser::parse(
       "PING; START MIGRATION WITH DESCRIPTION \"d\" ADD DOCUMENT TO BUNDLE \"A\" WITH VALUES "
       "({\"b\": 2, \"a\": [1, {\"d\": null, \"c\": 1.5}]});\n"
@@ -227,7 +228,7 @@ TEST_CASE("START's commands record: canonical texts, positions, checksum, byte f
   std::string expected = "C1 3 2\n";
   for (const auto& c : plain.up) (expected += c) += '\n';
   for (const auto& c : plain.down) (expected += c) += '\n';
-  expected += "1,38 2,3 3,5\n";
+  expected += "1,38 2,3 3,5 5,3 5,19\n";
   CHECK(enc.record() == expected);
   CHECK(enc.up_count == 3);
   CHECK(enc.down == plain.down);
