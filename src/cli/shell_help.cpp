@@ -131,6 +131,11 @@ const StatementHelp kStatements[] = {
      "APPROVE MIGRATION WITH VERSION n FORCE;"},
     {"Migrations", "APPROVE ROLLBACK", "issue an approval token for a rollback (admin)",
      "APPROVE ROLLBACK TO VERSION n [FORCE];"},
+    {"Migrations", "APPROVE MIGRATIONS UP TO", "issue one approval token for a forced batch (admin)",
+     "APPROVE MIGRATIONS UP TO VERSION n FORCE;"},
+    {"Migrations", "APPROVE PENDING MIGRATIONS",
+     "issue one approval token for a forced batch of every pending migration (admin)",
+     "APPROVE PENDING MIGRATIONS FORCE;"},
 };
 
 constexpr const char* kShellCommands =
